@@ -1,0 +1,77 @@
+"""Application factory: load_config → init_extensions → register_blueprints → handlers → CLI."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from app import config as config_module
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application; no migrations, prompts or network calls happen here."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    load_config(app, overrides or {})
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict[str, Any]) -> None:
+    app.config.update(config_module.DEFAULTS)
+    app.config.update(config_module.instance_defaults(app.instance_path))
+    app.config.update(config_module.from_environment(dict(os.environ)))
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.load_secret_key(app.instance_path)
+    logging.getLogger("opentestimony").setLevel(logging.INFO)
+
+
+def init_extensions(app: Flask) -> None:
+    from app import database, outbox, web
+    from app.extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(app.root_path, "..", "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    outbox.init_app(app)
+    web.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.hearings.views import bp as hearings_bp
+    from app.testimony.views import bp as testimony_bp
+
+    app.register_blueprint(hearings_bp)
+    app.register_blueprint(testimony_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app import cli
+
+    cli.register(app)

@@ -1,0 +1,107 @@
+"""Configuration: defaults, then the environment, then explicit overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "OPENTESTIMONY_"
+
+MB = 1_000_000
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "DEFAULT_TIMEZONE": "America/New_York",
+    # Links in e-mail are built from this, never from the request's Host header.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_SENDER": "OpenTestimony <no-reply@localhost>",
+    "MAIL_TIMEOUT": 10,
+    # Delivering queued mail after the response is sent; tests switch it off to deliver explicitly.
+    "MAIL_DELIVER_AFTER_RESPONSE": True,
+    "UPLOAD_FOLDER": "",
+    "ATTACHMENT_MAX_BYTES": 10 * MB,
+    "ATTACHMENT_MAX_COUNT": 3,
+    "ATTACHMENT_MAX_PAGES": 100,
+    "TESTIMONY_MAX_CHARS": 10_000,
+    # Three full attachments plus the text fields; anything larger is refused before it is read.
+    "MAX_CONTENT_LENGTH": 3 * 10 * MB + 256 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+    "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+    # Forms check their own token so an expired one can hand the resident's text back.
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ["en"],
+}
+
+_BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SECURE_COOKIES", "MAIL_DELIVER_AFTER_RESPONSE"}
+_INT_KEYS = {"MAIL_PORT", "MAIL_TIMEOUT"}
+
+
+def _parse_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(environ: dict[str, str]) -> dict[str, Any]:
+    """Read the settings the operator may set; unknown OPENTESTIMONY_ names are ignored."""
+    config: dict[str, Any] = {}
+    if environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(environ["DATABASE_URL"])
+    if environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = environ["SECRET_KEY"]
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        key = name.removeprefix(ENV_PREFIX)
+        if key == "SECURE_COOKIES":
+            config["SESSION_COOKIE_SECURE"] = _parse_bool(value)
+        elif key in _BOOL_KEYS:
+            config[key] = _parse_bool(value)
+        elif key in _INT_KEYS:
+            config[key] = int(value)
+        elif key in DEFAULTS or key in {"SECRET_KEY", "TIMEZONE"}:
+            config["DEFAULT_TIMEZONE" if key == "TIMEZONE" else key] = value
+    return config
+
+
+def _normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def instance_defaults(instance_path: str) -> dict[str, Any]:
+    """Settings that live in the instance folder: the SQLite file and uploads."""
+    folder = Path(instance_path)
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'opentestimony.db'}",
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+    }
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Return the instance's secret key, creating a random one on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

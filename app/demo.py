@@ -1,0 +1,279 @@
+"""Demo data from the story the project grew from: Boston's face-surveillance ordinance (2020)
+and the Massachusetts moratorium bills. Times are set relative to the moment of loading so the
+demo always has one hearing open for testimony, one upcoming and one already held.
+Loading twice changes nothing: every record is looked up by its natural key first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.testimony.models import Position, ReviewStatus, SpeakingRequest, Testimony
+from app.testimony.services import hash_token, new_tracking_number, receipt_token_for
+from app.timezones import utcnow
+
+BOSTON = ZoneInfo("America/New_York")
+
+BAN_SUMMARY = (
+    "Prohibits any City of Boston official or department from obtaining, retaining, accessing "
+    "or using face surveillance technology, or information derived from it, including by "
+    "asking a third party to run a search on the City's behalf. Evidence obtained in violation "
+    "may not be used in any proceeding. Sponsored by Councilors Michelle Wu and Ricardo Arroyo. "
+    "The ordinance does not apply to private companies or to federal agencies."
+)
+
+MORATORIUM_SUMMARY = (
+    "Places a moratorium on the use of face recognition and other remote biometric "
+    "surveillance systems by public agencies in Massachusetts until the Legislature enacts "
+    "rules for their use, with exceptions and reporting requirements defined in the bill."
+)
+
+DEMO_TESTIMONY = [
+    # (hearing key, name, city, zip, organization, position, speaking, text)
+    (
+        "held",
+        "Denise Okafor",
+        "Dorchester",
+        "02124",
+        None,
+        Position.SUPPORT,
+        SpeakingRequest.IN_PERSON,
+        "I support the ban. Studies of facial analysis programs found error rates of up to 35% "
+        "for darker-skinned women. I am a Black woman in Dorchester and I do not want a "
+        "computer deciding I look like someone on a watch list.",
+    ),
+    (
+        "held",
+        "Thomas Reilly",
+        "South Boston",
+        "02127",
+        None,
+        Position.OPPOSE,
+        SpeakingRequest.NONE,
+        "I oppose an outright ban. Investigators should be able to use every lawful tool after "
+        "a violent crime, with a warrant and with audits. Regulate it; don't ban it.",
+    ),
+    (
+        "held",
+        "Priya Raman",
+        "Cambridge",
+        "02139",
+        "Cambridge Tenants Network",
+        Position.SUPPORT,
+        SpeakingRequest.REMOTE,
+        "Cambridge, Somerville and Brookline already ban municipal face surveillance. Boston "
+        "should join them so that residents who cross city lines every day are protected the "
+        "same way. Please also close the loophole of asking third parties to run searches.",
+    ),
+    (
+        "held",
+        "Luis Ortega",
+        "East Boston",
+        "02128",
+        None,
+        Position.NEUTRAL,
+        SpeakingRequest.NONE,
+        "I have no firm position yet. I would like the Council to publish which video analysis "
+        "software the City already licenses, and whether an upgrade would switch on facial "
+        "analysis features without a public vote.",
+    ),
+    (
+        "open",
+        "Grace Lin",
+        "Jamaica Plain",
+        "02130",
+        None,
+        Position.SUPPORT,
+        SpeakingRequest.NONE,
+        "In a time of marches and protests, a tool that can identify every face in a crowd "
+        "chills free speech. Put the policy before the technology. I support the ordinance.",
+    ),
+    (
+        "open",
+        "Marcus Bell",
+        "Roxbury",
+        "02119",
+        "Roxbury Youth Forum",
+        Position.SUPPORT,
+        SpeakingRequest.IN_PERSON,
+        "Young people in our neighbourhood are already stopped more than anyone else. A "
+        "misidentification can start a record that follows someone for life. We ask the "
+        "Council to pass the ban without amendments that weaken it.",
+    ),
+]
+
+
+def _local(day: datetime, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in Boston on the given day, as an aware datetime."""
+    return datetime.combine(day.astimezone(BOSTON).date(), time(hour, minute), tzinfo=BOSTON)
+
+
+def _get_or_add(model, lookup: dict, **values):
+    instance = db.session.scalar(select(model).filter_by(**lookup))
+    if instance is not None:
+        return instance, False
+    instance = model(**lookup, **values)
+    db.session.add(instance)
+    db.session.flush()
+    return instance, True
+
+
+def load_demo(now: datetime | None = None) -> int:
+    """Add whatever part of the demo is missing; return how many records were created."""
+    now = now or utcnow()
+    created = 0
+
+    def add(model, lookup, **values):
+        nonlocal created
+        instance, new = _get_or_add(model, lookup, **values)
+        created += new
+        return instance
+
+    council = add(
+        Body,
+        {"slug": "boston-city-council"},
+        name="Boston City Council",
+        jurisdiction="City of Boston",
+        timezone="America/New_York",
+    )
+    gov_ops = add(
+        Committee,
+        {"body_id": council.id, "slug": "government-operations"},
+        name="Committee on Government Operations",
+    )
+    ban = add(
+        Measure,
+        {"committee_id": gov_ops.id, "session": "2020", "number": "Docket #0683"},
+        kind=MeasureKind.ORDINANCE,
+        title="Ordinance banning face surveillance in Boston",
+        summary=BAN_SUMMARY,
+        official_url="https://www.boston.gov/departments/city-council",
+    )
+    court = add(
+        Body,
+        {"slug": "massachusetts-general-court"},
+        name="Massachusetts General Court",
+        jurisdiction="Commonwealth of Massachusetts",
+        timezone="America/New_York",
+    )
+    judiciary = add(
+        Committee,
+        {"body_id": court.id, "slug": "joint-judiciary"},
+        name="Joint Committee on the Judiciary",
+    )
+    bill_title = (
+        "An Act establishing a moratorium on face recognition and other remote biometric "
+        "surveillance systems"
+    )
+    bills = [
+        add(
+            Measure,
+            {"committee_id": judiciary.id, "session": "191st General Court", "number": number},
+            kind=MeasureKind.BILL,
+            title=bill_title,
+            summary=MORATORIUM_SUMMARY,
+            official_url=f"https://malegislature.gov/Bills/191/{number.replace('.', '')}",
+        )
+        for number in ("H.1538", "S.1385")
+    ]
+
+    city_hall = (
+        "Iannella Chamber, 5th floor, Boston City Hall, 1 City Hall Square, Boston, MA 02201"
+    )
+    held_start = _local(now - timedelta(days=20), 10)
+    open_start = _local(now + timedelta(days=12), 14)
+    upcoming_start = _local(now + timedelta(days=30), 13)
+    hearings = {
+        "held": add(
+            Hearing,
+            {
+                "committee_id": gov_ops.id,
+                "title": "Hearing on a ban of face surveillance in Boston",
+            },
+            description=(
+                "Public hearing on Docket #0683. Written testimony was accepted until the "
+                "hearing began."
+            ),
+            starts_at=held_start,
+            location=city_hall,
+            remote_url="https://www.boston.gov/departments/broadband-and-cable/watch-boston-city-tv",
+            testimony_opens_at=held_start - timedelta(days=21),
+            testimony_closes_at=held_start,
+            speaker_signup_closes_at=held_start - timedelta(days=1),
+            measures=[ban],
+        ),
+        "open": add(
+            Hearing,
+            {"committee_id": gov_ops.id, "title": "Working session on the face surveillance ban"},
+            description=(
+                "The committee will review amendments to Docket #0683 proposed at the earlier "
+                "hearing. Written testimony is accepted until the session begins; speakers "
+                "must sign up by the day before."
+            ),
+            starts_at=open_start,
+            location=city_hall,
+            remote_url="https://www.boston.gov/departments/broadband-and-cable/watch-boston-city-tv",
+            testimony_opens_at=now - timedelta(days=2),
+            testimony_closes_at=open_start,
+            speaker_signup_closes_at=_local(open_start - timedelta(days=1), 17),
+            measures=[ban],
+        ),
+        "upcoming": add(
+            Hearing,
+            {"committee_id": judiciary.id, "title": "Hearing on a moratorium on face recognition"},
+            description=(
+                "The Joint Committee on the Judiciary hears testimony on House and Senate "
+                "bills that would pause government use of face recognition statewide."
+            ),
+            starts_at=upcoming_start,
+            location=(
+                "Gardner Auditorium, Massachusetts State House, 24 Beacon Street, Boston, MA 02133"
+            ),
+            remote_url="https://malegislature.gov/Events/Hearings",
+            testimony_opens_at=_local(now + timedelta(days=5), 9),
+            testimony_closes_at=upcoming_start,
+            speaker_signup_closes_at=_local(upcoming_start - timedelta(days=2), 17),
+            measures=bills,
+        ),
+    }
+
+    for index, (key, name, city, zip_code, org, position, speaking, text) in enumerate(
+        DEMO_TESTIMONY
+    ):
+        hearing = hearings[key]
+        submission_key = f"demo-testimony-{index:04d}-{key}"
+        if db.session.scalar(select(Testimony.id).filter_by(submission_key=submission_key)):
+            continue
+        received = hearing.testimony_opens_at + timedelta(hours=6 * (index + 1))
+        db.session.add(
+            Testimony(
+                hearing=hearing,
+                measure=hearing.measures[0],
+                tracking_number=new_tracking_number(),
+                receipt_token_hash=hash_token(receipt_token_for(hearing.id, submission_key)),
+                submission_key=submission_key,
+                full_name=name,
+                email=f"{name.split()[0].lower()}@example.org",
+                street_address=f"{10 + index} Example Street",
+                city=city,
+                zip_code=zip_code,
+                organization=org,
+                speaks_for_organization=org is not None,
+                hide_street_address=True,
+                public_record_acknowledged=True,
+                position=position,
+                body=text,
+                speaking_request=speaking,
+                status=ReviewStatus.PENDING,
+                received_at=received,
+                updated_at=received,
+            )
+        )
+        created += 1
+    db.session.flush()
+    return created

@@ -1,0 +1,1 @@
+"""Bodies, committees, measures and the hearings residents testify at."""

@@ -1,0 +1,180 @@
+"""Legislative bodies, their committees, the measures before them, and hearings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timezones import UTCDateTime, to_local, utcnow
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """Store an enum by its value as a string with a named check constraint."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Body(db.Model):
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Where residents of the body live; packets count testimony from inside it.
+    jurisdiction: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    committees: Mapped[list[Committee]] = relationship(back_populates="body")
+
+
+class Committee(db.Model):
+    __tablename__ = "committees"
+    __table_args__ = (UniqueConstraint("body_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+
+    body: Mapped[Body] = relationship(back_populates="committees")
+    measures: Mapped[list[Measure]] = relationship(back_populates="committee")
+    hearings: Mapped[list[Hearing]] = relationship(back_populates="committee")
+
+
+class MeasureKind(enum.StrEnum):
+    ORDINANCE = "ordinance"
+    BILL = "bill"
+    ORDER = "order"
+    RESOLUTION = "resolution"
+
+
+class Measure(db.Model):
+    __tablename__ = "measures"
+    __table_args__ = (UniqueConstraint("committee_id", "session", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("committees.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[MeasureKind] = mapped_column(enum_column(MeasureKind, "measure_kind"))
+    number: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    official_url: Mapped[str | None] = mapped_column(String(500))
+    session: Mapped[str] = mapped_column(String(80), default="")
+
+    committee: Mapped[Committee] = relationship(back_populates="measures")
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}: {self.title}"
+
+
+hearing_measures = Table(
+    "hearing_measures",
+    db.Model.metadata,
+    Column("hearing_id", ForeignKey("hearings.id", ondelete="CASCADE"), primary_key=True),
+    Column("measure_id", ForeignKey("measures.id", ondelete="RESTRICT"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class HearingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class Hearing(db.Model):
+    __tablename__ = "hearings"
+    __table_args__ = (
+        CheckConstraint("testimony_opens_at < testimony_closes_at", name="window_order"),
+        CheckConstraint(
+            "speaker_signup_closes_at IS NULL OR speaker_signup_closes_at <= testimony_closes_at",
+            name="signup_within_window",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("committees.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    location: Mapped[str] = mapped_column(String(300), default="")
+    remote_url: Mapped[str | None] = mapped_column(String(500))
+    testimony_opens_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    testimony_closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    speaker_signup_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    committee: Mapped[Committee] = relationship(back_populates="hearings")
+    measures: Mapped[list[Measure]] = relationship(
+        secondary=hearing_measures, order_by=hearing_measures.c.position
+    )
+
+    @property
+    def body(self) -> Body:
+        return self.committee.body
+
+    @property
+    def timezone(self) -> str:
+        return self.committee.body.timezone
+
+    @property
+    def has_remote_option(self) -> bool:
+        return bool(self.remote_url)
+
+    def local(self, moment: datetime) -> datetime:
+        return to_local(moment, self.timezone)
+
+    def status(self, now: datetime) -> HearingStatus:
+        """Derive the hearing's status from its times."""
+        if self.cancelled_at is not None:
+            return HearingStatus.CANCELLED
+        if now < self.testimony_opens_at:
+            return HearingStatus.SCHEDULED
+        if now < self.testimony_closes_at:
+            return HearingStatus.OPEN
+        if now < self.starts_at:
+            return HearingStatus.CLOSED
+        return HearingStatus.HELD
+
+    def is_accepting_testimony(self, now: datetime) -> bool:
+        return self.status(now) is HearingStatus.OPEN
+
+    def is_accepting_speakers(self, now: datetime) -> bool:
+        if not self.is_accepting_testimony(now):
+            return False
+        cutoff = self.speaker_signup_closes_at or self.testimony_closes_at
+        return now < cutoff
+
+    @property
+    def speaker_signup_deadline(self) -> datetime:
+        return self.speaker_signup_closes_at or self.testimony_closes_at

@@ -1,0 +1,41 @@
+"""Read-only lookups of hearings for the public pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.hearings.models import Committee, Hearing
+
+
+def _public_hearings():
+    return select(Hearing).options(
+        selectinload(Hearing.committee).selectinload(Committee.body),
+        selectinload(Hearing.measures),
+    )
+
+
+def open_hearings(now: datetime) -> list[Hearing]:
+    """Hearings taking testimony now, the soonest deadline first."""
+    query = _public_hearings().where(
+        Hearing.cancelled_at.is_(None),
+        Hearing.testimony_opens_at <= now,
+        Hearing.testimony_closes_at > now,
+    )
+    return list(db.session.scalars(query.order_by(Hearing.testimony_closes_at, Hearing.id)))
+
+
+def upcoming_hearings(now: datetime) -> list[Hearing]:
+    """Hearings whose testimony window has not opened yet (cancelled ones included, marked)."""
+    query = _public_hearings().where(Hearing.testimony_opens_at > now)
+    return list(db.session.scalars(query.order_by(Hearing.starts_at, Hearing.id)))
+
+
+def recent_past_hearings(now: datetime, limit: int = 10) -> list[Hearing]:
+    query = _public_hearings().where(
+        Hearing.testimony_closes_at <= now, Hearing.cancelled_at.is_(None)
+    )
+    return list(db.session.scalars(query.order_by(Hearing.starts_at.desc()).limit(limit)))

@@ -1,0 +1,1 @@
+"""Residents' written testimony, speaking requests, attachments and receipts."""

@@ -1,0 +1,338 @@
+"""The resident's testimony form, the amendment form and the withdrawal confirmation."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+
+from app.hearings.models import Hearing
+from app.testimony.models import Position, SpeakingRequest
+from app.testimony.pdf_check import CheckedPdf, RejectedFile, check_pdf
+from app.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
+
+SPEAKING_LABELS = {
+    SpeakingRequest.NONE: _l("No, written testimony only"),
+    SpeakingRequest.IN_PERSON: _l("Yes, in person"),
+    SpeakingRequest.REMOTE: _l("Yes, remotely"),
+}
+
+POSITION_CHOICES = [
+    (Position.SUPPORT.value, _l("Support")),
+    (Position.OPPOSE.value, _l("Oppose")),
+    (Position.NEUTRAL.value, _l("Neutral")),
+]
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    pdf: CheckedPdf
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything a resident submitted, already shaped and checked for form."""
+
+    submission_key: str
+    full_name: str
+    email: str
+    street_address: str
+    city: str
+    zip_code: str
+    organization: str | None
+    speaks_for_organization: bool
+    measure_id: int
+    position: Position
+    body: str
+    speaking_request: SpeakingRequest
+    interpreter_language: str | None
+    accessibility_need: str | None
+    hide_street_address: bool
+    public_record_acknowledged: bool
+    uploads: tuple[Upload, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    measure_id: int
+    position: Position
+    body: str
+    speaking_request: SpeakingRequest
+    reason: str
+    uploads: tuple[Upload, ...] = field(default_factory=tuple)
+
+
+class RequiredChoice(RadioField):
+    """A set of radio buttons that says what to do when nothing, or something unknown, is sent."""
+
+    def __init__(self, label, *, missing_message, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.missing_message = missing_message
+
+    def pre_validate(self, form) -> None:
+        if self.data is None or self.data == "":
+            raise StopValidation(self.missing_message)
+        if self.data not in {value for value, _label in self.choices}:
+            raise StopValidation(_l("Choose one of the options shown."))
+
+
+def _line(label, max_length: int, *, required: bool = True, autocomplete: str | None = None):
+    validators = [
+        DataRequired(_l("Enter your %(field)s.", field=label)) if required else Optional(),
+        Length(max=max_length, message=_l("Use %(max)d characters or fewer.", max=max_length)),
+        PlainText(),
+    ]
+    if required:
+        validators.append(HasLettersOrDigits())
+    render_kw = {"maxlength": max_length}
+    if autocomplete:
+        render_kw["autocomplete"] = autocomplete
+    return StringField(label, validators=validators, filters=[strip_text], render_kw=render_kw)
+
+
+def _testimony_text():
+    return TextAreaField(
+        _l("Your written testimony"),
+        validators=[DataRequired(_l("Write your testimony.")), PlainText(multiline=True)],
+        filters=[normalise_newlines, strip_text],
+        render_kw={"rows": 14},
+    )
+
+
+class TestimonyContentMixin:
+    """Fields a resident may change later by amendment, and their checks."""
+
+    measure_id = RequiredChoice(
+        _l("Which measure is your testimony about?"),
+        coerce=int,
+        missing_message=_l("Choose the measure your testimony is about."),
+    )
+    position = RequiredChoice(
+        _l("Your position"),
+        choices=POSITION_CHOICES,
+        missing_message=_l("Choose support, oppose or neutral."),
+    )
+    speaking_request = RequiredChoice(
+        _l("Do you want to speak at the hearing?"),
+        default=SpeakingRequest.NONE.value,
+        missing_message=_l("Choose whether you want to speak."),
+    )
+    attachments = MultipleFileField(
+        _l("Attach PDF files (optional)"), render_kw={"accept": "application/pdf,.pdf"}
+    )
+
+    def setup_content(
+        self,
+        hearing: Hearing,
+        *,
+        allow_speaking: bool,
+        keep_speaking: SpeakingRequest | None = None,
+    ) -> None:
+        self.measure_id.choices = [(m.id, m.label) for m in hearing.measures]
+        if len(hearing.measures) == 1 and self.measure_id.data is None:
+            self.measure_id.data = hearing.measures[0].id
+        offered = [SpeakingRequest.NONE]
+        if allow_speaking:
+            offered.append(SpeakingRequest.IN_PERSON)
+            if hearing.has_remote_option:
+                offered.append(SpeakingRequest.REMOTE)
+        # After the sign-up cut-off a resident keeps the slot they asked for, or gives it up.
+        if keep_speaking is not None and keep_speaking not in offered:
+            offered.append(keep_speaking)
+        self.speaking_request.choices = [
+            (choice.value, SPEAKING_LABELS[choice]) for choice in offered
+        ]
+        self.max_chars = current_app.config["TESTIMONY_MAX_CHARS"]
+        self.body.validators.append(
+            Length(
+                max=self.max_chars,
+                message=_l(
+                    "Keep your testimony to %(max)d characters or fewer.", max=self.max_chars
+                ),
+            )
+        )
+        self.checked_uploads: tuple[Upload, ...] = ()
+
+    def validate_attachments(self, field) -> None:
+        files = [f for f in (field.data or []) if f and getattr(f, "filename", "")]
+        config = current_app.config
+        if len(files) > self.max_attachments():
+            raise ValidationError(
+                _l("Attach at most %(count)d files in all.", count=config["ATTACHMENT_MAX_COUNT"])
+            )
+        uploads = []
+        for storage in files:
+            data = storage.read(config["ATTACHMENT_MAX_BYTES"] + 1)
+            name = _display_name(storage.filename)
+            try:
+                pdf = check_pdf(
+                    data,
+                    max_bytes=config["ATTACHMENT_MAX_BYTES"],
+                    max_pages=config["ATTACHMENT_MAX_PAGES"],
+                )
+            except RejectedFile as rejected:
+                raise ValidationError(f"{name}: {rejected}") from rejected
+            uploads.append(Upload(filename=name, pdf=pdf))
+        self.checked_uploads = tuple(uploads)
+
+    def max_attachments(self) -> int:
+        return current_app.config["ATTACHMENT_MAX_COUNT"]
+
+
+def _display_name(filename: str) -> str:
+    """Keep the resident's file name for display only; it never becomes a path."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip() or "attachment.pdf"
+    return name[:255]
+
+
+class TestimonyForm(TestimonyContentMixin, FlaskForm):
+    submission_key = HiddenField(
+        validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("This form is damaged."))]
+    )
+    full_name = _line(_l("Full name"), 200, autocomplete="name")
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("Use 254 characters or fewer.")),
+            Email(_l("Enter an e-mail address like name@example.org.")),
+        ],
+        filters=[strip_text],
+        render_kw={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"},
+    )
+    street_address = _line(_l("Street address"), 200, autocomplete="street-address")
+    city = _line(_l("City or town"), 100, autocomplete="address-level2")
+    zip_code = StringField(
+        _l("ZIP code"),
+        validators=[
+            DataRequired(_l("Enter your ZIP code.")),
+            Regexp(r"^\d{5}(-\d{4})?$", message=_l("Enter a 5-digit ZIP code, like 02108.")),
+        ],
+        filters=[strip_text],
+        render_kw={"autocomplete": "postal-code", "maxlength": 10, "inputmode": "numeric"},
+    )
+    organization = _line(
+        _l("Organization (optional)"), 200, required=False, autocomplete="organization"
+    )
+    speaks_for_organization = BooleanField(_l("I am testifying on behalf of this organization"))
+    body = _testimony_text()
+    interpreter_language = _line(
+        _l("Interpreter needed? Which language (optional)"), 100, required=False
+    )
+    accessibility_need = TextAreaField(
+        _l("Accessibility needs (optional)"),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Use 500 characters or fewer.")),
+            PlainText(multiline=True),
+        ],
+        filters=[normalise_newlines, strip_text],
+        render_kw={"rows": 3, "maxlength": 500},
+    )
+    hide_street_address = BooleanField(
+        _l("Keep my street address out of anything published"), default=True
+    )
+    public_record_acknowledged = BooleanField(
+        _l("I understand that my testimony, name and city or town become public record."),
+        validators=[
+            DataRequired(_l("Confirm that you understand your testimony becomes public record."))
+        ],
+    )
+
+    def __init__(self, *args, hearing: Hearing, allow_speaking: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_content(hearing, allow_speaking=allow_speaking)
+        if not self.submission_key.data:
+            self.submission_key.data = secrets.token_urlsafe(24)
+
+    def validate_speaks_for_organization(self, field) -> None:
+        if field.data and not self.organization.data:
+            raise ValidationError(_l("Name the organization you are testifying for."))
+
+    def to_submission(self) -> Submission:
+        return Submission(
+            submission_key=self.submission_key.data,
+            full_name=self.full_name.data,
+            email=self.email.data,
+            street_address=self.street_address.data,
+            city=self.city.data,
+            zip_code=self.zip_code.data,
+            organization=self.organization.data or None,
+            speaks_for_organization=bool(self.speaks_for_organization.data),
+            measure_id=self.measure_id.data,
+            position=Position(self.position.data),
+            body=self.body.data,
+            speaking_request=SpeakingRequest(self.speaking_request.data),
+            interpreter_language=self.interpreter_language.data or None,
+            accessibility_need=self.accessibility_need.data or None,
+            hide_street_address=bool(self.hide_street_address.data),
+            public_record_acknowledged=bool(self.public_record_acknowledged.data),
+            uploads=self.checked_uploads,
+        )
+
+
+class AmendmentForm(TestimonyContentMixin, FlaskForm):
+    body = _testimony_text()
+    reason = StringField(
+        _l("Why are you changing your testimony?"),
+        validators=[
+            DataRequired(_l("Say briefly why you are changing your testimony.")),
+            Length(max=500, message=_l("Use 500 characters or fewer.")),
+            PlainText(),
+        ],
+        filters=[strip_text],
+        render_kw={"maxlength": 500},
+    )
+
+    def __init__(
+        self,
+        *args,
+        hearing: Hearing,
+        allow_speaking: bool,
+        existing_attachments: int,
+        current_speaking: SpeakingRequest,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing_attachments = existing_attachments
+        self.setup_content(hearing, allow_speaking=allow_speaking, keep_speaking=current_speaking)
+
+    def max_attachments(self) -> int:
+        return max(0, super().max_attachments() - self.existing_attachments)
+
+    def to_amendment(self) -> Amendment:
+        return Amendment(
+            measure_id=self.measure_id.data,
+            position=Position(self.position.data),
+            body=self.body.data,
+            speaking_request=SpeakingRequest(self.speaking_request.data),
+            reason=self.reason.data,
+            uploads=self.checked_uploads,
+        )
+
+
+class WithdrawForm(FlaskForm):
+    """Only a CSRF token: the receipt token in the URL says which testimony."""

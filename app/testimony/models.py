@@ -1,0 +1,163 @@
+"""A resident's testimony on one measure of a hearing, its earlier versions and attachments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.hearings.models import Hearing, Measure, enum_column
+from app.timezones import UTCDateTime, utcnow
+
+
+class Position(enum.StrEnum):
+    SUPPORT = "support"
+    OPPOSE = "oppose"
+    NEUTRAL = "neutral"
+
+
+class SpeakingRequest(enum.StrEnum):
+    NONE = "none"
+    IN_PERSON = "in_person"
+    REMOTE = "remote"
+
+
+class ReviewStatus(enum.StrEnum):
+    """Moderation status; residents can only move their own testimony to withdrawn."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    FLAGGED = "flagged"
+    WITHDRAWN = "withdrawn"
+
+
+class Testimony(db.Model):
+    __tablename__ = "testimonies"
+    __table_args__ = (
+        UniqueConstraint("hearing_id", "submission_key"),
+        CheckConstraint(
+            "(status = 'withdrawn') = (withdrawn_at IS NOT NULL)", name="withdrawn_has_time"
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("public_record_acknowledged", name="public_record_acknowledged"),
+        # The moderation queue: one hearing, filtered by status, newest or oldest first.
+        Index("ix_testimonies_hearing_status_received", "hearing_id", "status", "received_at"),
+        Index("ix_testimonies_hearing_received", "hearing_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearings.id", ondelete="RESTRICT"))
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="RESTRICT"), index=True
+    )
+    tracking_number: Mapped[str] = mapped_column(String(12), unique=True)
+    # Only a hash: a database dump must not open anyone's receipt.
+    receipt_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Random key carried by the form, so a resubmitted form finds the testimony it created.
+    submission_key: Mapped[str] = mapped_column(String(64))
+
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    street_address: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    zip_code: Mapped[str] = mapped_column(String(10))
+    organization: Mapped[str | None] = mapped_column(String(200))
+    speaks_for_organization: Mapped[bool] = mapped_column(Boolean, default=False)
+    hide_street_address: Mapped[bool] = mapped_column(Boolean, default=True)
+    public_record_acknowledged: Mapped[bool] = mapped_column(Boolean)
+
+    position: Mapped[Position] = mapped_column(enum_column(Position, "testimony_position"))
+    body: Mapped[str] = mapped_column(Text)
+    speaking_request: Mapped[SpeakingRequest] = mapped_column(
+        enum_column(SpeakingRequest, "speaking_request"), default=SpeakingRequest.NONE
+    )
+    interpreter_language: Mapped[str | None] = mapped_column(String(100))
+    accessibility_need: Mapped[str | None] = mapped_column(String(500))
+
+    status: Mapped[ReviewStatus] = mapped_column(
+        enum_column(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    hearing: Mapped[Hearing] = relationship()
+    measure: Mapped[Measure] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="testimony", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    versions: Mapped[list[TestimonyVersion]] = relationship(
+        back_populates="testimony",
+        order_by="TestimonyVersion.version",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status is ReviewStatus.WITHDRAWN
+
+    def can_change(self, now: datetime) -> bool:
+        """Residents may amend or withdraw until the testimony deadline."""
+        return not self.is_withdrawn and self.hearing.is_accepting_testimony(now)
+
+    can_withdraw = can_change
+    can_amend = can_change
+
+
+class TestimonyVersion(db.Model):
+    """What a testimony said before an amendment, and why the resident changed it."""
+
+    __tablename__ = "testimony_versions"
+    __table_args__ = (UniqueConstraint("testimony_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    testimony_id: Mapped[int] = mapped_column(ForeignKey("testimonies.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="RESTRICT"))
+    position: Mapped[Position] = mapped_column(enum_column(Position, "version_position"))
+    body: Mapped[str] = mapped_column(Text)
+    speaking_request: Mapped[SpeakingRequest] = mapped_column(
+        enum_column(SpeakingRequest, "version_speaking_request")
+    )
+    # Valid from received_at (or the previous amendment) until superseded_at.
+    superseded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    amendment_reason: Mapped[str] = mapped_column(String(500))
+
+    testimony: Mapped[Testimony] = relationship(back_populates="versions")
+    measure: Mapped[Measure] = relationship()
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+        CheckConstraint("page_count > 0", name="page_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    testimony_id: Mapped[int] = mapped_column(
+        ForeignKey("testimonies.id", ondelete="CASCADE"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    page_count: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    testimony: Mapped[Testimony] = relationship(back_populates="attachments")

@@ -1,0 +1,269 @@
+"""Accept, amend and withdraw testimony. Callers commit; these functions only flush."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit, outbox
+from app.errors import DomainError
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.storage import file_store
+from app.testimony.forms import Amendment, Submission, Upload
+from app.testimony.models import (
+    Attachment,
+    ReviewStatus,
+    SpeakingRequest,
+    Testimony,
+    TestimonyVersion,
+)
+
+# No 0/O, 1/I/L or U: easy to read aloud over the phone to a clerk.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class WindowClosed(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("The deadline for testimony on this hearing has passed, so we could not accept it.")
+        )
+
+
+class SpeakerSignupClosed(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Sign-up to speak at this hearing has closed. "
+                "You can still submit written testimony."
+            )
+        )
+
+
+class UnknownMeasure(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Choose one of the measures on this hearing's agenda."))
+
+
+class TestimonyLocked(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("This testimony can no longer be changed."))
+
+
+@dataclass(frozen=True)
+class Receipt:
+    testimony: Testimony
+    token: str
+
+
+def new_tracking_number() -> str:
+    chars = [secrets.choice(TRACKING_ALPHABET) for _ in range(8)]
+    return f"OT-{''.join(chars[:4])}-{''.join(chars[4:])}"
+
+
+def receipt_token_for(hearing_id: int, submission_key: str) -> str:
+    """Derive the receipt token from the form's key, so a resubmitted form gets the same link."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    message = f"receipt:{hearing_id}:{submission_key}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_by_receipt_token(token: str) -> Testimony | None:
+    if not (20 <= len(token) <= 64):
+        return None
+    return db.session.scalar(
+        select(Testimony).where(Testimony.receipt_token_hash == hash_token(token))
+    )
+
+
+def _find_by_submission_key(hearing: Hearing, key: str) -> Testimony | None:
+    return db.session.scalar(
+        select(Testimony).where(Testimony.hearing_id == hearing.id, Testimony.submission_key == key)
+    )
+
+
+def _check_content(
+    hearing: Hearing,
+    measure_id: int,
+    speaking: SpeakingRequest,
+    *,
+    now: datetime,
+    already: SpeakingRequest = SpeakingRequest.NONE,
+) -> None:
+    if not hearing.is_accepting_testimony(now):
+        raise WindowClosed()
+    if measure_id not in {measure.id for measure in hearing.measures}:
+        raise UnknownMeasure()
+    wants_new_slot = speaking is not SpeakingRequest.NONE and speaking is not already
+    if wants_new_slot and not hearing.is_accepting_speakers(now):
+        raise SpeakerSignupClosed()
+    if (
+        speaking is SpeakingRequest.REMOTE
+        and not hearing.has_remote_option
+        and already is not speaking
+    ):
+        raise SpeakerSignupClosed()
+
+
+def _attach(testimony: Testimony, uploads: tuple[Upload, ...], *, now: datetime) -> None:
+    store = file_store()
+    for upload in uploads:
+        testimony.attachments.append(
+            Attachment(
+                original_name=upload.filename,
+                content_type="application/pdf",
+                size_bytes=len(upload.pdf.data),
+                sha256=store.put(upload.pdf.data),
+                page_count=upload.pdf.page_count,
+                uploaded_at=now,
+            )
+        )
+
+
+def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Receipt:
+    """Record a resident's testimony and queue their receipt; the same form twice gives one."""
+    token = receipt_token_for(hearing.id, sub.submission_key)
+    existing = _find_by_submission_key(hearing, sub.submission_key)
+    if existing is not None:
+        return Receipt(existing, token)
+    _check_content(hearing, sub.measure_id, sub.speaking_request, now=now)
+
+    testimony = Testimony(
+        hearing=hearing,
+        measure_id=sub.measure_id,
+        receipt_token_hash=hash_token(token),
+        submission_key=sub.submission_key,
+        full_name=sub.full_name,
+        email=sub.email,
+        street_address=sub.street_address,
+        city=sub.city,
+        zip_code=sub.zip_code,
+        organization=sub.organization,
+        speaks_for_organization=sub.speaks_for_organization,
+        hide_street_address=sub.hide_street_address,
+        public_record_acknowledged=sub.public_record_acknowledged,
+        position=sub.position,
+        body=sub.body,
+        speaking_request=sub.speaking_request,
+        interpreter_language=sub.interpreter_language,
+        accessibility_need=sub.accessibility_need,
+        status=ReviewStatus.PENDING,
+        version=1,
+        received_at=now,
+        updated_at=now,
+    )
+    _attach(testimony, sub.uploads, now=now)
+    if not _insert(testimony):
+        # A concurrent request carrying the same form (a double click) stored it first.
+        return Receipt(_find_by_submission_key(hearing, sub.submission_key), token)
+
+    audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
+    _queue_mail("testimony_received", testimony, token)
+    return Receipt(testimony, token)
+
+
+def _insert(testimony: Testimony, attempts: int = 5) -> bool:
+    """Insert with a fresh tracking number; False when the same form is already stored."""
+    for _attempt in range(attempts):
+        testimony.tracking_number = new_tracking_number()
+        try:
+            with db.session.begin_nested():
+                db.session.add(testimony)
+        except IntegrityError:
+            if _find_by_submission_key(testimony.hearing, testimony.submission_key):
+                return False
+            continue  # the tracking number was taken: draw another
+        return True
+    raise RuntimeError("could not allocate a unique tracking number")
+
+
+def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime) -> bool:
+    """Replace the testimony's content, keeping the earlier version; False if nothing changed."""
+    if not testimony.can_amend(now):
+        raise WindowClosed() if not testimony.is_withdrawn else TestimonyLocked()
+    hearing = testimony.hearing
+    _check_content(
+        hearing,
+        amendment.measure_id,
+        amendment.speaking_request,
+        now=now,
+        already=testimony.speaking_request,
+    )
+    unchanged = (
+        amendment.measure_id == testimony.measure_id
+        and amendment.position is testimony.position
+        and amendment.body == testimony.body
+        and amendment.speaking_request is testimony.speaking_request
+        and not amendment.uploads
+    )
+    if unchanged:
+        return False
+    testimony.versions.append(
+        TestimonyVersion(
+            version=testimony.version,
+            measure_id=testimony.measure_id,
+            position=testimony.position,
+            body=testimony.body,
+            speaking_request=testimony.speaking_request,
+            superseded_at=now,
+            amendment_reason=amendment.reason,
+        )
+    )
+    testimony.measure_id = amendment.measure_id
+    testimony.position = amendment.position
+    testimony.body = amendment.body
+    testimony.speaking_request = amendment.speaking_request
+    testimony.version += 1
+    testimony.updated_at = now
+    # An amended testimony is reviewed again before anything is published.
+    testimony.status = ReviewStatus.PENDING
+    _attach(testimony, amendment.uploads, now=now)
+    db.session.flush()
+    audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
+    _queue_mail("testimony_amended", testimony, None)
+    return True
+
+
+def withdraw_testimony(testimony: Testimony, *, now: datetime) -> None:
+    """Withdraw the testimony until the deadline; withdrawing twice is harmless."""
+    if testimony.is_withdrawn:
+        return
+    if not testimony.can_withdraw(now):
+        raise WindowClosed()
+    testimony.status = ReviewStatus.WITHDRAWN
+    testimony.withdrawn_at = now
+    testimony.updated_at = now
+    db.session.flush()
+    audit.record(audit.RESIDENT, "testimony.withdrawn", testimony, at=now)
+    _queue_mail("testimony_withdrawn", testimony, None)
+
+
+SUBJECTS = {
+    "testimony_received": lambda t: _("Testimony received: %(number)s", number=t.tracking_number),
+    "testimony_amended": lambda t: _("Testimony amended: %(number)s", number=t.tracking_number),
+    "testimony_withdrawn": lambda t: _("Testimony withdrawn: %(number)s", number=t.tracking_number),
+}
+
+
+def _queue_mail(kind: str, testimony: Testimony, token: str | None) -> None:
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    outbox.queue(
+        kind,
+        to=testimony.email,
+        subject=SUBJECTS[kind](testimony),
+        testimony=testimony,
+        hearing=testimony.hearing,
+        receipt_url=f"{base_url}/receipts/{token}" if token else None,
+    )

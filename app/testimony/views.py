@@ -1,0 +1,128 @@
+"""The resident's journey: submit testimony, see the receipt, amend or withdraw."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.errors import DomainError
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.testimony import services
+from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
+from app.timezones import utcnow
+
+bp = Blueprint("testimony", __name__)
+
+
+def _csrf_expired(form) -> bool:
+    return bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
+
+
+@bp.route("/hearings/<int:hearing_id>/testimony/new", methods=["GET", "POST"])
+def submit(hearing_id: int):
+    """Show the testimony form and accept a submission."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    now = utcnow()
+    if not hearing.is_accepting_testimony(now) and request.method == "GET":
+        return render_template("testimony/not_open.html", hearing=hearing, now=now)
+    form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
+    if request.method == "POST" and not hearing.is_accepting_testimony(now):
+        # Say so at once, whatever else is wrong; the form comes back with what they typed.
+        form.validate()
+        form.form_errors.append(str(services.WindowClosed()))
+    elif form.validate_on_submit():
+        try:
+            receipt = services.submit_testimony(hearing, form.to_submission(), now=now)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("testimony.receipt", token=receipt.token), code=303)
+    return render_template(
+        "testimony/submit.html",
+        hearing=hearing,
+        form=form,
+        now=now,
+        csrf_expired=_csrf_expired(form),
+    )
+
+
+@bp.route("/receipts/<token>")
+def receipt(token: str):
+    """Show the resident what we received; only the holder of the link can see it."""
+    testimony = services.find_by_receipt_token(token) or abort(404)
+    return render_template(
+        "testimony/receipt.html",
+        testimony=testimony,
+        hearing=testimony.hearing,
+        token=token,
+        now=utcnow(),
+    )
+
+
+@bp.route("/receipts/<token>/amend", methods=["GET", "POST"])
+def amend(token: str):
+    """Let the resident change their testimony until the deadline, giving a reason."""
+    testimony = services.find_by_receipt_token(token) or abort(404)
+    now = utcnow()
+    if not testimony.can_amend(now):
+        flash(_("This testimony can no longer be changed."), "error")
+        return redirect(url_for("testimony.receipt", token=token), code=303)
+    hearing = testimony.hearing
+    form = AmendmentForm(
+        obj=testimony if request.method == "GET" else None,
+        hearing=hearing,
+        allow_speaking=hearing.is_accepting_speakers(now),
+        existing_attachments=len(testimony.attachments),
+        current_speaking=testimony.speaking_request,
+    )
+    if form.validate_on_submit():
+        try:
+            changed = services.amend_testimony(testimony, form.to_amendment(), now=now)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                _("Your testimony was amended.") if changed else _("Nothing was changed."),
+                "success",
+            )
+            return redirect(url_for("testimony.receipt", token=token), code=303)
+    return render_template(
+        "testimony/amend.html",
+        testimony=testimony,
+        hearing=hearing,
+        form=form,
+        token=token,
+        csrf_expired=_csrf_expired(form),
+    )
+
+
+@bp.route("/receipts/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token: str):
+    """Ask for confirmation, then withdraw the testimony."""
+    testimony = services.find_by_receipt_token(token) or abort(404)
+    if not testimony.can_withdraw(utcnow()):
+        if not testimony.is_withdrawn:
+            flash(_("This testimony can no longer be changed."), "error")
+        return redirect(url_for("testimony.receipt", token=token), code=303)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_testimony(testimony, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Your testimony was withdrawn."), "success")
+        return redirect(url_for("testimony.receipt", token=token), code=303)
+    return render_template(
+        "testimony/withdraw.html",
+        testimony=testimony,
+        hearing=testimony.hearing,
+        form=form,
+        token=token,
+        csrf_expired=_csrf_expired(form),
+    )
