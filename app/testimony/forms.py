@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -39,9 +40,9 @@ SPEAKING_LABELS = {
 }
 
 POSITION_CHOICES = [
-    (Position.SUPPORT.value, _l("Support")),
-    (Position.OPPOSE.value, _l("Oppose")),
-    (Position.NEUTRAL.value, _l("Neutral")),
+    SelectChoice(Position.SUPPORT.value, _l("Support")),
+    SelectChoice(Position.OPPOSE.value, _l("Oppose")),
+    SelectChoice(Position.NEUTRAL.value, _l("Neutral")),
 ]
 
 
@@ -94,7 +95,7 @@ class RequiredChoice(RadioField):
     def pre_validate(self, form) -> None:
         if self.data is None or self.data == "":
             raise StopValidation(self.missing_message)
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(_l("Choose one of the options shown."))
 
 
@@ -150,7 +151,7 @@ class TestimonyContentMixin:
         allow_speaking: bool,
         keep_speaking: SpeakingRequest | None = None,
     ) -> None:
-        self.measure_id.choices = [(m.id, m.label) for m in hearing.measures]
+        self.measure_id.choices = [SelectChoice(m.id, m.label) for m in hearing.measures]
         if len(hearing.measures) == 1 and self.measure_id.data is None:
             self.measure_id.data = hearing.measures[0].id
         offered = [SpeakingRequest.NONE]
@@ -162,7 +163,7 @@ class TestimonyContentMixin:
         if keep_speaking is not None and keep_speaking not in offered:
             offered.append(keep_speaking)
         self.speaking_request.choices = [
-            (choice.value, SPEAKING_LABELS[choice]) for choice in offered
+            SelectChoice(choice.value, SPEAKING_LABELS[choice]) for choice in offered
         ]
         self.max_chars = current_app.config["TESTIMONY_MAX_CHARS"]
         self.body.validators.append(

@@ -1,0 +1,167 @@
+"""Plain functions that build domain objects for tests; each flushes and returns the object."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from dataclasses import replace
+from datetime import timedelta
+
+from pypdf import PdfWriter
+
+from app.extensions import db
+from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.testimony import services
+from app.testimony.forms import Submission, Upload
+from app.testimony.models import Position, SpeakingRequest
+from app.testimony.pdf_check import CheckedPdf
+from app.timezones import utcnow
+
+
+def make_body(**overrides) -> Body:
+    values = {
+        "slug": f"body-{secrets.token_hex(4)}",
+        "name": "Boston City Council",
+        "jurisdiction": "City of Boston",
+        "timezone": "America/New_York",
+    }
+    body = Body(**(values | overrides))
+    db.session.add(body)
+    db.session.flush()
+    return body
+
+
+def make_committee(body: Body | None = None, **overrides) -> Committee:
+    values = {
+        "body": body or make_body(),
+        "slug": f"committee-{secrets.token_hex(4)}",
+        "name": "Committee on Government Operations",
+    }
+    committee = Committee(**(values | overrides))
+    db.session.add(committee)
+    db.session.flush()
+    return committee
+
+
+def make_measure(committee: Committee | None = None, **overrides) -> Measure:
+    values = {
+        "committee": committee or make_committee(),
+        "kind": MeasureKind.ORDINANCE,
+        "number": f"Docket #{secrets.randbelow(9000) + 1000:04d}",
+        "title": "Ordinance banning face surveillance in Boston",
+        "summary": "Prohibits city use of face surveillance.",
+        "official_url": "https://www.boston.gov/departments/city-council",
+        "session": "2020",
+    }
+    measure = Measure(**(values | overrides))
+    db.session.add(measure)
+    db.session.flush()
+    return measure
+
+
+def make_hearing(*, measures: int = 1, now=None, **overrides) -> Hearing:
+    """An open hearing by default: window opened a day ago, closes in a week."""
+    now = now or utcnow()
+    committee = overrides.pop("committee", None) or make_committee()
+    values = {
+        "committee": committee,
+        "title": "Hearing on a ban of face surveillance",
+        "description": "Public hearing.",
+        "starts_at": now + timedelta(days=7),
+        "location": "Iannella Chamber, Boston City Hall",
+        "remote_url": "https://example.org/watch",
+        "testimony_opens_at": now - timedelta(days=1),
+        "testimony_closes_at": now + timedelta(days=7),
+        "speaker_signup_closes_at": now + timedelta(days=6),
+    }
+    values |= overrides
+    if "measures" not in overrides:
+        values["measures"] = [make_measure(committee) for _ in range(measures)]
+    hearing = Hearing(**values)
+    db.session.add(hearing)
+    db.session.flush()
+    return hearing
+
+
+def make_pdf(pages: int = 1, *, password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    if password:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_upload(name: str = "statement.pdf", pages: int = 1) -> Upload:
+    return Upload(filename=name, pdf=CheckedPdf(data=make_pdf(pages), page_count=pages))
+
+
+def make_submission(hearing: Hearing, **overrides) -> Submission:
+    values = {
+        "submission_key": secrets.token_urlsafe(24),
+        "full_name": "Denise Okafor",
+        "email": "denise@example.org",
+        "street_address": "12 Example Street",
+        "city": "Dorchester",
+        "zip_code": "02124",
+        "organization": None,
+        "speaks_for_organization": False,
+        "measure_id": hearing.measures[0].id,
+        "position": Position.SUPPORT,
+        "body": "I support the ban on face surveillance.",
+        "speaking_request": SpeakingRequest.NONE,
+        "interpreter_language": None,
+        "accessibility_need": None,
+        "hide_street_address": True,
+        "public_record_acknowledged": True,
+        "uploads": (),
+    }
+    return replace(Submission(**values), **overrides) if overrides else Submission(**values)
+
+
+def make_testimony(hearing: Hearing | None = None, *, now=None, **overrides):
+    """Submit testimony through the service; returns the Receipt (testimony and token)."""
+    hearing = hearing or make_hearing()
+    return services.submit_testimony(
+        hearing, make_submission(hearing, **overrides), now=now or utcnow()
+    )
+
+
+# Helpers for driving the real forms through the test client.
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_KEY = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def form_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
+    """A valid testimony form post for the page the client just loaded."""
+    key = _KEY.search(page_html)
+    fields = {
+        "csrf_token": csrf_token_from(page_html),
+        "submission_key": key.group(1) if key else secrets.token_urlsafe(24),
+        "full_name": "Denise Okafor",
+        "email": "denise@example.org",
+        "street_address": "12 Example Street",
+        "city": "Dorchester",
+        "zip_code": "02124",
+        "organization": "",
+        "measure_id": str(hearing.measures[0].id),
+        "position": "support",
+        "body": "I support the ban on face surveillance.",
+        "speaking_request": "none",
+        "interpreter_language": "",
+        "accessibility_need": "",
+        "hide_street_address": "y",
+        "public_record_acknowledged": "y",
+    }
+    fields.update(overrides)
+    return {name: value for name, value in fields.items() if value is not None}
