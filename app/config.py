@@ -12,7 +12,9 @@ ENV_PREFIX = "OPENTESTIMONY_"
 MB = 1_000_000
 
 DEFAULTS: dict[str, Any] = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: bound values (names, addresses, e-mail) stay out of SQL logs and out of
+    # the text of database errors, which the 500 handler logs with their traceback.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "DEFAULT_TIMEZONE": "America/New_York",
     # Links in e-mail are built from this, never from the request's Host header.
     "BASE_URL": "http://127.0.0.1:5000",
@@ -44,33 +46,40 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["en"],
 }
 
-_BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SECURE_COOKIES", "MAIL_DELIVER_AFTER_RESPONSE"}
-_INT_KEYS = {"MAIL_PORT", "MAIL_TIMEOUT"}
-
 
 def _parse_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# OPENTESTIMONY_<NAME> → (config key, parser). Only these are read; the README lists them.
+ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
+    "BASE_URL": ("BASE_URL", str),
+    "TIMEZONE": ("DEFAULT_TIMEZONE", str),
+    "MAIL_SERVER": ("MAIL_SERVER", str),
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", _parse_bool),
+    "MAIL_USE_SSL": ("MAIL_USE_SSL", _parse_bool),
+    "MAIL_SENDER": ("MAIL_SENDER", str),
+    "MAIL_TIMEOUT": ("MAIL_TIMEOUT", int),
+    "SECURE_COOKIES": ("SESSION_COOKIE_SECURE", _parse_bool),
+    "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+}
+
+
 def from_environment(environ: dict[str, str]) -> dict[str, Any]:
-    """Read the settings the operator may set; unknown OPENTESTIMONY_ names are ignored."""
+    """Read the settings an operator may set; other OPENTESTIMONY_ names are ignored."""
     config: dict[str, Any] = {}
     if environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(environ["DATABASE_URL"])
     if environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = environ["SECRET_KEY"]
-    for name, value in environ.items():
-        if not name.startswith(ENV_PREFIX):
-            continue
-        key = name.removeprefix(ENV_PREFIX)
-        if key == "SECURE_COOKIES":
-            config["SESSION_COOKIE_SECURE"] = _parse_bool(value)
-        elif key in _BOOL_KEYS:
-            config[key] = _parse_bool(value)
-        elif key in _INT_KEYS:
-            config[key] = int(value)
-        elif key in DEFAULTS or key in {"SECRET_KEY", "TIMEZONE"}:
-            config["DEFAULT_TIMEZONE" if key == "TIMEZONE" else key] = value
+    for name, (key, parse) in ENVIRONMENT_SETTINGS.items():
+        value = environ.get(ENV_PREFIX + name)
+        if value is not None and value != "":
+            config[key] = parse(value)
     return config
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
@@ -58,8 +59,17 @@ def local_time(moment: datetime | None, timezone_name: str, style: str = "full")
     return format_datetime(to_local(moment, timezone_name), pattern, locale=locale)
 
 
+def file_size(size_bytes: int) -> str:
+    """Show a file's size the way people read it: 340 KB, 2.4 MB."""
+    locale = str(get_locale() or "en")
+    if size_bytes < 1_000_000:
+        return f"{format_decimal(max(1, round(size_bytes / 1000)), locale=locale)} KB"
+    return f"{format_decimal(round(size_bytes / 1_000_000, 1), locale=locale)} MB"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["local_time"] = local_time
+    app.jinja_env.globals["file_size"] = file_size
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -35,6 +36,11 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
     )
 
 
+def _default_timezone() -> str:
+    # The operator's OPENTESTIMONY_TIMEZONE, for a body created without a zone of its own.
+    return current_app.config.get("DEFAULT_TIMEZONE", "America/New_York")
+
+
 class Body(db.Model):
     __tablename__ = "bodies"
 
@@ -43,7 +49,7 @@ class Body(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # Where residents of the body live; packets count testimony from inside it.
     jurisdiction: Mapped[str] = mapped_column(String(200))
-    timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    timezone: Mapped[str] = mapped_column(String(64), default=lambda: _default_timezone())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     committees: Mapped[list[Committee]] = relationship(back_populates="body")

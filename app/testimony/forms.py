@@ -99,13 +99,20 @@ class RequiredChoice(RadioField):
             raise StopValidation(_l("Choose one of the options shown."))
 
 
-def _line(label, max_length: int, *, required: bool = True, autocomplete: str | None = None):
+def _line(
+    label,
+    max_length: int,
+    *,
+    required_message=None,
+    autocomplete: str | None = None,
+):
+    """A one-line text field; required when a required_message is given."""
     validators = [
-        DataRequired(_l("Enter your %(field)s.", field=label)) if required else Optional(),
+        DataRequired(required_message) if required_message else Optional(),
         Length(max=max_length, message=_l("Use %(max)d characters or fewer.", max=max_length)),
         PlainText(),
     ]
-    if required:
+    if required_message:
         validators.append(HasLettersOrDigits())
     render_kw = {"maxlength": max_length}
     if autocomplete:
@@ -213,7 +220,9 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
     submission_key = HiddenField(
         validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("This form is damaged."))]
     )
-    full_name = _line(_l("Full name"), 200, autocomplete="name")
+    full_name = _line(
+        _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
+    )
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -224,8 +233,18 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         filters=[strip_text],
         render_kw={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"},
     )
-    street_address = _line(_l("Street address"), 200, autocomplete="street-address")
-    city = _line(_l("City or town"), 100, autocomplete="address-level2")
+    street_address = _line(
+        _l("Street address"),
+        200,
+        required_message=_l("Enter your street address."),
+        autocomplete="street-address",
+    )
+    city = _line(
+        _l("City or town"),
+        100,
+        required_message=_l("Enter your city or town."),
+        autocomplete="address-level2",
+    )
     zip_code = StringField(
         _l("ZIP code"),
         validators=[
@@ -235,14 +254,10 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         filters=[strip_text],
         render_kw={"autocomplete": "postal-code", "maxlength": 10, "inputmode": "numeric"},
     )
-    organization = _line(
-        _l("Organization (optional)"), 200, required=False, autocomplete="organization"
-    )
+    organization = _line(_l("Organization (optional)"), 200, autocomplete="organization")
     speaks_for_organization = BooleanField(_l("I am testifying on behalf of this organization"))
     body = _testimony_text()
-    interpreter_language = _line(
-        _l("Interpreter needed? Which language (optional)"), 100, required=False
-    )
+    interpreter_language = _line(_l("Interpreter needed? Which language (optional)"), 100)
     accessibility_need = TextAreaField(
         _l("Accessibility needs (optional)"),
         validators=[

@@ -95,6 +95,7 @@ def amend(token: str):
         hearing=hearing,
         form=form,
         token=token,
+        now=now,
         csrf_expired=_csrf_expired(form),
     )
 
