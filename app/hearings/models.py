@@ -142,7 +142,9 @@ class Hearing(db.Model):
 
     committee: Mapped[Committee] = relationship(back_populates="hearings")
     measures: Mapped[list[Measure]] = relationship(
-        secondary=hearing_measures, order_by=hearing_measures.c.position
+        secondary=hearing_measures,
+        # Agenda order; the measure id breaks ties so the order never depends on the database.
+        order_by=(hearing_measures.c.position, hearing_measures.c.measure_id),
     )
 
     @property

@@ -1,0 +1,73 @@
+"""Migrations: one head, a schema that matches the models, and a working downgrade."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from app import create_app
+from app.extensions import db as _db
+
+
+def _script_directory(application) -> ScriptDirectory:
+    migrate = application.extensions["migrate"]
+    with application.app_context():
+        return ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory))
+
+
+def _differences(connection) -> list:
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return compare_metadata(context, _db.metadata)
+
+
+def test_there_is_exactly_one_head(app):
+    heads = _script_directory(app).get_heads()
+    assert len(heads) == 1, f"several Alembic heads: {heads}; merge them"
+
+
+def test_every_revision_has_a_downgrade(app):
+    for revision in _script_directory(app).walk_revisions():
+        assert callable(getattr(revision.module, "downgrade", None)), revision.revision
+
+
+def test_migrated_schema_matches_the_models(db):
+    with db.engine.connect() as connection:
+        differences = _differences(connection)
+    assert differences == [], "models and migrations differ; write a migration:\n" + "\n".join(
+        map(str, differences)
+    )
+
+
+def test_downgrade_to_base_and_upgrade_again(tmp_path):
+    """On a separate SQLite file: the shared test database is left alone."""
+    application = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrations.db'}",
+            "SECRET_KEY": "migration-test",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    model_tables = set(_db.metadata.tables)
+    try:
+        with application.app_context():
+            upgrade()
+            assert model_tables <= set(inspect(_db.engine).get_table_names())
+
+            downgrade(revision="base")
+            left = set(inspect(_db.engine).get_table_names()) - {"alembic_version"}
+            assert left == set(), f"downgrade left tables behind: {left}"
+
+            upgrade()
+            assert model_tables <= set(inspect(_db.engine).get_table_names())
+            with _db.engine.connect() as connection:
+                head = _script_directory(application).get_current_head()
+                assert MigrationContext.configure(connection).get_current_revision() == head
+                assert _differences(connection) == []
+    finally:
+        with application.app_context():
+            _db.engine.dispose()
