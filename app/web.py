@@ -6,7 +6,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from app.timezones import to_local
@@ -38,6 +38,9 @@ SECURITY_HEADERS = {
 
 
 def select_locale() -> str:
+    # Services also run outside requests (CLI, tests, mail delivery): use the default there.
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 

@@ -89,14 +89,19 @@ class RequiredChoice(RadioField):
     """A set of radio buttons that says what to do when nothing, or something unknown, is sent."""
 
     def __init__(self, label, *, missing_message, **kwargs) -> None:
+        # A value that is not even a number (a tampered form) gets words, not WTForms' own text.
+        kwargs.setdefault("invalid_value_message", _l("Choose one of the options shown."))
         super().__init__(label, **kwargs)
         self.missing_message = missing_message
+        self.not_offered_message = _l("Choose one of the options shown.")
 
     def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # already said why, once
         if self.data is None or self.data == "":
             raise StopValidation(self.missing_message)
         if self.data not in {choice.value for choice in self.choices}:
-            raise StopValidation(_l("Choose one of the options shown."))
+            raise StopValidation(self.not_offered_message)
 
 
 def _line(
@@ -172,6 +177,12 @@ class TestimonyContentMixin:
         self.speaking_request.choices = [
             SelectChoice(choice.value, SPEAKING_LABELS[choice]) for choice in offered
         ]
+        if not allow_speaking:
+            # A form opened before the cut-off still offers to speak: say why that now fails.
+            self.speaking_request.not_offered_message = _l(
+                "Sign-up to speak at this hearing has closed. "
+                "You can still submit written testimony."
+            )
         self.max_chars = current_app.config["TESTIMONY_MAX_CHARS"]
         self.body.validators.append(
             Length(
@@ -218,7 +229,12 @@ def _display_name(filename: str) -> str:
 
 class TestimonyForm(TestimonyContentMixin, FlaskForm):
     submission_key = HiddenField(
-        validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("This form is damaged."))]
+        validators=[
+            Regexp(
+                r"^[A-Za-z0-9_-]{16,64}$",
+                message=_l("This form was damaged. Check your answers and submit it again."),
+            )
+        ]
     )
     full_name = _line(
         _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
@@ -283,6 +299,11 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         self.setup_content(hearing, allow_speaking=allow_speaking)
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
+
+    def validate_submission_key(self, field) -> None:
+        if field.errors:
+            # Send a good key back, or the damaged one would make every retry fail too.
+            field.data = secrets.token_urlsafe(24)
 
     def validate_speaks_for_organization(self, field) -> None:
         if field.data and not self.organization.data:

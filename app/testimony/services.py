@@ -48,6 +48,13 @@ class SpeakerSignupClosed(DomainError):
         )
 
 
+class NoRemoteOption(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("This hearing has no remote option. Choose to speak in person, or not to speak.")
+        )
+
+
 class UnknownMeasure(DomainError):
     def __init__(self) -> None:
         super().__init__(_("Choose one of the measures on this hearing's agenda."))
@@ -114,7 +121,7 @@ def _check_content(
         and not hearing.has_remote_option
         and already is not speaking
     ):
-        raise SpeakerSignupClosed()
+        raise NoRemoteOption()
 
 
 def _attach(testimony: Testimony, uploads: tuple[Upload, ...], *, now: datetime) -> None:

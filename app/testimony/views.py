@@ -27,7 +27,14 @@ def submit(hearing_id: int):
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
     if request.method == "POST" and not hearing.is_accepting_testimony(now):
         # Say so at once, whatever else is wrong; the form comes back with what they typed.
-        form.validate()
+        # A retry of a form stored before the deadline gets its receipt from the service.
+        if form.validate():
+            try:
+                receipt = services.submit_testimony(hearing, form.to_submission(), now=now)
+            except DomainError:
+                db.session.rollback()
+            else:
+                return redirect(url_for("testimony.receipt", token=receipt.token), code=303)
         form.form_errors.append(str(services.WindowClosed()))
     elif form.validate_on_submit():
         try:

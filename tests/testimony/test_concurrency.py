@@ -1,0 +1,186 @@
+"""The same form posted twice at the same moment (a double click) stores one testimony.
+
+`services.submit_testimony` first looks for the form's submission key, then inserts inside a
+SAVEPOINT; when a concurrent request stored the same key in between, the insert fails on the
+unique constraint and the savepoint path (`services._insert` returning False) hands back the
+stored testimony instead.
+
+Which path two simultaneous requests take depends on the database:
+
+* SQLite: every transaction starts with BEGIN IMMEDIATE (app/database.py), so the second
+  request waits for the first to commit and then finds its row in the pre-check. The
+  IntegrityError path is never reached by real concurrency on SQLite.
+* PostgreSQL: both requests can pass the pre-check; the second insert then blocks on the
+  unique index until the first commits, fails, and takes the savepoint path.
+
+`test_simultaneous_posts_store_one_testimony` runs on both. The savepoint path itself is
+exercised on both databases by `test_insert_that_loses_the_race_returns_the_stored_testimony`
+(deterministically, in one thread) and, with real threads, on PostgreSQL only by
+`test_both_requests_pass_the_precheck_on_postgresql`.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit import AuditEvent
+from app.outbox import OutboxMessage
+from app.testimony import services
+from app.testimony.models import Testimony
+from tests.factories import csrf_token_from, form_fields, make_hearing, make_submission
+
+TIMEOUT = 10
+
+
+def count(db, model) -> int:
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def two_posts_of_one_form(app, db, hearing):
+    """Two clients (two browser tabs' worth of cookies) with posts carrying one submission key."""
+    url = f"/hearings/{hearing.id}/testimony/new"
+    # End the test's own transaction: on SQLite it holds the write lock (BEGIN IMMEDIATE).
+    db.session.commit()
+    clients = [app.test_client(), app.test_client()]
+    pages = []
+    for client in clients:
+        # A fresh app context per page: Flask-WTF caches the CSRF token in `g`, which would
+        # otherwise be shared with the test's context and give both clients the same token.
+        with app.app_context():
+            pages.append(client.get(url).text)
+    fields = form_fields(hearing, pages[0])
+    posts = [fields, dict(fields, csrf_token=csrf_token_from(pages[1]))]
+    db.session.commit()
+    return url, clients, posts
+
+
+def post_at_once(app, url, clients, posts) -> list:
+    """Post from two threads released together; each thread has its own app context."""
+    barrier = threading.Barrier(len(clients), timeout=TIMEOUT)
+    results: list = [None] * len(clients)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                response = clients[index].post(url, data=posts[index])
+                results[index] = (response.status_code, response.headers.get("Location"))
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT * 2)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def spy_on_insert(monkeypatch) -> list[bool]:
+    outcomes: list[bool] = []
+    insert = services._insert
+
+    def recording_insert(testimony, *args, **kwargs):
+        stored = insert(testimony, *args, **kwargs)
+        outcomes.append(stored)
+        return stored
+
+    monkeypatch.setattr(services, "_insert", recording_insert)
+    return outcomes
+
+
+def assert_one_testimony_and_one_receipt(db, results) -> None:
+    (status_a, location_a), (status_b, location_b) = results
+    assert status_a == status_b == 303
+    assert location_a == location_b
+    assert location_a.startswith("/receipts/")
+    db.session.expire_all()
+    assert count(db, Testimony) == 1
+    assert count(db, OutboxMessage) == 1
+    assert count(db, AuditEvent) == 1
+
+
+def test_simultaneous_posts_store_one_testimony(app, db, client, monkeypatch):
+    hearing = make_hearing()
+    db.session.commit()
+    url, clients, posts = two_posts_of_one_form(app, db, hearing)
+    outcomes = spy_on_insert(monkeypatch)
+
+    results = post_at_once(app, url, clients, posts)
+
+    assert_one_testimony_and_one_receipt(db, results)
+    # One request inserted; the other found the row either in the pre-check (no insert at
+    # all) or, on PostgreSQL when both passed the pre-check, through the savepoint path.
+    assert sorted(outcomes) in ([True], [False, True])
+    receipt = clients[1].get(results[1][1])
+    assert receipt.status_code == 200
+
+
+def test_both_requests_pass_the_precheck_on_postgresql(app, db, client, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers with BEGIN IMMEDIATE: no two requests race")
+    hearing = make_hearing()
+    db.session.commit()
+    url, clients, posts = two_posts_of_one_form(app, db, hearing)
+
+    # Hold each request after its pre-check until the other has made its own, so that both
+    # go on to insert the same submission key.
+    find = services._find_by_submission_key
+    prechecked = threading.Barrier(2, timeout=TIMEOUT)
+    seen = threading.local()
+
+    def find_then_wait(hearing, key):
+        found = find(hearing, key)
+        if not getattr(seen, "done", False):
+            seen.done = True
+            prechecked.wait()
+        return found
+
+    monkeypatch.setattr(services, "_find_by_submission_key", find_then_wait)
+    outcomes = spy_on_insert(monkeypatch)
+
+    results = post_at_once(app, url, clients, posts)
+
+    assert_one_testimony_and_one_receipt(db, results)
+    assert sorted(outcomes) == [False, True], "the savepoint path was not taken"
+
+
+def test_insert_that_loses_the_race_returns_the_stored_testimony(db, monkeypatch):
+    hearing = make_hearing()
+    submission = make_submission(hearing)
+    first = services.submit_testimony(hearing, submission, now=hearing.testimony_opens_at)
+    db.session.commit()
+
+    # As if this request had made its pre-check just before the first one committed.
+    find = services._find_by_submission_key
+    calls = []
+
+    def miss_once(hearing, key):
+        calls.append(key)
+        return None if len(calls) == 1 else find(hearing, key)
+
+    monkeypatch.setattr(services, "_find_by_submission_key", miss_once)
+    outcomes = spy_on_insert(monkeypatch)
+
+    second = services.submit_testimony(hearing, submission, now=hearing.testimony_opens_at)
+    db.session.commit()
+
+    assert outcomes == [False]
+    assert second.testimony.id == first.testimony.id
+    assert second.token == first.token
+    assert count(db, Testimony) == 1
+    assert count(db, OutboxMessage) == 1
+    assert count(db, AuditEvent) == 1
+    # The session is still usable after the savepoint was rolled back.
+    third = services.submit_testimony(
+        hearing, make_submission(hearing), now=hearing.testimony_opens_at
+    )
+    db.session.commit()
+    assert third.testimony.id != first.testimony.id
