@@ -35,12 +35,27 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.load_secret_key(app.instance_path)
-    logging.getLogger("opentestimony").setLevel(logging.INFO)
+    _configure_logging(app)
+
+
+def _configure_logging(app: Flask) -> None:
+    """Give our loggers somewhere to write when the server has not configured logging."""
+    logger = logging.getLogger("opentestimony")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    if not app.config["MAIL_SERVER"] and not app.testing:
+        logger.warning(
+            "No OPENTESTIMONY_MAIL_SERVER set: e-mail, receipt links included, goes to this log."
+        )
 
 
 def init_extensions(app: Flask) -> None:
     from app import database, outbox, web
-    from app.extensions import babel, csrf, db, migrate
+    from app.accounts import access
+    from app.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -53,16 +68,21 @@ def init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
+    web.init_app(app)  # first: its before_request reads the body before anything queries
+    limiter.init_app(app)
+    access.init_app(app)
     outbox.init_app(app)
-    web.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.admin_views import bp as staff_admin_bp
+    from app.accounts.views import bp as accounts_bp
     from app.hearings.views import bp as hearings_bp
+    from app.moderation.views import bp as moderation_bp
     from app.testimony.views import bp as testimony_bp
 
-    app.register_blueprint(hearings_bp)
-    app.register_blueprint(testimony_bp)
+    for blueprint in (hearings_bp, testimony_bp, accounts_bp, staff_admin_bp, moderation_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:

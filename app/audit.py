@@ -13,6 +13,7 @@ from app.timezones import UTCDateTime, utcnow
 
 RESIDENT = "resident"
 SYSTEM = "system"
+ANONYMOUS = "anonymous"
 
 
 class AuditEvent(db.Model):
@@ -24,22 +25,28 @@ class AuditEvent(db.Model):
     # "resident", "system" or "user:<id>" once staff accounts exist.
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
-    subject_type: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[int] = mapped_column()
+    # Empty for events about nobody in particular, such as a failed login to an unknown address.
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None] = mapped_column()
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 def record(
-    actor: str, action: str, subject: db.Model, *, at: datetime | None = None, **data
+    actor: str, action: str, subject: db.Model | None, *, at: datetime | None = None, **data
 ) -> AuditEvent:
     """Add an audit row in the current transaction; it commits or rolls back with the change."""
     event = AuditEvent(
         actor=actor,
         action=action,
-        subject_type=subject.__tablename__,
-        subject_id=subject.id,
+        subject_type=subject.__tablename__ if subject is not None else None,
+        subject_id=subject.id if subject is not None else None,
         occurred_at=at or utcnow(),
         data=data,
     )
     db.session.add(event)
     return event
+
+
+def record_anonymous(action: str, *, at: datetime | None = None, **data) -> AuditEvent:
+    """Record an event by someone not signed in (a failed login), about no particular row."""
+    return record(ANONYMOUS, action, None, at=at, **data)

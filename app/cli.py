@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from app import outbox
+from app import audit, outbox
+from app.accounts import services as account_services
+from app.accounts.models import Role
+from app.errors import DomainError
 from app.extensions import db
+from app.timezones import utcnow
 
 
 def register(app: Flask) -> None:
@@ -26,6 +32,51 @@ def register(app: Flask) -> None:
         click.echo(
             f"Demo data loaded: {created} new records." if created else "Demo data already present."
         )
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option(
+        "--role",
+        type=click.Choice([role.value for role in Role]),
+        required=True,
+        help="moderator, clerk or admin",
+    )
+    @click.option("--name", default="", help="Full name (defaults to the e-mail address).")
+    def create_user(email: str, role: str, name: str) -> None:
+        """Create a staff user, or update an existing one's role and password.
+
+        The password is asked for at a prompt, or read from standard input when it is not a
+        terminal (one line), so it never appears in the shell history or the process list.
+        """
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        now = utcnow()
+        try:
+            user = account_services.find_user(email)
+            if user is None:
+                account_services.create_user(
+                    audit.SYSTEM,
+                    email=email,
+                    name=name or email,
+                    role=Role(role),
+                    password=password,
+                    now=now,
+                )
+                verb = "Created"
+            else:
+                account_services.set_password(audit.SYSTEM, user, password, now=now)
+                account_services.change_role(audit.SYSTEM, user, Role(role), now=now)
+                account_services.set_active(audit.SYSTEM, user, True, now=now)
+                if name:
+                    user.name = name
+                verb = "Updated"
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"{verb} {account_services.normalise_email(email)} as {role}.")
 
     @app.cli.group("outbox")
     def outbox_group() -> None:

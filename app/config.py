@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 3 * 10 * MB + 256 * 1024,
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
-    # Forms check their own token so an expired one can hand the resident's text back.
-    "WTF_CSRF_CHECK_DEFAULT": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
+    # Staff sessions: signed out after 30 idle minutes, and after 12 hours whatever happens.
+    "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en"],
 }
@@ -66,6 +70,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "SECURE_COOKIES": ("SESSION_COOKIE_SECURE", _parse_bool),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "SECRET_KEY": ("SECRET_KEY", str),
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),
 }
 
 

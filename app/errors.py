@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -18,6 +19,10 @@ def register_error_handlers(app: Flask) -> None:
             f"errors/{code}.html" if code in {400, 404, 405, 413, 429} else "errors/generic.html"
         )
         return render_template(template, error=error), code
+
+    @app.errorhandler(CSRFError)
+    def _expired_form(error: CSRFError):
+        return render_template("errors/expired_form.html"), 400
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

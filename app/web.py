@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
+from app.accounts.models import Role
 from app.timezones import to_local
 
 # No inline script or style anywhere, so the policy can forbid both.
@@ -30,8 +34,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    # Receipt links carry a secret: never send them to the sites we link to.
-    "Referrer-Policy": "no-referrer",
+    # Receipt links carry a secret: never send them to other sites. Same-origin referrers stay,
+    # because CSRF protection over HTTPS checks them.
+    "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
@@ -50,15 +55,10 @@ def local_time(moment: datetime | None, timezone_name: str, style: str = "full")
         return ""
     formats = {
         "full": "EEEE, MMMM d, y 'at' h:mm a zzz",
-        "date": "EEEE, MMMM d, y",
         "short": "MMM d, y, h:mm a zzz",
     }
     locale = str(get_locale() or "en")
-    pattern = (
-        formats[style]
-        if locale == "en"
-        else {"full": "full", "date": "full", "short": "medium"}[style]
-    )
+    pattern = formats[style] if locale == "en" else {"full": "full", "short": "medium"}[style]
     return format_datetime(to_local(moment, timezone_name), pattern, locale=locale)
 
 
@@ -70,12 +70,47 @@ def file_size(size_bytes: int) -> str:
     return f"{format_decimal(round(size_bytes / 1_000_000, 1), locale=locale)} MB"
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id beyond what the database stores is simply not found."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+class ReceiptLinkFilter(logging.Filter):
+    """Keep receipt tokens out of access logs: the link is a key to someone's testimony."""
+
+    PATTERN = re.compile(r"(/receipts/)[A-Za-z0-9_-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(
+                self.PATTERN.sub(r"\1…", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        record.msg = self.PATTERN.sub(r"\1…", str(record.msg))
+        return True
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RowIdConverter
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, ReceiptLinkFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(ReceiptLinkFilter())
     app.jinja_env.globals["local_time"] = local_time
     app.jinja_env.globals["file_size"] = file_size
+    app.jinja_env.globals["roles"] = Role
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.before_request
+    def _read_body_before_any_query():
+        # A slow client must not hold a database transaction (on SQLite, the write lock) open
+        # while its upload trickles in: read the whole body before anything queries.
+        if request.method == "POST":
+            request.files  # noqa: B018
 
     @app.after_request
     def _security_headers(response):
@@ -84,6 +119,6 @@ def init_app(app: Flask) -> None:
         if request.endpoint and request.endpoint.startswith("testimony."):
             # Receipts and forms hold personal data: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"
-        if request.is_secure:
+        if request.is_secure or app.config["BASE_URL"].startswith("https://"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

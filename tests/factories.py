@@ -13,9 +13,9 @@ from pypdf import PdfWriter
 from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.testimony import services
-from app.testimony.forms import Submission, Upload
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
+from app.testimony.submissions import Submission, Upload
 from app.timezones import utcnow
 
 

@@ -263,3 +263,34 @@ def test_mask_address():
     assert outbox.mask_address("x@example.org") == "x***@example.org"
     assert "@" in outbox.mask_address("not-an-address")
     assert "not-an-address" not in outbox.mask_address("not-an-address")
+
+
+def _queued_message(db) -> OutboxMessage:
+    hearing = make_hearing()
+    services.submit_testimony(hearing, make_submission(hearing), now=hearing.testimony_opens_at)
+    db.session.commit()
+    return db.session.scalars(select(OutboxMessage)).one()
+
+
+def test_a_message_claimed_by_one_deliverer_is_not_sent_by_another(db):
+    from datetime import timedelta
+
+    message = _queued_message(db)
+    now = message.created_at
+    assert outbox._claim(message.id, now) is not None
+    # The CLI running at the same moment finds it taken.
+    assert outbox._claim(message.id, now + timedelta(seconds=1)) is None
+    # A claim abandoned by a process that died is retaken after the lease.
+    assert outbox._claim(message.id, now + outbox.CLAIM_LEASE + timedelta(seconds=1)) is not None
+
+
+def test_releasing_a_savepoint_does_not_count_as_committing_queued_mail(db):
+    hearing = make_hearing()
+    db.session.commit()
+    services.submit_testimony(hearing, make_submission(hearing), now=hearing.testimony_opens_at)
+    with db.session.begin_nested():
+        pass
+    assert "outbox_committed" not in db.session.info
+    db.session.rollback()
+    assert "outbox_committed" not in db.session.info
+    assert count(db, OutboxMessage) == 0

@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from app import create_app
+from app.audit import AuditEvent
 from app.extensions import db as _db
 from app.outbox import deliver_pending
+from app.web import ReceiptLinkFilter
 from tests.factories import form_fields, make_hearing
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -28,7 +30,7 @@ def _assert_security_headers(response) -> None:
     assert directives.get("default-src") == ["'self'"]
     assert directives.get("object-src") == ["'none'"]
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
-    assert response.headers.get("Referrer-Policy") == "no-referrer"
+    assert response.headers.get("Referrer-Policy") == "same-origin"
     assert response.headers.get("X-Frame-Options") == "DENY"
 
 
@@ -225,3 +227,32 @@ def test_no_personal_data_in_logs(client, db, config, caplog):
         for secret in (name, "Quixwhistle", email, "zq.private.person", street, "Hiddenvale"):
             assert secret not in text, f"{secret!r} logged by {record.name}: {text[:200]}"
     assert email not in caplog.text
+
+
+def test_an_id_beyond_the_database_range_is_not_found(client, db):
+    for path in ("/hearings/99999999999999999999999", "/hearings/2147483648/testimony/new"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Page not found" in response.text
+
+
+def test_a_staff_form_posted_without_its_token_changes_nothing(client, db):
+    response = client.post("/staff/login", data={"email": "a@example.org", "password": "x" * 12})
+    assert response.status_code == 400
+    assert "This page expired" in response.text
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+def test_receipt_tokens_are_masked_in_access_logs():
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s',
+        ("GET /receipts/abc123DEF HTTP/1.1", 200),
+        None,
+    )
+    ReceiptLinkFilter().filter(record)
+    assert "abc123DEF" not in record.getMessage()
+    assert "/receipts/…" in record.getMessage()

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.timezones import UTCDateTime, to_local, utcnow
+from app.timezones import UTCDateTime, utcnow
 
 
 def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -158,9 +158,6 @@ class Hearing(db.Model):
     @property
     def has_remote_option(self) -> bool:
         return bool(self.remote_url)
-
-    def local(self, moment: datetime) -> datetime:
-        return to_local(moment, self.timezone)
 
     def status(self, now: datetime) -> HearingStatus:
         """Derive the hearing's status from its times."""

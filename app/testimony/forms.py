@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -30,7 +29,8 @@ from wtforms.validators import (
 
 from app.hearings.models import Hearing
 from app.testimony.models import Position, SpeakingRequest
-from app.testimony.pdf_check import CheckedPdf, RejectedFile, check_pdf
+from app.testimony.pdf_check import RejectedFile, check_pdf
+from app.testimony.submissions import Amendment, Submission, Upload
 from app.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
 
 SPEAKING_LABELS = {
@@ -44,45 +44,6 @@ POSITION_CHOICES = [
     SelectChoice(Position.OPPOSE.value, _l("Oppose")),
     SelectChoice(Position.NEUTRAL.value, _l("Neutral")),
 ]
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    pdf: CheckedPdf
-
-
-@dataclass(frozen=True)
-class Submission:
-    """Everything a resident submitted, already shaped and checked for form."""
-
-    submission_key: str
-    full_name: str
-    email: str
-    street_address: str
-    city: str
-    zip_code: str
-    organization: str | None
-    speaks_for_organization: bool
-    measure_id: int
-    position: Position
-    body: str
-    speaking_request: SpeakingRequest
-    interpreter_language: str | None
-    accessibility_need: str | None
-    hide_street_address: bool
-    public_record_acknowledged: bool
-    uploads: tuple[Upload, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class Amendment:
-    measure_id: int
-    position: Position
-    body: str
-    speaking_request: SpeakingRequest
-    reason: str
-    uploads: tuple[Upload, ...] = field(default_factory=tuple)
 
 
 class RequiredChoice(RadioField):
@@ -219,6 +180,10 @@ class TestimonyContentMixin:
     def max_attachments(self) -> int:
         return current_app.config["ATTACHMENT_MAX_COUNT"]
 
+    def in_page_order(self) -> list:
+        """Fields in the order the page shows them, so the error summary reads the same way."""
+        return [self[name] for name in self.PAGE_ORDER]
+
 
 def _display_name(filename: str) -> str:
     """Keep the resident's file name for display only; it never becomes a path."""
@@ -228,10 +193,30 @@ def _display_name(filename: str) -> str:
 
 
 class TestimonyForm(TestimonyContentMixin, FlaskForm):
+    PAGE_ORDER = (
+        "submission_key",
+        "full_name",
+        "email",
+        "street_address",
+        "city",
+        "zip_code",
+        "hide_street_address",
+        "organization",
+        "speaks_for_organization",
+        "measure_id",
+        "position",
+        "body",
+        "speaking_request",
+        "attachments",
+        "interpreter_language",
+        "accessibility_need",
+        "public_record_acknowledged",
+    )
+
     submission_key = HiddenField(
         validators=[
             Regexp(
-                r"^[A-Za-z0-9_-]{16,64}$",
+                r"^[A-Za-z0-9_-]{16,64}\Z",
                 message=_l("This form was damaged. Check your answers and submit it again."),
             )
         ]
@@ -265,7 +250,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         _l("ZIP code"),
         validators=[
             DataRequired(_l("Enter your ZIP code.")),
-            Regexp(r"^\d{5}(-\d{4})?$", message=_l("Enter a 5-digit ZIP code, like 02108.")),
+            Regexp(r"^[0-9]{5}(-[0-9]{4})?\Z", message=_l("Enter a 5-digit ZIP code, like 02108.")),
         ],
         filters=[strip_text],
         render_kw={"autocomplete": "postal-code", "maxlength": 10, "inputmode": "numeric"},
@@ -332,6 +317,8 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
 
 
 class AmendmentForm(TestimonyContentMixin, FlaskForm):
+    PAGE_ORDER = ("measure_id", "position", "body", "speaking_request", "attachments", "reason")
+
     body = _testimony_text()
     reason = StringField(
         _l("Why are you changing your testimony?"),

@@ -45,6 +45,15 @@ class ReviewStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class RejectionReason(enum.StrEnum):
+    SPAM = "spam"
+    ABUSIVE = "abusive"
+    OFF_TOPIC = "off_topic"
+    DUPLICATE = "duplicate"
+    PERSONAL_INFORMATION = "personal_information"
+    OTHER = "other"
+
+
 class Testimony(db.Model):
     __tablename__ = "testimonies"
     __table_args__ = (
@@ -53,6 +62,9 @@ class Testimony(db.Model):
             "(status = 'withdrawn') = (withdrawn_at IS NOT NULL)", name="withdrawn_has_time"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint(
+            "(status = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_has_reason"
+        ),
         CheckConstraint("public_record_acknowledged", name="public_record_acknowledged"),
         # The moderation queue: one hearing, filtered by status, newest or oldest first.
         Index("ix_testimonies_hearing_status_received", "hearing_id", "status", "received_at"),
@@ -90,6 +102,10 @@ class Testimony(db.Model):
 
     status: Mapped[ReviewStatus] = mapped_column(
         enum_column(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
+    )
+    # Why it is not published, while rejected; the public page counts these.
+    rejection_reason: Mapped[RejectionReason | None] = mapped_column(
+        enum_column(RejectionReason, "rejection_reason")
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -18,7 +18,6 @@ from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.storage import file_store
-from app.testimony.forms import Amendment, Submission, Upload
 from app.testimony.models import (
     Attachment,
     ReviewStatus,
@@ -26,6 +25,7 @@ from app.testimony.models import (
     Testimony,
     TestimonyVersion,
 )
+from app.testimony.submissions import Amendment, Submission, Upload
 
 # No 0/O, 1/I/L or U: easy to read aloud over the phone to a clerk.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -236,6 +236,7 @@ def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime
     testimony.updated_at = now
     # An amended testimony is reviewed again before anything is published.
     testimony.status = ReviewStatus.PENDING
+    testimony.rejection_reason = None
     _attach(testimony, amendment.uploads, now=now)
     db.session.flush()
     audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
@@ -250,6 +251,7 @@ def withdraw_testimony(testimony: Testimony, *, now: datetime) -> None:
     if not testimony.can_withdraw(now):
         raise WindowClosed()
     testimony.status = ReviewStatus.WITHDRAWN
+    testimony.rejection_reason = None
     testimony.withdrawn_at = now
     testimony.updated_at = now
     db.session.flush()

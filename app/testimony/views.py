@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import csrf, db
 from app.hearings.models import Hearing
 from app.testimony import services
 from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
@@ -12,12 +12,17 @@ from app.timezones import utcnow
 
 bp = Blueprint("testimony", __name__)
 
+# These views check the CSRF token through their form instead of before the request, so an
+# expired token hands the resident's text back instead of throwing it away.
+resident_form = csrf.exempt
+
 
 def _csrf_expired(form) -> bool:
     return bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
 
 
 @bp.route("/hearings/<int:hearing_id>/testimony/new", methods=["GET", "POST"])
+@resident_form
 def submit(hearing_id: int):
     """Show the testimony form and accept a submission."""
     hearing = db.get_or_404(Hearing, hearing_id)
@@ -68,6 +73,7 @@ def receipt(token: str):
 
 
 @bp.route("/receipts/<token>/amend", methods=["GET", "POST"])
+@resident_form
 def amend(token: str):
     """Let the resident change their testimony until the deadline, giving a reason."""
     testimony = services.find_by_receipt_token(token) or abort(404)
@@ -108,6 +114,7 @@ def amend(token: str):
 
 
 @bp.route("/receipts/<token>/withdraw", methods=["GET", "POST"])
+@resident_form
 def withdraw(token: str):
     """Ask for confirmation, then withdraw the testimony."""
     testimony = services.find_by_receipt_token(token) or abort(404)

@@ -273,7 +273,18 @@ def test_a_malformed_email_address_is_refused(client, db, email):
     assert form_values(response.text)["email"] == email
 
 
-@pytest.mark.parametrize("zip_code", ["2124", "021245", "ABCDE", "02124-12", "02124 1234", "O2124"])
+@pytest.mark.parametrize(
+    "zip_code",
+    [
+        "2124",
+        "021245",
+        "ABCDE",
+        "02124-12",
+        "02124 1234",
+        "O2124",
+        "\u0660\u0662\u0661\u0660\u0668",
+    ],
+)
 def test_a_malformed_zip_code_is_refused(client, db, zip_code):
     hearing = open_hearing(db)
 
@@ -487,7 +498,9 @@ def test_a_nul_byte_in_a_hidden_or_choice_field_is_refused_with_a_message(
     assert_nothing_stored(db)
 
 
-@pytest.mark.parametrize("key", ["short", "../../etc/passwd", "k" * 65, "key with spaces!!!"])
+@pytest.mark.parametrize(
+    "key", ["short", "../../etc/passwd", "k" * 65, "key with spaces!!!", "k" * 64 + "\n"]
+)
 def test_a_damaged_submission_key_is_reported_and_the_form_can_be_sent_again(client, db, key):
     hearing = open_hearing(db)
     data = form_fields(hearing, open_form(client, hearing), submission_key=key)

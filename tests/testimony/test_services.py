@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from app.audit import AuditEvent
 from app.outbox import OutboxMessage
 from app.testimony import services
-from app.testimony.forms import Amendment
 from app.testimony.models import (
     Position,
     ReviewStatus,
@@ -33,6 +32,7 @@ from app.testimony.services import (
     submit_testimony,
     withdraw_testimony,
 )
+from app.testimony.submissions import Amendment
 from tests.factories import make_hearing, make_measure, make_submission, make_upload
 
 NOW = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)

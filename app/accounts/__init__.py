@@ -1,0 +1,1 @@
+"""Staff accounts: moderators, clerks and admins; residents have no accounts."""

@@ -1,0 +1,158 @@
+"""Admins manage staff accounts, the second-factor policy, and read the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts import services
+from app.accounts.access import role_required
+from app.accounts.forms import EmptyForm, PolicyForm, StaffRoleForm, StaffUserForm
+from app.accounts.models import Role, StaffUser
+from app.audit import AuditEvent
+from app.errors import DomainError
+from app.extensions import db
+from app.timezones import utcnow
+
+bp = Blueprint("staff_admin", __name__, url_prefix="/staff/admin")
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    """List staff accounts with their roles and second-factor state."""
+    staff = db.session.scalars(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.email))
+    policy = services.staff_policy()
+    return render_template(
+        "accounts/users.html",
+        staff=list(staff),
+        policy_form=PolicyForm(require_totp=policy.require_totp),
+        button_form=EmptyForm(),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():
+    """Add a staff member with a role and an initial password."""
+    form = StaffUserForm()
+    if form.validate_on_submit():
+        try:
+            services.create_user(
+                current_user.audit_name,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                now=utcnow(),
+            )
+        except services.WeakPassword as weak:
+            form.password.errors.extend(weak.problems)
+        except DomainError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Staff account created."), "success")
+            return redirect(url_for("staff_admin.users"), code=303)
+    return render_template("accounts/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id: int):
+    """Change a staff member's role; the change signs them out everywhere."""
+    user = db.get_or_404(StaffUser, user_id)
+    form = StaffRoleForm(obj=user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.change_role(current_user.audit_name, user, Role(form.role.data), now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Role saved."), "success")
+            return redirect(url_for("staff_admin.users"), code=303)
+    return render_template("accounts/user_edit.html", user=user, form=form, button_form=EmptyForm())
+
+
+def _user_action(user_id: int, action) -> object:
+    user = db.get_or_404(StaffUser, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        action(user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("staff_admin.edit_user", user_id=user.id), code=303)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@role_required(Role.ADMIN)
+def deactivate_user(user_id: int):
+    return _user_action(
+        user_id, lambda u: services.set_active(current_user.audit_name, u, False, now=utcnow())
+    )
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+@role_required(Role.ADMIN)
+def activate_user(user_id: int):
+    return _user_action(
+        user_id, lambda u: services.set_active(current_user.audit_name, u, True, now=utcnow())
+    )
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@role_required(Role.ADMIN)
+def reset_second_factor(user_id: int):
+    return _user_action(
+        user_id, lambda u: services.reset_totp(current_user.audit_name, u, now=utcnow())
+    )
+
+
+@bp.route("/policy", methods=["POST"])
+@role_required(Role.ADMIN)
+def policy():
+    form = PolicyForm()
+    if form.validate_on_submit():
+        services.set_policy(
+            current_user.audit_name, require_totp=bool(form.require_totp.data), now=utcnow()
+        )
+        db.session.commit()
+        flash(_("Policy saved."), "success")
+    return redirect(url_for("staff_admin.users"), code=303)
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    """Newest first, filtered by action or actor, paged by id (the log only grows)."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE + 1)
+    action = request.args.get("action", "").strip()[:64]
+    actor = request.args.get("actor", "").strip()[:64]
+    before = request.args.get("before", type=int)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if before:
+        query = query.where(AuditEvent.id < before)
+    events = list(db.session.scalars(query))
+    more = len(events) > AUDIT_PAGE_SIZE
+    events = events[:AUDIT_PAGE_SIZE]
+    return render_template(
+        "accounts/audit.html",
+        events=events,
+        action=action,
+        actor=actor,
+        next_before=events[-1].id if more else None,
+    )

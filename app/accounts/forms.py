@@ -1,0 +1,109 @@
+"""Staff sign-in, second factor, account and user-management forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Regexp
+
+from app.accounts.models import Role
+from app.validators import HasLettersOrDigits, PlainText, strip_text
+
+ROLE_CHOICES = [
+    SelectChoice(Role.MODERATOR.value, _l("Moderator: reviews testimony")),
+    SelectChoice(Role.CLERK.value, _l("Clerk: also runs hearings and exports")),
+    SelectChoice(Role.ADMIN.value, _l("Admin: also manages staff accounts")),
+]
+
+
+def _email_field():
+    return EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("Use 254 characters or fewer.")),
+            Email(_l("Enter an e-mail address like name@example.org.")),
+        ],
+        filters=[strip_text],
+        render_kw={"autocomplete": "username", "maxlength": 254, "spellcheck": "false"},
+    )
+
+
+def _new_password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(max=256, message=_l("Use 256 characters or fewer.")),
+        ],
+        render_kw={"autocomplete": "new-password", "maxlength": 256},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter your password.")),
+            Length(max=256, message=_l("Use 256 characters or fewer.")),
+        ],
+        render_kw={"autocomplete": "current-password", "maxlength": 256},
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("6-digit code from your authenticator app"),
+        validators=[
+            DataRequired(_l("Enter the 6-digit code.")),
+            Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("Enter the 6 digits shown in your app.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7},
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password", "maxlength": 256},
+    )
+    new_password = _new_password_field(_l("New password"))
+
+
+class StaffUserForm(FlaskForm):
+    """An admin adds a staff member."""
+
+    name = StringField(
+        _l("Full name"),
+        validators=[
+            DataRequired(_l("Enter the person's name.")),
+            Length(max=200, message=_l("Use 200 characters or fewer.")),
+            PlainText(),
+            HasLettersOrDigits(),
+        ],
+        filters=[strip_text],
+        render_kw={"maxlength": 200, "autocomplete": "off"},
+    )
+    email = _email_field()
+    role = RadioField(
+        _l("Role"), choices=ROLE_CHOICES, validators=[DataRequired(_l("Choose a role."))]
+    )
+    password = _new_password_field(_l("Initial password"))
+
+
+class StaffRoleForm(FlaskForm):
+    role = RadioField(
+        _l("Role"), choices=ROLE_CHOICES, validators=[DataRequired(_l("Choose a role."))]
+    )
+
+
+class EmptyForm(FlaskForm):
+    """Only a CSRF token: for buttons that act on the record named in the URL."""
+
+
+class PolicyForm(FlaskForm):
+    require_totp = BooleanField(_l("Require every staff member to use a second factor (TOTP)"))

@@ -1,0 +1,83 @@
+"""Staff users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.hearings.models import enum_column
+from app.timezones import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    MODERATOR = "moderator"
+    CLERK = "clerk"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK[self]
+
+
+# Each role can do everything the roles below it can.
+ROLE_RANK = {Role.MODERATOR: 1, Role.CLERK: 2, Role.ADMIN: 3}
+
+
+class StaffUser(db.Model):
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "staff_role"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the login cookie: bumping it ends every session of this user on the server.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last time step whose code was accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # Flask-Login's user interface.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, role: Role) -> bool:
+        return self.active and self.role.rank >= role.rank
+
+    @property
+    def uses_totp(self) -> bool:
+        return self.totp_secret is not None
+
+    @property
+    def audit_name(self) -> str:
+        return f"user:{self.id}"
+
+
+class StaffPolicy(db.Model):
+    """Rules an admin sets for every staff account; a single row, id 1."""
+
+    __tablename__ = "staff_policies"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    require_totp: Mapped[bool] = mapped_column(Boolean, default=False)

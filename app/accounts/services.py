@@ -1,0 +1,245 @@
+"""Create and manage staff accounts, and check credentials. Callers commit."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+
+import pyotp
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import audit
+from app.accounts.models import Role, StaffPolicy, StaffUser
+from app.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
+from app.errors import DomainError
+from app.extensions import db
+
+
+class WeakPassword(DomainError):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = [str(problem) for problem in problems]
+        super().__init__(" ".join(self.problems))
+
+
+class LastAdmin(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("At least one active admin must remain."))
+
+
+class InvalidEmail(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Enter an e-mail address like name@example.org."))
+
+
+class EmailTaken(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("A staff account with this e-mail address already exists."))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> StaffUser | None:
+    return db.session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+
+
+def _check_password(password: str, email: str) -> None:
+    problems = password_problems(password, email=email)
+    if problems:
+        raise WeakPassword(problems)
+
+
+def create_user(
+    actor: str, *, email: str, name: str, role: Role, password: str, now: datetime
+) -> StaffUser:
+    """Add a staff account; `actor` is the admin's audit name, or "system" from the CLI."""
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmail() from error
+    if find_user(email) is not None:
+        raise EmailTaken()
+    _check_password(password, email)
+    user = StaffUser(
+        email=email,
+        name=name,
+        role=role,
+        password_hash=hash_password(password),
+        active=True,
+        session_version=1,
+        created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "staff.created", user, at=now, role=role.value)
+    return user
+
+
+def set_password(actor: str, user: StaffUser, password: str, *, now: datetime) -> None:
+    _check_password(password, user.email)
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # a new password signs out every other session
+    db.session.flush()
+    audit.record(actor, "staff.password_changed", user, at=now)
+
+
+def change_role(actor: str, user: StaffUser, role: Role, *, now: datetime) -> None:
+    if user.role is role:
+        return
+    if user.role is Role.ADMIN and user.active:
+        _keep_an_admin(excluding=user)
+    old = user.role
+    user.role = role
+    user.session_version += 1
+    db.session.flush()
+    audit.record(actor, "staff.role_changed", user, at=now, old=old.value, new=role.value)
+
+
+def set_active(actor: str, user: StaffUser, active: bool, *, now: datetime) -> None:
+    if user.active is active:
+        return
+    if not active and user.role is Role.ADMIN:
+        _keep_an_admin(excluding=user)
+    user.active = active
+    user.session_version += 1
+    db.session.flush()
+    audit.record(actor, "staff.activated" if active else "staff.deactivated", user, at=now)
+
+
+def _keep_an_admin(*, excluding: StaffUser) -> None:
+    others = db.session.scalar(
+        select(func.count(StaffUser.id)).where(
+            StaffUser.role == Role.ADMIN, StaffUser.active.is_(True), StaffUser.id != excluding.id
+        )
+    )
+    if not others:
+        raise LastAdmin()
+
+
+def authenticate(email: str, password: str, *, now: datetime, address: str) -> StaffUser | None:
+    """Return the user when the password is right; record the attempt either way."""
+    user = find_user(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        # Unknown addresses are not recorded as typed: the audit log must not collect them.
+        audit.record_anonymous(
+            "login.failed",
+            at=now,
+            user_id=user.id if user else None,
+            address=address,
+        )
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_login(user: StaffUser, *, now: datetime, address: str, second_factor: bool) -> None:
+    user.last_login_at = now
+    db.session.flush()
+    audit.record(
+        user.audit_name,
+        "login.succeeded",
+        user,
+        at=now,
+        address=address,
+        second_factor=second_factor,
+    )
+
+
+def end_sessions(user: StaffUser, *, now: datetime, reason: str) -> None:
+    """Make every copy of this user's login cookie worthless."""
+    user.session_version += 1
+    db.session.flush()
+    audit.record(user.audit_name, reason, user, at=now)
+
+
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose code matches, allowing one step of clock drift either way."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def verify_totp(user: StaffUser, code: str, *, now: datetime) -> bool:
+    """Check a second-factor code; each code works once, so an overheard one is useless."""
+    if not user.totp_secret:
+        return False
+    step = _matching_step(user.totp_secret, code, now)
+    if step is None or step <= (user.totp_last_step or 0):
+        return False
+    user.totp_last_step = step
+    db.session.flush()
+    return True
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: StaffUser, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="OpenTestimony")
+
+
+def enable_totp(user: StaffUser, secret: str, code: str, *, now: datetime) -> bool:
+    """Turn on the second factor once the user proves their app shows the right codes."""
+    step = _matching_step(secret, code, now)
+    if step is None:
+        return False
+    user.totp_secret = secret
+    user.totp_last_step = step
+    db.session.flush()
+    audit.record(user.audit_name, "staff.totp_enabled", user, at=now)
+    return True
+
+
+def reset_totp(actor: str, user: StaffUser, *, now: datetime) -> None:
+    """An admin clears a lost second factor; the user sets a new one at next login."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.session_version += 1
+    db.session.flush()
+    audit.record(actor, "staff.totp_reset", user, at=now)
+
+
+class SecondFactorRequired(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Your organization requires a second factor for every staff member."))
+
+
+def record_failed_code(user: StaffUser, *, now: datetime, address: str) -> None:
+    audit.record(user.audit_name, "login.code_failed", user, at=now, address=address)
+
+
+def staff_policy() -> StaffPolicy:
+    return db.session.get(StaffPolicy, 1) or StaffPolicy(id=1, require_totp=False)
+
+
+def set_policy(actor: str, *, require_totp: bool, now: datetime) -> StaffPolicy:
+    policy = db.session.get(StaffPolicy, 1)
+    if policy is None:
+        policy = StaffPolicy(id=1)
+        db.session.add(policy)
+    policy.require_totp = require_totp
+    db.session.flush()
+    audit.record(actor, "staff.policy_changed", policy, at=now, require_totp=require_totp)
+    return policy
+
+
+def disable_totp(user: StaffUser, *, now: datetime) -> None:
+    if staff_policy().require_totp:
+        raise SecondFactorRequired()
+    user.totp_secret = None
+    user.totp_last_step = None
+    db.session.flush()
+    audit.record(user.audit_name, "staff.totp_disabled", user, at=now)

@@ -1,0 +1,217 @@
+"""Staff sign-in and sign-out, the second factor, and the staff member's own account."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import segno
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
+
+from app.accounts import services
+from app.accounts.access import LAST_SEEN
+from app.accounts.forms import CodeForm, EmptyForm, LoginForm, PasswordChangeForm
+from app.accounts.models import StaffUser
+from app.accounts.passwords import verify_password
+from app.errors import DomainError
+from app.extensions import db, limiter
+from app.timezones import utcnow
+
+bp = Blueprint("accounts", __name__, url_prefix="/staff")
+
+PENDING = "_pending_second_factor"
+NEW_TOTP = "_new_totp_secret"
+SECOND_FACTOR_TIME = timedelta(minutes=5)
+
+
+def _account_and_address() -> str:
+    """Throttle key per account *and* address: a stranger elsewhere cannot lock a user out."""
+    email = services.normalise_email(request.form.get("email", ""))
+    digest = hashlib.sha256(email.encode()).hexdigest()[:16]
+    return f"login:{digest}:{get_remote_address()}"
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING) or {}
+    return f"code:{pending.get('user_id')}:{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 303
+
+
+def safe_next(target: str | None) -> str:
+    """Only ever continue to a page of this application."""
+    default = url_for("moderation.index")
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(c in target for c in "\r\n\\"):
+        return default
+    return target
+
+
+def _start_session(user: StaffUser, *, second_factor: bool) -> None:
+    next_page = session.get(PENDING, {}).get("next") or request.args.get("next")
+    session.clear()  # a new session for a new privilege level: no fixation
+    login_user(user)
+    session.permanent = True
+    session[LAST_SEEN] = utcnow().timestamp()
+    services.record_login(
+        user, now=utcnow(), address=get_remote_address(), second_factor=second_factor
+    )
+    session["_next"] = safe_next(next_page)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per 15 minutes", methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    "5 per 15 minutes", methods=["POST"], key_func=_account_and_address, deduct_when=_failed
+)
+def login():
+    """Check e-mail and password; go on to the second factor when the user has one."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        user = services.authenticate(
+            form.email.data, form.password.data, now=now, address=get_remote_address()
+        )
+        if user is None:
+            db.session.commit()  # keep the record of the failed attempt
+            form.form_errors.append(_("The e-mail address or password is not right."))
+        elif user.uses_totp:
+            db.session.commit()
+            session[PENDING] = {
+                "user_id": user.id,
+                "version": user.session_version,
+                "until": (now + SECOND_FACTOR_TIME).timestamp(),
+                "next": request.args.get("next"),
+            }
+            return redirect(url_for("accounts.second_factor"), code=303)
+        else:
+            _start_session(user, second_factor=False)
+            db.session.commit()
+            return redirect(session.pop("_next"), code=303)
+    return render_template(
+        "accounts/login.html", form=form, expired=bool(request.args.get("expired"))
+    )
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("5 per 5 minutes", methods=["POST"], key_func=_pending_key, deduct_when=_failed)
+def second_factor():
+    """Ask for the authenticator code of the user who just gave the right password."""
+    pending = session.get(PENDING)
+    user = db.session.get(StaffUser, pending["user_id"]) if pending else None
+    now = utcnow()
+    if (
+        user is None
+        or not user.active
+        or user.session_version != pending["version"]
+        or now.timestamp() > pending["until"]
+    ):
+        session.pop(PENDING, None)
+        flash(_("Please sign in again."), "error")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if services.verify_totp(user, form.code.data, now=now):
+            _start_session(user, second_factor=True)
+            db.session.commit()
+            return redirect(session.pop("_next"), code=303)
+        services.record_failed_code(user, now=now, address=get_remote_address())
+        db.session.commit()
+        form.code.errors.append(_("That code is not right, or was already used."))
+    return render_template("accounts/second_factor.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out everywhere: the cookie stops working even if someone copied it."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.end_sessions(current_user, now=utcnow(), reason="logout")
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."), "success")
+        return redirect(url_for("accounts.login"), code=303)
+    return redirect(url_for("accounts.account"), code=303)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """The signed-in staff member's own settings."""
+    return render_template(
+        "accounts/account.html",
+        password_form=PasswordChangeForm(),
+        disable_form=EmptyForm(),
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Your current password is not right."))
+        else:
+            try:
+                services.set_password(
+                    current_user.audit_name, current_user, form.new_password.data, now=utcnow()
+                )
+            except services.WeakPassword as weak:
+                form.new_password.errors.extend(weak.problems)
+            else:
+                # The password change ended every session, this one included: start afresh.
+                _start_session(current_user, second_factor=current_user.uses_totp)
+                db.session.commit()
+                session.pop("_next", None)
+                flash(_("Your password was changed. Other sessions were signed out."), "success")
+                return redirect(url_for("accounts.account"), code=303)
+    return render_template("accounts/account.html", password_form=form, disable_form=EmptyForm())
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+@login_required
+def totp_setup():
+    """Show a new secret as a QR code and turn it on once a code from the app matches."""
+    secret = session.get(NEW_TOTP) or services.new_totp_secret()
+    session[NEW_TOTP] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        if services.enable_totp(current_user, secret, form.code.data, now=utcnow()):
+            db.session.commit()
+            session.pop(NEW_TOTP, None)
+            flash(_("Second factor turned on."), "success")
+            return redirect(url_for("accounts.account"), code=303)
+        form.code.errors.append(_("That code does not match. Check your device's clock."))
+    uri = services.totp_uri(current_user, secret)
+    # segno writes the SVG from the URI's bits; no text of ours or the user's is in it.
+    qr_svg = Markup(segno.make(uri, error="m").svg_inline(scale=5))  # noqa: S704
+    return render_template("accounts/totp_setup.html", form=form, secret=secret, qr_svg=qr_svg)
+
+
+@bp.route("/account/totp/disable", methods=["POST"])
+@login_required
+def totp_disable():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.disable_totp(current_user, now=utcnow())
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Second factor turned off."), "success")
+    return redirect(url_for("accounts.account"), code=303)

@@ -1,0 +1,1 @@
+"""Moderators triage testimony: decisions, notes, redactions, and the per-hearing queue."""

@@ -1,0 +1,78 @@
+"""Figures for a hearing's staff dashboard: submissions per day, by position, measure, status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.moderation.queries import status_counts
+from app.testimony.models import Position, ReviewStatus, Testimony
+from app.timezones import to_local
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    per_day: list[Bar]
+    by_position: dict[Position, int]
+    by_measure: list[Bar]
+    by_status: dict[ReviewStatus, int]
+    awaiting_review: int
+
+
+def _hour_bucket():
+    """Received time truncated to the UTC hour, as text, on either database."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(Testimony.received_at, "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", Testimony.received_at)
+
+
+def per_local_day(hearing: Hearing) -> list[Bar]:
+    """Count by UTC hour in the database, then fold hours into the body's local days."""
+    bucket = _hour_bucket().label("bucket")
+    rows = db.session.execute(
+        select(bucket, func.count(Testimony.id))
+        .where(Testimony.hearing_id == hearing.id)
+        .group_by(bucket)
+    ).all()
+    days: dict[date, int] = {}
+    for text, number in rows:
+        hour = datetime.strptime(text, "%Y-%m-%d %H").replace(tzinfo=UTC)
+        day = to_local(hour, hearing.timezone).date()
+        days[day] = days.get(day, 0) + number
+    return [Bar(day.isoformat(), days[day]) for day in sorted(days)]
+
+
+def build(hearing: Hearing) -> Dashboard:
+    by_position = dict.fromkeys(Position, 0)
+    by_position.update(
+        db.session.execute(
+            select(Testimony.position, func.count(Testimony.id))
+            .where(Testimony.hearing_id == hearing.id)
+            .group_by(Testimony.position)
+        ).all()
+    )
+    measure_counts = dict(
+        db.session.execute(
+            select(Testimony.measure_id, func.count(Testimony.id))
+            .where(Testimony.hearing_id == hearing.id)
+            .group_by(Testimony.measure_id)
+        ).all()
+    )
+    by_status = status_counts(hearing)
+    return Dashboard(
+        per_day=per_local_day(hearing),
+        by_position=by_position,
+        by_measure=[Bar(m.number, measure_counts.get(m.id, 0)) for m in hearing.measures],
+        by_status=by_status,
+        awaiting_review=by_status[ReviewStatus.PENDING] + by_status[ReviewStatus.FLAGGED],
+    )

@@ -1,0 +1,195 @@
+"""Queue filters (GET, no state change) and the moderator's decision, note and redaction forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.hearings.models import Hearing
+from app.moderation.queries import QueueFilter
+from app.moderation.services import Decision
+from app.testimony.models import Position, RejectionReason, ReviewStatus, SpeakingRequest
+from app.validators import PlainText, normalise_newlines, strip_text
+
+ANY = ""
+
+REASON_CHOICES = [
+    SelectChoice(RejectionReason.SPAM.value, _l("Spam")),
+    SelectChoice(RejectionReason.ABUSIVE.value, _l("Abusive")),
+    SelectChoice(RejectionReason.OFF_TOPIC.value, _l("Off-topic")),
+    SelectChoice(RejectionReason.DUPLICATE.value, _l("Duplicate")),
+    SelectChoice(RejectionReason.PERSONAL_INFORMATION.value, _l("Personal information")),
+    SelectChoice(RejectionReason.OTHER.value, _l("Other (explain in the note)")),
+]
+
+ACTION_CHOICES = [
+    SelectChoice(ReviewStatus.APPROVED.value, _l("Approve")),
+    SelectChoice(ReviewStatus.REJECTED.value, _l("Reject")),
+    SelectChoice(ReviewStatus.FLAGGED.value, _l("Flag for a second look")),
+    SelectChoice(ReviewStatus.PENDING.value, _l("Return to pending")),
+]
+
+
+class QueueFilterForm(FlaskForm):
+    """Read from the query string; it changes nothing, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), default=ReviewStatus.PENDING.value)
+    measure = SelectField(_l("Measure"), default=ANY)
+    position = SelectField(_l("Position"), default=ANY)
+    speaking = SelectField(_l("Wants to speak"), default=ANY)
+    attachments = SelectField(_l("Attachments"), default=ANY)
+    received_from = DateField(_l("Received from"), validators=[Optional()])
+    received_to = DateField(_l("Received until"), validators=[Optional()])
+    q = StringField(
+        _l("Search name, organization and text"),
+        validators=[Optional(), Length(max=200), PlainText()],
+        filters=[strip_text],
+    )
+    sort = SelectField(
+        _l("Sort by"),
+        default="received",
+        choices=[
+            SelectChoice("received", _l("Received, oldest first")),
+            SelectChoice("-received", _l("Received, newest first")),
+            SelectChoice("name", _l("Name")),
+            SelectChoice("position", _l("Position")),
+        ],
+    )
+
+    def __init__(self, *args, hearing: Hearing, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = [
+            SelectChoice(ANY, _l("Any status")),
+            *[SelectChoice(s.value, s.value.capitalize()) for s in ReviewStatus],
+        ]
+        self.measure.choices = [SelectChoice(ANY, _l("Any measure"))] + [
+            SelectChoice(str(m.id), m.number) for m in hearing.measures
+        ]
+        self.position.choices = [SelectChoice(ANY, _l("Any position"))] + [
+            SelectChoice(p.value, p.value.capitalize()) for p in Position
+        ]
+        self.speaking.choices = [
+            SelectChoice(ANY, _l("Either")),
+            SelectChoice(SpeakingRequest.NONE.value, _l("No")),
+            SelectChoice(SpeakingRequest.IN_PERSON.value, _l("In person")),
+            SelectChoice(SpeakingRequest.REMOTE.value, _l("Remotely")),
+        ]
+        self.attachments.choices = [
+            SelectChoice(ANY, _l("Either")),
+            SelectChoice("yes", _l("With attachments")),
+            SelectChoice("no", _l("Without attachments")),
+        ]
+
+    def to_filter(self) -> QueueFilter:
+        """The filter the form describes; a value that does not check out counts as 'any'."""
+        self.validate()
+
+        def chosen(field):
+            return None if field.errors else field.data
+
+        sort = chosen(self.sort) or "received"
+        measure = chosen(self.measure)
+        return QueueFilter(
+            status=_enum(ReviewStatus, chosen(self.status)),
+            measure_id=int(measure) if measure else None,
+            position=_enum(Position, chosen(self.position)),
+            speaking=_enum(SpeakingRequest, chosen(self.speaking)),
+            has_attachments={"yes": True, "no": False}.get(chosen(self.attachments) or ""),
+            received_from=chosen(self.received_from),
+            received_to=chosen(self.received_to),
+            text=chosen(self.q) or "",
+            sort=sort.lstrip("-"),
+            descending=sort.startswith("-"),
+        )
+
+
+def _enum(enum_class, raw):
+    try:
+        return enum_class(raw) if raw else None
+    except ValueError:
+        return None
+
+
+class DecisionForm(FlaskForm):
+    action = RadioField(
+        _l("Decision"), choices=ACTION_CHOICES, validators=[DataRequired(_l("Choose a decision."))]
+    )
+    reason = SelectField(
+        _l("Reason (when rejecting)"),
+        choices=[SelectChoice("", _l("Choose a reason")), *REASON_CHOICES],
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        _l("Note for the record (optional; required for 'Other')"),
+        validators=[Optional(), Length(max=2000), PlainText(multiline=True)],
+        filters=[normalise_newlines, strip_text],
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
+    # The status the moderator saw: deciding fails if someone else moved it meanwhile.
+    expected_status = HiddenField(validators=[DataRequired()])
+
+    def validate_reason(self, field) -> None:
+        if self.action.data == ReviewStatus.REJECTED.value:
+            if not field.data:
+                raise ValidationError(_l("Choose a reason for rejecting."))
+            if field.data == RejectionReason.OTHER.value and not self.note.data:
+                raise ValidationError(_l("Add a note explaining the reason."))
+
+    def validate_expected_status(self, field) -> None:
+        if _enum(ReviewStatus, field.data) is None:
+            raise ValidationError(_l("This form is out of date. Reload the page."))
+
+    def to_decision(self) -> Decision:
+        to_status = ReviewStatus(self.action.data)
+        reason = (
+            _enum(RejectionReason, self.reason.data) if to_status is ReviewStatus.REJECTED else None
+        )
+        return Decision(to_status=to_status, reason=reason, note=self.note.data or None)
+
+
+class BulkDecisionForm(DecisionForm):
+    """A decision for the ticked rows, or for everything matching the current filter."""
+
+    expected_status = HiddenField()  # each row is decided from the status it has
+    scope = HiddenField(default="selected")
+
+    def validate_expected_status(self, field) -> None:
+        return None
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Private note for staff"),
+        validators=[
+            DataRequired(_l("Write the note.")),
+            Length(max=2000, message=_l("Use 2,000 characters or fewer.")),
+            PlainText(multiline=True),
+        ],
+        filters=[normalise_newlines, strip_text],
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
+
+
+class RedactForm(FlaskForm):
+    phrase = StringField(
+        _l("Text to hide from the public (copy it exactly)"),
+        validators=[
+            DataRequired(_l("Enter the text to hide.")),
+            Length(max=500, message=_l("Use 500 characters or fewer.")),
+            PlainText(),
+        ],
+        render_kw={"maxlength": 500, "autocomplete": "off"},
+    )

@@ -1,0 +1,225 @@
+"""Read-side queries for the moderation queue, the dashboard and the public hearing page.
+
+The queue pages by keyset (the last row's sort value and id), never by OFFSET, so page 500 of a
+hearing with 100,000 entries costs what page 1 does; every filter uses the hearing's indexes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.testimony.models import (
+    Attachment,
+    Position,
+    RejectionReason,
+    ReviewStatus,
+    SpeakingRequest,
+    Testimony,
+)
+
+PAGE_SIZE = 50
+
+SORTS = {
+    "received": Testimony.received_at,
+    "name": Testimony.full_name,
+    "position": Testimony.position,
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: ReviewStatus | None = None
+    measure_id: int | None = None
+    position: Position | None = None
+    speaking: SpeakingRequest | None = None
+    has_attachments: bool | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    text: str = ""
+    sort: str = "received"
+    descending: bool = False
+    ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+def _day_start(day: date, zone: str) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
+
+
+def matching(hearing: Hearing, chosen: QueueFilter):
+    """A SELECT of the hearing's testimonies that match the filter (no order, no limit)."""
+    query = select(Testimony).where(Testimony.hearing_id == hearing.id)
+    if chosen.status is not None:
+        query = query.where(Testimony.status == chosen.status)
+    if chosen.measure_id is not None:
+        query = query.where(Testimony.measure_id == chosen.measure_id)
+    if chosen.position is not None:
+        query = query.where(Testimony.position == chosen.position)
+    if chosen.speaking is not None:
+        query = query.where(Testimony.speaking_request == chosen.speaking)
+    if chosen.has_attachments is not None:
+        has = exists().where(Attachment.testimony_id == Testimony.id)
+        query = query.where(has if chosen.has_attachments else ~has)
+    if chosen.received_from is not None:
+        query = query.where(
+            Testimony.received_at >= _day_start(chosen.received_from, hearing.timezone)
+        )
+    if chosen.received_to is not None:
+        end = _day_start(chosen.received_to + timedelta(days=1), hearing.timezone)
+        query = query.where(Testimony.received_at < end)
+    if chosen.text:
+        needle = chosen.text.lower()
+        query = query.where(
+            func.lower(Testimony.full_name).contains(needle, autoescape=True)
+            | func.lower(func.coalesce(Testimony.organization, "")).contains(
+                needle, autoescape=True
+            )
+            | func.lower(Testimony.body).contains(needle, autoescape=True)
+        )
+    return query
+
+
+def encode_cursor(value, row_id: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([str(value), row_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str):
+    """Return (sort value, id) from a cursor, or None when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, row_id = json.loads(raw)
+        if not isinstance(row_id, int) or not isinstance(value, str) or len(value) > 300:
+            return None
+        if sort == "received":
+            value = datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                return None
+        elif sort == "position":
+            value = Position(value)
+        return value, row_id
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[Testimony]
+    next_cursor: str | None
+
+
+def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> QueuePage:
+    """One page of the queue in the chosen order, after the row the cursor names."""
+    column = SORTS.get(chosen.sort, Testimony.received_at)
+    sort = chosen.sort if chosen.sort in SORTS else "received"
+    query = matching(hearing, chosen).options(
+        selectinload(Testimony.measure), selectinload(Testimony.attachments)
+    )
+    after = decode_cursor(cursor, sort) if cursor else None
+    if after is not None:
+        key = tuple_(column, Testimony.id)
+        query = query.where(key < after if chosen.descending else key > after)
+    if chosen.descending:
+        query = query.order_by(column.desc(), Testimony.id.desc())
+    else:
+        query = query.order_by(column, Testimony.id)
+    rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1)))
+    next_cursor = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, column.key), last.id)
+    return QueuePage(rows, next_cursor)
+
+
+def matching_ids(hearing: Hearing, chosen: QueueFilter) -> list[int]:
+    return list(db.session.scalars(matching(hearing, chosen).with_only_columns(Testimony.id)))
+
+
+def count_matching(hearing: Hearing, chosen: QueueFilter) -> int:
+    query = matching(hearing, chosen).with_only_columns(func.count(Testimony.id))
+    return db.session.scalar(query) or 0
+
+
+def status_counts(hearing: Hearing) -> dict[ReviewStatus, int]:
+    """How many testimonies are in each review status (one grouped pass over the index)."""
+    rows = db.session.execute(
+        select(Testimony.status, func.count(Testimony.id))
+        .where(Testimony.hearing_id == hearing.id)
+        .group_by(Testimony.status)
+    ).all()
+    counts = dict.fromkeys(ReviewStatus, 0)
+    counts.update({status: number for status, number in rows})
+    return counts
+
+
+def approved_position_counts(hearing: Hearing) -> dict[Position, int]:
+    rows = db.session.execute(
+        select(Testimony.position, func.count(Testimony.id))
+        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.APPROVED)
+        .group_by(Testimony.position)
+    ).all()
+    counts = dict.fromkeys(Position, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def not_published_counts(hearing: Hearing) -> dict[RejectionReason, int]:
+    rows = db.session.execute(
+        select(Testimony.rejection_reason, func.count(Testimony.id))
+        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.REJECTED)
+        .group_by(Testimony.rejection_reason)
+    ).all()
+    return {reason: number for reason, number in rows if reason is not None}
+
+
+def published_page(hearing: Hearing, cursor: str | None, size: int = 25) -> QueuePage:
+    """Approved testimony for the public page, oldest first, by keyset."""
+    query = (
+        select(Testimony)
+        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.APPROVED)
+        .options(selectinload(Testimony.measure))
+    )
+    after = decode_cursor(cursor, "received") if cursor else None
+    if after is not None:
+        query = query.where(tuple_(Testimony.received_at, Testimony.id) > after)
+    rows = list(
+        db.session.scalars(query.order_by(Testimony.received_at, Testimony.id).limit(size + 1))
+    )
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = encode_cursor(rows[-1].received_at, rows[-1].id)
+    return QueuePage(rows, next_cursor)
+
+
+def active_spans_for(testimonies: list[Testimony]) -> dict[int, list[tuple[int, int]]]:
+    """Redacted spans of each testimony's current version, in one query for a whole page."""
+    from app.moderation.models import Redaction
+
+    if not testimonies:
+        return {}
+    versions = {t.id: t.version for t in testimonies}
+    rows = db.session.execute(
+        select(
+            Redaction.testimony_id,
+            Redaction.testimony_version,
+            Redaction.start_offset,
+            Redaction.end_offset,
+        ).where(Redaction.testimony_id.in_(versions), Redaction.removed_at.is_(None))
+    ).all()
+    spans: dict[int, list[tuple[int, int]]] = {t.id: [] for t in testimonies}
+    for row in rows:
+        if versions[row.testimony_id] == row.testimony_version:
+            spans[row.testimony_id].append((row.start_offset, row.end_offset))
+    return spans

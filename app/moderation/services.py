@@ -1,0 +1,255 @@
+"""Review decisions, notes and redactions. Every function takes the acting staff member and
+the time, flushes, writes audit rows, and leaves the commit to the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from app import audit
+from app.accounts.models import StaffUser
+from app.errors import DomainError
+from app.extensions import db
+from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
+from app.moderation.redaction import find_phrase
+from app.testimony.models import RejectionReason, ReviewStatus, Testimony
+
+S = ReviewStatus
+
+# The one table of allowed moves. Residents withdraw through the testimony service; staff can
+# never move a withdrawn testimony anywhere, so it can never be approved.
+TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
+    S.PENDING: frozenset({S.APPROVED, S.REJECTED, S.FLAGGED}),
+    S.FLAGGED: frozenset({S.APPROVED, S.REJECTED, S.PENDING}),
+    S.APPROVED: frozenset({S.REJECTED, S.FLAGGED}),
+    S.REJECTED: frozenset({S.APPROVED, S.FLAGGED}),
+    S.WITHDRAWN: frozenset(),
+}
+
+
+class NotAllowed(DomainError):
+    def __init__(self, current: ReviewStatus, wanted: ReviewStatus) -> None:
+        super().__init__(
+            _(
+                "A testimony that is %(current)s cannot be marked %(wanted)s.",
+                current=_status_word(current),
+                wanted=_status_word(wanted),
+            )
+        )
+
+
+class DecidedMeanwhile(DomainError):
+    """Someone else changed the testimony between page load and this decision."""
+
+    def __init__(self, current: ReviewStatus) -> None:
+        self.current = current
+        super().__init__(
+            _(
+                "Someone else changed this testimony while you were reviewing it; it is now "
+                "%(current)s. Nothing was changed. Check it and decide again.",
+                current=_status_word(current),
+            )
+        )
+
+
+class ReasonRequired(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Choose a reason for rejecting, and add a note when it is 'other'."))
+
+
+class NothingToRedact(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("That text does not appear in the testimony. Copy it exactly."))
+
+
+def _status_word(status: ReviewStatus) -> str:
+    return {
+        S.PENDING: _("pending"),
+        S.APPROVED: _("approved"),
+        S.REJECTED: _("rejected"),
+        S.FLAGGED: _("flagged"),
+        S.WITHDRAWN: _("withdrawn"),
+    }[status]
+
+
+@dataclass(frozen=True)
+class Decision:
+    to_status: ReviewStatus
+    reason: RejectionReason | None = None
+    note: str | None = None
+
+    def check(self) -> None:
+        missing = self.reason is None or (self.reason is RejectionReason.OTHER and not self.note)
+        if self.to_status is S.REJECTED and missing:
+            raise ReasonRequired()
+
+
+def decide(
+    actor: StaffUser,
+    testimony: Testimony,
+    decision: Decision,
+    *,
+    expected: ReviewStatus,
+    now: datetime,
+) -> ReviewDecision:
+    """Move one testimony from the status the moderator saw to a new one, or refuse.
+
+    The UPDATE only matches while the status is still `expected`, so when two moderators
+    decide at once exactly one wins and the other gets DecidedMeanwhile; nothing half-applies.
+    """
+    decision.check()
+    if decision.to_status not in TRANSITIONS[expected]:
+        raise NotAllowed(expected, decision.to_status)
+    reason = decision.reason if decision.to_status is S.REJECTED else None
+    changed = db.session.execute(
+        update(Testimony)
+        .where(Testimony.id == testimony.id, Testimony.status == expected)
+        .values(status=decision.to_status, rejection_reason=reason)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.refresh(testimony)
+        raise DecidedMeanwhile(testimony.status)
+    db.session.refresh(testimony)
+    row = ReviewDecision(
+        testimony_id=testimony.id,
+        actor_id=actor.id,
+        decided_at=now,
+        from_status=expected,
+        to_status=decision.to_status,
+        reason=reason,
+        note=decision.note or None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        actor.audit_name,
+        "testimony.decided",
+        testimony,
+        at=now,
+        from_status=expected.value,
+        to_status=decision.to_status.value,
+        reason=reason.value if reason else None,
+    )
+    return row
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    decided: int
+    skipped: int
+
+
+def decide_many(
+    actor: StaffUser,
+    testimony_ids: list[int],
+    decision: Decision,
+    *,
+    hearing_id: int,
+    now: datetime,
+) -> BulkOutcome:
+    """Apply one decision to many testimonies of one hearing; ones it cannot apply to are skipped.
+
+    Ids of other hearings are ignored, so a tampered form cannot reach them.
+    """
+    decision.check()
+    decided = skipped = 0
+    for start in range(0, len(testimony_ids), 500):
+        chunk = testimony_ids[start : start + 500]
+        rows = db.session.scalars(
+            select(Testimony)
+            .where(Testimony.id.in_(chunk), Testimony.hearing_id == hearing_id)
+            .order_by(Testimony.id)
+        ).all()
+        skipped += len(chunk) - len(rows)
+        for testimony in rows:
+            if decision.to_status not in TRANSITIONS[testimony.status]:
+                skipped += 1
+                continue
+            try:
+                decide(actor, testimony, decision, expected=testimony.status, now=now)
+            except DecidedMeanwhile:
+                skipped += 1
+            else:
+                decided += 1
+    audit.record(
+        actor.audit_name,
+        "testimony.bulk_decided",
+        None,
+        at=now,
+        hearing_id=hearing_id,
+        to_status=decision.to_status.value,
+        decided=decided,
+        skipped=skipped,
+    )
+    return BulkOutcome(decided, skipped)
+
+
+def add_note(actor: StaffUser, testimony: Testimony, body: str, *, now: datetime) -> ModeratorNote:
+    note = ModeratorNote(testimony_id=testimony.id, author_id=actor.id, created_at=now, body=body)
+    db.session.add(note)
+    db.session.flush()
+    audit.record(actor.audit_name, "testimony.note_added", testimony, at=now, note_id=note.id)
+    return note
+
+
+def redact_phrase(
+    actor: StaffUser, testimony: Testimony, phrase: str, *, now: datetime
+) -> list[Redaction]:
+    """Hide every occurrence of the phrase in the current version from anything public."""
+    spans = find_phrase(testimony.body, phrase)
+    if not spans:
+        raise NothingToRedact()
+    created = [
+        Redaction(
+            testimony_id=testimony.id,
+            testimony_version=testimony.version,
+            start_offset=start,
+            end_offset=end,
+            created_by_id=actor.id,
+            created_at=now,
+        )
+        for start, end in spans
+    ]
+    db.session.add_all(created)
+    db.session.flush()
+    audit.record(
+        actor.audit_name,
+        "testimony.redacted",
+        testimony,
+        at=now,
+        spans=[[r.start_offset, r.end_offset] for r in created],
+        version=testimony.version,
+    )
+    return created
+
+
+def remove_redaction(actor: StaffUser, redaction: Redaction, *, now: datetime) -> None:
+    if redaction.removed_at is not None:
+        return
+    redaction.removed_at = now
+    redaction.removed_by_id = actor.id
+    db.session.flush()
+    testimony = db.session.get(Testimony, redaction.testimony_id)
+    audit.record(
+        actor.audit_name,
+        "testimony.redaction_removed",
+        testimony,
+        at=now,
+        redaction_id=redaction.id,
+    )
+
+
+def active_spans(testimony: Testimony) -> list[tuple[int, int]]:
+    """The spans hidden from the public in the testimony's current version."""
+    rows = db.session.execute(
+        select(Redaction.start_offset, Redaction.end_offset).where(
+            Redaction.testimony_id == testimony.id,
+            Redaction.testimony_version == testimony.version,
+            Redaction.removed_at.is_(None),
+        )
+    ).all()
+    return [(row.start_offset, row.end_offset) for row in rows]

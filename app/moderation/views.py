@@ -1,0 +1,340 @@
+"""Staff home, the per-hearing moderation queue, and the review page of one testimony."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from app.accounts.access import role_required
+from app.accounts.forms import EmptyForm
+from app.accounts.models import Role
+from app.errors import DomainError
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.moderation import dashboard as dashboard_figures
+from app.moderation import queries, services
+from app.moderation.forms import (
+    BulkDecisionForm,
+    DecisionForm,
+    NoteForm,
+    QueueFilterForm,
+    RedactForm,
+)
+from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
+from app.moderation.redaction import segments
+from app.storage import file_store
+from app.testimony.models import Attachment, RejectionReason, ReviewStatus, Testimony
+from app.timezones import utcnow
+
+bp = Blueprint("moderation", __name__, url_prefix="/staff")
+
+# Downloads are never rendered in our origin: no scripts, no plugins, no same-origin access.
+ATTACHMENT_HEADERS = {
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+@bp.route("/")
+@role_required(Role.MODERATOR)
+def index():
+    """Every hearing with how much of its testimony awaits review."""
+    hearings = db.session.scalars(select(Hearing).order_by(Hearing.starts_at.desc())).all()
+    counts: dict[int, dict[ReviewStatus, int]] = {
+        h.id: dict.fromkeys(ReviewStatus, 0) for h in hearings
+    }
+    for hearing_id, status, number in db.session.execute(
+        select(Testimony.hearing_id, Testimony.status, func.count(Testimony.id)).group_by(
+            Testimony.hearing_id, Testimony.status
+        )
+    ):
+        counts[hearing_id][status] = number
+    return render_template("moderation/index.html", hearings=hearings, counts=counts, now=utcnow())
+
+
+def _filter_form(hearing: Hearing, source: MultiDict) -> QueueFilterForm:
+    return QueueFilterForm(formdata=source if source else None, hearing=hearing)
+
+
+@bp.route("/hearings/<int:hearing_id>/queue")
+@role_required(Role.MODERATOR)
+def queue(hearing_id: int):
+    """The hearing's testimony, filtered and sorted, a page at a time."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    filter_form = _filter_form(hearing, request.args)
+    chosen = filter_form.to_filter()
+    page = queries.queue_page(hearing, chosen, request.args.get("after"))
+    return render_template(
+        "moderation/queue.html",
+        hearing=hearing,
+        filter_form=filter_form,
+        page=page,
+        counts=queries.status_counts(hearing),
+        bulk_form=BulkDecisionForm(),
+        query_args={k: v for k, v in request.args.items() if k != "after"},
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/dashboard")
+@role_required(Role.MODERATOR)
+def dashboard(hearing_id: int):
+    """Charts and tables of what came in, and what still awaits review before the hearing."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    dash = dashboard_figures.build(hearing)
+    position_words = {"support": _("Support"), "oppose": _("Oppose"), "neutral": _("Neutral")}
+    status_words = {
+        "pending": _("Pending"),
+        "flagged": _("Flagged"),
+        "approved": _("Approved"),
+        "rejected": _("Rejected"),
+        "withdrawn": _("Withdrawn"),
+    }
+    return render_template(
+        "moderation/dashboard.html",
+        hearing=hearing,
+        dash=dash,
+        now=utcnow(),
+        position_bars=[
+            dashboard_figures.Bar(position_words[p.value], n) for p, n in dash.by_position.items()
+        ],
+        status_bars=[
+            dashboard_figures.Bar(status_words[s.value], n) for s, n in dash.by_status.items()
+        ],
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/queue/bulk", methods=["POST"])
+@role_required(Role.MODERATOR)
+def bulk(hearing_id: int):
+    """Confirm, then apply, one decision to the ticked rows or to everything matching."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    form = BulkDecisionForm()
+    filters = MultiDict((k[2:], v) for k, v in request.form.items(multi=True) if k.startswith("f_"))
+    chosen = _filter_form(hearing, filters).to_filter()
+    if not form.validate_on_submit():
+        for field in (form.action, form.reason, form.note):
+            for message in field.errors:
+                flash(message, "error")
+        if form.csrf_token.errors:
+            flash(_("The page expired. Nothing was changed; please try again."), "error")
+        return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
+    if form.scope.data == "filter":
+        ids = queries.matching_ids(hearing, chosen)
+    else:
+        ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()][:5000]
+    if not ids:
+        flash(_("Tick at least one testimony, or choose everything matching the filter."), "error")
+        return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
+    if request.form.get("confirmed") != "yes":
+        return render_template(
+            "moderation/bulk_confirm.html",
+            hearing=hearing,
+            form=form,
+            ids=ids if form.scope.data != "filter" else [],
+            count=len(ids),
+            filters=filters,
+            reasons=RejectionReason,
+        )
+    try:
+        outcome = services.decide_many(
+            current_user, ids, form.to_decision(), hearing_id=hearing.id, now=utcnow()
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(
+            ngettext("%(num)d testimony decided.", "%(num)d testimonies decided.", outcome.decided)
+            + (
+                " "
+                + ngettext(
+                    "%(num)d skipped: already decided or not allowed.",
+                    "%(num)d skipped: already decided or not allowed.",
+                    outcome.skipped,
+                )
+                if outcome.skipped
+                else ""
+            ),
+            "success",
+        )
+    return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
+
+
+def _review_context(testimony: Testimony, **forms) -> dict:
+    decisions = db.session.scalars(
+        select(ReviewDecision)
+        .where(ReviewDecision.testimony_id == testimony.id)
+        .order_by(ReviewDecision.id)
+    ).all()
+    notes = db.session.scalars(
+        select(ModeratorNote)
+        .where(ModeratorNote.testimony_id == testimony.id)
+        .order_by(ModeratorNote.id)
+    ).all()
+    redactions = db.session.scalars(
+        select(Redaction)
+        .where(Redaction.testimony_id == testimony.id)
+        .order_by(Redaction.start_offset, Redaction.id)
+    ).all()
+    spans = services.active_spans(testimony)
+    next_pending = db.session.scalar(
+        select(Testimony.id)
+        .where(
+            Testimony.hearing_id == testimony.hearing_id,
+            Testimony.status == ReviewStatus.PENDING,
+            Testimony.id != testimony.id,
+        )
+        .order_by(Testimony.received_at, Testimony.id)
+        .limit(1)
+    )
+    decision_form = forms.get("decision_form") or DecisionForm(
+        expected_status=testimony.status.value
+    )
+    return {
+        "testimony": testimony,
+        "hearing": testimony.hearing,
+        "decisions": decisions,
+        "notes": notes,
+        "redactions": redactions,
+        "segments": segments(testimony.body, spans),
+        "current_version_redactions": [
+            r for r in redactions if r.testimony_version == testimony.version
+        ],
+        "allowed": services.TRANSITIONS[testimony.status],
+        "decision_form": decision_form,
+        "note_form": forms.get("note_form") or NoteForm(),
+        "redact_form": forms.get("redact_form") or RedactForm(),
+        "button_form": EmptyForm(),
+        "next_pending": next_pending,
+    }
+
+
+@bp.route("/testimony/<int:testimony_id>")
+@role_required(Role.MODERATOR)
+def review(testimony_id: int):
+    """Everything submitted, earlier versions, decisions, notes and redactions."""
+    testimony = db.get_or_404(Testimony, testimony_id)
+    return render_template("moderation/review.html", **_review_context(testimony))
+
+
+@bp.route("/testimony/<int:testimony_id>/decide", methods=["POST"])
+@role_required(Role.MODERATOR)
+def decide(testimony_id: int):
+    testimony = db.get_or_404(Testimony, testimony_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide(
+                current_user,
+                testimony,
+                form.to_decision(),
+                expected=ReviewStatus(form.expected_status.data),
+                now=utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            testimony = db.session.get(Testimony, testimony_id)
+            form.form_errors.append(str(error))
+            form.expected_status.data = testimony.status.value
+        else:
+            db.session.commit()
+            flash(_("Decision saved."), "success")
+            return redirect(_after_decision(testimony), code=303)
+    return render_template(
+        "moderation/review.html", **_review_context(testimony, decision_form=form)
+    ), 409 if form.form_errors else 200
+
+
+def _after_decision(testimony: Testimony) -> str:
+    if request.form.get("then") == "next":
+        next_id = db.session.scalar(
+            select(Testimony.id)
+            .where(
+                Testimony.hearing_id == testimony.hearing_id,
+                Testimony.status == ReviewStatus.PENDING,
+            )
+            .order_by(Testimony.received_at, Testimony.id)
+            .limit(1)
+        )
+        if next_id:
+            return url_for("moderation.review", testimony_id=next_id)
+        return url_for("moderation.queue", hearing_id=testimony.hearing_id)
+    return url_for("moderation.review", testimony_id=testimony.id)
+
+
+@bp.route("/testimony/<int:testimony_id>/notes", methods=["POST"])
+@role_required(Role.MODERATOR)
+def add_note(testimony_id: int):
+    testimony = db.get_or_404(Testimony, testimony_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        services.add_note(current_user, testimony, form.body.data, now=utcnow())
+        db.session.commit()
+        flash(_("Note added."), "success")
+        return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)
+    return render_template("moderation/review.html", **_review_context(testimony, note_form=form))
+
+
+@bp.route("/testimony/<int:testimony_id>/redactions", methods=["POST"])
+@role_required(Role.MODERATOR)
+def redact(testimony_id: int):
+    testimony = db.get_or_404(Testimony, testimony_id)
+    form = RedactForm()
+    if form.validate_on_submit():
+        try:
+            created = services.redact_phrase(
+                current_user, testimony, form.phrase.data, now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.phrase.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                ngettext("%(num)d passage hidden.", "%(num)d passages hidden.", len(created)),
+                "success",
+            )
+            return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)
+    return render_template("moderation/review.html", **_review_context(testimony, redact_form=form))
+
+
+@bp.route("/redactions/<int:redaction_id>/remove", methods=["POST"])
+@role_required(Role.MODERATOR)
+def remove_redaction(redaction_id: int):
+    redaction = db.get_or_404(Redaction, redaction_id)
+    if EmptyForm().validate_on_submit():
+        services.remove_redaction(current_user, redaction, now=utcnow())
+        db.session.commit()
+        flash(_("Redaction removed."), "success")
+    return redirect(url_for("moderation.review", testimony_id=redaction.testimony_id), code=303)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@role_required(Role.MODERATOR)
+def attachment(attachment_id: int):
+    """The original file, always as a download, never rendered in the app's origin."""
+    item = db.get_or_404(Attachment, attachment_id)
+    try:
+        data = file_store().get(item.sha256)
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=item.original_name)
+    for name, value in ATTACHMENT_HEADERS.items():
+        response.headers[name] = value
+    return response

@@ -1,0 +1,47 @@
+"""What a resident sent, as plain frozen data: forms build these, services consume them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.testimony.models import Position, SpeakingRequest
+from app.testimony.pdf_check import CheckedPdf
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    pdf: CheckedPdf
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything a resident submitted, already shaped and checked for form."""
+
+    submission_key: str
+    full_name: str
+    email: str
+    street_address: str
+    city: str
+    zip_code: str
+    organization: str | None
+    speaks_for_organization: bool
+    measure_id: int
+    position: Position
+    body: str
+    speaking_request: SpeakingRequest
+    interpreter_language: str | None
+    accessibility_need: str | None
+    hide_street_address: bool
+    public_record_acknowledged: bool
+    uploads: tuple[Upload, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    measure_id: int
+    position: Position
+    body: str
+    speaking_request: SpeakingRequest
+    reason: str
+    uploads: tuple[Upload, ...] = field(default_factory=tuple)
