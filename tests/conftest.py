@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db as _db
+from app.extensions import limiter
 
 
 def _reset_postgresql(url: str) -> None:
@@ -60,6 +61,7 @@ def db(app):
         yield _db
         _db.session.remove()
         _empty_all_tables()
+        limiter.reset()  # rate-limit counters belong to one test
 
 
 def _empty_all_tables() -> None:

@@ -165,3 +165,37 @@ def form_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
     }
     fields.update(overrides)
     return {name: value for name, value in fields.items() if value is not None}
+
+
+# Staff.
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def make_staff_user(role=None, *, password: str = STAFF_PASSWORD, **overrides):
+    """A staff account with a real Argon2 hash of `password`."""
+    from app.accounts.models import Role, StaffUser
+    from app.accounts.passwords import hash_password
+
+    values = {
+        "email": f"staff-{secrets.token_hex(4)}@example.gov",
+        "name": "Morgan Reviewer",
+        "role": role or Role.MODERATOR,
+        "password_hash": hash_password(password),
+        "active": True,
+        "session_version": 1,
+    }
+    user = StaffUser(**(values | overrides))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def log_in(client, user, password: str = STAFF_PASSWORD, *, next_page: str | None = None):
+    """Sign in through the real login form; returns the POST response (303 on success)."""
+    page = client.get("/staff/login")
+    url = "/staff/login" + (f"?next={next_page}" if next_page else "")
+    return client.post(
+        url,
+        data={"csrf_token": csrf_token_from(page.text), "email": user.email, "password": password},
+    )
