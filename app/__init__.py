@@ -77,11 +77,19 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as staff_admin_bp
     from app.accounts.views import bp as accounts_bp
+    from app.hearings.admin_views import bp as hearing_admin_bp
     from app.hearings.views import bp as hearings_bp
     from app.moderation.views import bp as moderation_bp
     from app.testimony.views import bp as testimony_bp
 
-    for blueprint in (hearings_bp, testimony_bp, accounts_bp, staff_admin_bp, moderation_bp):
+    for blueprint in (
+        hearings_bp,
+        testimony_bp,
+        accounts_bp,
+        staff_admin_bp,
+        moderation_bp,
+        hearing_admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from app.accounts.models import Role
+from app.testimony.models import Position, RejectionReason
 from app.timezones import to_local
 
 # No inline script or style anywhere, so the policy can forbid both.
@@ -101,6 +102,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["local_time"] = local_time
     app.jinja_env.globals["file_size"] = file_size
     app.jinja_env.globals["roles"] = Role
+    app.jinja_env.globals["positions"] = Position
+    app.jinja_env.globals["reasons"] = RejectionReason
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import replace
 from datetime import timedelta
 
+from flask.testing import FlaskClient
 from pypdf import PdfWriter
 
 from app.extensions import db
@@ -199,3 +200,65 @@ def log_in(client, user, password: str = STAFF_PASSWORD, *, next_page: str | Non
         url,
         data={"csrf_token": csrf_token_from(page.text), "email": user.email, "password": password},
     )
+
+
+def make_admin(**overrides):
+    """An active admin account (password STAFF_PASSWORD)."""
+    from app.accounts.models import Role
+
+    values = {"name": "Avery Admin"} | overrides
+    return make_staff_user(Role.ADMIN, **values)
+
+
+def give_totp(user) -> str:
+    """Turn on a second factor for `user` directly; returns the base32 secret."""
+    import pyotp
+
+    secret = pyotp.random_base32()
+    user.totp_secret = secret
+    user.totp_last_step = None
+    db.session.flush()
+    return secret
+
+
+def totp_code(secret: str, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows now (or `steps_ahead` 30-second steps later)."""
+    import time
+
+    import pyotp
+
+    return pyotp.TOTP(secret).at(time.time() + 30 * steps_ahead)
+
+
+def post_form(client, page_url: str, data: dict, *, to: str | None = None, **kwargs):
+    """Load `page_url` for its CSRF token, then post `data` to `to` (or the same page)."""
+    page = client.get(page_url)
+    return client.post(
+        to or page_url, data={"csrf_token": csrf_token_from(page.text)} | data, **kwargs
+    )
+
+
+# Separate browsers for staff tests.
+
+
+class OwnContextClient(FlaskClient):
+    """A browser whose every request runs in its own application context, as in production.
+
+    The plain test client reuses the test's context, so its database session, Flask-Login's
+    cached user and Flask-WTF's cached CSRF token would carry over between requests and between
+    two clients. The test's own transaction is committed first: on SQLite it holds the lock.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def signed_in_client(app, user=None) -> OwnContextClient:
+    """A new browser signed in as `user` (a new moderator by default)."""
+    user = user or make_staff_user()
+    client = OwnContextClient(app, app.response_class, use_cookies=True)
+    response = log_in(client, user)
+    assert response.status_code == 303, f"sign-in failed: {response.status_code}"
+    return client

@@ -36,7 +36,7 @@ from app.moderation.forms import (
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.redaction import segments
 from app.storage import file_store
-from app.testimony.models import Attachment, RejectionReason, ReviewStatus, Testimony
+from app.testimony.models import Attachment, ReviewStatus, Testimony
 from app.timezones import utcnow
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff")
@@ -147,7 +147,6 @@ def bulk(hearing_id: int):
             ids=ids if form.scope.data != "filter" else [],
             count=len(ids),
             filters=filters,
-            reasons=RejectionReason,
         )
     try:
         outcome = services.decide_many(

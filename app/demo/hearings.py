@@ -2,6 +2,7 @@
 and the Massachusetts moratorium bills. Times are set relative to the moment of loading so the
 demo always has one hearing open for testimony, one upcoming and one already held.
 Loading twice changes nothing: every record is looked up by its natural key first.
+This module holds the bodies, committees, measures and hearings; demo/testimony.py the rest.
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
-from app.testimony.models import Position, ReviewStatus, SpeakingRequest, Testimony
-from app.testimony.services import hash_token, new_tracking_number, receipt_token_for
-from app.timezones import utcnow
 
 BOSTON = ZoneInfo("America/New_York")
 
@@ -33,80 +31,6 @@ MORATORIUM_SUMMARY = (
     "rules for their use, with exceptions and reporting requirements defined in the bill."
 )
 
-DEMO_TESTIMONY = [
-    # (hearing key, name, city, zip, organization, position, speaking, text)
-    (
-        "held",
-        "Denise Okafor",
-        "Dorchester",
-        "02124",
-        None,
-        Position.SUPPORT,
-        SpeakingRequest.IN_PERSON,
-        "I support the ban. Studies of facial analysis programs found error rates of up to 35% "
-        "for darker-skinned women. I am a Black woman in Dorchester and I do not want a "
-        "computer deciding I look like someone on a watch list.",
-    ),
-    (
-        "held",
-        "Thomas Reilly",
-        "South Boston",
-        "02127",
-        None,
-        Position.OPPOSE,
-        SpeakingRequest.NONE,
-        "I oppose an outright ban. Investigators should be able to use every lawful tool after "
-        "a violent crime, with a warrant and with audits. Regulate it; don't ban it.",
-    ),
-    (
-        "held",
-        "Priya Raman",
-        "Cambridge",
-        "02139",
-        "Cambridge Tenants Network",
-        Position.SUPPORT,
-        SpeakingRequest.REMOTE,
-        "Cambridge, Somerville and Brookline already ban municipal face surveillance. Boston "
-        "should join them so that residents who cross city lines every day are protected the "
-        "same way. Please also close the loophole of asking third parties to run searches.",
-    ),
-    (
-        "held",
-        "Luis Ortega",
-        "East Boston",
-        "02128",
-        None,
-        Position.NEUTRAL,
-        SpeakingRequest.NONE,
-        "I have no firm position yet. I would like the Council to publish which video analysis "
-        "software the City already licenses, and whether an upgrade would switch on facial "
-        "analysis features without a public vote.",
-    ),
-    (
-        "open",
-        "Grace Lin",
-        "Jamaica Plain",
-        "02130",
-        None,
-        Position.SUPPORT,
-        SpeakingRequest.NONE,
-        "In a time of marches and protests, a tool that can identify every face in a crowd "
-        "chills free speech. Put the policy before the technology. I support the ordinance.",
-    ),
-    (
-        "open",
-        "Marcus Bell",
-        "Roxbury",
-        "02119",
-        "Roxbury Youth Forum",
-        Position.SUPPORT,
-        SpeakingRequest.IN_PERSON,
-        "Young people in our neighbourhood are already stopped more than anyone else. A "
-        "misidentification can start a record that follows someone for life. We ask the "
-        "Council to pass the ban without amendments that weaken it.",
-    ),
-]
-
 
 def _local(day: datetime, hour: int, minute: int = 0) -> datetime:
     """A wall-clock time in Boston on the given day, as an aware datetime."""
@@ -123,9 +47,8 @@ def _get_or_add(model, lookup: dict, **values):
     return instance, True
 
 
-def load_demo(now: datetime | None = None) -> int:
-    """Add whatever part of the demo is missing; return how many records were created."""
-    now = now or utcnow()
+def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
+    """The bodies, committees, measures and three hearings; return them and how many were new."""
     created = 0
 
     def add(model, lookup, **values):
@@ -242,38 +165,4 @@ def load_demo(now: datetime | None = None) -> int:
         ),
     }
 
-    for index, (key, name, city, zip_code, org, position, speaking, text) in enumerate(
-        DEMO_TESTIMONY
-    ):
-        hearing = hearings[key]
-        submission_key = f"demo-testimony-{index:04d}-{key}"
-        if db.session.scalar(select(Testimony.id).filter_by(submission_key=submission_key)):
-            continue
-        received = hearing.testimony_opens_at + timedelta(hours=6 * (index + 1))
-        db.session.add(
-            Testimony(
-                hearing=hearing,
-                measure=hearing.measures[0],
-                tracking_number=new_tracking_number(),
-                receipt_token_hash=hash_token(receipt_token_for(hearing.id, submission_key)),
-                submission_key=submission_key,
-                full_name=name,
-                email=f"{name.split()[0].lower()}@example.org",
-                street_address=f"{10 + index} Example Street",
-                city=city,
-                zip_code=zip_code,
-                organization=org,
-                speaks_for_organization=org is not None,
-                hide_street_address=True,
-                public_record_acknowledged=True,
-                position=position,
-                body=text,
-                speaking_request=speaking,
-                status=ReviewStatus.PENDING,
-                received_at=received,
-                updated_at=received,
-            )
-        )
-        created += 1
-    db.session.flush()
-    return created
+    return hearings, created

@@ -1,0 +1,16 @@
+"""Demo data from the story the project grew from; `flask seed-demo` loads it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.demo.hearings import load_hearings
+from app.demo.testimony import load_testimony
+from app.timezones import utcnow
+
+
+def load_demo(now: datetime | None = None) -> int:
+    """Add whatever part of the demo is missing; return how many records were created."""
+    now = now or utcnow()
+    hearings, created = load_hearings(now)
+    return created + load_testimony(hearings, now)

@@ -1,0 +1,216 @@
+"""Clerks manage bodies, committees, measures and hearings, and open or close testimony."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.access import role_required
+from app.accounts.models import Role
+from app.errors import DomainError
+from app.extensions import db
+from app.hearings import services
+from app.hearings.forms import BodyForm, CancelForm, CommitteeForm, HearingForm, MeasureForm
+from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.timezones import utcnow
+
+bp = Blueprint("hearing_admin", __name__, url_prefix="/staff/manage")
+
+
+def _back(hearing: Hearing | None = None):
+    target = url_for("hearing_admin.hearing", hearing_id=hearing.id) if hearing else None
+    return redirect(target or url_for("hearing_admin.index"), code=303)
+
+
+@bp.route("/")
+@role_required(Role.CLERK)
+def index():
+    """Bodies with their committees, measures and hearings."""
+    bodies = db.session.scalars(
+        select(Body)
+        .options(
+            selectinload(Body.committees).selectinload(Committee.measures),
+            selectinload(Body.committees).selectinload(Committee.hearings),
+        )
+        .order_by(Body.name)
+    ).all()
+    return render_template("hearing_admin/index.html", bodies=bodies, now=utcnow())
+
+
+@bp.route("/bodies/new", methods=["GET", "POST"])
+@bp.route("/bodies/<int:body_id>", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def body(body_id: int | None = None):
+    existing = db.get_or_404(Body, body_id) if body_id else None
+    form = BodyForm(obj=existing if request.method == "GET" else None)
+    if form.validate_on_submit():
+        values = {
+            "name": form.name.data,
+            "jurisdiction": form.jurisdiction.data,
+            "timezone": form.timezone.data,
+        }
+        if existing:
+            services.update_body(current_user, existing, now=utcnow(), **values)
+        else:
+            services.create_body(current_user, now=utcnow(), **values)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return _back()
+    return render_template(
+        "hearing_admin/body.html",
+        form=form,
+        body=existing,
+        timezones=sorted(available_timezones()),
+    )
+
+
+@bp.route("/bodies/<int:body_id>/committees/new", methods=["GET", "POST"])
+@bp.route("/committees/<int:committee_id>", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def committee(body_id: int | None = None, committee_id: int | None = None):
+    existing = db.get_or_404(Committee, committee_id) if committee_id else None
+    parent = existing.body if existing else db.get_or_404(Body, body_id)
+    form = CommitteeForm(obj=existing if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if existing:
+            services.update_committee(current_user, existing, name=form.name.data, now=utcnow())
+        else:
+            services.create_committee(current_user, parent, name=form.name.data, now=utcnow())
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return _back()
+    return render_template(
+        "hearing_admin/committee.html", form=form, committee=existing, body=parent
+    )
+
+
+@bp.route("/committees/<int:committee_id>/measures/new", methods=["GET", "POST"])
+@bp.route("/measures/<int:measure_id>", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def measure(committee_id: int | None = None, measure_id: int | None = None):
+    existing = db.get_or_404(Measure, measure_id) if measure_id else None
+    parent = existing.committee if existing else db.get_or_404(Committee, committee_id)
+    form = MeasureForm(obj=existing if request.method == "GET" else None)
+    if request.method == "GET" and existing:
+        form.kind.data = existing.kind.value
+    if form.validate_on_submit():
+        details = services.MeasureDetails(
+            kind=MeasureKind(form.kind.data),
+            number=form.number.data,
+            title=form.title.data,
+            summary=form.summary.data or "",
+            official_url=form.official_url.data or None,
+            session=form.session.data or "",
+        )
+        try:
+            services.save_measure(
+                current_user, details, committee=parent, measure=existing, now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.number.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _back()
+    return render_template(
+        "hearing_admin/measure.html", form=form, measure=existing, committee=parent
+    )
+
+
+def _hearing_form(committee: Committee, existing: Hearing | None) -> HearingForm:
+    form = HearingForm(measures=committee.measures, timezone=committee.body.timezone)
+    if request.method == "GET" and existing:
+        for name in ("title", "description", "location", "remote_url"):
+            getattr(form, name).data = getattr(existing, name)
+        for name in (
+            "starts_at",
+            "testimony_opens_at",
+            "testimony_closes_at",
+            "speaker_signup_closes_at",
+        ):
+            value = getattr(existing, name)
+            local = value.astimezone(form.zone).replace(tzinfo=None) if value else None
+            getattr(form, name).data = local
+        form.measures.data = [m.id for m in existing.measures]
+    return form
+
+
+@bp.route("/committees/<int:committee_id>/hearings/new", methods=["GET", "POST"])
+@bp.route("/hearings/<int:hearing_id>/edit", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def edit_hearing(committee_id: int | None = None, hearing_id: int | None = None):
+    """Schedule a hearing, or edit and reschedule one; times are the body's local time."""
+    existing = db.get_or_404(Hearing, hearing_id) if hearing_id else None
+    parent = existing.committee if existing else db.get_or_404(Committee, committee_id)
+    form = _hearing_form(parent, existing)
+    if form.validate_on_submit():
+        details = services.HearingDetails(
+            title=form.title.data,
+            description=form.description.data or "",
+            starts_at=form.aware(form.starts_at),
+            location=form.location.data or "",
+            remote_url=form.remote_url.data or None,
+            testimony_opens_at=form.aware(form.testimony_opens_at),
+            testimony_closes_at=form.aware(form.testimony_closes_at),
+            speaker_signup_closes_at=form.aware(form.speaker_signup_closes_at),
+            measure_ids=tuple(form.measures.data),
+        )
+        try:
+            saved = services.save_hearing(
+                current_user, details, committee=parent, hearing=existing, now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Hearing saved."), "success")
+            return _back(saved)
+    return render_template(
+        "hearing_admin/hearing_form.html", form=form, hearing=existing, committee=parent
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>")
+@role_required(Role.CLERK)
+def hearing(hearing_id: int):
+    """One hearing's schedule and the actions on its testimony window."""
+    item = db.get_or_404(Hearing, hearing_id)
+    return render_template(
+        "hearing_admin/hearing.html", hearing=item, now=utcnow(), button_form=CancelForm()
+    )
+
+
+ACTIONS = {
+    "open": (services.open_window, _l("Testimony is open.")),
+    "close": (services.close_window, _l("Testimony is closed.")),
+    "cancel": (services.cancel_hearing, _l("The hearing is cancelled. Residents are told so.")),
+    "reinstate": (services.reinstate_hearing, _l("The hearing is reinstated.")),
+}
+
+
+@bp.route(
+    "/hearings/<int:hearing_id>/<any(open, close, cancel, reinstate):action>", methods=["POST"]
+)
+@role_required(Role.CLERK)
+def window_action(hearing_id: int, action: str):
+    """Open or close testimony now, cancel the hearing, or reinstate it."""
+    item = db.get_or_404(Hearing, hearing_id)
+    if CancelForm().validate_on_submit():
+        change, message = ACTIONS[action]
+        try:
+            change(current_user, item, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(str(message), "success")
+    return _back(item)

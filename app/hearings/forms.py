@@ -1,0 +1,170 @@
+"""Clerks' forms for bodies, committees, measures and hearings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.hearings.models import MeasureKind
+from app.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
+
+
+def _text(label, max_length: int, *, required: bool = True, message=None):
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message or _l("This field is required.")) if required else Optional(),
+            Length(max=max_length, message=_l("Use %(max)d characters or fewer.", max=max_length)),
+            PlainText(),
+            *([HasLettersOrDigits()] if required else []),
+        ],
+        filters=[strip_text],
+        render_kw={"maxlength": max_length},
+    )
+
+
+def _long_text(label, max_length: int):
+    return TextAreaField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=max_length, message=_l("Use %(max)d characters or fewer.", max=max_length)),
+            PlainText(multiline=True),
+        ],
+        filters=[normalise_newlines, strip_text],
+        render_kw={"rows": 5, "maxlength": max_length},
+    )
+
+
+class WebAddress:
+    """Only http and https links: a javascript: or data: link must never reach a resident."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        parts = urlsplit(field.data)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValidationError(_l("Enter a web address starting with https://"))
+
+
+def _url(label):
+    return URLField(
+        label,
+        validators=[Optional(), Length(max=500), PlainText(), WebAddress()],
+        filters=[strip_text],
+        render_kw={"maxlength": 500, "inputmode": "url"},
+    )
+
+
+class BodyForm(FlaskForm):
+    name = _text(_l("Name"), 200, message=_l("Enter the body's name."))
+    jurisdiction = _text(
+        _l("Jurisdiction (whose residents it serves)"), 200, message=_l("Enter the jurisdiction.")
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        default="America/New_York",
+        validators=[DataRequired(_l("Enter a time zone such as America/New_York."))],
+        filters=[strip_text],
+        render_kw={"maxlength": 64, "list": "timezones"},
+    )
+
+    def validate_timezone(self, field) -> None:
+        if field.data not in available_timezones():
+            raise ValidationError(_l("Enter a time zone such as America/New_York."))
+
+
+class CommitteeForm(FlaskForm):
+    name = _text(_l("Name"), 200, message=_l("Enter the committee's name."))
+
+
+class MeasureForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice(MeasureKind.ORDINANCE.value, _l("Ordinance")),
+            SelectChoice(MeasureKind.BILL.value, _l("Bill")),
+            SelectChoice(MeasureKind.ORDER.value, _l("Order")),
+            SelectChoice(MeasureKind.RESOLUTION.value, _l("Resolution")),
+        ],
+    )
+    number = _text(_l("Number (e.g. Docket #0683, H.1538)"), 40, message=_l("Enter the number."))
+    title = _text(_l("Title"), 300, message=_l("Enter the title."))
+    summary = _long_text(_l("Summary in plain language"), 5000)
+    official_url = _url(_l("Link to the official text"))
+    session = _text(_l("Session (e.g. 2020, 191st General Court)"), 80, required=False)
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class HearingForm(FlaskForm):
+    """Times are typed in the body's local time and stored in UTC."""
+
+    title = _text(_l("Title"), 300, message=_l("Enter the hearing's title."))
+    description = _long_text(_l("Description"), 5000)
+    starts_at = DateTimeLocalField(
+        _l("Hearing starts"),
+        validators=[DataRequired(_l("Enter when the hearing starts."))],
+    )
+    location = _text(_l("Place"), 300, required=False)
+    remote_url = _url(_l("Link to watch or join remotely (optional)"))
+    testimony_opens_at = DateTimeLocalField(
+        _l("Written testimony opens"),
+        validators=[DataRequired(_l("Enter when testimony opens."))],
+    )
+    testimony_closes_at = DateTimeLocalField(
+        _l("Written testimony deadline"),
+        validators=[DataRequired(_l("Enter the testimony deadline."))],
+    )
+    speaker_signup_closes_at = DateTimeLocalField(
+        _l("Sign-up to speak closes (optional; defaults to the deadline)"),
+        validators=[Optional()],
+    )
+    measures = CheckboxList(_l("Measures on the agenda"), coerce=int)
+
+    def __init__(self, *args, measures, timezone: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = ZoneInfo(timezone)
+        self.measures.choices = [SelectChoice(m.id, m.label) for m in measures]
+
+    def aware(self, field) -> datetime | None:
+        return field.data.replace(tzinfo=self.zone) if field.data else None
+
+    def validate_measures(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one measure."))
+
+    def validate_testimony_closes_at(self, field) -> None:
+        if (
+            field.data
+            and self.testimony_opens_at.data
+            and field.data <= self.testimony_opens_at.data
+        ):
+            raise ValidationError(_l("The deadline must be after testimony opens."))
+
+    def validate_speaker_signup_closes_at(self, field) -> None:
+        closes = self.testimony_closes_at.data
+        if field.data and closes and field.data > closes:
+            raise ValidationError(_l("Sign-up to speak must close by the testimony deadline."))
+
+
+class CancelForm(FlaskForm):
+    """Only a CSRF token."""

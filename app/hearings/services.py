@@ -1,0 +1,255 @@
+"""Clerks create and change bodies, committees, measures and hearings. Callers commit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.accounts.models import StaffUser
+from app.errors import DomainError
+from app.extensions import db
+from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind, hearing_measures
+
+
+class DuplicateName(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Something with this name already exists here. Choose another name."))
+
+
+class DuplicateNumber(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("This committee already has a measure with that number and session."))
+
+
+class BadWindow(DomainError):
+    pass
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:80] or "untitled"
+
+
+def _unique_slug(model, name: str, **scope) -> str:
+    base = slugify(name)
+    slug, number = base, 2
+    while db.session.scalar(select(model.id).filter_by(slug=slug, **scope)) is not None:
+        slug = f"{base[:75]}-{number}"
+        number += 1
+    return slug
+
+
+def create_body(
+    actor: StaffUser, *, name: str, jurisdiction: str, timezone: str, now: datetime
+) -> Body:
+    body = Body(
+        slug=_unique_slug(Body, name), name=name, jurisdiction=jurisdiction, timezone=timezone
+    )
+    db.session.add(body)
+    db.session.flush()
+    audit.record(actor.audit_name, "body.created", body, at=now, name=name)
+    return body
+
+
+def update_body(
+    actor: StaffUser, body: Body, *, name: str, jurisdiction: str, timezone: str, now: datetime
+) -> None:
+    body.name, body.jurisdiction, body.timezone = name, jurisdiction, timezone
+    db.session.flush()
+    audit.record(actor.audit_name, "body.updated", body, at=now, name=name, timezone=timezone)
+
+
+def create_committee(actor: StaffUser, body: Body, *, name: str, now: datetime) -> Committee:
+    committee = Committee(body=body, slug=_unique_slug(Committee, name, body_id=body.id), name=name)
+    db.session.add(committee)
+    db.session.flush()
+    audit.record(actor.audit_name, "committee.created", committee, at=now, name=name)
+    return committee
+
+
+def update_committee(actor: StaffUser, committee: Committee, *, name: str, now: datetime) -> None:
+    committee.name = name
+    db.session.flush()
+    audit.record(actor.audit_name, "committee.updated", committee, at=now, name=name)
+
+
+@dataclass(frozen=True)
+class MeasureDetails:
+    kind: MeasureKind
+    number: str
+    title: str
+    summary: str
+    official_url: str | None
+    session: str
+
+
+def save_measure(
+    actor: StaffUser,
+    details: MeasureDetails,
+    *,
+    committee: Committee | None = None,
+    measure: Measure | None = None,
+    now: datetime,
+) -> Measure:
+    """Create a measure in `committee`, or update `measure`."""
+    target_committee_id = measure.committee_id if measure else committee.id
+    clash = db.session.scalar(
+        select(Measure.id).where(
+            Measure.committee_id == target_committee_id,
+            Measure.session == details.session,
+            Measure.number == details.number,
+        )
+    )
+    if clash is not None and (measure is None or clash != measure.id):
+        raise DuplicateNumber()
+    if measure is None:
+        measure = Measure(committee=committee)
+        db.session.add(measure)
+    for name, value in vars(details).items():
+        setattr(measure, name, value)
+    db.session.flush()
+    audit.record(
+        actor.audit_name,
+        "measure.saved",
+        measure,
+        at=now,
+        number=details.number,
+    )
+    return measure
+
+
+@dataclass(frozen=True)
+class HearingDetails:
+    title: str
+    description: str
+    starts_at: datetime
+    location: str
+    remote_url: str | None
+    testimony_opens_at: datetime
+    testimony_closes_at: datetime
+    speaker_signup_closes_at: datetime | None
+    measure_ids: tuple[int, ...]
+
+
+def save_hearing(
+    actor: StaffUser,
+    details: HearingDetails,
+    *,
+    committee: Committee | None = None,
+    hearing: Hearing | None = None,
+    now: datetime,
+) -> Hearing:
+    """Create a hearing for `committee`, or reschedule and edit `hearing`."""
+    if details.testimony_opens_at >= details.testimony_closes_at:
+        raise BadWindow(_("The deadline must be after testimony opens."))
+    signup = details.speaker_signup_closes_at
+    if signup is not None and signup > details.testimony_closes_at:
+        raise BadWindow(_("Sign-up to speak must close by the testimony deadline."))
+    committee_id = hearing.committee_id if hearing else committee.id
+    measures = list(
+        db.session.scalars(
+            select(Measure)
+            .where(Measure.id.in_(details.measure_ids), Measure.committee_id == committee_id)
+            .order_by(Measure.id)
+        )
+    )
+    if not measures or len(measures) != len(set(details.measure_ids)):
+        raise BadWindow(_("Choose measures of this committee."))
+    if hearing is not None:
+        _keep_measures_with_testimony(hearing, {m.id for m in measures})
+    else:
+        hearing = Hearing(committee_id=committee_id)
+        db.session.add(hearing)
+    for name in (
+        "title",
+        "description",
+        "starts_at",
+        "location",
+        "remote_url",
+        "testimony_opens_at",
+        "testimony_closes_at",
+        "speaker_signup_closes_at",
+    ):
+        setattr(hearing, name, getattr(details, name))
+    hearing.measures = measures
+    db.session.flush()
+    _number_agenda(hearing, details.measure_ids)
+    audit.record(
+        actor.audit_name,
+        "hearing.saved",
+        hearing,
+        at=now,
+        opens=details.testimony_opens_at.isoformat(),
+        closes=details.testimony_closes_at.isoformat(),
+    )
+    return hearing
+
+
+def _keep_measures_with_testimony(hearing: Hearing, kept: set[int]) -> None:
+    from app.testimony.models import Testimony
+
+    dropped = {m.id for m in hearing.measures} - kept
+    if dropped and db.session.scalar(
+        select(Testimony.id)
+        .where(Testimony.hearing_id == hearing.id, Testimony.measure_id.in_(dropped))
+        .limit(1)
+    ):
+        raise BadWindow(_("A measure that already has testimony must stay on the agenda."))
+
+
+def _number_agenda(hearing: Hearing, measure_ids: tuple[int, ...]) -> None:
+    """Keep the agenda in the order the clerk listed the measures."""
+    for position, measure_id in enumerate(dict.fromkeys(measure_ids)):
+        db.session.execute(
+            hearing_measures.update()
+            .where(
+                hearing_measures.c.hearing_id == hearing.id,
+                hearing_measures.c.measure_id == measure_id,
+            )
+            .values(position=position)
+        )
+    db.session.expire(hearing, ["measures"])
+
+
+def open_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
+    """Start taking testimony now; the deadline must still be ahead."""
+    if hearing.cancelled_at is not None:
+        raise BadWindow(_("Reinstate the hearing before opening testimony."))
+    if hearing.testimony_closes_at <= now:
+        raise BadWindow(_("The deadline has passed. Set a new deadline first (Edit)."))
+    if hearing.testimony_opens_at > now:
+        hearing.testimony_opens_at = now
+    db.session.flush()
+    audit.record(actor.audit_name, "hearing.opened", hearing, at=now)
+
+
+def close_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
+    """Stop taking testimony now."""
+    if not hearing.is_accepting_testimony(now):
+        raise BadWindow(_("Testimony is not open, so there is nothing to close."))
+    hearing.testimony_closes_at = now
+    if hearing.speaker_signup_closes_at is None or hearing.speaker_signup_closes_at > now:
+        hearing.speaker_signup_closes_at = now
+    db.session.flush()
+    audit.record(actor.audit_name, "hearing.closed", hearing, at=now)
+
+
+def cancel_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
+    if hearing.cancelled_at is None:
+        hearing.cancelled_at = now
+        db.session.flush()
+        audit.record(actor.audit_name, "hearing.cancelled", hearing, at=now)
+
+
+def reinstate_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
+    if hearing.cancelled_at is not None:
+        hearing.cancelled_at = None
+        db.session.flush()
+        audit.record(actor.audit_name, "hearing.reinstated", hearing, at=now)
