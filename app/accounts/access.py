@@ -14,6 +14,7 @@ from app.extensions import db, login_manager
 from app.timezones import utcnow
 
 LAST_SEEN = "_staff_last_seen"
+SIGNED_IN = "_staff_signed_in"
 
 
 def role_required(role: Role) -> Callable:
@@ -76,7 +77,12 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             return None
         now = utcnow()
-        if is_idle(session.get(LAST_SEEN), now, current_app.config["STAFF_IDLE_TIMEOUT"]):
+        idle = is_idle(session.get(LAST_SEEN), now, current_app.config["STAFF_IDLE_TIMEOUT"])
+        # The absolute limit: a session kept busy still ends this long after sign-in.
+        too_old = is_idle(
+            session.get(SIGNED_IN), now, current_app.config["PERMANENT_SESSION_LIFETIME"]
+        )
+        if idle or too_old:
             logout_user()
             session.clear()
             return redirect(url_for("accounts.login", expired=1))

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from app.accounts import services
-from app.accounts.access import LAST_SEEN
+from app.accounts.access import LAST_SEEN, SIGNED_IN
 from app.accounts.forms import CodeForm, EmptyForm, LoginForm, PasswordChangeForm
 from app.accounts.models import StaffUser
 from app.accounts.passwords import verify_password
@@ -61,7 +61,7 @@ def _start_session(user: StaffUser, *, second_factor: bool) -> None:
     session.clear()  # a new session for a new privilege level: no fixation
     login_user(user)
     session.permanent = True
-    session[LAST_SEEN] = utcnow().timestamp()
+    session[LAST_SEEN] = session[SIGNED_IN] = utcnow().timestamp()
     services.record_login(
         user, now=utcnow(), address=get_remote_address(), second_factor=second_factor
     )
