@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -47,6 +48,14 @@ def app(database_url, tmp_path_factory):
             "MAIL_SERVER": "",
         }
     )
+    @application.teardown_request
+    def _forget_request_globals(_error):
+        # Tests hold one app context across requests, so `g` would outlive each request: a
+        # CSRF token minted for a session since rotated, the user another client signed in as.
+        # A server gives every request its own `g`; do the same here.
+        for name in list(g):
+            g.pop(name, None)
+
     with application.app_context():
         upgrade()
     yield application
