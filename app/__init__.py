@@ -56,6 +56,7 @@ def init_extensions(app: Flask) -> None:
     from app import database, outbox, web
     from app.accounts import access
     from app.extensions import babel, csrf, db, limiter, migrate
+    from app.moderation import tallies  # noqa: F401  (registers the counting of changes)
 
     db.init_app(app)
     database.init_app(app)

@@ -29,6 +29,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # SQLite's own lower() only knows ASCII; searches must ignore case in "Núñez" too.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
@@ -44,3 +46,7 @@ def _configure_postgresql(engine: Engine) -> None:
             cursor.execute("SET synchronous_commit TO on")
             cursor.execute("SET TIME ZONE 'UTC'")
         dbapi_connection.commit()
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value

@@ -174,7 +174,10 @@ def change_password():
                 form.new_password.errors.extend(weak.problems)
             else:
                 # The password change ended every session, this one included: start afresh.
-                _start_session(current_user, second_factor=current_user.uses_totp)
+                # The user object, not the current_user proxy: login_user stores what it is
+                # given as the current user, and a proxy pointing at itself recurses forever.
+                user = current_user._get_current_object()
+                _start_session(user, second_factor=user.uses_totp)
                 db.session.commit()
                 session.pop("_next", None)
                 flash(_("Your password was changed. Other sessions were signed out."), "success")

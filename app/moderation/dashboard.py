@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.hearings.models import Hearing
-from app.moderation.queries import status_counts
+from app.moderation.queries import position_counts, status_counts
 from app.testimony.models import Position, ReviewStatus, Testimony
 from app.timezones import to_local
 
@@ -53,14 +53,7 @@ def per_local_day(hearing: Hearing) -> list[Bar]:
 
 
 def build(hearing: Hearing) -> Dashboard:
-    by_position = dict.fromkeys(Position, 0)
-    by_position.update(
-        db.session.execute(
-            select(Testimony.position, func.count(Testimony.id))
-            .where(Testimony.hearing_id == hearing.id)
-            .group_by(Testimony.position)
-        ).all()
-    )
+    by_position = position_counts(hearing)
     measure_counts = dict(
         db.session.execute(
             select(Testimony.measure_id, func.count(Testimony.id))

@@ -100,6 +100,11 @@ class QueueFilterForm(FlaskForm):
         def chosen(field):
             return None if field.errors else field.data
 
+        def day(field):
+            # Year 1 or 9999 has no start or end in every time zone: as good as no date.
+            value = chosen(field)
+            return value if value is not None and 1 < value.year < 9999 else None
+
         sort = chosen(self.sort) or "received"
         measure = chosen(self.measure)
         return QueueFilter(
@@ -108,8 +113,8 @@ class QueueFilterForm(FlaskForm):
             position=_enum(Position, chosen(self.position)),
             speaking=_enum(SpeakingRequest, chosen(self.speaking)),
             has_attachments={"yes": True, "no": False}.get(chosen(self.attachments) or ""),
-            received_from=chosen(self.received_from),
-            received_to=chosen(self.received_to),
+            received_from=day(self.received_from),
+            received_to=day(self.received_to),
             text=chosen(self.q) or "",
             sort=sort.lstrip("-"),
             descending=sort.startswith("-"),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.hearings.models import Hearing
+from app.moderation import tallies
 from app.testimony.models import (
     Attachment,
     Position,
@@ -101,14 +102,17 @@ def decode_cursor(cursor: str, sort: str):
         value, row_id = json.loads(raw)
         if not isinstance(row_id, int) or not isinstance(value, str) or len(value) > 300:
             return None
+        if not -(2**63) <= row_id < 2**63:  # beyond any database's integer: not one of ours
+            return None
         if sort == "received":
             value = datetime.fromisoformat(value)
             if value.tzinfo is None:
                 return None
+            value = value.astimezone(ZoneInfo("UTC"))  # OverflowError for year 1 at +14:00
         elif sort == "position":
             value = Position(value)
         return value, row_id
-    except (ValueError, TypeError, json.JSONDecodeError):
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError):
         return None
 
 
@@ -152,35 +156,41 @@ def count_matching(hearing: Hearing, chosen: QueueFilter) -> int:
 
 
 def status_counts(hearing: Hearing) -> dict[ReviewStatus, int]:
-    """How many testimonies are in each review status (one grouped pass over the index)."""
-    rows = db.session.execute(
-        select(Testimony.status, func.count(Testimony.id))
-        .where(Testimony.hearing_id == hearing.id)
-        .group_by(Testimony.status)
-    ).all()
+    """How many testimonies are in each review status, from the running tallies."""
     counts = dict.fromkeys(ReviewStatus, 0)
-    counts.update({status: number for status, number in rows})
+    for (status, _position, _reason), number in tallies.counts([hearing.id])[hearing.id].items():
+        counts[ReviewStatus(status)] += number
+    return counts
+
+
+def status_counts_by_hearing(hearing_ids: list[int]) -> dict[int, dict[ReviewStatus, int]]:
+    result = {hearing_id: dict.fromkeys(ReviewStatus, 0) for hearing_id in hearing_ids}
+    for hearing_id, keyed in tallies.counts(hearing_ids).items():
+        for (status, _position, _reason), number in keyed.items():
+            result[hearing_id][ReviewStatus(status)] += number
+    return result
+
+
+def position_counts(hearing: Hearing, status: ReviewStatus | None = None) -> dict[Position, int]:
+    """Counts by position, of one status or of all."""
+    counts = dict.fromkeys(Position, 0)
+    for (row_status, position, _reason), number in tallies.counts([hearing.id])[hearing.id].items():
+        if status is None or row_status == status.value:
+            counts[Position(position)] += number
     return counts
 
 
 def approved_position_counts(hearing: Hearing) -> dict[Position, int]:
-    rows = db.session.execute(
-        select(Testimony.position, func.count(Testimony.id))
-        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.APPROVED)
-        .group_by(Testimony.position)
-    ).all()
-    counts = dict.fromkeys(Position, 0)
-    counts.update(dict(rows))
-    return counts
+    return position_counts(hearing, ReviewStatus.APPROVED)
 
 
 def not_published_counts(hearing: Hearing) -> dict[RejectionReason, int]:
-    rows = db.session.execute(
-        select(Testimony.rejection_reason, func.count(Testimony.id))
-        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.REJECTED)
-        .group_by(Testimony.rejection_reason)
-    ).all()
-    return {reason: number for reason, number in rows if reason is not None}
+    """Rejected testimony by reason, for the public page's account of what was left out."""
+    counts: dict[RejectionReason, int] = {}
+    for (status, _position, reason), number in tallies.counts([hearing.id])[hearing.id].items():
+        if status == ReviewStatus.REJECTED.value and reason:
+            counts[RejectionReason(reason)] = counts.get(RejectionReason(reason), 0) + number
+    return counts
 
 
 def published_page(hearing: Hearing, cursor: str | None, size: int = 25) -> QueuePage:

@@ -44,14 +44,26 @@ def public_text(text: str, spans: list[tuple[int, int]], marker: str = "[redacte
 
 
 def find_phrase(text: str, phrase: str) -> list[tuple[int, int]]:
-    """Every occurrence of a phrase, ignoring case, as spans to redact."""
-    if not phrase:
+    """Every occurrence of a phrase, ignoring case, as spans to redact.
+
+    Overlapping occurrences are all found (merge_spans joins them), so no fragment is left.
+    """
+    needle = phrase.casefold()
+    if not needle:
         return []
-    haystack, needle = text.casefold(), phrase.casefold()
-    if len(haystack) != len(text):  # casefold changed lengths (ß → ss): match exactly instead
-        haystack, needle = text, phrase
+    # Fold character by character and remember where each folded character came from, so a
+    # letter that folds longer (ß → ss) neither shifts the offsets nor costs case-insensitivity.
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, character in enumerate(text):
+        piece = character.casefold()
+        folded.append(piece)
+        origin.extend([index] * len(piece))
+    haystack = "".join(folded)
     spans, start = [], haystack.find(needle)
     while start != -1:
-        spans.append((start, start + len(needle)))
-        start = haystack.find(needle, start + len(needle))
+        span = (origin[start], origin[start + len(needle) - 1] + 1)
+        if not spans or spans[-1] != span:
+            spans.append(span)
+        start = haystack.find(needle, start + 1)
     return spans

@@ -13,6 +13,7 @@ from app import audit
 from app.accounts.models import StaffUser
 from app.errors import DomainError
 from app.extensions import db
+from app.moderation import tallies
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.redaction import find_phrase
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
@@ -113,6 +114,12 @@ def decide(
     if changed != 1:
         db.session.refresh(testimony)
         raise DecidedMeanwhile(testimony.status)
+    tallies.move(
+        db.session,
+        testimony.hearing_id,
+        tallies.key_of(expected, testimony.position, testimony.rejection_reason),
+        tallies.key_of(decision.to_status, testimony.position, reason),
+    )
     db.session.refresh(testimony)
     row = ReviewDecision(
         testimony_id=testimony.id,

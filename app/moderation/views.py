@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     Response,
@@ -15,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.access import role_required
@@ -48,21 +51,20 @@ ATTACHMENT_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 
+# The queue's own query-string keys: only these are carried into links and the bulk form, so a
+# stray `hearing_id` or `_external` cannot clash with url_for's arguments.
+FILTER_KEYS = frozenset(
+    {"status", "measure", "position", "speaking", "attachments"}
+    | {"received_from", "received_to", "q", "sort"}
+)
+
 
 @bp.route("/")
 @role_required(Role.MODERATOR)
 def index():
     """Every hearing with how much of its testimony awaits review."""
     hearings = db.session.scalars(select(Hearing).order_by(Hearing.starts_at.desc())).all()
-    counts: dict[int, dict[ReviewStatus, int]] = {
-        h.id: dict.fromkeys(ReviewStatus, 0) for h in hearings
-    }
-    for hearing_id, status, number in db.session.execute(
-        select(Testimony.hearing_id, Testimony.status, func.count(Testimony.id)).group_by(
-            Testimony.hearing_id, Testimony.status
-        )
-    ):
-        counts[hearing_id][status] = number
+    counts = queries.status_counts_by_hearing([h.id for h in hearings])
     return render_template("moderation/index.html", hearings=hearings, counts=counts, now=utcnow())
 
 
@@ -85,7 +87,7 @@ def queue(hearing_id: int):
         page=page,
         counts=queries.status_counts(hearing),
         bulk_form=BulkDecisionForm(),
-        query_args={k: v for k, v in request.args.items() if k != "after"},
+        query_args={k: v for k, v in request.args.items() if k in FILTER_KEYS},
     )
 
 
@@ -123,7 +125,11 @@ def bulk(hearing_id: int):
     """Confirm, then apply, one decision to the ticked rows or to everything matching."""
     hearing = db.get_or_404(Hearing, hearing_id)
     form = BulkDecisionForm()
-    filters = MultiDict((k[2:], v) for k, v in request.form.items(multi=True) if k.startswith("f_"))
+    filters = MultiDict(
+        (k[2:], v)
+        for k, v in request.form.items(multi=True)
+        if k.startswith("f_") and k[2:] in FILTER_KEYS
+    )
     chosen = _filter_form(hearing, filters).to_filter()
     if not form.validate_on_submit():
         for field in (form.action, form.reason, form.note):
@@ -135,7 +141,12 @@ def bulk(hearing_id: int):
     if form.scope.data == "filter":
         ids = queries.matching_ids(hearing, chosen)
     else:
-        ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()][:5000]
+        # isascii: "²" is a digit to str.isdigit() but not to int(); 18 digits fit any id column.
+        ids = [
+            int(v)
+            for v in request.form.getlist("ids")
+            if v.isascii() and v.isdigit() and len(v) < 19
+        ][:5000]
     if not ids:
         flash(_("Tick at least one testimony, or choose everything matching the filter."), "error")
         return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
@@ -333,7 +344,17 @@ def attachment(attachment_id: int):
     except FileNotFoundError:
         abort(404)
     response = Response(data, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=item.original_name)
+    # Header values must be Latin-1 (PEP 3333); a name beyond ASCII goes in filename* as
+    # UTF-8 (RFC 6266), with an ASCII fallback, as Flask's send_file does.
+    original = item.original_name
+    options = {"filename": original}
+    if not original.isascii():
+        fallback = unicodedata.normalize("NFKD", original).encode("ascii", "ignore").decode()
+        options = {
+            "filename": fallback.strip() or "attachment.pdf",
+            "filename*": "UTF-8''" + quote(original, safe=""),
+        }
+    response.headers.set("Content-Disposition", "attachment", **options)
     for name, value in ATTACHMENT_HEADERS.items():
         response.headers[name] = value
     return response

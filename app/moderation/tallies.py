@@ -1,0 +1,111 @@
+"""Running counts of each hearing's testimony by review status, position and rejection reason.
+
+The queue, the staff home page and the public hearing page read these few rows instead of
+counting a hearing's testimony on every click, which stays cheap at 100,000 entries and more.
+Counts move in the same transaction as the change they count:
+- every change made through the ORM (submission, amendment, withdrawal) is caught in
+  `before_flush`, so no service can forget it;
+- the moderation decision, which updates with a conditional UPDATE for concurrency, calls
+  `move()` itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, event, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.extensions import db
+from app.testimony.models import Position, RejectionReason, ReviewStatus, Testimony
+
+NO_REASON = ""
+
+
+class ReviewTally(db.Model):
+    __tablename__ = "review_tallies"
+
+    hearing_id: Mapped[int] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    position: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The rejection reason, or "" for every other status (a key column cannot be NULL).
+    reason: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+Key = tuple[str, str, str]  # status, position, reason
+
+
+def key_of(status, position, reason) -> Key:
+    return (
+        ReviewStatus(status).value,
+        Position(position).value,
+        RejectionReason(reason).value if reason else NO_REASON,
+    )
+
+
+def move(session: Session, hearing_id: int, old: Key | None, new: Key | None) -> None:
+    """Count one testimony out of `old` and into `new` (either may be None)."""
+    if old == new:
+        return
+    if old is not None:
+        status, position, reason = old
+        session.execute(
+            update(ReviewTally)
+            .where(
+                ReviewTally.hearing_id == hearing_id,
+                ReviewTally.status == status,
+                ReviewTally.position == position,
+                ReviewTally.reason == reason,
+            )
+            .values(count=ReviewTally.count - 1)
+        )
+    if new is not None:
+        status, position, reason = new
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(ReviewTally).values(
+            hearing_id=hearing_id, status=status, position=position, reason=reason, count=1
+        )
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["hearing_id", "status", "position", "reason"],
+                set_={"count": ReviewTally.count + 1},
+            )
+        )
+
+
+def _before_and_after(testimony: Testimony) -> tuple[Key | None, Key]:
+    state = inspect(testimony)
+    now = key_of(testimony.status, testimony.position, testimony.rejection_reason)
+    if state.pending:
+        return None, now
+
+    def earlier(attribute: str):
+        history = state.attrs[attribute].history
+        return history.deleted[0] if history.deleted else getattr(testimony, attribute)
+
+    return key_of(earlier("status"), earlier("position"), earlier("rejection_reason")), now
+
+
+@event.listens_for(Session, "before_flush")
+def _count_testimony_changes(session: Session, _context, _instances) -> None:
+    for testimony in [*session.new, *session.dirty]:
+        if not isinstance(testimony, Testimony):
+            continue
+        if testimony in session.dirty and not session.is_modified(testimony):
+            continue
+        old, new = _before_and_after(testimony)
+        move(session, testimony.hearing_id or testimony.hearing.id, old, new)
+
+
+def counts(hearing_ids: list[int]) -> dict[int, dict[Key, int]]:
+    rows = db.session.execute(
+        select(ReviewTally).where(ReviewTally.hearing_id.in_(hearing_ids), ReviewTally.count != 0)
+    ).scalars()
+    result: dict[int, dict[Key, int]] = {hearing_id: {} for hearing_id in hearing_ids}
+    for row in rows:
+        result[row.hearing_id][(row.status, row.position, row.reason)] = row.count
+    return result
