@@ -59,7 +59,7 @@ def register(app: Flask) -> None:
                 account_services.create_user(
                     audit.SYSTEM,
                     email=email,
-                    name=name or email,
+                    name=name or account_services.normalise_email(email),
                     role=Role(role),
                     password=password,
                     now=now,

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "RATELIMIT_STORAGE_URI": "memory://",
+    # How many reverse proxies in front of the app to trust for the client's address and scheme.
+    "PROXY_HOPS": 0,
     "RATELIMIT_HEADERS_ENABLED": True,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en"],
@@ -71,6 +73,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "PROXY_HOPS": ("PROXY_HOPS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),
 }
 

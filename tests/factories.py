@@ -262,3 +262,40 @@ def signed_in_client(app, user=None) -> OwnContextClient:
     response = log_in(client, user)
     assert response.status_code == 303, f"sign-in failed: {response.status_code}"
     return client
+
+
+def isolate_requests(app, monkeypatch) -> None:
+    """Give every test-client request its own application context and database session.
+
+    The `db` fixture keeps one application context open for the whole test and Flask reuses
+    it for the client's requests, so requests would share the test's database session (and
+    its identity map) with each other and with the test. In production each request has its
+    own. The test's session is committed before each request (the request sees what the test
+    set up, and on SQLite no write lock is left held) and its objects reload when next read.
+    """
+    from flask.testing import FlaskClient
+
+    class _Client(FlaskClient):
+        def open(self, *args, **kwargs):
+            outer = db.session()
+            outer.commit()
+            try:
+                with self.application.app_context():
+                    return super().open(*args, **kwargs)
+            finally:
+                outer.expire_all()
+
+    monkeypatch.setattr(app, "test_client_class", _Client)
+
+
+def set_review_status(testimony, status, *, reason=None, now=None):
+    """Put a testimony straight into a review status, with no decision row: a starting point."""
+    from app.testimony.models import RejectionReason, ReviewStatus
+
+    testimony.status = status
+    testimony.rejection_reason = (
+        (reason or RejectionReason.SPAM) if status is ReviewStatus.REJECTED else None
+    )
+    testimony.withdrawn_at = (now or utcnow()) if status is ReviewStatus.WITHDRAWN else None
+    db.session.flush()
+    return testimony

@@ -137,14 +137,15 @@ def policy():
 def audit_log():
     """Newest first, filtered by action or actor, paged by id (the log only grows)."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE + 1)
-    action = request.args.get("action", "").strip()[:64]
-    actor = request.args.get("actor", "").strip()[:64]
+    # NUL cannot be sent to PostgreSQL in a string; no action or actor contains one.
+    action = request.args.get("action", "").replace("\x00", "").strip()[:64]
+    actor = request.args.get("actor", "").replace("\x00", "").strip()[:64]
     before = request.args.get("before", type=int)
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     if actor:
         query = query.where(AuditEvent.actor == actor)
-    if before:
+    if before and 0 < before < 2**31:  # an id column holds no more; larger would be a 500
         query = query.where(AuditEvent.id < before)
     events = list(db.session.scalars(query))
     more = len(events) > AUDIT_PAGE_SIZE

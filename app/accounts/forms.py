@@ -74,6 +74,14 @@ class PasswordChangeForm(FlaskForm):
     new_password = _new_password_field(_l("New password"))
 
 
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password", "maxlength": 256},
+    )
+
+
 class StaffUserForm(FlaskForm):
     """An admin adds a staff member."""
 

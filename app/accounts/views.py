@@ -15,7 +15,13 @@ from markupsafe import Markup
 
 from app.accounts import services
 from app.accounts.access import LAST_SEEN, SIGNED_IN
-from app.accounts.forms import CodeForm, EmptyForm, LoginForm, PasswordChangeForm
+from app.accounts.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    EmptyForm,
+    LoginForm,
+    PasswordChangeForm,
+)
 from app.accounts.models import StaffUser
 from app.accounts.passwords import verify_password
 from app.errors import DomainError
@@ -154,7 +160,7 @@ def account():
     return render_template(
         "accounts/account.html",
         password_form=PasswordChangeForm(),
-        disable_form=EmptyForm(),
+        disable_form=ConfirmPasswordForm(),
     )
 
 
@@ -182,13 +188,19 @@ def change_password():
                 session.pop("_next", None)
                 flash(_("Your password was changed. Other sessions were signed out."), "success")
                 return redirect(url_for("accounts.account"), code=303)
-    return render_template("accounts/account.html", password_form=form, disable_form=EmptyForm())
+    return render_template(
+        "accounts/account.html", password_form=form, disable_form=ConfirmPasswordForm()
+    )
 
 
 @bp.route("/account/totp", methods=["GET", "POST"])
 @login_required
 def totp_setup():
     """Show a new secret as a QR code and turn it on once a code from the app matches."""
+    if current_user.uses_totp:
+        # Replacing a factor needs the old one gone first, which needs the password.
+        flash(_("Your second factor is already on. Turn it off first to set up a new one."))
+        return redirect(url_for("accounts.account"), code=303)
     secret = session.get(NEW_TOTP) or services.new_totp_secret()
     session[NEW_TOTP] = secret
     form = CodeForm()
@@ -208,8 +220,12 @@ def totp_setup():
 @bp.route("/account/totp/disable", methods=["POST"])
 @login_required
 def totp_disable():
-    form = EmptyForm()
+    """Turn the second factor off; the password is asked again, so a left-open session cannot."""
+    form = ConfirmPasswordForm()
     if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.password.data):
+            flash(_("Your password is not right. The second factor is still on."), "error")
+            return redirect(url_for("accounts.account"), code=303)
         try:
             services.disable_totp(current_user, now=utcnow())
         except DomainError as error:
