@@ -62,6 +62,18 @@ class WebAddress:
             raise ValidationError(_l("Enter a web address starting with https://"))
 
 
+class PlausibleYear:
+    """Refuse a typo such as year 0226 or 9999: near year 1 or 9999 the UTC conversion overflows."""
+
+    low, high = 1900, 2199
+
+    def __call__(self, form, field) -> None:
+        if field.data and not self.low <= field.data.year <= self.high:
+            raise ValidationError(
+                _l("Enter a year between %(low)d and %(high)d.", low=self.low, high=self.high)
+            )
+
+
 def _url(label):
     return URLField(
         label,
@@ -122,21 +134,21 @@ class HearingForm(FlaskForm):
     description = _long_text(_l("Description"), 5000)
     starts_at = DateTimeLocalField(
         _l("Hearing starts"),
-        validators=[DataRequired(_l("Enter when the hearing starts."))],
+        validators=[DataRequired(_l("Enter when the hearing starts.")), PlausibleYear()],
     )
     location = _text(_l("Place"), 300, required=False)
     remote_url = _url(_l("Link to watch or join remotely (optional)"))
     testimony_opens_at = DateTimeLocalField(
         _l("Written testimony opens"),
-        validators=[DataRequired(_l("Enter when testimony opens."))],
+        validators=[DataRequired(_l("Enter when testimony opens.")), PlausibleYear()],
     )
     testimony_closes_at = DateTimeLocalField(
         _l("Written testimony deadline"),
-        validators=[DataRequired(_l("Enter the testimony deadline."))],
+        validators=[DataRequired(_l("Enter the testimony deadline.")), PlausibleYear()],
     )
     speaker_signup_closes_at = DateTimeLocalField(
         _l("Sign-up to speak closes (optional; defaults to the deadline)"),
-        validators=[Optional()],
+        validators=[Optional(), PlausibleYear()],
     )
     measures = CheckboxList(_l("Measures on the agenda"), coerce=int)
 

@@ -29,8 +29,11 @@ def open_hearings(now: datetime) -> list[Hearing]:
 
 
 def upcoming_hearings(now: datetime) -> list[Hearing]:
-    """Hearings whose testimony window has not opened yet (cancelled ones included, marked)."""
-    query = _public_hearings().where(Hearing.testimony_opens_at > now)
+    """Hearings whose testimony has not opened yet, and cancelled ones not yet past, marked."""
+    query = _public_hearings().where(
+        (Hearing.testimony_opens_at > now)
+        | (Hearing.cancelled_at.is_not(None) & (Hearing.starts_at > now))
+    )
     return list(db.session.scalars(query.order_by(Hearing.starts_at, Hearing.id)))
 
 

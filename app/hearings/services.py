@@ -17,11 +17,6 @@ from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind, hearing_measures
 
 
-class DuplicateName(DomainError):
-    def __init__(self) -> None:
-        super().__init__(_("Something with this name already exists here. Choose another name."))
-
-
 class DuplicateNumber(DomainError):
     def __init__(self) -> None:
         super().__init__(_("This committee already has a measure with that number and session."))
@@ -109,6 +104,7 @@ def save_measure(
     )
     if clash is not None and (measure is None or clash != measure.id):
         raise DuplicateNumber()
+    action = "measure.updated" if measure else "measure.created"
     if measure is None:
         measure = Measure(committee=committee)
         db.session.add(measure)
@@ -117,7 +113,7 @@ def save_measure(
     db.session.flush()
     audit.record(
         actor.audit_name,
-        "measure.saved",
+        action,
         measure,
         at=now,
         number=details.number,
@@ -162,6 +158,7 @@ def save_hearing(
     )
     if not measures or len(measures) != len(set(details.measure_ids)):
         raise BadWindow(_("Choose measures of this committee."))
+    action = "hearing.updated" if hearing else "hearing.created"
     if hearing is not None:
         _keep_measures_with_testimony(hearing, {m.id for m in measures})
     else:
@@ -183,7 +180,7 @@ def save_hearing(
     _number_agenda(hearing, details.measure_ids)
     audit.record(
         actor.audit_name,
-        "hearing.saved",
+        action,
         hearing,
         at=now,
         opens=details.testimony_opens_at.isoformat(),

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, outbox
 from app.errors import DomainError
 from app.extensions import db
-from app.hearings.models import Hearing
+from app.hearings.models import Hearing, HearingStatus
 from app.storage import file_store
 from app.testimony.models import (
     Attachment,
@@ -36,6 +36,28 @@ class WindowClosed(DomainError):
         super().__init__(
             _("The deadline for testimony on this hearing has passed, so we could not accept it.")
         )
+
+
+class HearingCancelled(WindowClosed):
+    def __init__(self) -> None:
+        DomainError.__init__(
+            self, _("This hearing has been cancelled. Testimony is not being accepted.")
+        )
+
+
+class NotOpenYet(WindowClosed):
+    def __init__(self) -> None:
+        DomainError.__init__(self, _("Testimony on this hearing has not opened yet."))
+
+
+def refusal(hearing: Hearing, now: datetime) -> WindowClosed:
+    """Why a hearing is not taking testimony now, in words that fit its state."""
+    status = hearing.status(now)
+    if status is HearingStatus.CANCELLED:
+        return HearingCancelled()
+    if status is HearingStatus.SCHEDULED:
+        return NotOpenYet()
+    return WindowClosed()
 
 
 class SpeakerSignupClosed(DomainError):
@@ -110,7 +132,7 @@ def _check_content(
     already: SpeakingRequest = SpeakingRequest.NONE,
 ) -> None:
     if not hearing.is_accepting_testimony(now):
-        raise WindowClosed()
+        raise refusal(hearing, now)
     if measure_id not in {measure.id for measure in hearing.measures}:
         raise UnknownMeasure()
     wants_new_slot = speaking is not SpeakingRequest.NONE and speaking is not already
@@ -199,7 +221,7 @@ def _insert(testimony: Testimony, attempts: int = 5) -> bool:
 def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime) -> bool:
     """Replace the testimony's content, keeping the earlier version; False if nothing changed."""
     if not testimony.can_amend(now):
-        raise WindowClosed() if not testimony.is_withdrawn else TestimonyLocked()
+        raise refusal(testimony.hearing, now) if not testimony.is_withdrawn else TestimonyLocked()
     hearing = testimony.hearing
     _check_content(
         hearing,
@@ -249,7 +271,7 @@ def withdraw_testimony(testimony: Testimony, *, now: datetime) -> None:
     if testimony.is_withdrawn:
         return
     if not testimony.can_withdraw(now):
-        raise WindowClosed()
+        raise refusal(testimony.hearing, now)
     testimony.status = ReviewStatus.WITHDRAWN
     testimony.rejection_reason = None
     testimony.withdrawn_at = now

@@ -40,7 +40,7 @@ def submit(hearing_id: int):
                 db.session.rollback()
             else:
                 return redirect(url_for("testimony.receipt", token=receipt.token), code=303)
-        form.form_errors.append(str(services.WindowClosed()))
+        form.form_errors.append(str(services.refusal(hearing, now)))
     elif form.validate_on_submit():
         try:
             receipt = services.submit_testimony(hearing, form.to_submission(), now=now)

@@ -72,6 +72,10 @@ def test_home_leaves_cancelled_hearings_out_of_open(client, db):
     db.session.commit()
     html = client.get("/").text
     assert cancelled.title not in _section(html, "open-heading")
+    # Still listed where residents look for what is coming, marked cancelled.
+    upcoming = _section(html, "upcoming-heading")
+    assert cancelled.title in upcoming
+    assert "Cancelled" in upcoming
 
 
 # One hearing
