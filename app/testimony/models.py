@@ -69,6 +69,9 @@ class Testimony(db.Model):
         # The moderation queue: one hearing, filtered by status, newest or oldest first.
         Index("ix_testimonies_hearing_status_received", "hearing_id", "status", "received_at"),
         Index("ix_testimonies_hearing_received", "hearing_id", "received_at"),
+        # The queue's other sort orders page by (value, id) too.
+        Index("ix_testimonies_hearing_name", "hearing_id", "full_name", "id"),
+        Index("ix_testimonies_hearing_position", "hearing_id", "position", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

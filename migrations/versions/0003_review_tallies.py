@@ -1,6 +1,6 @@
 """Running counts of each hearing's testimony by review status, position and rejection
-reason, so queue and public pages do not count every testimony on every request. Existing
-testimony is counted once here.
+reason, so queue and public pages do not count every testimony on every request (existing
+testimony is counted once here), and indexes for the queue's sort by name and by position.
 
 Revision ID: 0003
 Revises: 0002
@@ -40,6 +40,17 @@ def upgrade():
         "FROM testimonies GROUP BY hearing_id, status, position, COALESCE(rejection_reason, '')"
     )
 
+    with op.batch_alter_table("testimonies") as batch_op:
+        batch_op.create_index(
+            "ix_testimonies_hearing_name", ["hearing_id", "full_name", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_testimonies_hearing_position", ["hearing_id", "position", "id"], unique=False
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("testimonies") as batch_op:
+        batch_op.drop_index("ix_testimonies_hearing_position")
+        batch_op.drop_index("ix_testimonies_hearing_name")
     op.drop_table("review_tallies")
