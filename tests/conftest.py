@@ -48,6 +48,7 @@ def app(database_url, tmp_path_factory):
             "MAIL_SERVER": "",
         }
     )
+
     @application.teardown_request
     def _forget_request_globals(_error):
         # Tests hold one app context across requests, so `g` would outlive each request: a

@@ -257,7 +257,7 @@ class OwnContextClient(FlaskClient):
 
 def signed_in_client(app, user=None) -> OwnContextClient:
     """A new browser signed in as `user` (a new moderator by default)."""
-    user = user or make_staff_user()
+    user = user or make_moderator()
     client = OwnContextClient(app, app.response_class, use_cookies=True)
     response = log_in(client, user)
     assert response.status_code == 303, f"sign-in failed: {response.status_code}"
@@ -299,3 +299,27 @@ def set_review_status(testimony, status, *, reason=None, now=None):
     testimony.withdrawn_at = (now or utcnow()) if status is ReviewStatus.WITHDRAWN else None
     db.session.flush()
     return testimony
+
+
+_default_password_hash: list[str] = []
+
+
+def make_moderator(role=None, **overrides):
+    """Like make_staff_user, but with STAFF_PASSWORD hashed once per run (Argon2 is slow)."""
+    from app.accounts.models import Role, StaffUser
+    from app.accounts.passwords import hash_password
+
+    if not _default_password_hash:
+        _default_password_hash.append(hash_password(STAFF_PASSWORD))
+    values = {
+        "email": f"staff-{secrets.token_hex(4)}@example.gov",
+        "name": "Morgan Reviewer",
+        "role": role or Role.MODERATOR,
+        "password_hash": _default_password_hash[0],
+        "active": True,
+        "session_version": 1,
+    }
+    user = StaffUser(**(values | overrides))
+    db.session.add(user)
+    db.session.flush()
+    return user

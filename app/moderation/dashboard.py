@@ -29,16 +29,20 @@ class Dashboard:
     awaiting_review: int
 
 
-def _hour_bucket():
-    """Received time truncated to the UTC hour, as text, on either database."""
+def _minute_bucket():
+    """Received time truncated to the UTC minute, as text, on either database.
+
+    Minutes, not hours: some zones are half or three quarters of an hour off UTC (India,
+    Nepal, Newfoundland), so an hour can straddle their midnight.
+    """
     if db.engine.dialect.name == "postgresql":
-        return func.to_char(Testimony.received_at, "YYYY-MM-DD HH24")
-    return func.strftime("%Y-%m-%d %H", Testimony.received_at)
+        return func.to_char(Testimony.received_at, "YYYY-MM-DD HH24:MI")
+    return func.strftime("%Y-%m-%d %H:%M", Testimony.received_at)
 
 
 def per_local_day(hearing: Hearing) -> list[Bar]:
-    """Count by UTC hour in the database, then fold hours into the body's local days."""
-    bucket = _hour_bucket().label("bucket")
+    """Count by UTC minute in the database, then fold minutes into the body's local days."""
+    bucket = _minute_bucket().label("bucket")
     rows = db.session.execute(
         select(bucket, func.count(Testimony.id))
         .where(Testimony.hearing_id == hearing.id)
@@ -46,8 +50,8 @@ def per_local_day(hearing: Hearing) -> list[Bar]:
     ).all()
     days: dict[date, int] = {}
     for text, number in rows:
-        hour = datetime.strptime(text, "%Y-%m-%d %H").replace(tzinfo=UTC)
-        day = to_local(hour, hearing.timezone).date()
+        minute = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        day = to_local(minute, hearing.timezone).date()
         days[day] = days.get(day, 0) + number
     return [Bar(day.isoformat(), days[day]) for day in sorted(days)]
 

@@ -135,7 +135,8 @@ class DecisionForm(FlaskForm):
     reason = SelectField(
         _l("Reason (when rejecting)"),
         choices=[SelectChoice("", _l("Choose a reason")), *REASON_CHOICES],
-        validators=[Optional()],
+        # No Optional(): it would stop the chain on an empty reason before validate_reason.
+        default="",
     )
     note = TextAreaField(
         _l("Note for the record (optional; required for 'Other')"),
@@ -145,6 +146,8 @@ class DecisionForm(FlaskForm):
     )
     # The status the moderator saw: deciding fails if someone else moved it meanwhile.
     expected_status = HiddenField(validators=[DataRequired()])
+    # The version of the text the moderator read: an amendment meanwhile makes it stale too.
+    expected_version = HiddenField()
 
     def validate_reason(self, field) -> None:
         if self.action.data == ReviewStatus.REJECTED.value:
@@ -156,6 +159,10 @@ class DecisionForm(FlaskForm):
     def validate_expected_status(self, field) -> None:
         if _enum(ReviewStatus, field.data) is None:
             raise ValidationError(_l("This form is out of date. Reload the page."))
+
+    def seen_version(self) -> int | None:
+        raw = self.expected_version.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
     def to_decision(self) -> Decision:
         to_status = ReviewStatus(self.action.data)

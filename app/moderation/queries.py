@@ -102,7 +102,7 @@ def decode_cursor(cursor: str, sort: str):
         value, row_id = json.loads(raw)
         if not isinstance(row_id, int) or not isinstance(value, str) or len(value) > 300:
             return None
-        if not -(2**63) <= row_id < 2**63:  # beyond any database's integer: not one of ours
+        if not 0 < row_id < 2**31:  # ids are positive 32-bit integers on every database
             return None
         if sort == "received":
             value = datetime.fromisoformat(value)

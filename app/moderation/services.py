@@ -95,30 +95,39 @@ def decide(
     *,
     expected: ReviewStatus,
     now: datetime,
+    expected_version: int | None = None,
 ) -> ReviewDecision:
     """Move one testimony from the status the moderator saw to a new one, or refuse.
 
     The UPDATE only matches while the status is still `expected`, so when two moderators
     decide at once exactly one wins and the other gets DecidedMeanwhile; nothing half-applies.
+    With `expected_version`, an amendment since the moderator read the text refuses it too.
     """
     decision.check()
     if decision.to_status not in TRANSITIONS[expected]:
         raise NotAllowed(expected, decision.to_status)
     reason = decision.reason if decision.to_status is S.REJECTED else None
-    changed = db.session.execute(
+    # A rejected testimony's reason cannot change without its status changing, so the reason
+    # read now is the one the row has while its status is still `expected`.
+    old_reason = testimony.rejection_reason if expected is S.REJECTED else None
+    unchanged = [Testimony.id == testimony.id, Testimony.status == expected]
+    if expected_version is not None:
+        unchanged.append(Testimony.version == expected_version)
+    position = db.session.scalar(
         update(Testimony)
-        .where(Testimony.id == testimony.id, Testimony.status == expected)
+        .where(*unchanged)
         .values(status=decision.to_status, rejection_reason=reason)
+        .returning(Testimony.position)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
+    )
+    if position is None:
         db.session.refresh(testimony)
         raise DecidedMeanwhile(testimony.status)
     tallies.move(
         db.session,
         testimony.hearing_id,
-        tallies.key_of(expected, testimony.position, testimony.rejection_reason),
-        tallies.key_of(decision.to_status, testimony.position, reason),
+        tallies.key_of(expected, position, old_reason),
+        tallies.key_of(decision.to_status, position, reason),
     )
     db.session.refresh(testimony)
     row = ReviewDecision(
@@ -157,10 +166,13 @@ def decide_many(
     *,
     hearing_id: int,
     now: datetime,
+    seen_status: ReviewStatus | None = None,
 ) -> BulkOutcome:
     """Apply one decision to many testimonies of one hearing; ones it cannot apply to are skipped.
 
-    Ids of other hearings are ignored, so a tampered form cannot reach them.
+    Ids of other hearings are ignored, so a tampered form cannot reach them. `seen_status` is
+    the status the moderator's queue was filtered by: a row no longer in it was decided by
+    someone else meanwhile, and is skipped rather than overruled.
     """
     decision.check()
     decided = skipped = 0
@@ -173,7 +185,8 @@ def decide_many(
         ).all()
         skipped += len(chunk) - len(rows)
         for testimony in rows:
-            if decision.to_status not in TRANSITIONS[testimony.status]:
+            moved = seen_status is not None and testimony.status is not seen_status
+            if moved or decision.to_status not in TRANSITIONS[testimony.status]:
                 skipped += 1
                 continue
             try:

@@ -85,7 +85,14 @@ def _before_and_after(testimony: Testimony) -> tuple[Key | None, Key]:
 
     def earlier(attribute: str):
         history = state.attrs[attribute].history
-        return history.deleted[0] if history.deleted else getattr(testimony, attribute)
+        if history.deleted:
+            return history.deleted[0]
+        if history.added:
+            # Overwritten before it was ever loaded (rejection_reason after the insert) or
+            # after a commit expired it: the old value is unknown here but not to the database.
+            column = getattr(Testimony, attribute)
+            return state.session.scalar(select(column).where(Testimony.id == testimony.id))
+        return getattr(testimony, attribute)
 
     return key_of(earlier("status"), earlier("position"), earlier("rejection_reason")), now
 

@@ -140,12 +140,16 @@ def bulk(hearing_id: int):
         return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
     if form.scope.data == "filter":
         ids = queries.matching_ids(hearing, chosen)
+        # Once confirmed, only what was counted: not testimony that has arrived since.
+        upto = request.form.get("upto", "")
+        if upto.isascii() and upto.isdigit():
+            ids = [i for i in ids if i <= int(upto)]
     else:
-        # isascii: "²" is a digit to str.isdigit() but not to int(); 18 digits fit any id column.
+        # isascii: "²" is a digit to str.isdigit() but not to int(); ids are 32-bit integers.
         ids = [
             int(v)
             for v in request.form.getlist("ids")
-            if v.isascii() and v.isdigit() and len(v) < 19
+            if v.isascii() and v.isdigit() and len(v) < 11 and int(v) < 2**31
         ][:5000]
     if not ids:
         flash(_("Tick at least one testimony, or choose everything matching the filter."), "error")
@@ -157,11 +161,17 @@ def bulk(hearing_id: int):
             form=form,
             ids=ids if form.scope.data != "filter" else [],
             count=len(ids),
+            upto=max(ids),
             filters=filters,
         )
     try:
         outcome = services.decide_many(
-            current_user, ids, form.to_decision(), hearing_id=hearing.id, now=utcnow()
+            current_user,
+            ids,
+            form.to_decision(),
+            hearing_id=hearing.id,
+            now=utcnow(),
+            seen_status=chosen.status,
         )
     except DomainError as error:
         db.session.rollback()
@@ -213,7 +223,7 @@ def _review_context(testimony: Testimony, **forms) -> dict:
         .limit(1)
     )
     decision_form = forms.get("decision_form") or DecisionForm(
-        expected_status=testimony.status.value
+        expected_status=testimony.status.value, expected_version=str(testimony.version)
     )
     return {
         "testimony": testimony,
@@ -254,6 +264,7 @@ def decide(testimony_id: int):
                 testimony,
                 form.to_decision(),
                 expected=ReviewStatus(form.expected_status.data),
+                expected_version=form.seen_version(),
                 now=utcnow(),
             )
         except DomainError as error:
@@ -261,6 +272,7 @@ def decide(testimony_id: int):
             testimony = db.session.get(Testimony, testimony_id)
             form.form_errors.append(str(error))
             form.expected_status.data = testimony.status.value
+            form.expected_version.data = str(testimony.version)
         else:
             db.session.commit()
             flash(_("Decision saved."), "success")
