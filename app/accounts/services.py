@@ -8,7 +8,7 @@ from datetime import datetime
 import pyotp
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from app import audit
 from app.accounts.models import Role, StaffPolicy, StaffUser
@@ -176,11 +176,20 @@ def verify_totp(user: StaffUser, code: str, *, now: datetime) -> bool:
     if not user.totp_secret:
         return False
     step = _matching_step(user.totp_secret, code, now)
-    if step is None or step <= (user.totp_last_step or 0):
+    if step is None:
         return False
-    user.totp_last_step = step
-    db.session.flush()
-    return True
+    # Conditional UPDATE: of two requests racing with the same code, only one can use it.
+    used = db.session.execute(
+        update(StaffUser)
+        .where(
+            StaffUser.id == user.id,
+            or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(user)
+    return used == 1
 
 
 def new_totp_secret() -> str:

@@ -47,6 +47,13 @@ def _pending_key() -> str:
     return f"code:{pending.get('user_id')}:{get_remote_address()}"
 
 
+def _pending_account_key() -> str:
+    """Code guesses for one account from every address together: a 6-digit code must not
+    fall to guessing spread over many addresses."""
+    pending = session.get(PENDING) or {}
+    return f"code:{pending.get('user_id')}"
+
+
 def _failed(response) -> bool:
     return response.status_code != 303
 
@@ -62,15 +69,16 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _start_session(user: StaffUser, *, second_factor: bool) -> None:
+def _start_session(user: StaffUser, *, second_factor: bool, record: bool = True) -> None:
     next_page = session.get(PENDING, {}).get("next") or request.args.get("next")
     session.clear()  # a new session for a new privilege level: no fixation
     login_user(user)
     session.permanent = True
     session[LAST_SEEN] = session[SIGNED_IN] = utcnow().timestamp()
-    services.record_login(
-        user, now=utcnow(), address=get_remote_address(), second_factor=second_factor
-    )
+    if record:
+        services.record_login(
+            user, now=utcnow(), address=get_remote_address(), second_factor=second_factor
+        )
     session["_next"] = safe_next(next_page)
 
 
@@ -112,6 +120,9 @@ def login():
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit("5 per 5 minutes", methods=["POST"], key_func=_pending_key, deduct_when=_failed)
+@limiter.limit(
+    "10 per 15 minutes", methods=["POST"], key_func=_pending_account_key, deduct_when=_failed
+)
 def second_factor():
     """Ask for the authenticator code of the user who just gave the right password."""
     pending = session.get(PENDING)
@@ -183,7 +194,8 @@ def change_password():
                 # The user object, not the current_user proxy: login_user stores what it is
                 # given as the current user, and a proxy pointing at itself recurses forever.
                 user = current_user._get_current_object()
-                _start_session(user, second_factor=user.uses_totp)
+                # Not a new sign-in: the password change is what the audit log records.
+                _start_session(user, second_factor=user.uses_totp, record=False)
                 db.session.commit()
                 session.pop("_next", None)
                 flash(_("Your password was changed. Other sessions were signed out."), "success")

@@ -160,9 +160,15 @@ class DecisionForm(FlaskForm):
         if _enum(ReviewStatus, field.data) is None:
             raise ValidationError(_l("This form is out of date. Reload the page."))
 
+    def validate_expected_version(self, field) -> None:
+        # Present but not a plausible version means a damaged form, not "no version given".
+        raw = field.data or ""
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+            raise ValidationError(_l("This form is out of date. Reload the page."))
+
     def seen_version(self) -> int | None:
         raw = self.expected_version.data or ""
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+        return int(raw) if raw else None
 
     def to_decision(self) -> Decision:
         to_status = ReviewStatus(self.action.data)

@@ -625,6 +625,24 @@ def test_code_guessing_is_throttled(client, db):
     assert _is_sent_to_login(client.get(HOME))
 
 
+def test_code_guessing_spread_over_addresses_is_throttled_per_account(app, db):
+    user = make_staff_user()
+    secret = give_totp(user)
+    db.session.commit()
+    guesses = 0
+    for address in ("10.0.0.11", "10.0.0.12", "10.0.0.13"):
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = address
+        log_in(browser, user)
+        for _ in range(5):
+            response = post_form(browser, CODE, {"code": _wrong_code(secret)})
+            if response.status_code == 429:
+                break
+            guesses += 1
+    # Ten wrong codes in all, whatever the number of addresses they came from.
+    assert guesses == 10
+
+
 def test_the_totp_secret_is_not_in_the_signed_in_session(client, db):
     user = make_staff_user()
     secret = give_totp(user)
@@ -689,6 +707,10 @@ def test_changing_password_signs_out_other_sessions_but_not_this_one(client, app
     assert response.status_code == 303
     assert "Other sessions were signed out." in client.get(ACCOUNT).text
     assert _is_sent_to_login(other.get(HOME))
+    # The audit log records a password change, not a second sign-in.
+    actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions.count("login.succeeded") == 1
+    assert actions[-1] == "staff.password_changed"
     _log_out(client)
     assert log_in(client, user).status_code == 200
     assert log_in(client, user, "a much newer passphrase").status_code == 303

@@ -469,6 +469,8 @@ def test_a_move_the_table_refuses_gets_a_clear_error_and_changes_nothing(app, db
 TAMPERED = [
     ({"action": ""}, "Choose a decision."),
     ({"expected_version": "2"}, "Someone else changed this testimony"),
+    ({"expected_version": "9" * 14}, "This form is out of date. Reload the page."),
+    ({"expected_version": "v1"}, "This form is out of date. Reload the page."),
     ({"action": "withdrawn"}, "Not a valid choice"),
     ({"action": "deleted"}, "Not a valid choice"),
     ({"expected_status": "gone"}, "This form is out of date. Reload the page."),
