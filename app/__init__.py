@@ -83,6 +83,7 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as staff_admin_bp
     from app.accounts.views import bp as accounts_bp
+    from app.exports.views import bp as exports_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
     from app.hearings.views import bp as hearings_bp
     from app.moderation.views import bp as moderation_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         staff_admin_bp,
         moderation_bp,
         hearing_admin_bp,
+        exports_bp,
     ):
         app.register_blueprint(blueprint)
 

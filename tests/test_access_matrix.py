@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
+from app.exports import services as exports
+from app.exports.models import PacketKind
 from app.extensions import db as _db
 from app.moderation import services as moderation
 from app.testimony.models import ReviewStatus, Testimony
@@ -83,6 +85,8 @@ def world(db):
     receipt = make_testimony(hearing, uploads=(make_upload(),))
     moderator = make_staff_user(Role.MODERATOR)
     moderation.redact_phrase(moderator, receipt.testimony, "support", now=utcnow())
+    clerk = make_staff_user(Role.CLERK)
+    packet = exports.export_testimony(clerk, hearing, PacketKind.TESTIMONY_CSV, now=utcnow())
     db.session.commit()
     testimony = receipt.testimony
     ids = {
@@ -94,6 +98,7 @@ def world(db):
         "body_id": hearing.committee.body_id,
         "committee_id": hearing.committee_id,
         "measure_id": hearing.measures[0].id,
+        "packet_id": packet.id,
     }
     return ids
 

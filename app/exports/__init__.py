@@ -1,0 +1,1 @@
+"""What clerks send the committee: spreadsheets of a hearing's testimony, and their history."""

@@ -1,0 +1,90 @@
+"""The rows of a testimony spreadsheet, as plain data from one streamed query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.moderation.queries import active_spans_for
+from app.moderation.redaction import public_text
+from app.testimony.models import Testimony
+from app.timezones import to_local
+
+# (heading, what the README says it holds) — the README's column table is built from these.
+COLUMNS = [
+    ("Tracking number", "The resident's tracking number, e.g. OT-7K3M-Q9XP"),
+    ("Received at", "When it was received, in the body's local time (YYYY-MM-DD HH:MM)"),
+    ("Name", "Full name as submitted"),
+    ("City or town", "City or town as submitted"),
+    ("ZIP", "ZIP code"),
+    ("Organization", "Organization, if any; '(on its behalf)' when testifying for it"),
+    ("Measure", "The measure's number"),
+    ("Position", "support, oppose or neutral"),
+    ("Speaking request", "none, in_person or remote"),
+    ("Status", "pending, approved, rejected, flagged or withdrawn"),
+    ("Rejection reason", "spam, abusive, off_topic, duplicate, personal_information or other"),
+    ("Text", "The testimony as last amended, with moderators' redactions applied"),
+]
+
+# Text that a spreadsheet program would run as a formula if a cell began with it, including
+# the full-width forms some programs also accept (U+FF1D, U+FF0B, U+FF0D, U+FF20).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    cells: tuple[str, ...]
+
+
+def neutralise(value: str) -> str:
+    """Make a cell read as text: a leading quote stops =, +, -, @ starting a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def testimony_rows(hearing: Hearing) -> Iterator[SheetRow]:
+    """Every testimony of the hearing in the order it arrived, BATCH rows in memory at a time."""
+    zone = hearing.timezone
+    last_id = 0
+    while True:
+        batch = list(
+            db.session.scalars(
+                select(Testimony)
+                .where(Testimony.hearing_id == hearing.id, Testimony.id > last_id)
+                .options(joinedload(Testimony.measure))
+                .order_by(Testimony.id)
+                .limit(BATCH)
+            )
+        )
+        if not batch:
+            return
+        spans = active_spans_for(batch)
+        for t in batch:
+            organization = t.organization or ""
+            if organization and t.speaks_for_organization:
+                organization += " (on its behalf)"
+            yield SheetRow(
+                (
+                    t.tracking_number,
+                    to_local(t.received_at, zone).strftime("%Y-%m-%d %H:%M"),
+                    t.full_name,
+                    t.city,
+                    t.zip_code,
+                    organization,
+                    t.measure.number,
+                    t.position.value,
+                    t.speaking_request.value,
+                    t.status.value,
+                    t.rejection_reason.value if t.rejection_reason else "",
+                    public_text(t.body, spans[t.id]),
+                )
+            )
+        last_id = batch[-1].id
+        for t in batch:  # keep memory flat however large the hearing
+            db.session.expunge(t)
