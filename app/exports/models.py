@@ -17,6 +17,7 @@ from app.timezones import UTCDateTime
 class PacketKind(enum.StrEnum):
     TESTIMONY_CSV = "testimony_csv"
     TESTIMONY_XLSX = "testimony_xlsx"
+    SPEAKERS_CSV = "speakers_csv"
 
     @property
     def extension(self) -> str:

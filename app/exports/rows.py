@@ -12,7 +12,7 @@ from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
-from app.testimony.models import Testimony
+from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from app.timezones import to_local
 
 # (heading, what the README says it holds) — the README's column table is built from these.
@@ -29,6 +29,21 @@ COLUMNS = [
     ("Status", "pending, approved, rejected, flagged or withdrawn"),
     ("Rejection reason", "spam, abusive, off_topic, duplicate, personal_information or other"),
     ("Text", "The testimony as last amended, with moderators' redactions applied"),
+]
+
+SPEAKER_COLUMNS = [
+    ("Order", "Place in the sign-up order, from 1"),
+    ("Tracking number", "The resident's tracking number"),
+    ("Signed up at", "When the testimony asking to speak was received, local time"),
+    ("Name", "Full name"),
+    ("City or town", "City or town"),
+    ("Organization", "Organization, if any"),
+    ("Measure", "The measure's number"),
+    ("Position", "support, oppose or neutral"),
+    ("Speaking", "in_person or remote"),
+    ("Interpreter", "The language an interpreter is needed for, if any"),
+    ("Accessibility needs", "What the speaker asked for, if anything"),
+    ("Status", "Review status of the written testimony"),
 ]
 
 # Text that a spreadsheet program would run as a formula if a cell began with it, including
@@ -88,3 +103,36 @@ def testimony_rows(hearing: Hearing) -> Iterator[SheetRow]:
         last_id = batch[-1].id
         for t in batch:  # keep memory flat however large the hearing
             db.session.expunge(t)
+
+
+def speaker_rows(hearing: Hearing) -> Iterator[SheetRow]:
+    """Everyone who asked to speak and has not withdrawn, in the order they signed up."""
+    zone = hearing.timezone
+    query = (
+        select(Testimony)
+        .where(
+            Testimony.hearing_id == hearing.id,
+            Testimony.speaking_request != SpeakingRequest.NONE,
+            Testimony.status != ReviewStatus.WITHDRAWN,
+        )
+        .options(joinedload(Testimony.measure))
+        .order_by(Testimony.received_at, Testimony.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for order, t in enumerate(db.session.scalars(query), start=1):
+        yield SheetRow(
+            (
+                str(order),
+                t.tracking_number,
+                to_local(t.received_at, zone).strftime("%Y-%m-%d %H:%M"),
+                t.full_name,
+                t.city,
+                t.organization or "",
+                t.measure.number,
+                t.position.value,
+                t.speaking_request.value,
+                t.interpreter_language or "",
+                t.accessibility_need or "",
+                t.status.value,
+            )
+        )

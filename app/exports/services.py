@@ -8,7 +8,7 @@ from datetime import datetime
 from app import audit
 from app.accounts.models import StaffUser
 from app.exports.models import Packet, PacketKind
-from app.exports.rows import testimony_rows
+from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
 from app.exports.spreadsheets import to_csv, to_xlsx
 from app.extensions import db
 from app.hearings.models import Hearing
@@ -18,12 +18,13 @@ from app.storage import file_store
 def export_testimony(
     actor: StaffUser, hearing: Hearing, kind: PacketKind, *, now: datetime
 ) -> Packet:
-    """Build the hearing's testimony spreadsheet, store it, and add it to the history."""
-    rows = testimony_rows(hearing)
+    """Build one of the hearing's spreadsheets, store it, and add it to the history."""
     if kind is PacketKind.TESTIMONY_CSV:
-        data, count = to_csv(rows)
+        data, count = to_csv(testimony_rows(hearing))
+    elif kind is PacketKind.TESTIMONY_XLSX:
+        data, count = to_xlsx(testimony_rows(hearing), title=hearing.title)
     else:
-        data, count = to_xlsx(rows, title=hearing.title)
+        data, count = to_csv(speaker_rows(hearing), SPEAKER_COLUMNS)
     packet = Packet(
         hearing_id=hearing.id,
         kind=kind,

@@ -12,11 +12,11 @@ from openpyxl.cell import WriteOnlyCell
 from app.exports.rows import COLUMNS, SheetRow, neutralise
 
 
-def to_csv(rows: Iterable[SheetRow]) -> tuple[bytes, int]:
+def to_csv(rows: Iterable[SheetRow], columns=COLUMNS) -> tuple[bytes, int]:
     """UTF-8 with a byte-order mark so spreadsheet programs read accents and emoji right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([heading for heading, _ in COLUMNS])
+    writer.writerow([heading for heading, _ in columns])
     count = 0
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row.cells])

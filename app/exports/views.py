@@ -39,7 +39,7 @@ def history(hearing_id: int):
 
 
 @bp.route(
-    "/hearings/<int:hearing_id>/exports/<any(testimony_csv, testimony_xlsx):kind>",
+    "/hearings/<int:hearing_id>/exports/<any(testimony_csv, testimony_xlsx, speakers_csv):kind>",
     methods=["POST"],
 )
 @role_required(Role.CLERK)
@@ -48,7 +48,7 @@ def create(hearing_id: int, kind: str):
     if EmptyForm().validate_on_submit():
         packet = services.export_testimony(current_user, hearing, PacketKind(kind), now=utcnow())
         db.session.commit()
-        flash(_("Export ready: %(count)d testimonies.", count=packet.item_count), "success")
+        flash(_("Export ready: %(count)d rows.", count=packet.item_count), "success")
     return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
 
 
@@ -64,7 +64,8 @@ def download(packet_id: int):
     hearing = db.session.get(Hearing, packet.hearing_id)
     stamp = packet.created_at.strftime("%Y%m%d-%H%M%S")
     slug = re.sub(r"[^a-z0-9]+", "-", hearing.title.lower()).strip("-")[:60] or "hearing"
-    name = f"{slug}-testimony-{stamp}.{packet.kind.extension}"
+    what = packet.kind.value.rsplit("_", 1)[0]
+    name = f"{slug}-{what}-{stamp}.{packet.kind.extension}"
     response = Response(data, mimetype=packet.kind.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -24,6 +24,7 @@ def upgrade():
             sa.Enum(
                 "testimony_csv",
                 "testimony_xlsx",
+                "speakers_csv",
                 name="packet_kind",
                 native_enum=False,
                 create_constraint=True,
