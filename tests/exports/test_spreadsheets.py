@@ -28,7 +28,7 @@ DANGEROUS = [
 ]
 
 AWKWARD_TEXT = [
-    "Plain testimony, with a comma and a \"quote\".",
+    'Plain testimony, with a comma and a "quote".',
     "Face surveillance 👁️‍🗨️ is wrong 🙅🏽‍♀️",
     "نحن نعارض المراقبة بالوجه",  # right-to-left
     "שלום \u202eevil\u202c עולם",  # right-to-left with bidi override characters
@@ -90,7 +90,12 @@ def test_csv_has_one_line_per_row_separated_by_crlf():
     assert lines[-1] == ""  # ends with CRLF
     assert len(lines) == 1 + 3 + 1
     assert "\n" not in text.replace("\r\n", "")
-    assert read_csv(data) == [HEADINGS, list(row("a").cells), list(row("b").cells), list(row("c").cells)]
+    assert read_csv(data) == [
+        HEADINGS,
+        list(row("a").cells),
+        list(row("b").cells),
+        list(row("c").cells),
+    ]
 
 
 def test_csv_neutralises_every_dangerous_cell():
@@ -186,12 +191,21 @@ def test_xlsx_round_trips_awkward_text_exactly(value):
 
 
 def test_xlsx_round_trips_a_whole_row_exactly():
-    cells = tuple(AWKWARD_TEXT + ["=cmd|' /C calc'!A0", "@x", "+1"])[: len(COLUMNS)]
+    cells = (*AWKWARD_TEXT, "=cmd|' /C calc'!A0", "@x", "+1")[: len(COLUMNS)]
     data, _ = to_xlsx([SheetRow(cells)], title="t")
     _, sheet = read_xlsx(data)
     assert tuple(cell.value for cell in next(sheet.iter_rows(min_row=2))) == tuple(
         neutralise(c) for c in cells
     )
+
+
+def test_xlsx_writes_an_empty_cell_as_an_empty_string_not_a_number_or_formula():
+    data, _ = to_xlsx([SheetRow(("a", "") + ("b",) * (len(COLUMNS) - 2))], title="t")
+    _, sheet = read_xlsx(data)
+    empty = sheet.cell(row=2, column=2)
+    # Stored as an empty inline string, which openpyxl reads back as None.
+    assert (empty.value, empty.data_type) == (None, "inlineStr")
+    assert sheet.cell(row=2, column=1).data_type == "s"
 
 
 def test_xlsx_drops_control_characters_xml_cannot_hold():
