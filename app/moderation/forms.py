@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
     HiddenField,
@@ -22,6 +23,13 @@ from app.testimony.models import Position, RejectionReason, ReviewStatus, Speaki
 from app.validators import PlainText, normalise_newlines, strip_text
 
 ANY = ""
+
+# The queue's own query-string keys: only these are carried into links and the bulk form, so a
+# stray `hearing_id` or `_external` cannot clash with url_for's arguments.
+FILTER_KEYS = frozenset(
+    {"status", "measure", "position", "speaking", "attachments"}
+    | {"received_from", "received_to", "q", "sort"}
+)
 
 REASON_CHOICES = [
     SelectChoice(RejectionReason.SPAM.value, _l("Spam")),
@@ -179,13 +187,40 @@ class DecisionForm(FlaskForm):
 
 
 class BulkDecisionForm(DecisionForm):
-    """A decision for the ticked rows, or for everything matching the current filter."""
+    """A decision for the ticked rows, or for everything matching the current filter.
+
+    The queue's filter travels along as `f_<name>` fields so the same rows can be found again.
+    """
 
     expected_status = HiddenField()  # each row is decided from the status it has
     scope = HiddenField(default="selected")
+    upto = HiddenField()  # the highest id counted on the confirmation page
 
     def validate_expected_status(self, field) -> None:
         return None
+
+    @property
+    def applies_to_filter(self) -> bool:
+        return self.scope.data == "filter"
+
+    def carried_filters(self, submitted: MultiDict) -> MultiDict:
+        return MultiDict(
+            (name[2:], value)
+            for name, value in submitted.items(multi=True)
+            if name.startswith("f_") and name[2:] in FILTER_KEYS
+        )
+
+    def ticked_ids(self, submitted: MultiDict, limit: int = 5000) -> list[int]:
+        # isascii: "²" is a digit to str.isdigit() but not to int(); ids are 32-bit integers.
+        return [
+            int(value)
+            for value in submitted.getlist("ids")
+            if value.isascii() and value.isdigit() and len(value) < 11 and int(value) < 2**31
+        ][:limit]
+
+    def counted_upto(self) -> int | None:
+        raw = self.upto.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else None
 
 
 class NoteForm(FlaskForm):

@@ -30,6 +30,7 @@ from app.hearings.models import Hearing
 from app.moderation import dashboard as dashboard_figures
 from app.moderation import queries, services
 from app.moderation.forms import (
+    FILTER_KEYS,
     BulkDecisionForm,
     DecisionForm,
     NoteForm,
@@ -50,13 +51,6 @@ ATTACHMENT_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
-
-# The queue's own query-string keys: only these are carried into links and the bulk form, so a
-# stray `hearing_id` or `_external` cannot clash with url_for's arguments.
-FILTER_KEYS = frozenset(
-    {"status", "measure", "position", "speaking", "attachments"}
-    | {"received_from", "received_to", "q", "sort"}
-)
 
 
 @bp.route("/")
@@ -87,7 +81,7 @@ def queue(hearing_id: int):
         page=page,
         counts=queries.status_counts(hearing),
         bulk_form=BulkDecisionForm(),
-        query_args={k: v for k, v in request.args.items() if k in FILTER_KEYS},
+        query_args={k: v for k, v in request.args.items() if k in FILTER_KEYS},  # links
     )
 
 
@@ -125,41 +119,33 @@ def bulk(hearing_id: int):
     """Confirm, then apply, one decision to the ticked rows or to everything matching."""
     hearing = db.get_or_404(Hearing, hearing_id)
     form = BulkDecisionForm()
-    filters = MultiDict(
-        (k[2:], v)
-        for k, v in request.form.items(multi=True)
-        if k.startswith("f_") and k[2:] in FILTER_KEYS
-    )
-    chosen = _filter_form(hearing, filters).to_filter()
+    filters = form.carried_filters(request.form)
+    back = redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
     if not form.validate_on_submit():
         for field in (form.action, form.reason, form.note):
             for message in field.errors:
                 flash(message, "error")
         if form.csrf_token.errors:
             flash(_("The page expired. Nothing was changed; please try again."), "error")
-        return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
-    if form.scope.data == "filter":
+        return back
+    chosen = _filter_form(hearing, filters).to_filter()
+    if form.applies_to_filter:
         ids = queries.matching_ids(hearing, chosen)
         # Once confirmed, only what was counted: not testimony that has arrived since.
-        upto = request.form.get("upto", "")
-        if upto.isascii() and upto.isdigit():
-            ids = [i for i in ids if i <= int(upto)]
+        upto = form.counted_upto()
+        if upto is not None:
+            ids = [i for i in ids if i <= upto]
     else:
-        # isascii: "²" is a digit to str.isdigit() but not to int(); ids are 32-bit integers.
-        ids = [
-            int(v)
-            for v in request.form.getlist("ids")
-            if v.isascii() and v.isdigit() and len(v) < 11 and int(v) < 2**31
-        ][:5000]
+        ids = form.ticked_ids(request.form)
     if not ids:
         flash(_("Tick at least one testimony, or choose everything matching the filter."), "error")
-        return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
+        return back
     if request.form.get("confirmed") != "yes":
         return render_template(
             "moderation/bulk_confirm.html",
             hearing=hearing,
             form=form,
-            ids=ids if form.scope.data != "filter" else [],
+            ids=[] if form.applies_to_filter else ids,
             count=len(ids),
             upto=max(ids),
             filters=filters,
@@ -192,7 +178,7 @@ def bulk(hearing_id: int):
             ),
             "success",
         )
-    return redirect(url_for("moderation.queue", hearing_id=hearing.id, **filters), code=303)
+    return back
 
 
 def _review_context(testimony: Testimony, **forms) -> dict:
