@@ -173,16 +173,25 @@ def form_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
 STAFF_PASSWORD = "correct horse battery staple"
 
 
+_hash_of_staff_password: list[str] = []
+
+
 def make_staff_user(role=None, *, password: str = STAFF_PASSWORD, **overrides):
-    """A staff account with a real Argon2 hash of `password`."""
+    """A staff account with a real Argon2 hash of `password` (the shared one hashed once)."""
     from app.accounts.models import Role, StaffUser
     from app.accounts.passwords import hash_password
 
+    if password != STAFF_PASSWORD:
+        password_hash = hash_password(password)
+    else:
+        if not _hash_of_staff_password:  # Argon2 is slow on purpose: once per run is enough
+            _hash_of_staff_password.append(hash_password(STAFF_PASSWORD))
+        password_hash = _hash_of_staff_password[0]
     values = {
         "email": f"staff-{secrets.token_hex(4)}@example.gov",
         "name": "Morgan Reviewer",
         "role": role or Role.MODERATOR,
-        "password_hash": hash_password(password),
+        "password_hash": password_hash,
         "active": True,
         "session_version": 1,
     }
@@ -244,20 +253,26 @@ def post_form(client, page_url: str, data: dict, *, to: str | None = None, **kwa
 class OwnContextClient(FlaskClient):
     """A browser whose every request runs in its own application context, as in production.
 
-    The plain test client reuses the test's context, so its database session, Flask-Login's
-    cached user and Flask-WTF's cached CSRF token would carry over between requests and between
-    two clients. The test's own transaction is committed first: on SQLite it holds the lock.
+    The `db` fixture keeps one application context open for the whole test and Flask reuses
+    it for the plain client's requests, so they would share the test's database session (and
+    its identity map), Flask-Login's cached user and Flask-WTF's CSRF token. The test's own
+    transaction is committed first (on SQLite it holds the lock) and its objects reload when
+    next read, so the test sees what the request did.
     """
 
     def open(self, *args, **kwargs):
-        db.session.commit()
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+        outer = db.session()
+        outer.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            outer.expire_all()
 
 
 def signed_in_client(app, user=None) -> OwnContextClient:
     """A new browser signed in as `user` (a new moderator by default)."""
-    user = user or make_moderator()
+    user = user or make_staff_user()
     client = OwnContextClient(app, app.response_class, use_cookies=True)
     response = log_in(client, user)
     assert response.status_code == 303, f"sign-in failed: {response.status_code}"
@@ -265,27 +280,8 @@ def signed_in_client(app, user=None) -> OwnContextClient:
 
 
 def isolate_requests(app, monkeypatch) -> None:
-    """Give every test-client request its own application context and database session.
-
-    The `db` fixture keeps one application context open for the whole test and Flask reuses
-    it for the client's requests, so requests would share the test's database session (and
-    its identity map) with each other and with the test. In production each request has its
-    own. The test's session is committed before each request (the request sees what the test
-    set up, and on SQLite no write lock is left held) and its objects reload when next read.
-    """
-    from flask.testing import FlaskClient
-
-    class _Client(FlaskClient):
-        def open(self, *args, **kwargs):
-            outer = db.session()
-            outer.commit()
-            try:
-                with self.application.app_context():
-                    return super().open(*args, **kwargs)
-            finally:
-                outer.expire_all()
-
-    monkeypatch.setattr(app, "test_client_class", _Client)
+    """Make `app.test_client()` (and so the `client` fixture's successors) an OwnContextClient."""
+    monkeypatch.setattr(app, "test_client_class", OwnContextClient)
 
 
 def set_review_status(testimony, status, *, reason=None, now=None):
@@ -299,27 +295,3 @@ def set_review_status(testimony, status, *, reason=None, now=None):
     testimony.withdrawn_at = (now or utcnow()) if status is ReviewStatus.WITHDRAWN else None
     db.session.flush()
     return testimony
-
-
-_default_password_hash: list[str] = []
-
-
-def make_moderator(role=None, **overrides):
-    """Like make_staff_user, but with STAFF_PASSWORD hashed once per run (Argon2 is slow)."""
-    from app.accounts.models import Role, StaffUser
-    from app.accounts.passwords import hash_password
-
-    if not _default_password_hash:
-        _default_password_hash.append(hash_password(STAFF_PASSWORD))
-    values = {
-        "email": f"staff-{secrets.token_hex(4)}@example.gov",
-        "name": "Morgan Reviewer",
-        "role": role or Role.MODERATOR,
-        "password_hash": _default_password_hash[0],
-        "active": True,
-        "session_version": 1,
-    }
-    user = StaffUser(**(values | overrides))
-    db.session.add(user)
-    db.session.flush()
-    return user

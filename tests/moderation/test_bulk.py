@@ -17,7 +17,7 @@ from app.testimony.models import Position, RejectionReason, ReviewStatus, Testim
 from tests.factories import (
     csrf_token_from,
     make_hearing,
-    make_moderator,
+    make_staff_user,
     make_testimony,
     set_review_status,
     signed_in_client,
@@ -106,7 +106,7 @@ def flashed(browser, response) -> str:
 def test_ticked_rows_are_decided_after_the_count_is_confirmed(app, db):
     hearing = make_hearing(now=NOW)
     one, two, three = (submitted(hearing) for _ in range(3))
-    moderator = make_moderator()
+    moderator = make_staff_user()
     browser = signed_in_client(app, moderator)
     before = snapshot(db)
 
@@ -205,7 +205,7 @@ def test_a_row_decided_by_someone_else_before_the_confirmation_is_skipped(app, d
     page = ask(browser, hearing, ids=[first.id, second.id], action="approved")
     # Another moderator rejects one while this one reads the confirmation page.
     decide(
-        make_moderator(),
+        make_staff_user(),
         second,
         Decision(S.REJECTED, RejectionReason.SPAM),
         expected=S.PENDING,

@@ -22,7 +22,7 @@ from tests.factories import (
     OwnContextClient,
     csrf_token_from,
     make_hearing,
-    make_moderator,
+    make_staff_user,
     make_testimony,
     set_review_status,
     signed_in_client,
@@ -197,7 +197,7 @@ def test_find_phrase_still_ignores_case_when_the_text_has_letters_that_fold_long
 def test_redact_phrase_records_every_occurrence_for_the_current_version(db):
     hearing = make_hearing(now=NOW)
     testimony = make_testimony(hearing, now=NOW, body=TEXT).testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
 
     created = redact_phrase(moderator, testimony, "Jane Roe", now=NOW)
 
@@ -213,7 +213,7 @@ def test_redact_phrase_records_every_occurrence_for_the_current_version(db):
 def test_redaction_is_recorded_in_the_audit_log(db):
     hearing = make_hearing(now=NOW)
     testimony = make_testimony(hearing, now=NOW, body=TEXT).testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
 
     redact_phrase(moderator, testimony, "617-555-0100", now=NOW)
 
@@ -230,7 +230,7 @@ def test_redaction_is_recorded_in_the_audit_log(db):
 def test_redacting_an_absent_phrase_is_refused_and_records_nothing(db):
     hearing = make_hearing(now=NOW)
     testimony = make_testimony(hearing, now=NOW, body=TEXT).testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
 
     with pytest.raises(NothingToRedact):
         redact_phrase(moderator, testimony, "John Doe", now=NOW)
@@ -242,7 +242,7 @@ def test_redacting_an_absent_phrase_is_refused_and_records_nothing(db):
 def test_removing_a_redaction_shows_the_passage_again_and_is_recorded(db):
     hearing = make_hearing(now=NOW)
     testimony = make_testimony(hearing, now=NOW, body=TEXT).testimony
-    moderator, other = make_moderator(), make_moderator()
+    moderator, other = make_staff_user(), make_staff_user()
     first, second = redact_phrase(moderator, testimony, "jane roe", now=NOW)
 
     remove_redaction(other, first, now=NOW + timedelta(minutes=5))
@@ -262,11 +262,11 @@ def test_removing_a_redaction_shows_the_passage_again_and_is_recorded(db):
 def test_removing_a_removed_redaction_again_changes_nothing(db):
     hearing = make_hearing(now=NOW)
     testimony = make_testimony(hearing, now=NOW, body=TEXT).testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
     (redaction,) = redact_phrase(moderator, testimony, "617-555-0100", now=NOW)
     remove_redaction(moderator, redaction, now=NOW)
 
-    remove_redaction(make_moderator(), redaction, now=NOW + timedelta(hours=1))
+    remove_redaction(make_staff_user(), redaction, now=NOW + timedelta(hours=1))
 
     assert redaction.removed_at == NOW
     assert redaction.removed_by_id == moderator.id
@@ -276,7 +276,7 @@ def test_removing_a_removed_redaction_again_changes_nothing(db):
 def test_redactions_of_an_earlier_version_stop_applying_after_an_amendment(db):
     hearing = make_hearing(now=NOW)
     testimony = make_testimony(hearing, now=NOW, body=TEXT).testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
     redact_phrase(moderator, testimony, "617-555-0100", now=NOW)
 
     amend(testimony, "Call me at 617-555-0100 please. I still support the ban.")
@@ -299,7 +299,7 @@ def test_active_spans_for_a_page_matches_active_spans_of_each(db):
     one = make_testimony(hearing, now=NOW, body=TEXT).testimony
     two = make_testimony(hearing, now=NOW, body="Nothing to hide here.").testimony
     three = make_testimony(hearing, now=NOW, body="Jane Roe again").testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
     redact_phrase(moderator, one, "jane roe", now=NOW)
     (gone,) = redact_phrase(moderator, three, "jane roe", now=NOW)
     remove_redaction(moderator, gone, now=NOW)
@@ -381,7 +381,7 @@ def test_bad_phrases_get_a_clear_error_and_change_nothing(app, db, subtests):
 
 def test_moderator_removes_a_redaction_from_the_page(app, db):
     testimony = make_testimony(body=TEXT).testimony
-    moderator = make_moderator(name="Riley Redactor")
+    moderator = make_staff_user(name="Riley Redactor")
     (redaction,) = redact_phrase(moderator, testimony, "617-555-0100", now=NOW)
     browser = signed_in_client(app)
     page = browser.get(review_url(testimony))
@@ -416,7 +416,7 @@ def test_removing_an_unknown_redaction_is_not_found(app, db):
 def test_after_an_amendment_the_page_shows_the_new_text_unredacted(app, db):
     hearing = make_hearing()
     testimony = make_testimony(hearing, body=TEXT).testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
     redact_phrase(moderator, testimony, "617-555-0100", now=NOW)
     amend(testimony, "Call me at 617-555-0100 please.", now=testimony.received_at)
     browser = signed_in_client(app)
@@ -453,7 +453,7 @@ def test_the_public_page_shows_the_marker_and_staff_the_original(app, db):
     hearing = make_hearing()
     testimony = make_testimony(hearing, body=TEXT).testimony
     set_review_status(testimony, ReviewStatus.APPROVED)
-    (redaction,) = redact_phrase(make_moderator(), testimony, "617-555-0100", now=NOW)
+    (redaction,) = redact_phrase(make_staff_user(), testimony, "617-555-0100", now=NOW)
     visitor = OwnContextClient(app, app.response_class, use_cookies=True)
     browser = signed_in_client(app)
 
@@ -463,5 +463,5 @@ def test_the_public_page_shows_the_marker_and_staff_the_original(app, db):
     assert "617-555-0100" not in public.text
     assert "617-555-0100" in browser.get(review_url(testimony)).text
 
-    remove_redaction(make_moderator(), redaction, now=NOW)
+    remove_redaction(make_staff_user(), redaction, now=NOW)
     assert "617-555-0100" in visitor.get(f"/hearings/{hearing.id}").text

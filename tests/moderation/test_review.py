@@ -32,7 +32,7 @@ from tests.factories import (
     OwnContextClient,
     csrf_token_from,
     make_hearing,
-    make_moderator,
+    make_staff_user,
     make_testimony,
     make_upload,
     set_review_status,
@@ -205,8 +205,8 @@ def test_review_page_shows_earlier_versions_with_the_reason_for_each_change(app,
 
 def test_review_page_shows_the_decision_history(app, db):
     testimony = make_testimony().testimony
-    first = make_moderator(name="Alex First")
-    second = make_moderator(name="Blair Second")
+    first = make_staff_user(name="Alex First")
+    second = make_staff_user(name="Blair Second")
     now = utcnow()
     decide(
         first,
@@ -315,7 +315,7 @@ def test_attachment_missing_from_storage_is_not_found(app, db):
 
 
 def test_moderator_approves_from_the_review_page(app, db):
-    moderator = make_moderator(name="Morgan Reviewer")
+    moderator = make_staff_user(name="Morgan Reviewer")
     testimony = make_testimony().testimony
     browser = signed_in_client(app, moderator)
 
@@ -512,8 +512,8 @@ def test_deciding_an_unknown_testimony_is_not_found(app, db):
 
 def test_two_moderators_decide_the_same_testimony_and_the_second_is_told(app, db):
     testimony = make_testimony().testimony
-    ana = signed_in_client(app, make_moderator(name="Ana Early"))
-    ben = signed_in_client(app, make_moderator(name="Ben Later"))
+    ana = signed_in_client(app, make_staff_user(name="Ana Early"))
+    ben = signed_in_client(app, make_staff_user(name="Ben Later"))
     ana_page = ana.get(review_url(testimony))
     ben_page = ben.get(review_url(testimony))
 
@@ -639,7 +639,7 @@ def note_url(testimony) -> str:
 
 def test_moderator_leaves_a_private_note(app, db):
     testimony = make_testimony().testimony
-    moderator = make_moderator(name="Noor Notes")
+    moderator = make_staff_user(name="Noor Notes")
     browser = signed_in_client(app, moderator)
     page = browser.get(review_url(testimony))
 
@@ -728,7 +728,7 @@ def test_every_moderation_post_route_is_covered_here(app):
 def one_of_each(db):
     hearing = make_hearing()
     testimony = make_testimony(hearing, body="I support the ban. The ban is overdue.").testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
     (redaction,) = redact_phrase(moderator, testimony, "overdue", now=utcnow())
     return hearing, testimony, redaction
 
@@ -850,7 +850,7 @@ def test_no_role_below_moderator_exists_and_every_route_requires_one(app):
 @pytest.mark.parametrize("role", [Role.CLERK, Role.ADMIN])
 def test_higher_roles_can_moderate_too(app, db, role):
     testimony = make_testimony().testimony
-    browser = signed_in_client(app, make_moderator(role))
+    browser = signed_in_client(app, make_staff_user(role))
 
     assert browser.get(review_url(testimony)).status_code == 200
     assert decide_through_page(browser, testimony, "approved").status_code == 303
@@ -860,7 +860,7 @@ def test_higher_roles_can_moderate_too(app, db, role):
 def test_a_deactivated_moderators_session_stops_working(app, db, how):
     hearing = make_hearing()
     testimony = make_testimony(hearing).testimony
-    moderator = make_moderator()
+    moderator = make_staff_user()
     browser = signed_in_client(app, moderator)
     page = browser.get(review_url(testimony))
     assert page.status_code == 200

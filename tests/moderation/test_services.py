@@ -27,7 +27,7 @@ from app.moderation.services import (
 )
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 from app.testimony.services import withdraw_testimony
-from tests.factories import make_hearing, make_moderator, make_testimony, set_review_status
+from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status
 
 S = ReviewStatus
 R = RejectionReason
@@ -73,7 +73,7 @@ def test_the_table_of_moves_is_the_documented_one():
 )
 def test_allowed_move_changes_the_status_and_records_who_when_and_why(db, current, wanted):
     testimony = a_testimony(current)
-    moderator = make_moderator()
+    moderator = make_staff_user()
 
     row = decide(moderator, testimony, decision_to(wanted), expected=current, now=LATER)
 
@@ -108,7 +108,7 @@ def test_allowed_move_changes_the_status_and_records_who_when_and_why(db, curren
 )
 def test_refused_move_raises_not_allowed_and_changes_nothing(db, current, wanted):
     testimony = a_testimony(current)
-    moderator = make_moderator()
+    moderator = make_staff_user()
     audit_before = count(db, AuditEvent)
 
     with pytest.raises(NotAllowed) as raised:
@@ -126,7 +126,7 @@ def test_a_withdrawn_testimony_is_never_approved_whatever_status_the_form_claims
     testimony = a_testimony(S.WITHDRAWN)
 
     with pytest.raises((DecidedMeanwhile, NotAllowed)) as raised:
-        decide(make_moderator(), testimony, Decision(S.APPROVED), expected=claimed, now=LATER)
+        decide(make_staff_user(), testimony, Decision(S.APPROVED), expected=claimed, now=LATER)
 
     if claimed in (S.PENDING, S.FLAGGED, S.REJECTED):  # from these, approving is a move
         assert raised.value.current is S.WITHDRAWN
@@ -143,7 +143,7 @@ def test_a_withdrawal_between_page_load_and_approval_wins(db):
     withdraw_testimony(testimony, now=NOW + timedelta(minutes=1))
 
     with pytest.raises(DecidedMeanwhile):
-        decide(make_moderator(), testimony, Decision(S.APPROVED), expected=seen, now=LATER)
+        decide(make_staff_user(), testimony, Decision(S.APPROVED), expected=seen, now=LATER)
 
     assert testimony.status is S.WITHDRAWN
     assert count(db, ReviewDecision) == 0
@@ -154,7 +154,7 @@ def test_reject_with_each_reason(db, reason):
     testimony = a_testimony(S.PENDING)
 
     row = decide(
-        make_moderator(), testimony, Decision(S.REJECTED, reason), expected=S.PENDING, now=LATER
+        make_staff_user(), testimony, Decision(S.REJECTED, reason), expected=S.PENDING, now=LATER
     )
 
     assert testimony.rejection_reason is reason
@@ -166,7 +166,7 @@ def test_reject_as_other_keeps_the_note(db):
     testimony = a_testimony(S.PENDING)
     decision = Decision(S.REJECTED, R.OTHER, note="Testimony on a different hearing")
 
-    row = decide(make_moderator(), testimony, decision, expected=S.PENDING, now=LATER)
+    row = decide(make_staff_user(), testimony, decision, expected=S.PENDING, now=LATER)
 
     assert (row.reason, row.note) == (R.OTHER, "Testimony on a different hearing")
     assert testimony.rejection_reason is R.OTHER
@@ -186,7 +186,7 @@ def test_reject_without_a_usable_reason_is_refused(db, decision):
     audit_before = count(db, AuditEvent)
 
     with pytest.raises(ReasonRequired):
-        decide(make_moderator(), testimony, decision, expected=S.PENDING, now=LATER)
+        decide(make_staff_user(), testimony, decision, expected=S.PENDING, now=LATER)
 
     db.session.expire_all()
     assert testimony.status is S.PENDING
@@ -198,7 +198,7 @@ def test_a_reason_only_sticks_to_a_rejection(db):
     testimony = a_testimony(S.PENDING)
 
     row = decide(
-        make_moderator(), testimony, Decision(S.APPROVED, R.SPAM), expected=S.PENDING, now=LATER
+        make_staff_user(), testimony, Decision(S.APPROVED, R.SPAM), expected=S.PENDING, now=LATER
     )
 
     assert row.reason is None
@@ -207,7 +207,7 @@ def test_a_reason_only_sticks_to_a_rejection(db):
 
 def test_approving_a_rejected_testimony_clears_its_reason(db):
     testimony = a_testimony(S.PENDING)
-    moderator = make_moderator()
+    moderator = make_staff_user()
     decide(moderator, testimony, Decision(S.REJECTED, R.ABUSIVE), expected=S.PENDING, now=NOW)
 
     decide(moderator, testimony, Decision(S.APPROVED), expected=S.REJECTED, now=LATER)
@@ -218,7 +218,7 @@ def test_approving_a_rejected_testimony_clears_its_reason(db):
 
 def test_decisions_are_appended_never_rewritten(db):
     testimony = a_testimony(S.PENDING)
-    first, second = make_moderator(name="First Moderator"), make_moderator(name="Second")
+    first, second = make_staff_user(name="First Moderator"), make_staff_user(name="Second")
     moves = [
         (first, S.PENDING, Decision(S.FLAGGED, note="Check the address")),
         (second, S.FLAGGED, Decision(S.REJECTED, R.DUPLICATE)),
@@ -238,7 +238,7 @@ def test_decisions_are_appended_never_rewritten(db):
 
 def test_the_second_of_two_decisions_from_the_same_page_load_is_refused(db):
     testimony = a_testimony(S.PENDING)
-    one, two = make_moderator(), make_moderator()
+    one, two = make_staff_user(), make_staff_user()
     decide(one, testimony, Decision(S.APPROVED), expected=S.PENDING, now=NOW)
 
     with pytest.raises(DecidedMeanwhile) as raised:
@@ -273,7 +273,7 @@ def test_an_amendment_since_the_moderator_read_the_text_refuses_the_decision(db)
 
     with pytest.raises(DecidedMeanwhile) as raised:
         decide(
-            make_moderator(),
+            make_staff_user(),
             testimony,
             Decision(S.APPROVED),
             expected=S.PENDING,
@@ -285,7 +285,7 @@ def test_an_amendment_since_the_moderator_read_the_text_refuses_the_decision(db)
     assert testimony.status is S.PENDING
     assert count(db, ReviewDecision) == 0
     decide(
-        make_moderator(),
+        make_staff_user(),
         testimony,
         Decision(S.APPROVED),
         expected=S.PENDING,
@@ -337,7 +337,7 @@ def _run_threads(*targets) -> list:
 
 def _two_moderators_and_a_pending_testimony(db):
     testimony = a_testimony(S.PENDING)
-    one, two = make_moderator(), make_moderator()
+    one, two = make_staff_user(), make_staff_user()
     ids = testimony.id, one.id, two.id
     db.session.commit()  # the threads must see them; on SQLite this also frees the write lock
     return ids
@@ -429,7 +429,7 @@ def test_status_counts_stay_true_through_decisions_withdrawals_and_expired_objec
 
     hearing = make_hearing(now=NOW)
     made = [make_testimony(hearing, now=NOW).testimony for _ in range(5)]
-    moderator = make_moderator()
+    moderator = make_staff_user()
     decide(moderator, made[0], Decision(S.REJECTED, R.SPAM), expected=S.PENDING, now=LATER)
     set_review_status(made[1], S.REJECTED)  # straight after the insert, nothing loaded
     db.session.commit()  # every object is now expired
@@ -460,7 +460,7 @@ def test_decide_many_decides_the_hearings_testimony_and_counts_the_rest(db):
     withdrawn = a_testimony(S.WITHDRAWN, hearing)
     approved = a_testimony(S.APPROVED, hearing)
     elsewhere = a_testimony(S.PENDING)  # another hearing's testimony, slipped into the form
-    moderator = make_moderator()
+    moderator = make_staff_user()
     ids = [t.id for t in pending] + [withdrawn.id, approved.id, elsewhere.id, 987654]
 
     outcome = decide_many(moderator, ids, Decision(S.APPROVED), hearing_id=hearing.id, now=LATER)
@@ -490,7 +490,7 @@ def test_decide_many_rejects_with_the_one_reason_given(db):
     testimonies = [a_testimony(S.PENDING, hearing) for _ in range(2)]
 
     outcome = decide_many(
-        make_moderator(),
+        make_staff_user(),
         [t.id for t in testimonies],
         Decision(S.REJECTED, R.DUPLICATE),
         hearing_id=hearing.id,
@@ -508,7 +508,11 @@ def test_decide_many_without_a_reason_for_rejecting_changes_nothing(db):
 
     with pytest.raises(ReasonRequired):
         decide_many(
-            make_moderator(), [testimony.id], Decision(S.REJECTED), hearing_id=hearing.id, now=LATER
+            make_staff_user(),
+            [testimony.id],
+            Decision(S.REJECTED),
+            hearing_id=hearing.id,
+            now=LATER,
         )
 
     assert testimony.status is S.PENDING
@@ -529,7 +533,7 @@ def test_decide_many_skips_one_decided_meanwhile(db, monkeypatch):
     monkeypatch.setattr(services, "decide", another_moderator_got_there_first)
 
     outcome = decide_many(
-        make_moderator(),
+        make_staff_user(),
         [first.id, second.id],
         Decision(S.APPROVED),
         hearing_id=hearing.id,
@@ -546,7 +550,7 @@ def test_decide_many_skips_rows_no_longer_in_the_status_the_moderator_saw(db):
     flagged_meanwhile = a_testimony(S.FLAGGED, hearing)
 
     outcome = decide_many(
-        make_moderator(),
+        make_staff_user(),
         [still_pending.id, rejected_meanwhile.id, flagged_meanwhile.id],
         Decision(S.APPROVED),
         hearing_id=hearing.id,
@@ -565,7 +569,7 @@ def test_decide_many_skips_rows_no_longer_in_the_status_the_moderator_saw(db):
 def test_decide_many_of_nothing_decides_nothing(db):
     hearing = make_hearing(now=NOW)
     outcome = decide_many(
-        make_moderator(), [], Decision(S.FLAGGED), hearing_id=hearing.id, now=LATER
+        make_staff_user(), [], Decision(S.FLAGGED), hearing_id=hearing.id, now=LATER
     )
     assert (outcome.decided, outcome.skipped) == (0, 0)
 
@@ -575,7 +579,7 @@ def test_decide_many_of_nothing_decides_nothing(db):
 
 def test_a_note_is_kept_for_staff_and_its_text_stays_out_of_the_audit_log(db):
     testimony = a_testimony(S.PENDING)
-    moderator = make_moderator()
+    moderator = make_staff_user()
 
     note = add_note(moderator, testimony, "Caller says this is her neighbour's address", now=LATER)
 
