@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +14,7 @@ from app.exports import services
 from app.exports.models import Packet, PacketKind
 from app.extensions import db
 from app.hearings.models import Hearing
+from app.hearings.services import slugify
 from app.timezones import utcnow
 
 bp = Blueprint("exports", __name__, url_prefix="/staff")
@@ -63,7 +62,7 @@ def download(packet_id: int):
         abort(404)
     hearing = db.session.get(Hearing, packet.hearing_id)
     stamp = packet.created_at.strftime("%Y%m%d-%H%M%S")
-    slug = re.sub(r"[^a-z0-9]+", "-", hearing.title.lower()).strip("-")[:60] or "hearing"
+    slug = slugify(hearing.title)[:60]
     what = packet.kind.value.rsplit("_", 1)[0]
     name = f"{slug}-{what}-{stamp}.{packet.kind.extension}"
     response = Response(data, mimetype=packet.kind.media_type)

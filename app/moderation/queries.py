@@ -146,6 +146,16 @@ def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> Que
     return QueuePage(rows, next_cursor)
 
 
+def oldest_pending(hearing_id: int, *, besides: int | None = None) -> int | None:
+    """The id of the hearing's longest-waiting pending testimony: what to review next."""
+    query = select(Testimony.id).where(
+        Testimony.hearing_id == hearing_id, Testimony.status == ReviewStatus.PENDING
+    )
+    if besides is not None:
+        query = query.where(Testimony.id != besides)
+    return db.session.scalar(query.order_by(Testimony.received_at, Testimony.id).limit(1))
+
+
 def matching_ids(hearing: Hearing, chosen: QueueFilter) -> list[int]:
     return list(db.session.scalars(matching(hearing, chosen).with_only_columns(Testimony.id)))
 

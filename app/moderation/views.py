@@ -198,16 +198,7 @@ def _review_context(testimony: Testimony, **forms) -> dict:
         .order_by(Redaction.start_offset, Redaction.id)
     ).all()
     spans = services.active_spans(testimony)
-    next_pending = db.session.scalar(
-        select(Testimony.id)
-        .where(
-            Testimony.hearing_id == testimony.hearing_id,
-            Testimony.status == ReviewStatus.PENDING,
-            Testimony.id != testimony.id,
-        )
-        .order_by(Testimony.received_at, Testimony.id)
-        .limit(1)
-    )
+    next_pending = queries.oldest_pending(testimony.hearing_id, besides=testimony.id)
     decision_form = forms.get("decision_form") or DecisionForm(
         expected_status=testimony.status.value, expected_version=str(testimony.version)
     )
@@ -270,15 +261,7 @@ def decide(testimony_id: int):
 
 def _after_decision(testimony: Testimony) -> str:
     if request.form.get("then") == "next":
-        next_id = db.session.scalar(
-            select(Testimony.id)
-            .where(
-                Testimony.hearing_id == testimony.hearing_id,
-                Testimony.status == ReviewStatus.PENDING,
-            )
-            .order_by(Testimony.received_at, Testimony.id)
-            .limit(1)
-        )
+        next_id = queries.oldest_pending(testimony.hearing_id)
         if next_id:
             return url_for("moderation.review", testimony_id=next_id)
         return url_for("moderation.queue", hearing_id=testimony.hearing_id)

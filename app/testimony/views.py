@@ -30,18 +30,9 @@ def submit(hearing_id: int):
     if not hearing.is_accepting_testimony(now) and request.method == "GET":
         return render_template("testimony/not_open.html", hearing=hearing, now=now)
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
-    if request.method == "POST" and not hearing.is_accepting_testimony(now):
-        # Say so at once, whatever else is wrong; the form comes back with what they typed.
-        # A retry of a form stored before the deadline gets its receipt from the service.
-        if form.validate():
-            try:
-                receipt = services.submit_testimony(hearing, form.to_submission(), now=now)
-            except DomainError:
-                db.session.rollback()
-            else:
-                return redirect(url_for("testimony.receipt", token=receipt.token), code=303)
-        form.form_errors.append(str(services.refusal(hearing, now)))
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
+        # The service owns the deadline: it refuses a late form, but a retry of a form stored
+        # before the deadline still gets its receipt.
         try:
             receipt = services.submit_testimony(hearing, form.to_submission(), now=now)
         except DomainError as error:
@@ -50,6 +41,9 @@ def submit(hearing_id: int):
         else:
             db.session.commit()
             return redirect(url_for("testimony.receipt", token=receipt.token), code=303)
+    elif request.method == "POST" and not hearing.is_accepting_testimony(now):
+        # Say so at once, whatever else is wrong; the form comes back with what they typed.
+        form.form_errors.append(str(services.refusal(hearing, now)))
     return render_template(
         "testimony/submit.html",
         hearing=hearing,
