@@ -1,8 +1,9 @@
-"""Command-line tasks: demo data and mail delivery. Each command commits once."""
+"""Command-line tasks: demo data, staff accounts, mail delivery and exports."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -89,3 +90,33 @@ def register(app: Flask) -> None:
         # in a tight loop against a mail server that is down.
         sent = outbox.deliver_pending(limit=10_000)
         click.echo(f"Delivered {sent} message(s).")
+
+    @app.cli.command("export-packet")
+    @click.argument("hearing_id", type=int)
+    @click.option(
+        "--out",
+        "out_dir",
+        required=True,
+        type=click.Path(file_okay=False, writable=True),
+        help="Folder to write the bundle into (created if missing).",
+    )
+    @click.option("--measure", default="", help="Only this measure's number, e.g. H.1538.")
+    def export_packet(hearing_id: int, out_dir: str, measure: str) -> None:
+        """Write a hearing's bundle (packet PDF, spreadsheets, speaker list, attachments and
+        manifest) as a ZIP, and record it in the hearing's export history."""
+        from app.exports import commands
+
+        path, packet = commands.export_bundle(hearing_id, Path(out_dir), measure_number=measure)
+        click.echo(f"Wrote {path}")
+        click.echo(
+            f"{packet.item_count} approved testimonies, {packet.page_count} packet pages, "
+            f"SHA-256 {packet.sha256}"
+        )
+
+    @app.cli.command("export-worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def export_worker(burst: bool) -> None:
+        """Make queued exports from the Redis queue (needs OPENTESTIMONY_REDIS_URL)."""
+        from app.exports import commands
+
+        commands.work(burst=burst)

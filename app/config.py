@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Redis, when there is one: background exports go on its queue (see app/exports/jobs.py).
+    "REDIS_URL": "",
+    # Where background exports run: "rq", "thread" or "inline"; empty chooses rq with Redis,
+    # a thread without.
+    "EXPORT_RUNNER": "",
     # How many reverse proxies in front of the app to trust for the client's address and scheme.
     "PROXY_HOPS": 0,
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -73,6 +78,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "REDIS_URL": ("REDIS_URL", str),
+    "EXPORT_RUNNER": ("EXPORT_RUNNER", str),
     "PROXY_HOPS": ("PROXY_HOPS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),
 }

@@ -43,6 +43,48 @@ class FileStore:
             raise
         return digest
 
+    def put_file(self, source: Path) -> tuple[str, int]:
+        """Move a finished file into the store (once) without reading it into memory."""
+        digest = hashlib.sha256()
+        size = 0
+        with source.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+            os.fsync(handle.fileno())
+        sha256 = digest.hexdigest()
+        path = self._path(sha256)
+        if path.exists():
+            source.unlink()
+            return sha256, size
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(source, path)
+        except OSError:  # another file system: copy next to the target, then rename
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+            try:
+                with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        out.write(block)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            source.unlink()
+        return sha256, size
+
+    def path(self, sha256: str) -> Path:
+        """Where the file with this digest lives, for streaming it out or reading page by page."""
+        return self._path(sha256)
+
+    def work_folder(self) -> Path:
+        """A folder on the store's file system for files being built, so finishing is a rename."""
+        folder = self.root / ".work"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def get(self, sha256: str) -> bytes:
         return self._path(sha256).read_bytes()
 

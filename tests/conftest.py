@@ -46,6 +46,9 @@ def app(database_url, tmp_path_factory):
             "UPLOAD_FOLDER": str(instance / "uploads"),
             "BASE_URL": "https://testimony.example.org",
             "MAIL_SERVER": "",
+            # Background exports run at once, inside the request that asks for them, so tests
+            # see the result; tests/exports/test_jobs.py covers the thread and Redis runners.
+            "EXPORT_RUNNER": "inline",
         }
     )
 

@@ -54,6 +54,19 @@ def test_seed_demo_loads_the_boston_ordinance_hearing(app, db):
     assert all(hearing.committee is gov_ops for hearing in hearings)
 
 
+def test_seed_demo_says_who_counts_as_a_resident(app, db):
+    _seed(app)
+
+    council = db.session.scalar(select(Body).filter_by(slug="boston-city-council"))
+    assert council.is_resident("Dorchester", "99999")
+    assert council.is_resident("Mission Hill", "")
+    assert not council.is_resident("Cambridge", "02139")
+    court = db.session.scalar(select(Body).filter_by(slug="massachusetts-general-court"))
+    assert court.is_resident("Springfield", "01103")
+    assert court.is_resident("Andover", "05501-0001")
+    assert not court.is_resident("Providence", "02903")
+
+
 def test_seed_demo_loads_the_judiciary_moratorium_hearing(app, db):
     _seed(app)
 

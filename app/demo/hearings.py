@@ -32,6 +32,34 @@ MORATORIUM_SUMMARY = (
 )
 
 
+# Who counts as a resident: Boston and its neighbourhoods, as residents write them; for the
+# Commonwealth, its ZIP codes (010 to 027, and 055 for Andover's post office boxes).
+BOSTON_PLACES = "\n".join(
+    [
+        "Boston",
+        "Allston",
+        "Back Bay",
+        "Brighton",
+        "Charlestown",
+        "Dorchester",
+        "East Boston",
+        "Hyde Park",
+        "Jamaica Plain",
+        "Mattapan",
+        "Roslindale",
+        "Roxbury",
+        "South Boston",
+        "West Roxbury",
+        "Beacon Hill",
+        "South End",
+        "North End",
+        "Fenway",
+        "Mission Hill",
+    ]
+)
+MASSACHUSETTS_ZIP_PREFIXES = ", ".join([f"{prefix:03d}" for prefix in range(10, 28)] + ["055"])
+
+
 def _local(day: datetime, hour: int, minute: int = 0) -> datetime:
     """A wall-clock time in Boston on the given day, as an aware datetime."""
     return datetime.combine(day.astimezone(BOSTON).date(), time(hour, minute), tzinfo=BOSTON)
@@ -63,6 +91,7 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
         name="Boston City Council",
         jurisdiction="City of Boston",
         timezone="America/New_York",
+        resident_places=BOSTON_PLACES,
     )
     gov_ops = add(
         Committee,
@@ -83,6 +112,7 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
         name="Massachusetts General Court",
         jurisdiction="Commonwealth of Massachusetts",
         timezone="America/New_York",
+        resident_zip_prefixes=MASSACHUSETTS_ZIP_PREFIXES,
     )
     judiciary = add(
         Committee,

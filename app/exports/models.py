@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import StaffUser
 from app.extensions import db
-from app.hearings.models import enum_column
+from app.hearings.models import Hearing, Measure, enum_column
 from app.timezones import UTCDateTime
 
 
@@ -18,6 +18,14 @@ class PacketKind(enum.StrEnum):
     TESTIMONY_CSV = "testimony_csv"
     TESTIMONY_XLSX = "testimony_xlsx"
     SPEAKERS_CSV = "speakers_csv"
+    SPEAKERS_PDF = "speakers_pdf"
+    PACKET_PDF = "packet_pdf"
+    BUNDLE_ZIP = "bundle_zip"
+
+    @property
+    def runs_in_background(self) -> bool:
+        """Spreadsheets are quick enough to make during the request; PDFs and bundles are not."""
+        return self.extension in ("pdf", "zip")
 
     @property
     def extension(self) -> str:
@@ -28,7 +36,21 @@ class PacketKind(enum.StrEnum):
         return {
             "csv": "text/csv; charset=utf-8",
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "pdf": "application/pdf",
+            "zip": "application/zip",
         }[self.extension]
+
+
+class ExportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+
+# A running export reports progress at least this often; one silent for longer was interrupted
+# (its process stopped) and can be started again.
+STALE_AFTER = timedelta(minutes=10)
 
 
 class Packet(db.Model):
@@ -38,11 +60,44 @@ class Packet(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearings.id", ondelete="RESTRICT"))
     kind: Mapped[PacketKind] = mapped_column(enum_column(PacketKind, "packet_kind"))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="RESTRICT"))
+    # One measure's packet, or the whole hearing's when empty.
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id", ondelete="RESTRICT"))
+    # Empty when made from the command line.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="RESTRICT")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    item_count: Mapped[int] = mapped_column(Integer)
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    # The file itself is kept in the attachment store under this digest.
-    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[ExportStatus] = mapped_column(
+        enum_column(ExportStatus, "export_status"), default=ExportStatus.READY
+    )
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why it failed, in words for the clerk (never resident data).
+    error: Mapped[str | None] = mapped_column(String(300))
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    # The file itself is kept in the file store under this digest, once it is ready.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    # For packets: a digest of the testimony printed, the same whenever nothing changed.
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
 
-    created_by: Mapped[StaffUser] = relationship()
+    hearing: Mapped[Hearing] = relationship()
+    created_by: Mapped[StaffUser | None] = relationship()
+    measure: Mapped[Measure | None] = relationship()
+
+    def is_ready(self) -> bool:
+        return self.status is ExportStatus.READY and self.sha256 is not None
+
+    def is_interrupted(self, now: datetime) -> bool:
+        """Queued or running, but nothing heard from it for longer than STALE_AFTER."""
+        if self.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+            return False
+        return now - (self.heartbeat_at or self.created_at) > STALE_AFTER
+
+    def is_working(self, now: datetime) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) and not (
+            self.is_interrupted(now)
+        )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.hearings.models import Hearing
+from app.hearings.models import Hearing, Measure
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
@@ -63,20 +63,22 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def testimony_rows(hearing: Hearing) -> Iterator[SheetRow]:
-    """Every testimony of the hearing in the order it arrived, BATCH rows in memory at a time."""
+def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[SheetRow]:
+    """Every testimony of the hearing (or one of its measures) in the order it arrived, BATCH
+    rows in memory at a time."""
     zone = hearing.timezone
     last_id = 0
     while True:
-        batch = list(
-            db.session.scalars(
-                select(Testimony)
-                .where(Testimony.hearing_id == hearing.id, Testimony.id > last_id)
-                .options(joinedload(Testimony.measure))
-                .order_by(Testimony.id)
-                .limit(BATCH)
-            )
+        query = (
+            select(Testimony)
+            .where(Testimony.hearing_id == hearing.id, Testimony.id > last_id)
+            .options(joinedload(Testimony.measure))
+            .order_by(Testimony.id)
+            .limit(BATCH)
         )
+        if measure is not None:
+            query = query.where(Testimony.measure_id == measure.id)
+        batch = list(db.session.scalars(query))
         if not batch:
             return
         spans = active_spans_for(batch)
@@ -105,7 +107,7 @@ def testimony_rows(hearing: Hearing) -> Iterator[SheetRow]:
             db.session.expunge(t)
 
 
-def speaker_rows(hearing: Hearing) -> Iterator[SheetRow]:
+def speaker_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[SheetRow]:
     """Everyone who asked to speak and has not withdrawn, in the order they signed up."""
     zone = hearing.timezone
     query = (
@@ -119,6 +121,8 @@ def speaker_rows(hearing: Hearing) -> Iterator[SheetRow]:
         .order_by(Testimony.received_at, Testimony.id)
         .execution_options(yield_per=BATCH)
     )
+    if measure is not None:
+        query = query.where(Testimony.measure_id == measure.id)
     for order, t in enumerate(db.session.scalars(query), start=1):
         yield SheetRow(
             (

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app import audit
 from app.accounts.models import StaffUser
-from app.exports.models import Packet, PacketKind
+from app.errors import DomainError
+from app.exports.models import ExportStatus, Packet, PacketKind
 from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
 from app.exports.spreadsheets import to_csv, to_xlsx
 from app.extensions import db
-from app.hearings.models import Hearing
+from app.hearings.models import Hearing, Measure
 from app.storage import file_store
 
 
@@ -40,8 +45,78 @@ def export_testimony(
     return packet
 
 
+class ExportInProgress(DomainError):
+    """The same export of this hearing is already being made."""
+
+
+def request_export(
+    actor: StaffUser | None,
+    hearing: Hearing,
+    kind: PacketKind,
+    *,
+    measure: Measure | None = None,
+    now: datetime,
+) -> Packet:
+    """Queue a background export (packet, speaker PDF or bundle). The caller commits, then
+    starts it with jobs.start()."""
+    if not kind.runs_in_background:
+        raise ValueError(f"{kind} is made during the request")
+    if measure is not None and measure not in hearing.measures:
+        raise ValueError("the measure is not on this hearing's agenda")
+    same_scope = (
+        Packet.measure_id == measure.id if measure is not None else Packet.measure_id.is_(None)
+    )
+    working = db.session.scalars(
+        select(Packet).where(
+            Packet.hearing_id == hearing.id,
+            Packet.kind == kind,
+            same_scope,
+            Packet.status.in_((ExportStatus.QUEUED, ExportStatus.RUNNING)),
+        )
+    ).all()
+    if any(packet.is_working(now) for packet in working):
+        raise ExportInProgress(_("This export is already being made."))
+    packet = Packet(
+        hearing_id=hearing.id,
+        kind=kind,
+        measure_id=measure.id if measure else None,
+        created_by_id=actor.id if actor else None,
+        created_at=now,
+        status=ExportStatus.QUEUED,
+        heartbeat_at=now,
+        item_count=0,
+        size_bytes=0,
+    )
+    db.session.add(packet)
+    db.session.flush()
+    actor_name = actor.audit_name if actor else audit.SYSTEM
+    audit.record(
+        actor_name,
+        "export.requested",
+        packet,
+        at=now,
+        kind=kind.value,
+        measure=measure.number if measure else None,
+    )
+    return packet
+
+
 def packet_file(packet: Packet) -> bytes:
     data = file_store().get(packet.sha256)
     if hashlib.sha256(data).hexdigest() != packet.sha256:
         raise OSError("stored export does not match its checksum")
     return data
+
+
+def packet_path(packet: Packet) -> Path:
+    """The stored file of a ready export, checked against its SHA-256 without loading it."""
+    if not packet.is_ready():
+        raise OSError("the export is not ready")
+    path = file_store().path(packet.sha256)
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != packet.sha256:
+        raise OSError("stored export does not match its checksum")
+    return path

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,8 +19,9 @@ from sqlalchemy import select
 from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
-from app.exports import services
-from app.exports.models import Packet, PacketKind
+from app.exports import jobs, services
+from app.exports.forms import BackgroundExportForm
+from app.exports.models import ExportStatus, Packet, PacketKind
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.hearings.services import slugify
@@ -34,6 +44,53 @@ def history(hearing_id: int):
         packets=packets,
         kinds=list(PacketKind),
         button_form=EmptyForm(),
+        background_form=BackgroundExportForm(hearing),
+        now=utcnow(),
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/exports/background", methods=["POST"])
+@role_required(Role.CLERK)
+def create_background(hearing_id: int):
+    """Queue a packet, speaker list PDF or bundle; it is made outside this request."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    form = BackgroundExportForm(hearing)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
+    try:
+        packet = services.request_export(
+            current_user,
+            hearing,
+            PacketKind(form.kind.data),
+            measure=form.chosen_measure(),
+            now=utcnow(),
+        )
+    except services.ExportInProgress as error:
+        flash(str(error), "error")
+        return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
+    db.session.commit()
+    jobs.start(packet.id)
+    flash(
+        _("The export has started. Its progress shows below; you can leave this page."), "success"
+    )
+    return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
+
+
+@bp.route("/exports/<int:packet_id>/progress")
+@role_required(Role.CLERK)
+def progress(packet_id: int):
+    """How far a background export has got, for the history page to show without reloading."""
+    packet = db.get_or_404(Packet, packet_id)
+    now = utcnow()
+    status = "interrupted" if packet.is_interrupted(now) else packet.status.value
+    return jsonify(
+        status=status,
+        done=packet.progress_done,
+        total=packet.progress_total,
+        working=packet.is_working(now),
     )
 
 
@@ -56,16 +113,27 @@ def create(hearing_id: int, kind: str):
 def download(packet_id: int):
     """The export as it was made; its name says which hearing and when."""
     packet = db.get_or_404(Packet, packet_id)
+    if packet.status is not ExportStatus.READY:
+        abort(404)
     try:
-        data = services.packet_file(packet)
+        path = services.packet_path(packet)
     except OSError:
         abort(404)
     hearing = db.session.get(Hearing, packet.hearing_id)
     stamp = packet.created_at.strftime("%Y%m%d-%H%M%S")
     slug = slugify(hearing.title)[:60]
     what = packet.kind.value.rsplit("_", 1)[0]
+    if packet.measure is not None:
+        what = f"{slugify(packet.measure.number)[:30]}-{what}"
     name = f"{slug}-{what}-{stamp}.{packet.kind.extension}"
-    response = Response(data, mimetype=packet.kind.media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response = send_file(
+        path,
+        mimetype=packet.kind.media_type,
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -53,6 +53,8 @@ def body(body_id: int | None = None):
         values = {
             "name": form.name.data,
             "jurisdiction": form.jurisdiction.data,
+            "resident_places": form.resident_places.data or "",
+            "resident_zip_prefixes": form.resident_zip_prefixes.data or "",
             "timezone": form.timezone.data,
         }
         if existing:

@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.hearings.models import MeasureKind
+from app.hearings.models import MeasureKind, is_zip_prefix, split_places, split_zip_prefixes
 from app.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
 
 
@@ -84,10 +85,14 @@ def _url(label):
 
 
 class BodyForm(FlaskForm):
+    max_places, max_place_length = 200, 100
+
     name = _text(_l("Name"), 200, message=_l("Enter the body's name."))
     jurisdiction = _text(
         _l("Jurisdiction (whose residents it serves)"), 200, message=_l("Enter the jurisdiction.")
     )
+    resident_places = _long_text(_l("Resident places (optional)"), 5000)
+    resident_zip_prefixes = _text(_l("Resident ZIP code prefixes (optional)"), 200, required=False)
     timezone = StringField(
         _l("Time zone"),
         default="America/New_York",
@@ -99,6 +104,44 @@ class BodyForm(FlaskForm):
     def validate_timezone(self, field) -> None:
         if field.data not in available_timezones():
             raise ValidationError(_l("Enter a time zone such as America/New_York."))
+
+    def validate_resident_places(self, field) -> None:
+        if field.errors:  # too long or control characters: that message is enough
+            return
+        places = split_places(field.data)
+        if len(places) > self.max_places:
+            raise ValidationError(
+                _l(
+                    "List %(max)d places or fewer; this list has %(count)d.",
+                    max=self.max_places,
+                    count=len(places),
+                )
+            )
+        # gettext, not lazy_gettext: a lazy string is marked safe HTML when shown, and these
+        # messages quote what the clerk typed, which must be escaped.
+        for place in places:
+            if len(place) > self.max_place_length:
+                raise ValidationError(
+                    _(
+                        "Shorten each place name to %(max)d characters or fewer: "
+                        "“%(start)s…” is longer.",
+                        max=self.max_place_length,
+                        start=place[:30],
+                    )
+                )
+
+    def validate_resident_zip_prefixes(self, field) -> None:
+        if field.errors:
+            return
+        for prefix in split_zip_prefixes(field.data):
+            if not is_zip_prefix(prefix):
+                raise ValidationError(
+                    _(
+                        "Enter ZIP code prefixes of 1 to 5 digits, separated by commas: "
+                        "“%(prefix)s” is not one.",
+                        prefix=prefix[:30],
+                    )
+                )
 
 
 class CommitteeForm(FlaskForm):

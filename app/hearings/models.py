@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -16,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +39,52 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
     )
 
 
+# "City of Boston" and "Boston" name the same place; so do "Town of Brookline" and "Brookline".
+_CITY_OR_TOWN = re.compile(r"^(?:city|town) of ")
+_JURISDICTION_KIND = re.compile(r"^(?:city|town|commonwealth|state) of ")
+_PLACE_SEPARATORS = re.compile(r"[,\n]")
+_ZIP_PREFIX = re.compile(r"[0-9]{1,5}")
+_ZIP5 = re.compile(r"\s*([0-9]{5})(?![0-9])")
+
+
+def normalise_place(name: str, *, kinds: re.Pattern[str] = _CITY_OR_TOWN) -> str:
+    """Casefold, collapse whitespace and drop a leading "City of" or "Town of"."""
+    return kinds.sub("", " ".join(name.split()).casefold(), count=1)
+
+
+def split_places(value: str) -> list[str]:
+    """The place names as written, one per line or separated by commas, blanks left out."""
+    parts = (part.strip() for part in _PLACE_SEPARATORS.split(value or ""))
+    return [part for part in parts if part]
+
+
+def split_zip_prefixes(value: str) -> list[str]:
+    """The comma-separated entries as written, blanks left out."""
+    parts = (part.strip() for part in (value or "").split(","))
+    return [part for part in parts if part]
+
+
+def is_zip_prefix(value: str) -> bool:
+    return _ZIP_PREFIX.fullmatch(value) is not None
+
+
+def parse_places(value: str) -> frozenset[str]:
+    """The place names, normalised for comparison."""
+    names = (normalise_place(place) for place in split_places(value))
+    return frozenset(name for name in names if name)
+
+
+def parse_zip_prefixes(value: str) -> tuple[str, ...]:
+    """The ZIP prefixes of 1 to 5 digits; anything else is ignored."""
+    return tuple(sorted({part for part in split_zip_prefixes(value) if is_zip_prefix(part)}))
+
+
+def zip5(zip_code: str) -> str | None:
+    """The 5-digit ZIP code of "02124" or "02124-1234", or None for anything else."""
+    match = _ZIP5.match(zip_code or "")
+    return match.group(1) if match else None
+
+
 def _default_timezone() -> str:
     # The operator's OPENTESTIMONY_TIMEZONE, for a body created without a zone of its own.
     return current_app.config.get("DEFAULT_TIMEZONE", "America/New_York")
@@ -50,9 +99,37 @@ class Body(db.Model):
     # Where residents of the body live; packets count testimony from inside it.
     jurisdiction: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default=lambda: _default_timezone())
+    # Who counts as a resident: place names (one per line or comma separated) and
+    # comma-separated ZIP prefixes. Both empty means "the jurisdiction's own name".
+    # The server default is the SQL literal '' because Alembic's SQLite comparison cannot
+    # match a plain "" against the reflected default.
+    resident_places: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+    resident_zip_prefixes: Mapped[str] = mapped_column(
+        String(200), default="", server_default=text("''")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     committees: Mapped[list[Committee]] = relationship(back_populates="body")
+
+    def resident_matcher(self) -> Callable[[str, str], bool]:
+        """Parse the resident rule once; the returned test takes a city and a ZIP code."""
+        places = parse_places(self.resident_places)
+        prefixes = parse_zip_prefixes(self.resident_zip_prefixes)
+        if not places and not prefixes:
+            fallback = normalise_place(self.jurisdiction or "", kinds=_JURISDICTION_KIND)
+            places = frozenset([fallback]) if fallback else frozenset()
+
+        def is_resident(city: str, zip_code: str) -> bool:
+            if places and normalise_place(city or "") in places:
+                return True
+            code = zip5(zip_code) if prefixes else None
+            return code is not None and code.startswith(prefixes)
+
+        return is_resident
+
+    def is_resident(self, city: str, zip_code: str) -> bool:
+        """Whether someone from this city and ZIP code counts as a resident of the body."""
+        return self.resident_matcher()(city, zip_code)
 
 
 class Committee(db.Model):

@@ -42,10 +42,22 @@ def _unique_slug(model, name: str, **scope) -> str:
 
 
 def create_body(
-    actor: StaffUser, *, name: str, jurisdiction: str, timezone: str, now: datetime
+    actor: StaffUser,
+    *,
+    name: str,
+    jurisdiction: str,
+    timezone: str,
+    now: datetime,
+    resident_places: str = "",
+    resident_zip_prefixes: str = "",
 ) -> Body:
     body = Body(
-        slug=_unique_slug(Body, name), name=name, jurisdiction=jurisdiction, timezone=timezone
+        slug=_unique_slug(Body, name),
+        name=name,
+        jurisdiction=jurisdiction,
+        timezone=timezone,
+        resident_places=resident_places,
+        resident_zip_prefixes=resident_zip_prefixes,
     )
     db.session.add(body)
     db.session.flush()
@@ -54,9 +66,22 @@ def create_body(
 
 
 def update_body(
-    actor: StaffUser, body: Body, *, name: str, jurisdiction: str, timezone: str, now: datetime
+    actor: StaffUser,
+    body: Body,
+    *,
+    name: str,
+    jurisdiction: str,
+    timezone: str,
+    now: datetime,
+    resident_places: str | None = None,
+    resident_zip_prefixes: str | None = None,
 ) -> None:
+    """Change a body; a resident rule left as None is kept as it was."""
     body.name, body.jurisdiction, body.timezone = name, jurisdiction, timezone
+    if resident_places is not None:
+        body.resident_places = resident_places
+    if resident_zip_prefixes is not None:
+        body.resident_zip_prefixes = resident_zip_prefixes
     db.session.flush()
     audit.record(actor.audit_name, "body.updated", body, at=now, name=name, timezone=timezone)
 

@@ -630,6 +630,104 @@ def test_unknown_time_zone_is_refused(db, browser, zone):
     assert snapshot(db) == before
 
 
+def body_fields(**overrides) -> dict:
+    fields = {
+        "name": "Boston City Council",
+        "jurisdiction": "City of Boston",
+        "resident_places": "",
+        "resident_zip_prefixes": "",
+        "timezone": "America/New_York",
+    }
+    return fields | overrides
+
+
+def test_clerk_sets_who_counts_as_a_resident(db, browser, clerk):
+    body = make_body(jurisdiction="City of Boston")
+    db.session.commit()
+    page = text_of(browser.get(body_url(body)))
+    assert "Places whose residents count as local, one per line" in page
+    assert "ZIP code prefixes that count as local, separated by commas" in page
+
+    response = post_form(
+        browser,
+        body_url(body),
+        body_fields(
+            resident_places=" Boston\r\nDorchester\r\nEast Boston, Jamaica Plain \r\n",
+            resident_zip_prefixes=" 021, 022 ",
+        ),
+    )
+    assert is_redirect_to(response, MANAGE)
+    db.session.expire_all()
+    assert body.resident_places == "Boston\nDorchester\nEast Boston, Jamaica Plain"
+    assert body.resident_zip_prefixes == "021, 022"
+    assert body.is_resident("jamaica plain", "90210")
+    assert body.is_resident("Cambridge", "02139")
+    assert not body.is_resident("Cambridge", "03139")
+    assert [row.actor for row in events(db, "body.updated")] == [f"user:{clerk.id}"]
+
+    page = browser.get(body_url(body)).text
+    assert "Dorchester\nEast Boston, Jamaica Plain</textarea>" in page
+    assert field_value(page, "resident_zip_prefixes") == "021, 022"
+
+    # Emptying both brings back the rule "the jurisdiction's own name".
+    assert is_redirect_to(post_form(browser, body_url(body), body_fields()), MANAGE)
+    db.session.expire_all()
+    assert (body.resident_places, body.resident_zip_prefixes) == ("", "")
+    assert body.is_resident("Boston", "90210")
+
+
+def test_a_new_body_keeps_its_resident_rule(db, browser):
+    response = post_form(
+        browser,
+        NEW_BODY,
+        body_fields(
+            name="Massachusetts General Court",
+            jurisdiction="Commonwealth of Massachusetts",
+            resident_zip_prefixes="010,027,055",
+        ),
+    )
+    assert is_redirect_to(response, MANAGE)
+    body = db.session.scalars(select(Body)).one()
+    assert (body.resident_places, body.resident_zip_prefixes) == ("", "010,027,055")
+    assert body.is_resident("Andover", "05501")
+
+
+PLACES_ERROR = "Shorten each place name to 100 characters or fewer"
+ZIP_ERROR = "Enter ZIP code prefixes of 1 to 5 digits, separated by commas"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"resident_places": "x" * 5001}, "Use 5000 characters or fewer."),
+        (
+            {"resident_places": "\n".join(f"Place {n}" for n in range(201))},
+            "List 200 places or fewer; this list has 201.",
+        ),
+        (
+            {"resident_places": "Boston, " + "Y" * 101},
+            f"{PLACES_ERROR}: “{'Y' * 30}…” is longer.",
+        ),
+        ({"resident_places": "Boston\x00"}, "Remove the control characters (such as NUL)"),
+        ({"resident_zip_prefixes": "021, 02a"}, f"{ZIP_ERROR}: “02a” is not one."),
+        ({"resident_zip_prefixes": "123456"}, f"{ZIP_ERROR}: “123456” is not one."),
+        ({"resident_zip_prefixes": "010 011"}, f"{ZIP_ERROR}: “010 011” is not one."),
+        ({"resident_zip_prefixes": "٠٢١"}, f"{ZIP_ERROR}: “٠٢١” is not one."),
+        ({"resident_zip_prefixes": "<b>021</b>"}, f"{ZIP_ERROR}: “<b>021</b>” is not one."),
+        ({"resident_zip_prefixes": "0, " * 70}, "Use 200 characters or fewer."),
+    ],
+)
+def test_bad_resident_rules_are_refused_and_change_nothing(db, browser, fields, message):
+    body = make_body(resident_places="Boston", resident_zip_prefixes="021")
+    db.session.commit()
+    before = snapshot(db)
+    for url in (NEW_BODY, body_url(body)):
+        response = post_form(browser, url, body_fields(name="Renamed council") | fields)
+        assert_refused(response, message)
+        assert "<b>021</b>" not in response.text
+    assert snapshot(db) == before
+
+
 def test_duplicate_measure_number_in_the_same_committee_and_session_is_refused(db, browser):
     committee = make_committee()
     other_committee = make_committee(committee.body)

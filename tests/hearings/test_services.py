@@ -152,6 +152,15 @@ def test_update_body_changes_it_and_is_audited(db, clerk):
     assert_audited(db, "body.updated", body, clerk, name=body.name, timezone="America/New_York")
 
 
+def test_update_body_sets_the_resident_rule_or_keeps_it_when_not_given(db, clerk):
+    body = make_body()
+    same = {"name": body.name, "jurisdiction": body.jurisdiction, "timezone": body.timezone}
+    update_body(clerk, body, **same, now=NOW, resident_places="Boston", resident_zip_prefixes="021")
+    assert (body.resident_places, body.resident_zip_prefixes) == ("Boston", "021")
+    update_body(clerk, body, **same, now=NOW)
+    assert (body.resident_places, body.resident_zip_prefixes) == ("Boston", "021")
+
+
 def test_committee_slugs_are_unique_within_their_body_only(db, clerk):
     boston, cambridge = make_body(), make_body()
     names = ("Committee on Government Operations",) * 2

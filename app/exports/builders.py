@@ -1,0 +1,145 @@
+"""Make the file of a background export: the packet PDF, the speaker list PDF or the bundle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import get_locale
+
+from app.exports.bundle import (
+    BundleFile,
+    approved_attachments,
+    attachment_entry_name,
+    safe_file_name,
+    write_bundle,
+)
+from app.exports.models import PacketKind
+from app.exports.packet_data import approved_ids, cover_for, entries
+from app.exports.packet_pdf import PacketJob, build_packet
+from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
+from app.exports.speakers_pdf import build_speakers_pdf
+from app.exports.spreadsheets import to_csv, to_xlsx
+from app.hearings.models import Hearing, Measure
+from app.storage import file_store
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    item_count: int
+    page_count: int | None = None
+    content_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    kind: PacketKind
+    hearing: Hearing
+    measure: Measure | None
+    generated_at: datetime
+    generated_by: str
+    workdir: Path
+    progress: Callable[[int, int], None] = lambda done, total: None
+    # Called between batches of reading, when no database object is in use: a background job
+    # ends its transaction there, so it never holds a lock while it prints.
+    checkpoint: Callable[[], None] = lambda: None
+
+
+def build(request: ExportRequest) -> Built:
+    if request.kind is PacketKind.PACKET_PDF:
+        return _packet(request, request.workdir / "packet.pdf")
+    if request.kind is PacketKind.SPEAKERS_PDF:
+        return _speakers(request, request.workdir / "speakers.pdf")
+    if request.kind is PacketKind.BUNDLE_ZIP:
+        return _bundle(request)
+    raise ValueError(f"{request.kind} is not made in the background")
+
+
+def _language() -> str:
+    locale = get_locale()
+    return str(locale).replace("_", "-") if locale else "en"
+
+
+def _packet(request: ExportRequest, out: Path) -> Built:
+    hearing, measure = request.hearing, request.measure
+    cover = cover_for(
+        hearing, measure, generated_at=request.generated_at, generated_by=request.generated_by
+    )
+    ids = approved_ids(hearing, measure)
+    total = 2 * len(ids)  # read and measured, then printed
+    store = file_store()
+    job = PacketJob(
+        workdir=request.workdir,
+        attachment_path=store.path,
+        max_attachment_pages=current_app.config["ATTACHMENT_MAX_PAGES"],
+        lang=_language(),
+        generated_at=request.generated_at,
+        progress=lambda done: request.progress(done, total),
+    )
+    result = build_packet(out, cover, entries(hearing, ids, on_batch=request.checkpoint), job)
+    return Built(out, result.item_count, result.page_count, result.content_sha256)
+
+
+def _speakers(request: ExportRequest, out: Path) -> Built:
+    cover = cover_for(
+        request.hearing,
+        request.measure,
+        generated_at=request.generated_at,
+        generated_by=request.generated_by,
+    )
+    count, pages = build_speakers_pdf(
+        out,
+        cover,
+        speaker_rows(request.hearing, request.measure),
+        workdir=request.workdir,
+        generated_at=request.generated_at,
+        lang=_language(),
+    )
+    return Built(out, count, pages)
+
+
+def _bundle(request: ExportRequest) -> Built:
+    hearing, measure, work = request.hearing, request.measure, request.workdir
+    packet = _packet(request, work / "packet.pdf")
+    speakers = _speakers(request, work / "speakers.pdf")
+    sheets = {
+        "testimony.csv": to_csv(testimony_rows(hearing, measure))[0],
+        "testimony.xlsx": to_xlsx(testimony_rows(hearing, measure), title=hearing.title)[0],
+        "speakers.csv": to_csv(speaker_rows(hearing, measure), SPEAKER_COLUMNS)[0],
+    }
+    for name, data in sheets.items():
+        (work / name).write_bytes(data)
+    files = [
+        BundleFile("packet.pdf", work / "packet.pdf", "Hearing packet: approved testimony"),
+        BundleFile("testimony.csv", work / "testimony.csv", "Every testimony, one row each"),
+        BundleFile("testimony.xlsx", work / "testimony.xlsx", "The same rows as an Excel sheet"),
+        BundleFile("speakers.csv", work / "speakers.csv", "Speaker list in sign-up order"),
+        BundleFile("speakers.pdf", work / "speakers.pdf", "Speaker list, printable"),
+    ]
+    store = file_store()
+    for tracking, index, attachment in approved_attachments(approved_ids(hearing, measure)):
+        files.append(
+            BundleFile(
+                attachment_entry_name(tracking, index, attachment.original_name),
+                store.path(attachment.sha256),
+                f"Attachment {index} of {tracking} as the resident sent it",
+            )
+        )
+    about = {
+        "hearing": hearing.title,
+        "committee": hearing.committee.name,
+        "body": hearing.body.name,
+        "measure": measure.number if measure else None,
+        "generated_at": request.generated_at.isoformat(),
+        "generated_by": request.generated_by,
+        "approved_testimony": packet.item_count,
+        "speakers": speakers.item_count,
+        "content_fingerprint": packet.content_sha256,
+    }
+    out = work / f"{safe_file_name(hearing.title, fallback='hearing')}.zip"
+    write_bundle(out, files, about=about, when=request.generated_at)
+    return Built(out, packet.item_count, packet.page_count, packet.content_sha256)

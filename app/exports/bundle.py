@@ -1,0 +1,115 @@
+"""The ZIP bundle a clerk sends to the committee, with a manifest of every file's SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.testimony.models import Attachment, Testimony
+
+MANIFEST_FORMAT = "opentestimony-bundle/1"
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def safe_file_name(name: str, *, fallback: str = "attachment", limit: int = 80) -> str:
+    """A file name that is only a name on every system: no folders, no control characters,
+    no leading dots, nothing Windows reserves, and at most `limit` characters."""
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    stem = _UNSAFE.sub("_", stem).strip(" ._") or fallback
+    extension = _UNSAFE.sub("", extension)[:10]
+    if stem.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *_DEVICES}:
+        stem = f"_{stem}"
+    stem = stem[: limit - len(extension) - 1]
+    return f"{stem}.{extension}" if extension else stem
+
+
+_DEVICES = {f"{kind}{n}" for kind in ("COM", "LPT") for n in range(1, 10)}
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    """One file for the bundle: its name inside the ZIP, where it is now, and what it is."""
+
+    name: str
+    source: Path
+    description: str
+
+
+def approved_attachments(ids: list[int]) -> Iterator[tuple[str, int, Attachment]]:
+    """(tracking number, position among its attachments, attachment) in packet order."""
+    for start in range(0, len(ids), 500):
+        wanted = ids[start : start + 500]
+        rows = db.session.execute(
+            select(Testimony.id, Testimony.tracking_number, Attachment)
+            .join(Attachment, Attachment.testimony_id == Testimony.id)
+            .where(Testimony.id.in_(wanted))
+            .order_by(Attachment.id)
+        ).all()
+        by_testimony: dict[int, list[tuple[str, Attachment]]] = {}
+        for testimony_id, tracking, attachment in rows:
+            by_testimony.setdefault(testimony_id, []).append((tracking, attachment))
+        for testimony_id in wanted:
+            for index, (tracking, attachment) in enumerate(
+                by_testimony.get(testimony_id, []), start=1
+            ):
+                yield tracking, index, attachment
+                db.session.expunge(attachment)
+
+
+def attachment_entry_name(tracking: str, index: int, original: str) -> str:
+    return f"attachments/{safe_file_name(tracking)}/{index}-{safe_file_name(original)}"
+
+
+def write_bundle(out_path: Path, files: list[BundleFile], *, about: dict, when: datetime) -> None:
+    """Write the ZIP: every file, then manifest.json listing each with its size and SHA-256.
+
+    Entries carry the export's time rather than the files' own, so the same files always make
+    the same ZIP.
+    """
+    stamp = when.timetuple()[:6]
+    listed = []
+    with zipfile.ZipFile(out_path, "w") as bundle:
+        for item in files:
+            compress = (
+                zipfile.ZIP_STORED
+                if item.name.endswith((".pdf", ".xlsx"))
+                else (zipfile.ZIP_DEFLATED)
+            )
+            info = _entry(item.name, stamp, compress)
+            digest, size = hashlib.sha256(), 0
+            with item.source.open("rb") as source, bundle.open(info, "w") as target:
+                for block in iter(lambda: source.read(1 << 20), b""):
+                    digest.update(block)
+                    size += len(block)
+                    target.write(block)
+            listed.append(
+                {
+                    "path": item.name,
+                    "bytes": size,
+                    "sha256": digest.hexdigest(),
+                    "description": item.description,
+                }
+            )
+        manifest = {"format": MANIFEST_FORMAT, **about, "files": listed}
+        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
+        bundle.writestr(_entry("manifest.json", stamp, zipfile.ZIP_DEFLATED), data)
+
+
+def _entry(name: str, stamp, compress: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = compress
+    info.external_attr = 0o644 << 16
+    return info

@@ -1,0 +1,64 @@
+"""What the export command-line tasks do: write a bundle to a folder, run the queue worker."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from app.exports import jobs, services
+from app.exports.models import ExportStatus, Packet, PacketKind
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.hearings.services import slugify
+from app.storage import file_store
+from app.timezones import utcnow
+
+
+def export_bundle(
+    hearing_id: int, out_dir: Path, *, measure_number: str = ""
+) -> tuple[Path, Packet]:
+    """Make the bundle here and now, keep it in the history, and copy it into out_dir."""
+    hearing = db.session.get(Hearing, hearing_id)
+    if hearing is None:
+        raise click.ClickException(f"There is no hearing {hearing_id}.")
+    measure = None
+    if measure_number:
+        measure = next((m for m in hearing.measures if m.number == measure_number), None)
+        if measure is None:
+            numbers = ", ".join(m.number for m in hearing.measures) or "none"
+            raise click.ClickException(
+                f"Measure {measure_number} is not on this hearing's agenda (it has: {numbers})."
+            )
+    try:
+        packet = services.request_export(
+            None, hearing, PacketKind.BUNDLE_ZIP, measure=measure, now=utcnow()
+        )
+    except services.ExportInProgress as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    packet_id = packet.id
+    jobs.run(packet_id)
+    packet = db.session.get(Packet, packet_id)
+    if packet.status is not ExportStatus.READY:
+        raise click.ClickException(packet.error or "The export failed.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = packet.created_at.strftime("%Y%m%d-%H%M%S")
+    scope = f"-{slugify(measure.number)[:30]}" if measure else ""
+    target = out_dir / f"{slugify(hearing.title)[:60]}{scope}-bundle-{stamp}.zip"
+    shutil.copyfile(file_store().path(packet.sha256), target)
+    return target, packet
+
+
+def work(*, burst: bool) -> None:
+    """Run a Redis queue worker for exports in this process."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException("Set OPENTESTIMONY_REDIS_URL to run the export worker.")
+    from redis import Redis
+    from rq import Worker
+
+    connection = Redis.from_url(url)
+    Worker([jobs.QUEUE_NAME], connection=connection).work(burst=burst)

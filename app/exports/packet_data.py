@@ -1,0 +1,233 @@
+"""What goes into a hearing packet, as plain data: the PDF renderer never sees an ORM object.
+
+Approved testimony is read in a stable order (agenda order of measures, then support, oppose,
+neutral, then arrival) a batch at a time, so memory stays flat however large the hearing.
+Street and e-mail addresses are not part of these records, so no template can print them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.hearings.models import Hearing, Measure, hearing_measures
+from app.moderation.queries import active_spans_for
+from app.moderation.redaction import public_text
+from app.testimony.models import Position, ReviewStatus, SpeakingRequest, Testimony
+from app.timezones import to_local
+from app.web import local_time
+
+BATCH = 200
+POSITION_ORDER = (Position.SUPPORT, Position.OPPOSE, Position.NEUTRAL)
+
+
+def position_label(position: Position) -> str:
+    return {
+        Position.SUPPORT: _("Support"),
+        Position.OPPOSE: _("Oppose"),
+        Position.NEUTRAL: _("Neutral"),
+    }[position]
+
+
+@dataclass(frozen=True)
+class AttachmentItem:
+    name: str
+    sha256: str
+    page_count: int
+
+
+@dataclass(frozen=True)
+class PacketEntry:
+    tracking_number: str
+    name: str
+    city: str
+    organization: str
+    measure_number: str
+    position: str
+    received: str
+    text: str
+    speaking: str
+    attachments: tuple[AttachmentItem, ...]
+    resident: bool
+    asked_to_speak: bool
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PacketCover:
+    body: str
+    jurisdiction: str
+    committee: str
+    hearing: str
+    starts: str
+    location: str
+    measures: tuple[MeasureLine, ...]
+    generated_at: str
+    generated_by: str
+    scope: str  # the one measure this packet covers, or "" for the whole hearing
+
+
+@dataclass
+class Tally:
+    """Approved testimony for one measure and position."""
+
+    count: int = 0
+    residents: int = 0
+    speakers: int = 0
+
+
+@dataclass
+class Tallies:
+    rows: dict[tuple[str, str], Tally] = field(default_factory=dict)
+
+    def add(self, entry: PacketEntry) -> None:
+        tally = self.rows.setdefault((entry.measure_number, entry.position), Tally())
+        tally.count += 1
+        tally.residents += entry.resident
+        tally.speakers += entry.asked_to_speak
+
+    @property
+    def total(self) -> Tally:
+        return Tally(
+            count=sum(t.count for t in self.rows.values()),
+            residents=sum(t.residents for t in self.rows.values()),
+            speakers=sum(t.speakers for t in self.rows.values()),
+        )
+
+
+class Fingerprint:
+    """A digest of everything the packet says about the testimony, but not when it was made.
+
+    Two packets with the same fingerprint print the same testimony, so a clerk can tell at a
+    glance whether anything changed since the last export.
+    """
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def add(self, entry: PacketEntry) -> None:
+        self._digest.update(json.dumps(asdict(entry), sort_keys=True).encode() + b"\n")
+
+    def add_scope(self, cover: PacketCover) -> None:
+        fixed = {
+            k: v for k, v in asdict(cover).items() if k not in ("generated_at", "generated_by")
+        }
+        self._digest.update(json.dumps(fixed, sort_keys=True).encode() + b"\n")
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+def cover_for(
+    hearing: Hearing, measure: Measure | None, *, generated_at: datetime, generated_by: str
+) -> PacketCover:
+    zone = hearing.timezone
+    measures = [measure] if measure else list(hearing.measures)
+    return PacketCover(
+        body=hearing.body.name,
+        jurisdiction=hearing.body.jurisdiction,
+        committee=hearing.committee.name,
+        hearing=hearing.title,
+        starts=local_time(hearing.starts_at, zone),
+        location=hearing.location or "",
+        measures=tuple(MeasureLine(m.number, m.title) for m in measures),
+        generated_at=local_time(generated_at, zone),
+        generated_by=generated_by,
+        scope=measure.number if measure else "",
+    )
+
+
+def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
+    """Ids of the approved testimony in packet order (ids only: a few bytes each)."""
+    order = case({p: i for i, p in enumerate(POSITION_ORDER)}, value=Testimony.position)
+    query = (
+        select(Testimony.id)
+        .join(
+            hearing_measures,
+            and_(
+                hearing_measures.c.hearing_id == Testimony.hearing_id,
+                hearing_measures.c.measure_id == Testimony.measure_id,
+            ),
+        )
+        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.APPROVED)
+        .order_by(
+            hearing_measures.c.position,
+            hearing_measures.c.measure_id,
+            order,
+            Testimony.received_at,
+            Testimony.id,
+        )
+    )
+    if measure is not None:
+        query = query.where(Testimony.measure_id == measure.id)
+    return list(db.session.scalars(query))
+
+
+def entries(
+    hearing: Hearing, ids: list[int], on_batch: Callable[[], None] | None = None
+) -> Iterator[PacketEntry]:
+    """The packet records for these ids, in the same order, BATCH testimonies at a time.
+
+    on_batch runs after each batch is read and turned into plain records, when no database
+    object is in use: a background export ends its transaction there, so a long export never
+    holds SQLite's write lock while it prints.
+    """
+    zone = hearing.timezone
+    is_resident = hearing.body.resident_matcher()
+    for start in range(0, len(ids), BATCH):
+        wanted = ids[start : start + BATCH]
+        rows = db.session.scalars(
+            select(Testimony)
+            .where(Testimony.id.in_(wanted), Testimony.status == ReviewStatus.APPROVED)
+            .options(joinedload(Testimony.measure), selectinload(Testimony.attachments))
+        ).all()
+        by_id = {t.id: t for t in rows}
+        spans = active_spans_for(rows)
+        # Withdrawn or reviewed again since the export started: left out.
+        batch = [_entry(by_id[i], spans[i], zone, is_resident) for i in wanted if i in by_id]
+        for t in rows:
+            db.session.expunge(t)
+        if on_batch is not None:
+            on_batch()
+        yield from batch
+
+
+def _entry(t: Testimony, spans, zone: str, is_resident) -> PacketEntry:
+    organization = t.organization or ""
+    if organization and t.speaks_for_organization:
+        organization = _("%(organization)s (testifying on its behalf)", organization=organization)
+    speaking = {
+        SpeakingRequest.NONE: "",
+        SpeakingRequest.IN_PERSON: _("Asked to speak in person"),
+        SpeakingRequest.REMOTE: _("Asked to speak remotely"),
+    }[t.speaking_request]
+    return PacketEntry(
+        tracking_number=t.tracking_number,
+        name=t.full_name,
+        city=t.city,
+        organization=organization,
+        measure_number=t.measure.number,
+        position=position_label(t.position),
+        received=to_local(t.received_at, zone).strftime("%Y-%m-%d %H:%M"),
+        text=public_text(t.body, spans),
+        speaking=speaking,
+        attachments=tuple(
+            AttachmentItem(a.original_name, a.sha256, a.page_count)
+            for a in sorted(t.attachments, key=lambda a: a.id)
+        ),
+        resident=is_resident(t.city, t.zip_code),
+        asked_to_speak=t.speaking_request is not SpeakingRequest.NONE,
+    )

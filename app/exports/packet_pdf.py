@@ -1,0 +1,328 @@
+"""Build the hearing packet PDF in two passes, without holding the hearing in memory.
+
+Pass one reads the approved testimony once, saves it as plain records to a work file, re-checks
+every attachment and measures how many pages each testimony takes (the same layout code, drawing
+nothing). Then every page number is known: the cover and contents are printed first, and pass
+two prints the testimony in chunks of a few hundred, each followed by its attachments, with the
+running header and "Page N of M" drawn on the page. Pages go straight to disk through
+StreamingPdfWriter, so memory does not grow with the size of the hearing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pikepdf
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.exports.attachment_pages import UnusableAttachment, open_clean
+from app.exports.packet_data import (
+    AttachmentItem,
+    Fingerprint,
+    PacketCover,
+    PacketEntry,
+    Tallies,
+)
+from app.exports.packet_front import (
+    TocLine,
+    page_furniture,
+    render_cover,
+    render_furniture,
+    render_toc,
+    toc_page_count,
+)
+from app.exports.pdf_stream import Bookmark, StreamingPdfWriter
+from app.exports.typesetting import BODY, HEADING, PageWriter
+
+CHUNK = 250  # testimonies per typeset document (ReportLab keeps a document in memory)
+CHUNK_ATTACHMENT_PAGES = 2000  # attachment pages opened at once per chunk
+
+
+@dataclass
+class Placed:
+    """Where one testimony and its attachments land, by page number from 1."""
+
+    label: str
+    measure: str
+    text_pages: int
+    # (file name, pages or None when it cannot be included, reason when it cannot)
+    attachments: list[tuple[str, int | None, str]] = field(default_factory=list)
+    first_page: int = 0
+
+
+@dataclass(frozen=True)
+class PacketResult:
+    page_count: int
+    item_count: int
+    content_sha256: str
+
+
+@dataclass
+class PacketJob:
+    """What a packet needs besides its testimony: where files are and how to report progress."""
+
+    workdir: Path
+    attachment_path: Callable[[str], Path]
+    max_attachment_pages: int
+    lang: str
+    generated_at: datetime
+    progress: Callable[[int], None] = lambda done: None
+
+
+def build_packet(
+    out_path: Path, cover: PacketCover, entries: Iterable[PacketEntry], job: PacketJob
+) -> PacketResult:
+    """Write the packet to out_path. The same cover and entries always give the same bytes.
+
+    Progress is reported in steps: one per testimony read and measured, one per printed.
+    """
+    records = job.workdir / "entries.jsonl"
+    placements, tallies, digest, attachment_pages = _first_pass(entries, records, job)
+    title = _("Testimony packet: %(hearing)s", hearing=cover.hearing)
+    header = f"{cover.hearing} · {cover.committee}"
+    cover_pages = render_cover(
+        None, cover, tallies, digest, title=title, attachment_pages=attachment_pages
+    )
+    lines = _toc_lines(placements, cover)
+    front = cover_pages + toc_page_count(len(lines))
+    page = front
+    for item in placements:
+        item.first_page = page + 1
+        page += item.text_pages + sum(pages or 0 for _n, pages, _r in item.attachments)
+    total = page
+    furniture = page_furniture(header, total)
+    writer = StreamingPdfWriter(out_path)
+    try:
+        cover_path, toc_path = job.workdir / "cover.pdf", job.workdir / "contents.pdf"
+        render_cover(
+            cover_path,
+            cover,
+            tallies,
+            digest,
+            title=title,
+            attachment_pages=attachment_pages,
+            furniture=furniture,
+        )
+        lines = _toc_lines(placements, cover)
+        render_toc(toc_path, lines, title=title, furniture=furniture, first_number=cover_pages + 1)
+        for path in (cover_path, toc_path):
+            with pikepdf.open(path) as pdf:
+                copier = writer.copier(pdf)
+                for pdf_page in pdf.pages:
+                    copier.copy(pdf_page)
+        _second_pass(writer, records, placements, job, header=header, total=total)
+        if writer.page_count != total:
+            raise RuntimeError("the packet's pages do not match its page numbers")
+        stamp = job.generated_at.strftime("D:%Y%m%d%H%M%SZ")
+        writer.close(
+            info={
+                "Title": title,
+                "Subject": f"{cover.body} · {cover.committee}",
+                "Creator": "OpenTestimony",
+                "Producer": "OpenTestimony",
+                "CreationDate": stamp,
+                "ModDate": stamp,
+            },
+            lang=job.lang,
+            bookmarks=_bookmarks(placements, cover, cover_pages),
+        )
+    except BaseException:
+        writer.abort()
+        raise
+    return PacketResult(total, len(placements), digest)
+
+
+def _first_pass(entries, records: Path, job: PacketJob):
+    tallies, fingerprint = Tallies(), Fingerprint()
+    placements: list[Placed] = []
+    checked: dict[str, int | str] = {}  # attachment digest → pages, or why it cannot be used
+    attachment_pages = 0
+    with records.open("w", encoding="utf-8") as out:
+        for count, entry in enumerate(entries, start=1):
+            out.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+            tallies.add(entry)
+            fingerprint.add(entry)
+            item = Placed(_entry_label(entry), entry.measure_number, 0)
+            for attachment in entry.attachments:
+                if attachment.sha256 not in checked:
+                    checked[attachment.sha256] = _check(attachment, job)
+                result = checked[attachment.sha256]
+                if isinstance(result, int):
+                    item.attachments.append((attachment.name, result, ""))
+                    attachment_pages += result
+                else:
+                    item.attachments.append((attachment.name, None, result))
+            measuring = PageWriter(None)
+            _write_entry(measuring, entry, item.attachments)
+            item.text_pages = measuring.finish()
+            placements.append(item)
+            if count % 100 == 0:
+                job.progress(count)
+    job.progress(len(placements))
+    return placements, tallies, fingerprint.hexdigest(), attachment_pages
+
+
+def _check(attachment: AttachmentItem, job: PacketJob) -> int | str:
+    try:
+        clean = open_clean(
+            job.attachment_path(attachment.sha256),
+            attachment.sha256,
+            max_pages=job.max_attachment_pages,
+        )
+    except UnusableAttachment as error:
+        return str(error)
+    clean.pdf.close()
+    return clean.page_count
+
+
+def _records(path: Path) -> Iterator[PacketEntry]:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            data = json.loads(line)
+            data["attachments"] = tuple(AttachmentItem(**a) for a in data["attachments"])
+            yield PacketEntry(**data)
+
+
+def _chunks(entries: Iterator[PacketEntry], placements: list[Placed]):
+    chunk: list[tuple[PacketEntry, Placed]] = []
+    attachment_pages = 0
+    for entry, item in zip(entries, placements, strict=True):
+        chunk.append((entry, item))
+        attachment_pages += sum(pages or 0 for _n, pages, _r in item.attachments)
+        if len(chunk) >= CHUNK or attachment_pages >= CHUNK_ATTACHMENT_PAGES:
+            yield chunk
+            chunk, attachment_pages = [], 0
+    if chunk:
+        yield chunk
+
+
+def _second_pass(writer, records, placements, job: PacketJob, *, header: str, total: int):
+    furniture = page_furniture(header, total)
+    done = len(placements)
+    for number, chunk in enumerate(_chunks(_records(records), placements)):
+        text_path = job.workdir / f"text-{number:05d}.pdf"
+        typeset = PageWriter(str(text_path), furniture=furniture)
+        starts = []
+        for entry, item in chunk:
+            typeset.start_page()
+            starts.append(typeset.pages)
+            typeset.number = item.first_page
+            _write_entry(typeset, entry, item.attachments)
+        typeset.finish()
+        with pikepdf.open(text_path) as text:
+            copier = writer.copier(text)
+            for (entry, item), start in zip(chunk, starts, strict=True):
+                for index in range(start - 1, start - 1 + item.text_pages):
+                    copier.copy(text.pages[index])
+                page = item.first_page + item.text_pages
+                for attachment, (_name, pages, _reason) in zip(
+                    entry.attachments, item.attachments, strict=True
+                ):
+                    if pages is None:
+                        continue
+                    label = _(
+                        "Attachment to %(tracking)s: %(name)s",
+                        tracking=entry.tracking_number,
+                        name=attachment.name,
+                    )
+                    _copy_attachment(writer, attachment, job, label, page, total)
+                    page += pages
+        text_path.unlink()
+        done += len(chunk)
+        job.progress(done)
+
+
+def _copy_attachment(
+    writer, attachment: AttachmentItem, job: PacketJob, header: str, first: int, total: int
+) -> None:
+    try:
+        clean = open_clean(
+            job.attachment_path(attachment.sha256),
+            attachment.sha256,
+            max_pages=job.max_attachment_pages,
+        )
+    except UnusableAttachment as error:
+        raise RuntimeError("an attachment changed while the packet was being made") from error
+    furniture_path = job.workdir / "attachment-furniture.pdf"
+    try:
+        sizes = []
+        for page in clean.pdf.pages:
+            box = [float(v) for v in page.mediabox]
+            sizes.append((box[2] - box[0], box[3] - box[1]))
+        render_furniture(furniture_path, sizes, header, first, total)
+        with pikepdf.open(furniture_path) as overlay:
+            for page, over in zip(clean.pdf.pages, overlay.pages, strict=True):
+                page.add_overlay(over)
+            copier = writer.copier(clean.pdf)
+            for page in clean.pdf.pages:
+                copier.copy(page)
+    finally:
+        clean.pdf.close()
+
+
+def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
+    writer.paragraph(entry.tracking_number, HEADING)
+    writer.space(4)
+    writer.field(_("Name"), entry.name)
+    writer.field(_("City or town"), entry.city)
+    if entry.organization:
+        writer.field(_("Organization"), entry.organization)
+    writer.field(_("Measure"), entry.measure_number)
+    writer.field(_("Position"), entry.position)
+    writer.field(_("Received"), entry.received)
+    if entry.speaking:
+        writer.field(_("Speaking"), entry.speaking)
+    for name, pages, reason in attachments:
+        if pages is None:
+            note = _("%(name)s: not included, because %(reason)s.", name=name, reason=reason)
+        else:
+            note = ngettext(
+                "%(name)s (%(num)d page, follows this testimony)",
+                "%(name)s (%(num)d pages, follows this testimony)",
+                pages,
+                name=name,
+            )
+        writer.field(_("Attachment"), note)
+    writer.rule()
+    writer.space(6)
+    writer.paragraph(entry.text, BODY)
+
+
+def _entry_label(entry: PacketEntry) -> str:
+    who = ", ".join(part for part in (entry.name, entry.city) if part)
+    return f"{entry.tracking_number}  {who} ({entry.position})"
+
+
+def _toc_lines(placements: list[Placed], cover: PacketCover) -> list[TocLine]:
+    titles = {m.number: m.title for m in cover.measures}
+    lines: list[TocLine] = []
+    measure = None
+    for item in placements:
+        if item.measure != measure:
+            measure = item.measure
+            lines.append(TocLine(f"{measure}: {titles.get(measure, '')}", None, heading=True))
+        lines.append(TocLine(item.label, item.first_page or None))
+    return lines
+
+
+def _bookmarks(placements: list[Placed], cover: PacketCover, cover_pages: int) -> list[Bookmark]:
+    titles = {m.number: m.title for m in cover.measures}
+    marks = [Bookmark(_("Cover"), 0), Bookmark(_("Contents"), cover_pages)]
+    measure = None
+    for item in placements:
+        if item.measure != measure:
+            measure = item.measure
+            marks.append(Bookmark(f"{measure}: {titles.get(measure, '')}", item.first_page - 1))
+        entry = Bookmark(item.label, item.first_page - 1)
+        page = item.first_page + item.text_pages
+        for name, pages, _reason in item.attachments:
+            if pages is not None:
+                entry.children.append(Bookmark(_("Attachment: %(name)s", name=name), page - 1))
+                page += pages
+        marks[-1].children.append(entry)
+    return marks

@@ -1,0 +1,102 @@
+"""The speaker list as a PDF: everyone who asked to speak, in sign-up order, with their needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import pikepdf
+from flask_babel import gettext as _
+
+from app.exports.packet_data import PacketCover, position_label
+from app.exports.packet_front import page_furniture
+from app.exports.pdf_stream import StreamingPdfWriter
+from app.exports.rows import SPEAKER_COLUMNS, SheetRow
+from app.exports.typesetting import HEADING, SMALL, TITLE, PageWriter, Style
+from app.testimony.models import Position
+
+NAME = Style(size=11, leading=15, bold=True)
+_HEADINGS = [heading for heading, _description in SPEAKER_COLUMNS]
+
+
+def build_speakers_pdf(
+    out_path: Path,
+    cover: PacketCover,
+    rows: Iterable[SheetRow],
+    *,
+    workdir: Path,
+    generated_at: datetime,
+    lang: str,
+) -> tuple[int, int]:
+    """Write the list; returns (speakers, pages). The list is short, so it is held in memory."""
+    speakers = [dict(zip(_HEADINGS, row.cells, strict=True)) for row in rows]
+    title = _("Speaker list: %(hearing)s", hearing=cover.hearing)
+    total = _write(None, cover, speakers, title=title, furniture=None)
+    typeset = workdir / "speakers-typeset.pdf"
+    furniture = page_furniture(f"{cover.hearing} · {cover.committee}", total)
+    _write(typeset, cover, speakers, title=title, furniture=furniture)
+    writer = StreamingPdfWriter(out_path)
+    try:
+        with pikepdf.open(typeset) as pdf:
+            copier = writer.copier(pdf)
+            for page in pdf.pages:
+                copier.copy(page)
+        stamp = generated_at.strftime("D:%Y%m%d%H%M%SZ")
+        writer.close(
+            info={
+                "Title": title,
+                "Creator": "OpenTestimony",
+                "Producer": "OpenTestimony",
+                "CreationDate": stamp,
+                "ModDate": stamp,
+            },
+            lang=lang,
+            bookmarks=[],
+        )
+    except BaseException:
+        writer.abort()
+        raise
+    typeset.unlink()
+    return len(speakers), total
+
+
+def _write(
+    path: Path | None, cover: PacketCover, speakers: list[dict[str, str]], *, title, furniture
+) -> int:
+    writer = PageWriter(str(path) if path else None, title=title, furniture=furniture)
+    writer.paragraph(_("Speaker list"), TITLE)
+    writer.paragraph(cover.hearing, HEADING)
+    writer.paragraph(f"{cover.committee} · {cover.starts}", SMALL)
+    if cover.location:
+        writer.paragraph(cover.location, SMALL)
+    writer.paragraph(
+        _(
+            "In the order they signed up. Generated %(when)s by %(who)s.",
+            when=cover.generated_at,
+            who=cover.generated_by,
+        ),
+        SMALL,
+    )
+    writer.space(8)
+    if not speakers:
+        writer.paragraph(_("Nobody has asked to speak."))
+    for speaker in speakers:
+        writer.ensure(NAME.leading + 4 * 14)  # keep a speaker's name with their details
+        writer.rule()
+        writer.paragraph(f"{speaker['Order']}.  {speaker['Name']}", NAME)
+        place = ", ".join(
+            part for part in (speaker["City or town"], speaker["Organization"]) if part
+        )
+        if place:
+            writer.field(_("From"), place)
+        position = position_label(Position(speaker["Position"]))
+        writer.field(_("Measure"), f"{speaker['Measure']} · {position}")
+        how = {"in_person": _("In person"), "remote": _("Remotely")}[speaker["Speaking"]]
+        writer.field(_("Speaking"), how)
+        if speaker["Interpreter"]:
+            writer.field(_("Interpreter"), speaker["Interpreter"])
+        if speaker["Accessibility needs"]:
+            writer.field(_("Accessibility"), speaker["Accessibility needs"])
+        writer.field(_("Tracking number"), speaker["Tracking number"])
+    return writer.finish()
