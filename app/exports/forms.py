@@ -20,7 +20,7 @@ class BackgroundExportForm(FlaskForm):
         choices=[SelectChoice(kind.value, kind.value) for kind in BACKGROUND_KINDS],
         validators=[InputRequired(_l("Choose what to make."))],
     )
-    measure = SelectField(_l("Measures"), default="")
+    measure = SelectField(_l("Measures to include"), default="")
 
     def __init__(self, hearing: Hearing, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -250,19 +250,28 @@ def _copy_attachment(
         raise RuntimeError("an attachment changed while the packet was being made") from error
     furniture_path = job.workdir / "attachment-furniture.pdf"
     try:
-        sizes = []
-        for page in clean.pdf.pages:
-            box = [float(v) for v in page.mediabox]
-            sizes.append((box[2] - box[0], box[3] - box[1]))
+        boxes = [[float(v) for v in page.mediabox] for page in clean.pdf.pages]
+        sizes = [(box[2] - box[0], box[3] - box[1]) for box in boxes]
         render_furniture(furniture_path, sizes, header, first, total)
         with pikepdf.open(furniture_path) as overlay:
-            for page, over in zip(clean.pdf.pages, overlay.pages, strict=True):
-                page.add_overlay(over)
+            for page, over, box in zip(clean.pdf.pages, overlay.pages, boxes, strict=True):
+                _lay_over(clean.pdf, page, over, box)
             copier = writer.copier(clean.pdf)
             for page in clean.pdf.pages:
                 copier.copy(page)
     finally:
         clean.pdf.close()
+
+
+def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page, box) -> None:
+    """Draw the furniture page on top of an attachment page under a fixed resource name
+    (pikepdf's add_overlay picks a random one, and the packet must come out the same)."""
+    form = pdf.copy_foreign(over.as_form_xobject())
+    name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/OpenTestimonyFurniture"))
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(
+        b"\nQ q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (box[0], box[1], str(name).encode("ascii"))
+    )
 
 
 def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:

@@ -98,5 +98,15 @@ def _write(
             writer.field(_("Interpreter"), speaker["Interpreter"])
         if speaker["Accessibility needs"]:
             writer.field(_("Accessibility"), speaker["Accessibility needs"])
+        if speaker["Status"] != "approved":
+            writer.field(_("Written testimony"), _status_label(speaker["Status"]))
         writer.field(_("Tracking number"), speaker["Tracking number"])
     return writer.finish()
+
+
+def _status_label(status: str) -> str:
+    return {
+        "pending": _("Awaiting review"),
+        "flagged": _("Under review"),
+        "rejected": _("Not published"),
+    }.get(status, status)
