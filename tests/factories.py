@@ -173,20 +173,24 @@ def form_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
 STAFF_PASSWORD = "correct horse battery staple"
 
 
-_hash_of_staff_password: list[str] = []
+# Keyed by the Argon2 parameters in force: tests that switch to cheap ones must not be handed
+# a hash that sign-in would then upgrade ("rehash"), whatever order the tests run in.
+_hash_of_staff_password: dict[tuple[int, int, int], str] = {}
 
 
 def make_staff_user(role=None, *, password: str = STAFF_PASSWORD, **overrides):
     """A staff account with a real Argon2 hash of `password` (the shared one hashed once)."""
+    from app.accounts import passwords
     from app.accounts.models import Role, StaffUser
-    from app.accounts.passwords import hash_password
 
     if password != STAFF_PASSWORD:
-        password_hash = hash_password(password)
+        password_hash = passwords.hash_password(password)
     else:
-        if not _hash_of_staff_password:  # Argon2 is slow on purpose: once per run is enough
-            _hash_of_staff_password.append(hash_password(STAFF_PASSWORD))
-        password_hash = _hash_of_staff_password[0]
+        hasher = passwords._hasher
+        key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+        if key not in _hash_of_staff_password:  # Argon2 is slow on purpose: once is enough
+            _hash_of_staff_password[key] = passwords.hash_password(STAFF_PASSWORD)
+        password_hash = _hash_of_staff_password[key]
     values = {
         "email": f"staff-{secrets.token_hex(4)}@example.gov",
         "name": "Morgan Reviewer",

@@ -13,8 +13,14 @@ MAX_LENGTH = 256
 COMMON_COUNT = 10_000
 
 _hasher = PasswordHasher()
-# Verified when the e-mail is unknown, so a wrong address costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("an unusable password for timing only")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the e-mail is unknown, so a wrong address costs as long as a wrong
+    password. Made on first use: hashing takes 64 MiB, which processes that never check a
+    password (export workers, commands) should not pay at start-up."""
+    return _hasher.hash("an unusable password for timing only")
 
 
 @cache
@@ -46,7 +52,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 

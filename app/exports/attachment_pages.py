@@ -14,7 +14,8 @@ from pathlib import Path
 import pikepdf
 
 # Page entries that can trigger actions or carry extra content a packet must not pass on.
-_PAGE_KEYS_TO_DROP = ("/Annots", "/AA", "/B", "/PieceInfo", "/Thumb")
+# (The packet writer also copies only the entries that draw the page: see pdf_stream.py.)
+_PAGE_KEYS_TO_DROP = ("/Annots", "/AA", "/AF", "/B", "/PieceInfo", "/Thumb")
 
 
 class UnusableAttachment(Exception):

@@ -91,10 +91,12 @@ def _speakers(request: ExportRequest, out: Path) -> Built:
         generated_at=request.generated_at,
         generated_by=request.generated_by,
     )
+    rows = list(speaker_rows(request.hearing, request.measure))  # a list of speakers is short
+    request.checkpoint()
     count, pages = build_speakers_pdf(
         out,
         cover,
-        speaker_rows(request.hearing, request.measure),
+        rows,
         workdir=request.workdir,
         generated_at=request.generated_at,
         lang=_language(),
@@ -105,10 +107,13 @@ def _speakers(request: ExportRequest, out: Path) -> Built:
 def _bundle(request: ExportRequest) -> Built:
     hearing, measure, work = request.hearing, request.measure, request.workdir
     packet = _packet(request, work / "packet.pdf")
+    packet_steps = 2 * packet.item_count
     speakers = _speakers(request, work / "speakers.pdf")
     sheets = {
         "testimony.csv": to_csv(testimony_rows(hearing, measure))[0],
-        "testimony.xlsx": to_xlsx(testimony_rows(hearing, measure), title=hearing.title)[0],
+        "testimony.xlsx": to_xlsx(
+            testimony_rows(hearing, measure), title=hearing.title, when=request.generated_at
+        )[0],
         "speakers.csv": to_csv(speaker_rows(hearing, measure), SPEAKER_COLUMNS)[0],
     }
     for name, data in sheets.items():
@@ -141,5 +146,12 @@ def _bundle(request: ExportRequest) -> Built:
         "content_fingerprint": packet.content_sha256,
     }
     out = work / f"{safe_file_name(hearing.title, fallback='hearing')}.zip"
-    write_bundle(out, files, about=about, when=request.generated_at)
+    request.checkpoint()  # everything is read: no transaction stays open while zipping
+    write_bundle(
+        out,
+        files,
+        about=about,
+        when=request.generated_at,
+        on_file=lambda: request.progress(packet_steps, packet_steps),
+    )
     return Built(out, packet.item_count, packet.page_count, packet.content_sha256)

@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,25 +18,33 @@ from app.extensions import db
 from app.testimony.models import Attachment, Testimony
 
 MANIFEST_FORMAT = "opentestimony-bundle/1"
-_UNSAFE = re.compile(r"[^\w.\- ]+")
+_SEPARATORS = re.compile(r"_{2,}")
+_DEVICES = {"CON", "PRN", "AUX", "NUL"} | {f"{k}{n}" for k in ("COM", "LPT") for n in range(1, 10)}
+
+
+def _plain(text: str) -> str:
+    """Letters, digits and their accents and vowel marks, '-', '_' and spaces; the rest '_'."""
+    kept = "".join(
+        c if c.isalnum() or c in "-_ " or unicodedata.category(c) in ("Mn", "Mc") else "_"
+        for c in text
+    )
+    return _SEPARATORS.sub("_", kept)
 
 
 def safe_file_name(name: str, *, fallback: str = "attachment", limit: int = 80) -> str:
     """A file name that is only a name on every system: no folders, no control characters,
-    no leading dots, nothing Windows reserves, and at most `limit` characters."""
+    no dots but the one before the extension, nothing Windows reserves, at most `limit`
+    characters."""
     name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
-    stem = _UNSAFE.sub("_", stem).strip(" ._") or fallback
-    extension = _UNSAFE.sub("", extension)[:10]
-    if stem.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *_DEVICES}:
+    extension = "".join(c for c in extension if c.isascii() and c.isalnum())[:10]
+    stem = _plain(stem).strip(" _-") or fallback
+    if stem.upper() in _DEVICES:
         stem = f"_{stem}"
-    stem = stem[: limit - len(extension) - 1]
+    stem = stem[: limit - len(extension) - 1].rstrip(" _-") or fallback
     return f"{stem}.{extension}" if extension else stem
-
-
-_DEVICES = {f"{kind}{n}" for kind in ("COM", "LPT") for n in range(1, 10)}
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,14 @@ def attachment_entry_name(tracking: str, index: int, original: str) -> str:
     return f"attachments/{safe_file_name(tracking)}/{index}-{safe_file_name(original)}"
 
 
-def write_bundle(out_path: Path, files: list[BundleFile], *, about: dict, when: datetime) -> None:
+def write_bundle(
+    out_path: Path,
+    files: list[BundleFile],
+    *,
+    about: dict,
+    when: datetime,
+    on_file: Callable[[], None] = lambda: None,
+) -> None:
     """Write the ZIP: every file, then manifest.json listing each with its size and SHA-256.
 
     Entries carry the export's time rather than the files' own, so the same files always make

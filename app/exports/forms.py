@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from app.exports.models import PacketKind
 from app.hearings.models import Hearing
@@ -14,13 +14,30 @@ from app.hearings.models import Hearing
 BACKGROUND_KINDS = [kind for kind in PacketKind if kind.runs_in_background]
 
 
+class ChoiceField(SelectField):
+    """A select whose refusal says which choice was wrong, not just "Not a valid choice"."""
+
+    def __init__(self, *args, invalid: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {choice[0] for choice in self.iter_choices()}:
+            raise ValidationError(self.invalid)
+
+
 class BackgroundExportForm(FlaskForm):
     # Each kind has its own submit button named "kind"; the clicked one is what is asked for.
-    kind = SelectField(
+    kind = ChoiceField(
         choices=[SelectChoice(kind.value, kind.value) for kind in BACKGROUND_KINDS],
         validators=[InputRequired(_l("Choose what to make."))],
+        invalid=_l("Choose what to make: the packet, the bundle or the speaker list."),
     )
-    measure = SelectField(_l("Measures to include"), default="")
+    measure = ChoiceField(
+        _l("Measures to include"),
+        default="",
+        invalid=_l("Choose all measures or one measure on this hearing's agenda."),
+    )
 
     def __init__(self, hearing: Hearing, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

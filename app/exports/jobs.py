@@ -38,20 +38,37 @@ def runner(app: Flask) -> str:
     return "rq" if app.config.get("REDIS_URL") else "thread"
 
 
+class QueueUnavailable(Exception):
+    """The Redis queue could not take the job; the export has been marked failed."""
+
+
+QUEUE_DOWN_MESSAGE = "The export queue could not be reached; please try again in a few minutes."
+
+
 def start(packet_id: int) -> None:
-    """Start making a queued export. Call after the transaction that queued it has committed."""
+    """Start making a queued export. Call after the transaction that queued it has committed.
+
+    Raises QueueUnavailable, after marking the export failed (so it does not block another
+    try), when Redis cannot be reached."""
     app = current_app._get_current_object()
     how = runner(app)
     if how == "inline":
         run(packet_id)
     elif how == "rq":
-        _queue(app).enqueue(
-            "app.exports.jobs.run_in_worker",
-            packet_id,
-            job_timeout=JOB_TIMEOUT,
-            result_ttl=0,
-            job_id=f"export-{packet_id}",
-        )
+        from redis.exceptions import RedisError
+
+        try:
+            _queue(app).enqueue(
+                "app.exports.jobs.run_in_worker",
+                packet_id,
+                job_timeout=JOB_TIMEOUT,
+                result_ttl=0,
+                job_id=f"export-{packet_id}",
+            )
+        except RedisError as error:
+            log.error("export %s could not be queued: %s", packet_id, type(error).__name__)
+            _finish(packet_id, status=ExportStatus.FAILED, error=QUEUE_DOWN_MESSAGE)
+            raise QueueUnavailable from error
     else:
         thread = threading.Thread(
             target=_run_in_thread, args=(app, packet_id), name=f"export-{packet_id}", daemon=True

@@ -49,8 +49,10 @@ class ExportStatus(enum.StrEnum):
 
 
 # A running export reports progress at least this often; one silent for longer was interrupted
-# (its process stopped) and can be started again.
+# (its process stopped) and can be started again. A queued one may wait behind others on the
+# Redis queue, so it is only given up on after the longest an export may run.
 STALE_AFTER = timedelta(minutes=10)
+QUEUED_STALE_AFTER = timedelta(hours=2)
 
 
 class Packet(db.Model):
@@ -92,10 +94,12 @@ class Packet(db.Model):
         return self.status is ExportStatus.READY and self.sha256 is not None
 
     def is_interrupted(self, now: datetime) -> bool:
-        """Queued or running, but nothing heard from it for longer than STALE_AFTER."""
-        if self.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
-            return False
-        return now - (self.heartbeat_at or self.created_at) > STALE_AFTER
+        """Queued or running, but given up on: see STALE_AFTER and QUEUED_STALE_AFTER."""
+        if self.status is ExportStatus.QUEUED:
+            return now - self.created_at > QUEUED_STALE_AFTER
+        if self.status is ExportStatus.RUNNING:
+            return now - (self.heartbeat_at or self.created_at) > STALE_AFTER
+        return False
 
     def is_working(self, now: datetime) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) and not (

@@ -82,7 +82,7 @@ def build_packet(
     Progress is reported in steps: one per testimony read and measured, one per printed.
     """
     records = job.workdir / "entries.jsonl"
-    placements, tallies, digest, attachment_pages = _first_pass(entries, records, job)
+    placements, tallies, digest, attachment_pages = _first_pass(cover, entries, records, job)
     title = _("Testimony packet: %(hearing)s", hearing=cover.hearing)
     header = f"{cover.hearing} · {cover.committee}"
     cover_pages = render_cover(
@@ -137,8 +137,9 @@ def build_packet(
     return PacketResult(total, len(placements), digest)
 
 
-def _first_pass(entries, records: Path, job: PacketJob):
+def _first_pass(cover: PacketCover, entries, records: Path, job: PacketJob):
     tallies, fingerprint = Tallies(), Fingerprint()
+    fingerprint.add_scope(cover)  # what the packet covers: a measure's packet is not the hearing's
     placements: list[Placed] = []
     checked: dict[str, int | str] = {}  # attachment digest → pages, or why it cannot be used
     attachment_pages = 0
@@ -250,12 +251,13 @@ def _copy_attachment(
         raise RuntimeError("an attachment changed while the packet was being made") from error
     furniture_path = job.workdir / "attachment-furniture.pdf"
     try:
-        boxes = [[float(v) for v in page.mediabox] for page in clean.pdf.pages]
-        sizes = [(box[2] - box[0], box[3] - box[1]) for box in boxes]
-        render_furniture(furniture_path, sizes, header, first, total)
+        placings = [_placing(page) for page in clean.pdf.pages]
+        render_furniture(furniture_path, [size for size, _m in placings], header, first, total)
         with pikepdf.open(furniture_path) as overlay:
-            for page, over, box in zip(clean.pdf.pages, overlay.pages, boxes, strict=True):
-                _lay_over(clean.pdf, page, over, box)
+            for page, over, (_size, matrix) in zip(
+                clean.pdf.pages, overlay.pages, placings, strict=True
+            ):
+                _lay_over(clean.pdf, page, over, matrix)
             copier = writer.copier(clean.pdf)
             for page in clean.pdf.pages:
                 copier.copy(page)
@@ -263,15 +265,29 @@ def _copy_attachment(
         clean.pdf.close()
 
 
-def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page, box) -> None:
+def _placing(page: pikepdf.Page):
+    """The page's size as a reader shows it, and the matrix that puts a furniture page of that
+    size upright on it, whatever the page's /Rotate and the origin of its media box."""
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    width, height = x1 - x0, y1 - y0
+    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    if rotate == 90:
+        return (height, width), (0, 1, -1, 0, x0 + width, y0)
+    if rotate == 180:
+        return (width, height), (-1, 0, 0, -1, x0 + width, y0 + height)
+    if rotate == 270:
+        return (height, width), (0, -1, 1, 0, x0, y0 + height)
+    return (width, height), (1, 0, 0, 1, x0, y0)
+
+
+def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page, matrix) -> None:
     """Draw the furniture page on top of an attachment page under a fixed resource name
     (pikepdf's add_overlay picks a random one, and the packet must come out the same)."""
     form = pdf.copy_foreign(over.as_form_xobject())
     name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/OpenTestimonyFurniture"))
+    numbers = b" ".join(b"%.2f" % value for value in matrix)
     page.contents_add(b"q\n", prepend=True)
-    page.contents_add(
-        b"\nQ q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (box[0], box[1], str(name).encode("ascii"))
-    )
+    page.contents_add(b"\nQ q %s cm %s Do Q\n" % (numbers, str(name).encode("ascii")))
 
 
 def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:

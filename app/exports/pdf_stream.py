@@ -1,9 +1,10 @@
 """A PDF writer that appends pages from other PDFs straight to disk.
 
 Merging with a PDF library keeps every page's objects in memory until the file is saved, which
-for a 15,000-page packet is most of the machine. This writer copies each page and everything it
-refers to as soon as it is added, keeping only each object's file offset, so memory stays flat
-however many pages there are. Output is deterministic: the same pages give the same bytes.
+for a 15,000-page packet grows with the hearing. This writer copies each page and everything it
+refers to (minus scripts, actions and attached files) as soon as it is added, keeping only each
+object's file offset, so memory stays nearly flat however many pages there are. Output is
+deterministic: the same pages give the same bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,26 @@ from pikepdf import ObjectType
 
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _PAGE_TYPES = ("/Page", "/Pages")
+# The page entries that carry what a page shows; anything else (actions, annotations,
+# associated files, thumbnails, application data) stays behind.
+_PAGE_KEYS = frozenset({"/Contents", "/Group", "/UserUnit", "/BleedBox", "/TrimBox", "/ArtBox"})
+# Never copied from any dictionary: scripts, actions, embedded and associated files.
+_NEVER = frozenset(
+    {
+        "/AA",
+        "/OpenAction",
+        "/JS",
+        "/JavaScript",
+        "/AF",
+        "/EF",
+        "/EmbeddedFiles",
+        "/Launch",
+        "/URI",
+        "/SubmitForm",
+        "/ImportData",
+        "/RichMedia",
+    }
+)
 
 
 def text_string(value: str) -> bytes:
@@ -153,7 +174,7 @@ class PageCopier:
             if value is not None:
                 parts.append(key.encode() + b" " + self._serialise(value))
         for key in sorted(obj.keys()):
-            if key in ("/Type", "/Parent", *_INHERITED):
+            if key not in _PAGE_KEYS:
                 continue
             parts.append(key.encode() + b" " + self._serialise(obj[key]))
         self.writer._object(number, b" ".join(parts) + b" >>")
@@ -188,7 +209,7 @@ class PageCopier:
             entries = [
                 key.encode() + b" " + self._serialise(obj.stream_dict[key])
                 for key in sorted(obj.stream_dict.keys())
-                if key != "/Length"
+                if key != "/Length" and key not in _NEVER
             ]
             head = b"<< " + b" ".join(entries) + b" /Length %d >>" % len(raw)
             self.writer._object(number, head + b"\nstream\n" + raw + b"\nendstream")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,8 +27,13 @@ def to_csv(rows: Iterable[SheetRow], columns=COLUMNS) -> tuple[bytes, int]:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
 
 
-def to_xlsx(rows: Iterable[SheetRow], *, title: str) -> tuple[bytes, int]:
-    """One sheet; every cell is stored as text, so nothing a resident typed can be a formula."""
+def to_xlsx(
+    rows: Iterable[SheetRow], *, title: str, when: datetime | None = None
+) -> tuple[bytes, int]:
+    """One sheet; every cell is stored as text, so nothing a resident typed can be a formula.
+
+    With `when`, the workbook carries that time instead of the clock's, so the same rows give
+    the same bytes (the bundle's manifest relies on it)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="Testimony")
     sheet.append([_text(sheet, heading) for heading, _ in COLUMNS])
@@ -36,7 +44,31 @@ def to_xlsx(rows: Iterable[SheetRow], *, title: str) -> tuple[bytes, int]:
     workbook.properties.title = title[:255]
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue(), count
+    data = buffer.getvalue()
+    if when is not None:
+        data = _settle(data, when)
+    return data, count
+
+
+_STAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _settle(data: bytes, when: datetime) -> bytes:
+    """Rewrite the XLSX package with `when` as its document dates and entry times.
+
+    openpyxl stamps the saving time into docProps/core.xml and every ZIP entry."""
+    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = _STAMPS.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            info = zipfile.ZipInfo(entry.filename, date_time=when.astimezone(UTC).timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def _text(sheet, value: str) -> WriteOnlyCell:

@@ -28,9 +28,10 @@ FONT_DIR = Path(__file__).with_name("fonts")
 REGULAR = "OpenTestimonySans"
 BOLD = "OpenTestimonySans-Bold"
 SYMBOLS = "OpenTestimonySymbols"
-# Adobe's CID font for Chinese and Japanese: readers supply it, so it is not embedded and the
-# packet stays small; without it the characters still copy out correctly.
+# Adobe's CID fonts for Chinese and Japanese, and for Korean: readers supply them, so they are
+# not embedded and the packet stays small; without them the characters still copy out.
 CJK = "STSong-Light"
+KOREAN = "HYSMyeongJo-Medium"
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
 MARGIN = 72.0
@@ -42,6 +43,7 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # Control characters (not newline or tab), lone surrogates and private-use characters.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 _CJK_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF))
+_HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"), None)
 
 
@@ -97,13 +99,22 @@ def fonts() -> Coverage:
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFont(symbols)
     pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+    pdfmetrics.registerFont(UnicodeCIDFont(KOREAN))
     return Coverage(
         regular=frozenset(regular.face.charToGlyph), symbols=frozenset(symbols.face.charToGlyph)
     )
 
 
-def _is_cjk(code: int) -> bool:
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+def _in(code: int, ranges) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _keep_copyable(font: str, code: int) -> None:
+    """Let a font carry a character it has no glyph for: drawn as its empty box, it still
+    copies out and is read aloud as typed. (ReportLab would write it as U+0000 and lose it.)"""
+    face = pdfmetrics.getFont(font).face
+    if code not in face.charToGlyph:
+        face.charToGlyph[code] = 0
 
 
 def font_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
@@ -119,12 +130,16 @@ def font_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
             font = main
         elif code in coverage.symbols:
             font = SYMBOLS
-        elif _is_cjk(code):
+        elif _in(code, _HANGUL_RANGES):
+            font = KOREAN
+        elif _in(code, _CJK_RANGES):
             font = CJK
         elif unicodedata.category(char) in ("Mn", "Me", "Cf") and runs:
             font = runs[-1][0]  # joiners and variation selectors stay with what they modify
         else:
-            font = main  # drawn as an empty box, but still copies out as the character typed
+            font = main
+        if font not in (CJK, KOREAN):
+            _keep_copyable(font, code)
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + char)
         else:
@@ -132,7 +147,8 @@ def font_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     return runs
 
 
-@lru_cache(maxsize=200_000)
+# Bounded: the words of a large hearing would otherwise fill memory as they are met.
+@lru_cache(maxsize=20_000)
 def _unit_width(text: str, bold: bool) -> float:
     return sum(pdfmetrics.stringWidth(piece, font, 1.0) for font, piece in font_runs(text, bold))
 

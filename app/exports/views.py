@@ -72,7 +72,13 @@ def create_background(hearing_id: int):
         flash(str(error), "error")
         return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
     db.session.commit()
-    jobs.start(packet.id)
+    try:
+        jobs.start(packet.id)
+    except jobs.QueueUnavailable:
+        flash(
+            _("The export queue could not be reached; please try again in a few minutes."), "error"
+        )
+        return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
     flash(
         _("The export has started. Its progress shows below; you can leave this page."), "success"
     )
