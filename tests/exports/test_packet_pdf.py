@@ -908,3 +908,29 @@ def test_a_hearing_with_no_approved_testimony_still_makes_a_packet(db):
     with pikepdf.open(io.BytesIO(data)) as pdf:
         check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
         assert check() == []
+
+
+def _shown_at(rotate: int, x: float, y: float, width: float, height: float):
+    """Where a reader shows page point (x, y) once it turns the page by /Rotate (clockwise)."""
+    return {
+        0: (x, y),
+        90: (y, width - x),
+        180: (width - x, height - y),
+        270: (height - y, x),
+    }[rotate]
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_page_numbers_stand_upright_on_turned_attachment_pages(rotate):
+    from app.exports.packet_pdf import _placing
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(612, 792))
+    page.obj.Rotate = rotate
+    (shown_width, shown_height), (a, b, c, d, e, f) = _placing(page)
+    assert (shown_width, shown_height) == ((612, 792) if rotate in (0, 180) else (792, 612))
+    # The furniture's bottom-left corner and a point along its bottom edge, drawn through the
+    # matrix onto the page, must appear bottom-left and to the right of it once turned.
+    for u, v in ((0, 0), (100, 0), (0, 50)):
+        x, y = a * u + c * v + e, b * u + d * v + f
+        assert _shown_at(rotate, x, y, 612, 792) == pytest.approx((u, v))
