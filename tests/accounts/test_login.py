@@ -498,8 +498,9 @@ def test_setting_up_totp_then_signing_in_with_it(client, db):
     assert user.totp_secret is None
     # The secret shown stays the same while the person types the code.
     assert secret in wrong.text
+    setup_code = totp_code(secret)
     done = client.post(
-        TOTP_SETUP, data={"csrf_token": csrf_token_from(wrong.text), "code": totp_code(secret)}
+        TOTP_SETUP, data={"csrf_token": csrf_token_from(wrong.text), "code": setup_code}
     )
     assert done.status_code == 303
     assert done.location == ACCOUNT
@@ -516,8 +517,9 @@ def test_setting_up_totp_then_signing_in_with_it(client, db):
     assert response.status_code == 303
     assert response.location == CODE
     assert _is_sent_to_login(client.get(HOME))  # the password alone is not enough
-    # The code used during setup cannot be replayed; the next one works.
-    replay = post_form(client, CODE, {"code": totp_code(secret)})
+    # The code used during setup cannot be replayed (the very same code, even if the clock
+    # has moved on to the next 30-second step meanwhile); the next one works.
+    replay = post_form(client, CODE, {"code": setup_code})
     assert replay.status_code == 200
     assert "not right, or was already used" in replay.text
     signed_in = post_form(client, CODE, {"code": totp_code(secret, steps_ahead=1)})
