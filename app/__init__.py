@@ -36,6 +36,9 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.load_secret_key(app.instance_path)
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        # With Redis, every process counts against the same limits.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if app.config["PROXY_HOPS"]:
         # Behind a proxy, throttling and audit need the client's address, not the proxy's.
         hops = app.config["PROXY_HOPS"]
@@ -87,11 +90,13 @@ def register_blueprints(app: Flask) -> None:
     from app.hearings.admin_views import bp as hearing_admin_bp
     from app.hearings.views import bp as hearings_bp
     from app.moderation.views import bp as moderation_bp
+    from app.testimony.identity_views import bp as identity_bp
     from app.testimony.views import bp as testimony_bp
 
     for blueprint in (
         hearings_bp,
         testimony_bp,
+        identity_bp,
         accounts_bp,
         staff_admin_bp,
         moderation_bp,

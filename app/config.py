@@ -45,6 +45,12 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Testimony from one network address (on one hearing), and with one e-mail address on one
+    # hearing; beyond these a resident is asked to wait, with their text kept.
+    "SUBMIT_LIMIT_PER_ADDRESS": "20 per minute; 120 per hour",
+    "SUBMIT_LIMIT_PER_EMAIL": "5 per hour; 20 per day",
+    # Seconds a person needs at least to fill in the testimony form; sooner is marked.
+    "SUBMIT_MIN_SECONDS": 3,
     # Redis, when there is one: background exports go on its queue (see app/exports/jobs.py).
     "REDIS_URL": "",
     # Where background exports run: "rq", "thread" or "inline"; empty chooses rq with Redis,
@@ -80,6 +86,9 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),
     "EXPORT_RUNNER": ("EXPORT_RUNNER", str),
+    "SUBMIT_LIMIT_PER_ADDRESS": ("SUBMIT_LIMIT_PER_ADDRESS", str),
+    "SUBMIT_LIMIT_PER_EMAIL": ("SUBMIT_LIMIT_PER_EMAIL", str),
+    "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),
     "PROXY_HOPS": ("PROXY_HOPS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),
 }

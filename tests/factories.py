@@ -135,6 +135,7 @@ def make_testimony(hearing: Hearing | None = None, *, now=None, **overrides):
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _KEY = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
+_OPENED = re.compile(r'name="opened" type="hidden" value="([^"]*)"')
 
 
 def csrf_token_from(html: str) -> str:
@@ -146,9 +147,11 @@ def csrf_token_from(html: str) -> str:
 def form_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
     """A valid testimony form post for the page the client just loaded."""
     key = _KEY.search(page_html)
+    opened = _OPENED.search(page_html)
     fields = {
         "csrf_token": csrf_token_from(page_html),
         "submission_key": key.group(1) if key else secrets.token_urlsafe(24),
+        "opened": opened.group(1) if opened else None,
         "full_name": "Denise Okafor",
         "email": "denise@example.org",
         "street_address": "12 Example Street",

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.hearings.models import Hearing, Measure, hearing_measures
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
+from app.testimony.identity import undisputed
 from app.testimony.models import Position, ReviewStatus, SpeakingRequest, Testimony
 from app.timezones import to_local
 from app.web import local_time
@@ -162,7 +163,11 @@ def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
                 hearing_measures.c.measure_id == Testimony.measure_id,
             ),
         )
-        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.APPROVED)
+        .where(
+            Testimony.hearing_id == hearing.id,
+            Testimony.status == ReviewStatus.APPROVED,
+            undisputed(),  # "I did not send this" keeps it out unless a moderator kept it
+        )
         .order_by(
             hearing_measures.c.position,
             hearing_measures.c.measure_id,
@@ -191,7 +196,11 @@ def entries(
         wanted = ids[start : start + BATCH]
         rows = db.session.scalars(
             select(Testimony)
-            .where(Testimony.id.in_(wanted), Testimony.status == ReviewStatus.APPROVED)
+            .where(
+                Testimony.id.in_(wanted),
+                Testimony.status == ReviewStatus.APPROVED,
+                undisputed(),
+            )
             .options(joinedload(Testimony.measure), selectinload(Testimony.attachments))
         ).all()
         by_id = {t.id: t for t in rows}

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.hearings.models import Hearing, Measure
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
+from app.testimony.identity import confidence, same_address_counts
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from app.timezones import to_local
 
@@ -28,6 +29,12 @@ COLUMNS = [
     ("Speaking request", "none, in_person or remote"),
     ("Status", "pending, approved, rejected, flagged or withdrawn"),
     ("Rejection reason", "spam, abusive, off_topic, duplicate, personal_information or other"),
+    (
+        "Identity",
+        "disputed (the e-mail's owner said they did not send it), disposable (a throwaway e-mail "
+        "service), repeated (several on this hearing from the same e-mail), confirmed (the "
+        "sender followed the confirmation link) or unconfirmed",
+    ),
     ("Text", "The testimony as last amended, with moderators' redactions applied"),
 ]
 
@@ -82,6 +89,7 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
         if not batch:
             return
         spans = active_spans_for(batch)
+        repeats = same_address_counts(hearing.id, batch)
         for t in batch:
             organization = t.organization or ""
             if organization and t.speaks_for_organization:
@@ -99,6 +107,7 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
                     t.speaking_request.value,
                     t.status.value,
                     t.rejection_reason.value if t.rejection_reason else "",
+                    confidence(t, repeats[t.id]).value,
                     public_text(t.body, spans[t.id]),
                 )
             )

@@ -27,7 +27,7 @@ ANY = ""
 # The queue's own query-string keys: only these are carried into links and the bulk form, so a
 # stray `hearing_id` or `_external` cannot clash with url_for's arguments.
 FILTER_KEYS = frozenset(
-    {"status", "measure", "position", "speaking", "attachments"}
+    {"status", "measure", "position", "speaking", "attachments", "automated"}
     | {"received_from", "received_to", "q", "sort"}
 )
 
@@ -59,6 +59,7 @@ class QueueFilterForm(FlaskForm):
     position = SelectField(_l("Position"), default=ANY)
     speaking = SelectField(_l("Wants to speak"), default=ANY)
     attachments = SelectField(_l("Attachments"), default=ANY)
+    automated = SelectField(_l("Possibly automated"), default=ANY)
     received_from = DateField(_l("Received from"), validators=[Optional()])
     received_to = DateField(_l("Received until"), validators=[Optional()])
     q = StringField(
@@ -100,6 +101,11 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("yes", _l("With attachments")),
             SelectChoice("no", _l("Without attachments")),
         ]
+        self.automated.choices = [
+            SelectChoice(ANY, _l("Either")),
+            SelectChoice("yes", _l("Marked as possibly automated")),
+            SelectChoice("no", _l("Not marked")),
+        ]
 
     def to_filter(self) -> QueueFilter:
         """The filter the form describes; a value that does not check out counts as 'any'."""
@@ -121,6 +127,7 @@ class QueueFilterForm(FlaskForm):
             position=_enum(Position, chosen(self.position)),
             speaking=_enum(SpeakingRequest, chosen(self.speaking)),
             has_attachments={"yes": True, "no": False}.get(chosen(self.attachments) or ""),
+            quarantined={"yes": True, "no": False}.get(chosen(self.automated) or ""),
             received_from=day(self.received_from),
             received_to=day(self.received_to),
             text=chosen(self.q) or "",

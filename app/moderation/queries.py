@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation import tallies
+from app.testimony.identity import undisputed
 from app.testimony.models import (
     Attachment,
     Position,
@@ -43,6 +44,7 @@ class QueueFilter:
     position: Position | None = None
     speaking: SpeakingRequest | None = None
     has_attachments: bool | None = None
+    quarantined: bool | None = None  # marked as possibly automated when it arrived
     received_from: date | None = None
     received_to: date | None = None
     text: str = ""
@@ -69,6 +71,9 @@ def matching(hearing: Hearing, chosen: QueueFilter):
     if chosen.has_attachments is not None:
         has = exists().where(Attachment.testimony_id == Testimony.id)
         query = query.where(has if chosen.has_attachments else ~has)
+    if chosen.quarantined is not None:
+        marked = Testimony.quarantine_reason.is_not(None)
+        query = query.where(marked if chosen.quarantined else ~marked)
     if chosen.received_from is not None:
         query = query.where(
             Testimony.received_at >= _day_start(chosen.received_from, hearing.timezone)
@@ -207,7 +212,11 @@ def published_page(hearing: Hearing, cursor: str | None, size: int = 25) -> Queu
     """Approved testimony for the public page, oldest first, by keyset."""
     query = (
         select(Testimony)
-        .where(Testimony.hearing_id == hearing.id, Testimony.status == ReviewStatus.APPROVED)
+        .where(
+            Testimony.hearing_id == hearing.id,
+            Testimony.status == ReviewStatus.APPROVED,
+            undisputed(),  # its sender's address says they did not send it
+        )
         .options(selectinload(Testimony.measure))
     )
     after = decode_cursor(cursor, "received") if cursor else None

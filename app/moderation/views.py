@@ -38,8 +38,10 @@ from app.moderation.forms import (
     RedactForm,
 )
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
+from app.moderation.pii import Kind, not_yet_redacted
 from app.moderation.redaction import segments
 from app.storage import file_store
+from app.testimony import identity
 from app.testimony.models import Attachment, ReviewStatus, Testimony
 from app.timezones import utcnow
 
@@ -74,11 +76,13 @@ def queue(hearing_id: int):
     filter_form = _filter_form(hearing, request.args)
     chosen = filter_form.to_filter()
     page = queries.queue_page(hearing, chosen, request.args.get("after"))
+    repeats = identity.same_address_counts(hearing.id, page.rows)
     return render_template(
         "moderation/queue.html",
         hearing=hearing,
         filter_form=filter_form,
         page=page,
+        confidence={t.id: identity.confidence(t, repeats[t.id]) for t in page.rows},
         counts=queries.status_counts(hearing),
         bulk_form=BulkDecisionForm(),
         query_args={k: v for k, v in request.args.items() if k in FILTER_KEYS},  # links
@@ -209,6 +213,7 @@ def _review_context(testimony: Testimony, **forms) -> dict:
         "notes": notes,
         "redactions": redactions,
         "segments": segments(testimony.body, spans),
+        "suggestions": _suggested_redactions(testimony.body, spans),
         "current_version_redactions": [
             r for r in redactions if r.testimony_version == testimony.version
         ],
@@ -219,6 +224,21 @@ def _review_context(testimony: Testimony, **forms) -> dict:
         "button_form": EmptyForm(),
         "next_pending": next_pending,
     }
+
+
+def _suggested_redactions(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """(what it looks like, the text) for each piece of personal data not hidden yet.
+
+    Each is offered as a phrase for the ordinary redaction form, which hides every occurrence.
+    """
+    words = {
+        Kind.SSN: _("Social Security number"),
+        Kind.PHONE: _("Phone number"),
+        Kind.EMAIL: _("E-mail address"),
+        Kind.STREET_ADDRESS: _("Street address"),
+        Kind.CARD: _("Payment card number"),
+    }
+    return [(words[finding.kind], finding.text) for finding in not_yet_redacted(text, spans)]
 
 
 @bp.route("/testimony/<int:testimony_id>")
@@ -279,6 +299,21 @@ def add_note(testimony_id: int):
         flash(_("Note added."), "success")
         return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)
     return render_template("moderation/review.html", **_review_context(testimony, note_form=form))
+
+
+@bp.route("/testimony/<int:testimony_id>/dispute/keep", methods=["POST"])
+@role_required(Role.MODERATOR)
+def keep_disputed(testimony_id: int):
+    """The sender's address disputed it, but the moderator finds it genuine: packets may have it."""
+    testimony = db.get_or_404(Testimony, testimony_id)
+    if EmptyForm().validate_on_submit() and identity.keep_disputed(
+        current_user, testimony, now=utcnow()
+    ):
+        db.session.commit()
+        flash(
+            _("Kept: this testimony can be published and printed despite the dispute."), "success"
+        )
+    return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)
 
 
 @bp.route("/testimony/<int:testimony_id>/redactions", methods=["POST"])

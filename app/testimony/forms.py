@@ -28,9 +28,11 @@ from wtforms.validators import (
 )
 
 from app.hearings.models import Hearing
+from app.testimony.bot_defence import opened_stamp
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import RejectedFile, check_pdf
 from app.testimony.submissions import Amendment, Submission, Upload
+from app.timezones import utcnow
 from app.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
 
 SPEAKING_LABELS = {
@@ -221,6 +223,9 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
             )
         ]
     )
+    # When the form was shown, signed; and a field hidden from people that only bots fill in.
+    opened = HiddenField()
+    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off"})
     full_name = _line(
         _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
     )
@@ -284,6 +289,8 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         self.setup_content(hearing, allow_speaking=allow_speaking)
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
+        if not self.opened.data and not self.is_submitted():
+            self.opened.data = opened_stamp(utcnow())
 
     def validate_submission_key(self, field) -> None:
         if field.errors:
@@ -294,7 +301,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         if field.data and not self.organization.data:
             raise ValidationError(_l("Name the organization you are testifying for."))
 
-    def to_submission(self) -> Submission:
+    def to_submission(self, *, quarantine_reason=None) -> Submission:
         return Submission(
             submission_key=self.submission_key.data,
             full_name=self.full_name.data,
@@ -313,6 +320,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
             hide_street_address=bool(self.hide_street_address.data),
             public_record_acknowledged=bool(self.public_record_acknowledged.data),
             uploads=self.checked_uploads,
+            quarantine_reason=quarantine_reason,
         )
 
 

@@ -45,6 +45,15 @@ class ReviewStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class QuarantineReason(enum.StrEnum):
+    """Why a submission looked automated. It is kept and reviewed like any other, only marked;
+    the sender is never told, so a bot learns nothing."""
+
+    HIDDEN_FIELD = "hidden_field"  # filled in the field people cannot see
+    TOO_FAST = "too_fast"  # sent sooner after the form was opened than a person could
+    NO_FORM = "no_form"  # the form's signed opening time is missing or forged
+
+
 class RejectionReason(enum.StrEnum):
     SPAM = "spam"
     ABUSIVE = "abusive"
@@ -110,6 +119,16 @@ class Testimony(db.Model):
     rejection_reason: Mapped[RejectionReason | None] = mapped_column(
         enum_column(RejectionReason, "rejection_reason")
     )
+    # Set when the submission looked automated; moderators see it and can filter on it.
+    quarantine_reason: Mapped[QuarantineReason | None] = mapped_column(
+        enum_column(QuarantineReason, "quarantine_reason")
+    )
+    # When the sender followed the confirmation link in their receipt e-mail.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the owner of the e-mail address said "I did not send this"; such testimony stays out
+    # of packets until a moderator decides to keep it (dispute_kept_at). Both stay on record.
+    disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dispute_kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -129,6 +148,11 @@ class Testimony(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status is ReviewStatus.WITHDRAWN
+
+    @property
+    def is_disputed(self) -> bool:
+        """Disputed by the e-mail's owner and not (yet) kept by a moderator."""
+        return self.disputed_at is not None and self.dispute_kept_at is None
 
     def can_change(self, now: datetime) -> bool:
         """Residents may amend or withdraw until the testimony deadline."""

@@ -18,6 +18,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing, HearingStatus
 from app.storage import file_store
+from app.testimony import identity
 from app.testimony.models import (
     Attachment,
     ReviewStatus,
@@ -189,6 +190,7 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
         interpreter_language=sub.interpreter_language,
         accessibility_need=sub.accessibility_need,
         status=ReviewStatus.PENDING,
+        quarantine_reason=sub.quarantine_reason,
         version=1,
         received_at=now,
         updated_at=now,
@@ -198,7 +200,16 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
         # A concurrent request carrying the same form (a double click) stored it first.
         return Receipt(_find_by_submission_key(hearing, sub.submission_key), token)
 
-    audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
+    if sub.quarantine_reason is None:
+        audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
+    else:
+        audit.record(
+            audit.RESIDENT,
+            "testimony.submitted",
+            testimony,
+            at=now,
+            quarantine=sub.quarantine_reason.value,
+        )
     _queue_mail("testimony_received", testimony, token)
     return Receipt(testimony, token)
 
@@ -297,4 +308,6 @@ def _queue_mail(kind: str, testimony: Testimony, token: str | None) -> None:
         testimony=testimony,
         hearing=testimony.hearing,
         receipt_url=f"{base_url}/receipts/{token}" if token else None,
+        confirm_url=identity.link(testimony, identity.CONFIRM),
+        dispute_url=identity.link(testimony, identity.DISPUTE),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.testimony.models import Position, SpeakingRequest
+from app.testimony.models import Position, QuarantineReason, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
 
 
@@ -35,6 +35,8 @@ class Submission:
     hide_street_address: bool
     public_record_acknowledged: bool
     uploads: tuple[Upload, ...] = field(default_factory=tuple)
+    # Set when the submission looked automated (see app/testimony/bot_defence.py).
+    quarantine_reason: QuarantineReason | None = None
 
 
 @dataclass(frozen=True)

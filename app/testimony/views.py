@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.hearings.models import Hearing
-from app.testimony import services
+from app.testimony import bot_defence, services
 from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
 from app.timezones import utcnow
 
@@ -30,11 +30,21 @@ def submit(hearing_id: int):
     if not hearing.is_accepting_testimony(now) and request.method == "GET":
         return render_template("testimony/not_open.html", hearing=hearing, now=now)
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
-    if form.validate_on_submit():
+    limited, valid = None, False
+    if request.method == "POST" and hearing.is_accepting_testimony(now):
+        limited = bot_defence.count_from_address(hearing.id)
+    if limited is None:
+        valid = form.validate_on_submit()
+        if valid:
+            limited = bot_defence.count_for_email(hearing.id, form.email.data)
+    if valid and limited is None:
+        reason = bot_defence.quarantine_reason(form.website.data, form.opened.data, now)
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
         try:
-            receipt = services.submit_testimony(hearing, form.to_submission(), now=now)
+            receipt = services.submit_testimony(
+                hearing, form.to_submission(quarantine_reason=reason), now=now
+            )
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
@@ -44,13 +54,18 @@ def submit(hearing_id: int):
     elif request.method == "POST" and not hearing.is_accepting_testimony(now):
         # Say so at once, whatever else is wrong; the form comes back with what they typed.
         form.form_errors.append(str(services.refusal(hearing, now)))
-    return render_template(
+    page = render_template(
         "testimony/submit.html",
         hearing=hearing,
         form=form,
         now=now,
         csrf_expired=_csrf_expired(form),
+        limited=limited,
     )
+    if limited is None:
+        return page
+    # Too many in a short time: nothing stored, the text handed back, and when to try again.
+    return page, 429, {"Retry-After": str(limited.retry_after)}
 
 
 @bp.route("/receipts/<token>")

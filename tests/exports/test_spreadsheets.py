@@ -192,7 +192,8 @@ def test_xlsx_round_trips_awkward_text_exactly(value):
 
 
 def test_xlsx_round_trips_a_whole_row_exactly():
-    cells = (*AWKWARD_TEXT, "=cmd|' /C calc'!A0", "@x", "+1")[: len(COLUMNS)]
+    awkward = (*AWKWARD_TEXT, "=cmd|' /C calc'!A0", "@x", "+1")
+    cells = (awkward * len(COLUMNS))[: len(COLUMNS)]  # a value in every column
     data, _ = to_xlsx([SheetRow(cells)], title="t")
     _, sheet = read_xlsx(data)
     assert tuple(cell.value for cell in next(sheet.iter_rows(min_row=2))) == tuple(

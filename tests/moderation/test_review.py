@@ -20,6 +20,7 @@ from app.moderation.tallies import ReviewTally
 from app.storage import file_store
 from app.testimony.models import (
     Position,
+    QuarantineReason,
     RejectionReason,
     ReviewStatus,
     SpeakingRequest,
@@ -92,6 +93,9 @@ def state(db) -> dict:
         "notes": db.session.scalar(select(func.count(ModeratorNote.id))),
         "redactions": sorted(db.session.execute(select(Redaction.id, Redaction.removed_at))),
         "audit": db.session.scalar(select(func.count(AuditEvent.id))),
+        "disputes kept": sorted(
+            db.session.execute(select(Testimony.id, Testimony.dispute_kept_at))
+        ),
         "tallies": sorted(
             db.session.execute(
                 select(
@@ -706,6 +710,7 @@ def moderation_posts(app, testimony, redaction, hearing) -> list[tuple[str, dict
             f"/staff/hearings/{hearing.id}/queue/bulk",
             {"action": "approved", "scope": "filter", "confirmed": "yes"},
         ),
+        (f"/staff/testimony/{testimony.id}/dispute/keep", {}),
     ]
 
 
@@ -721,6 +726,7 @@ def test_every_moderation_post_route_is_covered_here(app):
         "moderation.redact",
         "moderation.remove_redaction",
         "moderation.bulk",
+        "moderation.keep_disputed",
     }
 
 
@@ -730,6 +736,7 @@ def one_of_each(db):
     testimony = make_testimony(hearing, body="I support the ban. The ban is overdue.").testimony
     moderator = make_staff_user()
     (redaction,) = redact_phrase(moderator, testimony, "overdue", now=utcnow())
+    testimony.disputed_at = utcnow()  # so that keeping it despite the dispute changes something
     return hearing, testimony, redaction
 
 
@@ -928,3 +935,42 @@ def test_the_page_has_what_the_keyboard_shortcuts_use_and_works_without_them(app
     assert 'data-key="next"' in page
     assert 'data-key="queue"' in page
     assert "<script>" not in page, "no inline script: the page works without JavaScript"
+
+
+# Testimony marked as possibly automated
+
+QUARANTINE_WORDS = {
+    QuarantineReason.HIDDEN_FIELD: "a field people cannot see was filled in",
+    QuarantineReason.TOO_FAST: "sent faster than a person could fill in the form",
+    QuarantineReason.NO_FORM: "sent without the form's opening time",
+}
+
+
+def test_the_review_page_says_why_testimony_was_marked_as_possibly_automated(app, db, subtests):
+    assert set(QUARANTINE_WORDS) == set(QuarantineReason)
+    browser = signed_in_client(app)
+
+    for reason, words in QUARANTINE_WORDS.items():
+        with subtests.test(reason=reason.value):
+            testimony = make_testimony().testimony
+            testimony.quarantine_reason = reason
+            db.session.flush()
+
+            page = browser.get(review_url(testimony))
+
+            assert page.status_code == 200
+            assert f"Marked as possibly automated: {words}." in page.text
+            assert f'data-quarantine="{reason.value}"' in page.text
+            # It can be decided like any other.
+            assert 'id="decision-form"' in page.text
+
+
+def test_testimony_not_marked_shows_no_automation_notice(app, db):
+    testimony = make_testimony().testimony
+    browser = signed_in_client(app)
+
+    page = browser.get(review_url(testimony))
+
+    assert testimony.quarantine_reason is None
+    assert "possibly automated" not in page.text
+    assert "data-quarantine" not in page.text

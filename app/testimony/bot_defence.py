@@ -1,0 +1,82 @@
+"""Telling automated submissions apart without losing a resident's words.
+
+Nothing here refuses testimony outright. A hidden field people never see and the time between
+opening the form and sending it only mark a submission for moderators (QuarantineReason); the
+sender gets the same receipt either way, so a bot learns nothing. Rate limits per network
+address and per e-mail address on a hearing ask a resident to wait, and hand their text back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse_many
+
+from app.extensions import limiter
+from app.testimony.models import QuarantineReason
+
+log = logging.getLogger(__name__)
+
+_SALT = "testimony-form-opened"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def opened_stamp(now: datetime) -> str:
+    """A signed record of when the form was shown, carried in a hidden field."""
+    return _serializer().dumps(round(now.timestamp(), 3))
+
+
+def quarantine_reason(trap: str, stamp: str, now: datetime) -> QuarantineReason | None:
+    """Why this submission looks automated, or None when it looks like a person's."""
+    if trap:
+        return QuarantineReason.HIDDEN_FIELD
+    try:
+        opened = float(_serializer().loads(stamp or ""))
+    except (BadSignature, TypeError, ValueError):
+        return QuarantineReason.NO_FORM
+    if now.timestamp() - opened < current_app.config["SUBMIT_MIN_SECONDS"]:
+        return QuarantineReason.TOO_FAST
+    return None
+
+
+@dataclass(frozen=True)
+class Limited:
+    """A submission over a limit: how long until it may be sent again."""
+
+    retry_after: int
+
+
+def _hit(setting: str, *identifiers: str) -> Limited | None:
+    strategy = limiter.limiter
+    try:
+        for limit in parse_many(current_app.config[setting]):
+            if not strategy.hit(limit, *identifiers):
+                reset_at, _remaining = strategy.get_window_stats(limit, *identifiers)
+                return Limited(retry_after=max(1, int(reset_at - time.time()) + 1))
+    except Exception as error:  # the counting store (Redis) is down: take the testimony
+        log.warning("submission limits not checked: %s", type(error).__name__)
+    return None
+
+
+def count_from_address(hearing_id: int) -> Limited | None:
+    """Count one submission from this network address to this hearing."""
+    address = get_remote_address()
+    return _hit("SUBMIT_LIMIT_PER_ADDRESS", "testimony-address", str(hearing_id), address)
+
+
+def count_for_email(hearing_id: int, email: str) -> Limited | None:
+    """Count one submission with this e-mail address on this hearing. The address itself never
+    reaches the rate-limit store: only a keyed digest of it."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hashlib.blake2b(email.strip().lower().encode(), key=secret[:64], digest_size=16)
+    return _hit("SUBMIT_LIMIT_PER_EMAIL", "testimony-email", str(hearing_id), digest.hexdigest())

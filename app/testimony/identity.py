@@ -1,0 +1,136 @@
+"""How far a testimony's sender can be trusted: e-mail confirmation and "I did not send this".
+
+Each receipt e-mail carries two private links. One confirms the address (the testimony is then
+marked confirmed); the other lets the owner of the address say they did not send it, which
+keeps the testimony out of packets and public pages until a moderator decides to keep it.
+Links only show a page with a button, so a mail scanner that opens links changes nothing.
+Each works once; what happened is in the audit log, which is never edited.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+from collections.abc import Iterable
+from datetime import datetime
+
+from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+
+from app import audit
+from app.accounts.models import StaffUser
+from app.extensions import db
+from app.testimony.models import Testimony
+
+CONFIRM = "confirm"
+DISPUTE = "dispute"
+
+
+def link_token(testimony: Testimony, purpose: str) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    message = f"{purpose}:{testimony.id}:{testimony.receipt_token_hash}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
+
+
+def link(testimony: Testimony, purpose: str) -> str:
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base_url}/identity/{testimony.id}/{purpose}/{link_token(testimony, purpose)}"
+
+
+def find(testimony_id: int, purpose: str, token: str) -> Testimony | None:
+    testimony = db.session.get(Testimony, testimony_id)
+    if testimony is None or not hmac.compare_digest(link_token(testimony, purpose), token):
+        return None
+    return testimony
+
+
+def confirm(testimony: Testimony, *, now: datetime) -> bool:
+    """Mark the address confirmed; False when it already was."""
+    done = db.session.execute(
+        update(Testimony)
+        .where(Testimony.id == testimony.id, Testimony.email_confirmed_at.is_(None))
+        .values(email_confirmed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(testimony)
+    if done:
+        audit.record(audit.RESIDENT, "testimony.email_confirmed", testimony, at=now)
+    return bool(done)
+
+
+def dispute(testimony: Testimony, *, now: datetime) -> bool:
+    """Record that the address's owner did not send it; False when already recorded."""
+    done = db.session.execute(
+        update(Testimony)
+        .where(Testimony.id == testimony.id, Testimony.disputed_at.is_(None))
+        .values(disputed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(testimony)
+    if done:
+        audit.record(audit.RESIDENT, "testimony.disputed", testimony, at=now)
+    return bool(done)
+
+
+def keep_disputed(actor: StaffUser, testimony: Testimony, *, now: datetime) -> bool:
+    """A moderator decides a disputed testimony belongs in packets after all."""
+    if testimony.disputed_at is None or testimony.dispute_kept_at is not None:
+        return False
+    testimony.dispute_kept_at = now
+    db.session.flush()
+    audit.record(actor.audit_name, "testimony.dispute_kept", testimony, at=now)
+    return True
+
+
+def undisputed():
+    """A condition for queries: not disputed, or kept by a moderator despite the dispute."""
+    return or_(
+        Testimony.disputed_at.is_(None),
+        and_(Testimony.disputed_at.is_not(None), Testimony.dispute_kept_at.is_not(None)),
+    )
+
+
+class Confidence(enum.StrEnum):
+    """How far the sender's identity can be trusted: shown, never used to refuse testimony."""
+
+    DISPUTED = "disputed"  # the address's owner said they did not send it
+    DISPOSABLE = "disposable"  # a throwaway e-mail service
+    REPEATED = "repeated"  # several submissions with this address on this hearing
+    CONFIRMED = "confirmed"  # the sender followed the confirmation link
+    UNCONFIRMED = "unconfirmed"
+
+
+def is_disposable(email: str) -> bool:
+    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+    return domain in DISPOSABLE_DOMAINS
+
+
+def confidence(testimony: Testimony, same_address_count: int) -> Confidence:
+    """The most telling level first: a dispute outweighs everything else."""
+    if testimony.is_disputed:
+        return Confidence.DISPUTED
+    if is_disposable(testimony.email):
+        return Confidence.DISPOSABLE
+    if same_address_count > 1:
+        return Confidence.REPEATED
+    if testimony.email_confirmed_at is not None:
+        return Confidence.CONFIRMED
+    return Confidence.UNCONFIRMED
+
+
+def same_address_counts(hearing_id: int, testimonies: Iterable[Testimony]) -> dict[int, int]:
+    """For each testimony, how many on the hearing carry its e-mail address (one query)."""
+    rows = list(testimonies)
+    addresses = {t.email.lower() for t in rows}
+    if not addresses:
+        return {}
+    counts = dict(
+        db.session.execute(
+            select(func.lower(Testimony.email), func.count(Testimony.id))
+            .where(Testimony.hearing_id == hearing_id, func.lower(Testimony.email).in_(addresses))
+            .group_by(func.lower(Testimony.email))
+        ).all()
+    )
+    return {t.id: counts.get(t.email.lower(), 1) for t in rows}

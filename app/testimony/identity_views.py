@@ -1,0 +1,43 @@
+"""The two private links of a receipt e-mail: confirm the address, or "I did not send this"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from app.accounts.forms import EmptyForm
+from app.extensions import db
+from app.testimony import identity
+from app.timezones import utcnow
+
+bp = Blueprint("identity", __name__)
+
+
+@bp.route(
+    "/identity/<int:testimony_id>/<any(confirm, dispute):purpose>/<token>", methods=["GET", "POST"]
+)
+def act(testimony_id: int, purpose: str, token: str):
+    """Show what the link does with a button; pressing it confirms or disputes, once."""
+    if not 20 <= len(token) <= 64:
+        abort(404)
+    testimony = identity.find(testimony_id, purpose, token) or abort(404)
+    form = EmptyForm()
+    outcome = None
+    if form.validate_on_submit():
+        now = utcnow()
+        if purpose == identity.CONFIRM:
+            outcome = "done" if identity.confirm(testimony, now=now) else "already"
+        else:
+            outcome = "done" if identity.dispute(testimony, now=now) else "already"
+        db.session.commit()
+    else:
+        confirming = purpose == identity.CONFIRM
+        if (testimony.email_confirmed_at if confirming else testimony.disputed_at) is not None:
+            outcome = "already"
+    return render_template(
+        "testimony/identity.html",
+        purpose=purpose,
+        testimony=testimony,
+        hearing=testimony.hearing,
+        form=form,
+        outcome=outcome,
+    )

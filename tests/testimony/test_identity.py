@@ -1,0 +1,207 @@
+"""The receipt e-mail's two private links: confirm the address, and "I did not send this"."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.audit import AuditEvent
+from app.exports.packet_data import approved_ids
+from app.moderation.queries import published_page
+from app.outbox import OutboxMessage
+from app.testimony import identity
+from app.testimony.models import ReviewStatus, Testimony
+from app.timezones import utcnow
+from tests.factories import (
+    csrf_token_from,
+    form_fields,
+    make_hearing,
+    make_staff_user,
+    set_review_status,
+    signed_in_client,
+)
+
+LINK = re.compile(r"https://testimony\.example\.org(/identity/\d+/(confirm|dispute)/[0-9a-f]{40})")
+
+
+def submit_and_read_mail(app, db, hearing):
+    client = app.test_client()
+    page = client.get(f"/hearings/{hearing.id}/testimony/new")
+    response = client.post(
+        f"/hearings/{hearing.id}/testimony/new", data=form_fields(hearing, page.text)
+    )
+    assert response.status_code == 303
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    links = {purpose: path for path, purpose in LINK.findall(message.body_text)}
+    [testimony] = db.session.scalars(select(Testimony)).all()
+    return testimony, links, message
+
+
+def press(client, path):
+    page = client.get(path)
+    assert page.status_code == 200
+    return client.post(path, data={"csrf_token": csrf_token_from(page.text)})
+
+
+def events(db, action):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_the_receipt_mail_carries_both_links(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    _testimony, links, message = submit_and_read_mail(app, db, hearing)
+    assert set(links) == {"confirm", "dispute"}
+    assert "If you did not send it" in message.body_text
+
+
+def test_confirming_marks_the_testimony_once(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    client = app.test_client()
+    # Opening the link (as a mail scanner would) changes nothing.
+    assert client.get(links["confirm"]).status_code == 200
+    db.session.refresh(testimony)
+    assert testimony.email_confirmed_at is None
+    done = press(client, links["confirm"])
+    assert "is confirmed" in done.text
+    db.session.refresh(testimony)
+    assert testimony.email_confirmed_at is not None
+    again = client.get(links["confirm"])
+    assert "already confirmed" in again.text
+    assert len(events(db, "testimony.email_confirmed")) == 1
+
+
+def test_a_dispute_works_once_is_recorded_and_keeps_it_out_of_packet_and_public_page(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    set_review_status(testimony, ReviewStatus.APPROVED)
+    db.session.commit()
+    assert approved_ids(hearing) == [testimony.id]
+
+    client = app.test_client()
+    page = client.get(links["dispute"])
+    token = csrf_token_from(page.text)
+    done = client.post(links["dispute"], data={"csrf_token": token})
+    assert "We have recorded that you did not send" in done.text
+    # Pressing again (a second tab, a double click) records nothing more.
+    twice = client.post(links["dispute"], data={"csrf_token": token})
+    assert "already recorded" in twice.text
+    assert "already recorded" in client.get(links["dispute"]).text
+    db.session.refresh(testimony)
+    first = testimony.disputed_at
+    assert first is not None
+    assert len(events(db, "testimony.disputed")) == 1
+    assert approved_ids(hearing) == []
+    assert testimony.id not in [t.id for t in published_page(hearing, None).rows]
+
+    # A moderator who finds it was the sender's after all can keep it; the dispute stays.
+    moderator = make_staff_user(Role.MODERATOR)
+    assert identity.keep_disputed(moderator, testimony, now=utcnow())
+    db.session.commit()
+    assert approved_ids(hearing) == [testimony.id]
+    assert testimony.disputed_at == first
+    assert len(events(db, "testimony.dispute_kept")) == 1
+
+
+def test_the_moderators_queue_shows_disputed_and_confirmed_testimony(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    _testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    press(app.test_client(), links["dispute"])
+    staff = signed_in_client(app, make_staff_user(Role.MODERATOR))
+    db.session.commit()
+    queue = staff.get(f"/staff/hearings/{hearing.id}/queue").text
+    assert "Sender disputed" in queue
+
+
+def test_a_wrong_or_borrowed_token_finds_nothing(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    client = app.test_client()
+    confirm_token = links["confirm"].rsplit("/", 1)[1]
+    # The confirmation token does not work as a dispute token, nor for another testimony.
+    assert client.get(f"/identity/{testimony.id}/dispute/{confirm_token}").status_code == 404
+    assert client.get(f"/identity/{testimony.id + 1}/confirm/{confirm_token}").status_code == 404
+    assert client.get(f"/identity/{testimony.id}/confirm/{'0' * 40}").status_code == 404
+    assert client.get(f"/identity/{testimony.id}/confirm/short").status_code == 404
+
+
+def test_pressing_without_the_forms_token_changes_nothing(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    response = app.test_client().post(links["dispute"], data={})
+    assert response.status_code == 400
+    db.session.refresh(testimony)
+    assert testimony.disputed_at is None
+
+
+def test_a_moderator_keeps_a_disputed_testimony_from_the_review_page(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    set_review_status(testimony, ReviewStatus.APPROVED)
+    db.session.commit()
+    press(app.test_client(), links["dispute"])
+    staff = signed_in_client(app, make_staff_user(Role.MODERATOR))
+    review = staff.get(f"/staff/testimony/{testimony.id}")
+    assert "said they did not send this" in review.text
+    kept = staff.post(
+        f"/staff/testimony/{testimony.id}/dispute/keep",
+        data={"csrf_token": csrf_token_from(review.text)},
+    )
+    assert kept.status_code == 303
+    db.session.refresh(testimony)
+    assert testimony.dispute_kept_at is not None
+    assert approved_ids(hearing) == [testimony.id]
+    assert "kept it anyway" in staff.get(f"/staff/testimony/{testimony.id}").text
+    # Without the form's token nothing happens; nor for a clerk-less anonymous visitor.
+    anonymous = app.test_client().post(f"/staff/testimony/{testimony.id}/dispute/keep")
+    assert anonymous.status_code in (302, 303, 400)
+
+
+def test_confidence_levels_as_moderators_and_spreadsheets_see_them(app, db):
+    import csv
+    import io
+
+    from app.exports.rows import COLUMNS, testimony_rows
+    from app.exports.spreadsheets import to_csv
+    from tests.factories import make_testimony
+
+    hearing = make_hearing()
+    plain = make_testimony(hearing, email="plain@example.org").testimony
+    throwaway = make_testimony(hearing, email="someone@mailinator.com").testimony
+    twice = [make_testimony(hearing, email="Twice@example.org").testimony for _ in range(2)]
+    confirmed = make_testimony(hearing, email="sure@example.org").testimony
+    confirmed.email_confirmed_at = utcnow()
+    disputed = make_testimony(hearing, email="stolen@example.org").testimony
+    disputed.disputed_at = utcnow()
+    db.session.commit()
+    counts = identity.same_address_counts(hearing.id, [plain, *twice])
+    assert counts == {plain.id: 1, twice[0].id: 2, twice[1].id: 2}
+    expected = {
+        plain.id: "unconfirmed",
+        throwaway.id: "disposable",
+        twice[0].id: "repeated",
+        twice[1].id: "repeated",
+        confirmed.id: "confirmed",
+        disputed.id: "disputed",
+    }
+    data, _count = to_csv(testimony_rows(hearing))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    tracking = {t.tracking_number: t.id for t in (plain, throwaway, *twice, confirmed, disputed)}
+    assert "Identity" in [heading for heading, _ in COLUMNS]
+    assert {tracking[r["Tracking number"]]: r["Identity"] for r in rows} == expected
+
+    staff = signed_in_client(app, make_staff_user(Role.MODERATOR))
+    queue = staff.get(f"/staff/hearings/{hearing.id}/queue", query_string={"status": ""}).text
+    assert queue.count("Throwaway e-mail address") == 1
+    assert queue.count("Several from this e-mail") == 2
+    assert queue.count("E-mail confirmed") == 1
+    assert queue.count("Sender disputed") == 1
