@@ -80,9 +80,10 @@ class RowIdConverter(IntegerConverter):
 
 
 class ReceiptLinkFilter(logging.Filter):
-    """Keep receipt tokens out of access logs: the link is a key to someone's testimony."""
+    """Keep receipt and identity-link tokens out of access logs: each is a key to someone's
+    testimony."""
 
-    PATTERN = re.compile(r"(/receipts/)[A-Za-z0-9_-]+")
+    PATTERN = re.compile(r"(/receipts/|/identity/\d+/(?:confirm|dispute)/)[^\s/?\"]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
@@ -119,7 +120,7 @@ def init_app(app: Flask) -> None:
     def _security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.endpoint and request.endpoint.startswith("testimony."):
+        if request.endpoint and request.endpoint.startswith(("testimony.", "identity.")):
             # Receipts and forms hold personal data: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"
         if request.is_secure or app.config["BASE_URL"].startswith("https://"):

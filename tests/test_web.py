@@ -256,3 +256,20 @@ def test_receipt_tokens_are_masked_in_access_logs():
     ReceiptLinkFilter().filter(record)
     assert "abc123DEF" not in record.getMessage()
     assert "/receipts/…" in record.getMessage()
+
+
+def test_identity_link_tokens_are_masked_in_access_logs():
+    token = "0123456789abcdef0123456789abcdef01234567"
+    for path in (f"/identity/12/confirm/{token}", f"/identity/12/dispute/{token}?x=1"):
+        record = logging.LogRecord(
+            "werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"POST {path} HTTP/1.1", 303), None
+        )
+        ReceiptLinkFilter().filter(record)
+        assert token not in record.getMessage()
+        assert "/identity/12/" in record.getMessage()
+
+
+def test_identity_pages_are_not_cached(app, db):
+    response = app.test_client().get("/identity/1/confirm/" + "0" * 40)
+    assert response.status_code == 404
+    assert response.headers.get("Cache-Control") == "no-store"

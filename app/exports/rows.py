@@ -12,7 +12,7 @@ from app.extensions import db
 from app.hearings.models import Hearing, Measure
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
-from app.testimony.identity import confidence, same_address_counts
+from app.testimony.identity import confidence, same_address_counts, undisputed
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from app.timezones import to_local
 
@@ -125,6 +125,7 @@ def speaker_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[S
             Testimony.hearing_id == hearing.id,
             Testimony.speaking_request != SpeakingRequest.NONE,
             Testimony.status != ReviewStatus.WITHDRAWN,
+            undisputed(),  # someone may have signed up in another person's name
         )
         .options(joinedload(Testimony.measure))
         .order_by(Testimony.received_at, Testimony.id)

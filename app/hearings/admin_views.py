@@ -141,6 +141,7 @@ def _hearing_form(committee: Committee, existing: Hearing | None) -> HearingForm
             local = value.astimezone(form.zone).replace(tzinfo=None) if value else None
             getattr(form, name).data = local
         form.measures.data = [m.id for m in existing.measures]
+        form.confirmed_only.data = existing.confirmed_only
     return form
 
 
@@ -163,6 +164,7 @@ def edit_hearing(committee_id: int | None = None, hearing_id: int | None = None)
             testimony_closes_at=form.aware(form.testimony_closes_at),
             speaker_signup_closes_at=form.aware(form.speaker_signup_closes_at),
             measure_ids=tuple(form.measures.data),
+            confirmed_only=bool(form.confirmed_only.data),
         )
         try:
             saved = services.save_hearing(

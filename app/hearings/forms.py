@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     SelectField,
     SelectMultipleField,
@@ -194,6 +195,9 @@ class HearingForm(FlaskForm):
         validators=[Optional(), PlausibleYear()],
     )
     measures = CheckboxList(_l("Measures on the agenda"), coerce=int)
+    confirmed_only = BooleanField(
+        _l("Publish only testimony whose sender confirmed their e-mail address")
+    )
 
     def __init__(self, *args, measures, timezone: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Enum,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -215,6 +217,8 @@ class Hearing(db.Model):
     testimony_closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     speaker_signup_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Publish only testimony whose sender followed the e-mail confirmation link.
+    confirmed_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     committee: Mapped[Committee] = relationship(back_populates="hearings")

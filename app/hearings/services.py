@@ -157,6 +157,7 @@ class HearingDetails:
     testimony_closes_at: datetime
     speaker_signup_closes_at: datetime | None
     measure_ids: tuple[int, ...]
+    confirmed_only: bool = False
 
 
 def save_hearing(
@@ -198,6 +199,7 @@ def save_hearing(
         "testimony_opens_at",
         "testimony_closes_at",
         "speaker_signup_closes_at",
+        "confirmed_only",
     ):
         setattr(hearing, name, getattr(details, name))
     hearing.measures = measures

@@ -27,7 +27,7 @@ ANY = ""
 # The queue's own query-string keys: only these are carried into links and the bulk form, so a
 # stray `hearing_id` or `_external` cannot clash with url_for's arguments.
 FILTER_KEYS = frozenset(
-    {"status", "measure", "position", "speaking", "attachments", "automated"}
+    {"status", "measure", "position", "speaking", "attachments", "automated", "identity"}
     | {"received_from", "received_to", "q", "sort"}
 )
 
@@ -60,6 +60,7 @@ class QueueFilterForm(FlaskForm):
     speaking = SelectField(_l("Wants to speak"), default=ANY)
     attachments = SelectField(_l("Attachments"), default=ANY)
     automated = SelectField(_l("Possibly automated"), default=ANY)
+    identity = SelectField(_l("Sender"), default=ANY)
     received_from = DateField(_l("Received from"), validators=[Optional()])
     received_to = DateField(_l("Received until"), validators=[Optional()])
     q = StringField(
@@ -106,6 +107,12 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("yes", _l("Marked as possibly automated")),
             SelectChoice("no", _l("Not marked")),
         ]
+        self.identity.choices = [
+            SelectChoice(ANY, _l("Any")),
+            SelectChoice("disputed", _l("Disputed by the e-mail's owner")),
+            SelectChoice("confirmed", _l("E-mail confirmed")),
+            SelectChoice("unconfirmed", _l("E-mail not confirmed")),
+        ]
 
     def to_filter(self) -> QueueFilter:
         """The filter the form describes; a value that does not check out counts as 'any'."""
@@ -128,6 +135,7 @@ class QueueFilterForm(FlaskForm):
             speaking=_enum(SpeakingRequest, chosen(self.speaking)),
             has_attachments={"yes": True, "no": False}.get(chosen(self.attachments) or ""),
             quarantined={"yes": True, "no": False}.get(chosen(self.automated) or ""),
+            identity=chosen(self.identity) or None,
             received_from=day(self.received_from),
             received_to=day(self.received_to),
             text=chosen(self.q) or "",

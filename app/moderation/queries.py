@@ -45,6 +45,7 @@ class QueueFilter:
     speaking: SpeakingRequest | None = None
     has_attachments: bool | None = None
     quarantined: bool | None = None  # marked as possibly automated when it arrived
+    identity: str | None = None  # "disputed", "confirmed" or "unconfirmed"
     received_from: date | None = None
     received_to: date | None = None
     text: str = ""
@@ -74,6 +75,12 @@ def matching(hearing: Hearing, chosen: QueueFilter):
     if chosen.quarantined is not None:
         marked = Testimony.quarantine_reason.is_not(None)
         query = query.where(marked if chosen.quarantined else ~marked)
+    if chosen.identity == "disputed":
+        query = query.where(~undisputed())
+    elif chosen.identity == "confirmed":
+        query = query.where(Testimony.email_confirmed_at.is_not(None))
+    elif chosen.identity == "unconfirmed":
+        query = query.where(Testimony.email_confirmed_at.is_(None))
     if chosen.received_from is not None:
         query = query.where(
             Testimony.received_at >= _day_start(chosen.received_from, hearing.timezone)
@@ -219,6 +226,8 @@ def published_page(hearing: Hearing, cursor: str | None, size: int = 25) -> Queu
         )
         .options(selectinload(Testimony.measure))
     )
+    if hearing.confirmed_only:
+        query = query.where(Testimony.email_confirmed_at.is_not(None))
     after = decode_cursor(cursor, "received") if cursor else None
     if after is not None:
         query = query.where(tuple_(Testimony.received_at, Testimony.id) > after)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
 
@@ -68,9 +67,8 @@ def _hit(setting: str, *identifiers: str) -> Limited | None:
     return None
 
 
-def count_from_address(hearing_id: int) -> Limited | None:
+def count_from_address(hearing_id: int, address: str) -> Limited | None:
     """Count one submission from this network address to this hearing."""
-    address = get_remote_address()
     return _hit("SUBMIT_LIMIT_PER_ADDRESS", "testimony-address", str(hearing_id), address)
 
 

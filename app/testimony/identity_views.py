@@ -17,7 +17,7 @@ bp = Blueprint("identity", __name__)
 )
 def act(testimony_id: int, purpose: str, token: str):
     """Show what the link does with a button; pressing it confirms or disputes, once."""
-    if not 20 <= len(token) <= 64:
+    if not (20 <= len(token) <= 64 and token.isascii() and token.isalnum()):
         abort(404)
     testimony = identity.find(testimony_id, purpose, token) or abort(404)
     form = EmptyForm()

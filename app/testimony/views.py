@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address as request_address
 
 from app.errors import DomainError
 from app.extensions import csrf, db
@@ -30,13 +31,12 @@ def submit(hearing_id: int):
     if not hearing.is_accepting_testimony(now) and request.method == "GET":
         return render_template("testimony/not_open.html", hearing=hearing, now=now)
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
-    limited, valid = None, False
-    if request.method == "POST" and hearing.is_accepting_testimony(now):
-        limited = bot_defence.count_from_address(hearing.id)
-    if limited is None:
-        valid = form.validate_on_submit()
-        if valid:
-            limited = bot_defence.count_for_email(hearing.id, form.email.data)
+    limited = None
+    valid = form.validate_on_submit()  # the CSRF token first: no other site can use up limits
+    if valid and not services.already_stored(hearing, form.submission_key.data):
+        limited = bot_defence.count_from_address(hearing.id, request_address()) or (
+            bot_defence.count_for_email(hearing.id, form.email.data)
+        )
     if valid and limited is None:
         reason = bot_defence.quarantine_reason(form.website.data, form.opened.data, now)
         # The service owns the deadline: it refuses a late form, but a retry of a form stored

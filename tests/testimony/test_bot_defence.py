@@ -98,9 +98,11 @@ def test_the_trap_field_is_hidden_from_people(app, db):
     hearing = make_hearing()
     db.session.commit()
     html = app.test_client().get(form_url(hearing)).text
-    trap = re.search(r'<div class="form-trap">(.*?)</div>', html, re.S)
+    # Hidden by the attribute itself, and by the stylesheet for good measure.
+    trap = re.search(r'<div class="form-trap" hidden>(.*?)</div>', html, re.S)
     assert trap and 'name="website"' in trap.group(1)
     assert 'tabindex="-1"' in trap.group(1)
+    assert "data-1p-ignore" in trap.group(1) and 'data-lpignore="true"' in trap.group(1)
     css = app.test_client().get("/static/css/site.css").text
     assert re.search(r"\.form-trap\s*\{\s*display:\s*none;", css)
 
@@ -189,3 +191,31 @@ def test_moderators_see_and_filter_testimony_marked_as_automated(app, db, config
     assert "Botty McBotface" in marked and "Real Person" not in marked
     unmarked = staff.get(queue, query_string={"automated": "no"}).text
     assert "Real Person" in unmarked and "Botty McBotface" not in unmarked
+
+
+def test_sending_the_same_form_again_is_never_limited(app, db, config):
+    """A retry or double click of a stored form gets its receipt, whatever the limits."""
+    config["SUBMIT_LIMIT_PER_EMAIL"] = "1 per hour"
+    config["SUBMIT_LIMIT_PER_ADDRESS"] = "1 per minute"
+    hearing = make_hearing()
+    db.session.commit()
+    client = app.test_client()
+    page = client.get(form_url(hearing))
+    fields = form_fields(hearing, page.text)
+    first = client.post(form_url(hearing), data=fields)
+    again = client.post(form_url(hearing), data=fields)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    assert len(stored(db)) == 1
+
+
+def test_a_forged_cross_site_post_uses_up_no_allowance(app, db, config):
+    config["SUBMIT_LIMIT_PER_ADDRESS"] = "1 per minute"
+    hearing = make_hearing()
+    db.session.commit()
+    client = app.test_client()
+    page = client.get(form_url(hearing))
+    for _ in range(3):  # another site posting without the form's token
+        forged = form_fields(hearing, page.text, csrf_token="forged", email="x@example.org")
+        assert client.post(form_url(hearing), data=forged).status_code == 200
+    assert post(client, hearing).status_code == 303

@@ -201,7 +201,78 @@ def test_confidence_levels_as_moderators_and_spreadsheets_see_them(app, db):
 
     staff = signed_in_client(app, make_staff_user(Role.MODERATOR))
     queue = staff.get(f"/staff/hearings/{hearing.id}/queue", query_string={"status": ""}).text
-    assert queue.count("Throwaway e-mail address") == 1
-    assert queue.count("Several from this e-mail") == 2
-    assert queue.count("E-mail confirmed") == 1
-    assert queue.count("Sender disputed") == 1
+    badges = re.findall(r'<span class="badge[^"]*">([^<]+)</span>', queue)
+    assert badges.count("Throwaway e-mail address") == 1
+    assert badges.count("Several from this e-mail") == 2
+    assert badges.count("E-mail confirmed") == 1
+    assert badges.count("Sender disputed") == 1
+
+
+def test_a_hearing_can_publish_only_confirmed_testimony(app, db):
+    from tests.factories import make_testimony
+
+    hearing = make_hearing()
+    unconfirmed = make_testimony(hearing, body="Unconfirmed words here.").testimony
+    confirmed = make_testimony(hearing, body="Confirmed words here.").testimony
+    for testimony in (unconfirmed, confirmed):
+        set_review_status(testimony, ReviewStatus.APPROVED)
+    confirmed.email_confirmed_at = utcnow()
+    db.session.commit()
+    public = app.test_client()
+    page = public.get(f"/hearings/{hearing.id}").text
+    assert "Unconfirmed words here." in page and "Confirmed words here." in page
+
+    # The clerk ticks the box on the hearing's form.
+    clerk = signed_in_client(app, make_staff_user(Role.CLERK))
+    edit = f"/staff/manage/hearings/{hearing.id}/edit"
+    form = clerk.get(edit)
+    assert form.status_code == 200
+    fields = {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.text)
+        if name not in ("measures", "confirmed_only")
+    }
+    fields["measures"] = [str(m.id) for m in hearing.measures]
+    fields["confirmed_only"] = "y"
+    saved = clerk.post(edit, data=fields)
+    assert saved.status_code == 303, saved.text
+    db.session.refresh(hearing)
+    assert hearing.confirmed_only
+
+    page = public.get(f"/hearings/{hearing.id}").text
+    assert "Confirmed words here." in page
+    assert "Unconfirmed words here." not in page
+    assert "only testimony whose sender confirmed" in page
+    assert approved_ids(hearing) == sorted([unconfirmed.id, confirmed.id])  # packet unchanged
+
+
+def test_links_with_strange_tokens_are_simply_not_found(app, db):
+    hearing = make_hearing()
+    db.session.commit()
+    testimony, _links, _message = submit_and_read_mail(app, db, hearing)
+    client = app.test_client()
+    for token in ["é" * 40, "%00" * 10 + "a" * 20, "a" * 39 + "-"]:
+        assert client.get(f"/identity/{testimony.id}/confirm/{token}").status_code == 404
+
+
+def test_disputed_testimony_is_left_off_the_speaker_list_and_can_be_filtered(app, db):
+    from app.exports.rows import speaker_rows
+    from app.testimony.models import SpeakingRequest
+    from tests.factories import make_testimony
+
+    hearing = make_hearing()
+    db.session.commit()
+    testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    testimony.speaking_request = SpeakingRequest.IN_PERSON
+    other = make_testimony(hearing, speaking_request=SpeakingRequest.REMOTE).testimony
+    db.session.commit()
+    assert {row.cells[1] for row in speaker_rows(hearing)} == {
+        testimony.tracking_number,
+        other.tracking_number,
+    }
+    press(app.test_client(), links["dispute"])
+    assert [row.cells[1] for row in speaker_rows(hearing)] == [other.tracking_number]
+    staff = signed_in_client(app, make_staff_user(Role.MODERATOR))
+    queue = f"/staff/hearings/{hearing.id}/queue"
+    disputed = staff.get(queue, query_string={"status": "", "identity": "disputed"}).text
+    assert testimony.tracking_number in disputed and other.tracking_number not in disputed
