@@ -12,7 +12,7 @@ from app.extensions import db
 from app.hearings.models import Hearing, Measure
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
-from app.testimony.identity import confidence, same_address_counts, undisputed
+from app.testimony.identity import confidence, repeat_counts, undisputed
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from app.timezones import to_local
 
@@ -32,8 +32,8 @@ COLUMNS = [
     (
         "Identity",
         "disputed (the e-mail's owner said they did not send it), disposable (a throwaway e-mail "
-        "service), repeated (several on this hearing from the same e-mail), confirmed (the "
-        "sender followed the confirmation link) or unconfirmed",
+        "service), repeated (several on this hearing from the same e-mail, or the same name and "
+        "ZIP), confirmed (the sender followed the confirmation link) or unconfirmed",
     ),
     ("Text", "The testimony as last amended, with moderators' redactions applied"),
 ]
@@ -89,7 +89,7 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
         if not batch:
             return
         spans = active_spans_for(batch)
-        repeats = same_address_counts(hearing.id, batch)
+        repeats = repeat_counts(hearing.id, batch)
         for t in batch:
             organization = t.organization or ""
             if organization and t.speaks_for_organization:

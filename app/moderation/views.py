@@ -76,7 +76,7 @@ def queue(hearing_id: int):
     filter_form = _filter_form(hearing, request.args)
     chosen = filter_form.to_filter()
     page = queries.queue_page(hearing, chosen, request.args.get("after"))
-    repeats = identity.same_address_counts(hearing.id, page.rows)
+    repeats = identity.repeat_counts(hearing.id, page.rows)
     return render_template(
         "moderation/queue.html",
         hearing=hearing,

@@ -97,7 +97,7 @@ class Confidence(enum.StrEnum):
 
     DISPUTED = "disputed"  # the address's owner said they did not send it
     DISPOSABLE = "disposable"  # a throwaway e-mail service
-    REPEATED = "repeated"  # several submissions with this address on this hearing
+    REPEATED = "repeated"  # several on this hearing with this e-mail, or this name and ZIP
     CONFIRMED = "confirmed"  # the sender followed the confirmation link
     UNCONFIRMED = "unconfirmed"
 
@@ -107,30 +107,51 @@ def is_disposable(email: str) -> bool:
     return domain in DISPOSABLE_DOMAINS
 
 
-def confidence(testimony: Testimony, same_address_count: int) -> Confidence:
+def confidence(testimony: Testimony, repeats: int) -> Confidence:
     """The most telling level first: a dispute outweighs everything else."""
     if testimony.is_disputed:
         return Confidence.DISPUTED
     if is_disposable(testimony.email):
         return Confidence.DISPOSABLE
-    if same_address_count > 1:
+    if repeats > 1:
         return Confidence.REPEATED
     if testimony.email_confirmed_at is not None:
         return Confidence.CONFIRMED
     return Confidence.UNCONFIRMED
 
 
-def same_address_counts(hearing_id: int, testimonies: Iterable[Testimony]) -> dict[int, int]:
-    """For each testimony, how many on the hearing carry its e-mail address (one query)."""
+def repeat_counts(hearing_id: int, testimonies: Iterable[Testimony]) -> dict[int, int]:
+    """For each testimony, how many on the hearing share its e-mail address, or its name and
+    ZIP code, whichever is more (two queries for a whole page or batch)."""
     rows = list(testimonies)
-    addresses = {t.email.lower() for t in rows}
-    if not addresses:
+    if not rows:
         return {}
-    counts = dict(
+    by_address = dict(
         db.session.execute(
             select(func.lower(Testimony.email), func.count(Testimony.id))
-            .where(Testimony.hearing_id == hearing_id, func.lower(Testimony.email).in_(addresses))
+            .where(
+                Testimony.hearing_id == hearing_id,
+                func.lower(Testimony.email).in_({t.email.lower() for t in rows}),
+            )
             .group_by(func.lower(Testimony.email))
         ).all()
     )
-    return {t.id: counts.get(t.email.lower(), 1) for t in rows}
+    zip5 = func.substr(Testimony.zip_code, 1, 5)
+    by_person = {
+        (name, zip_code): count
+        for name, zip_code, count in db.session.execute(
+            select(func.lower(Testimony.full_name), zip5, func.count(Testimony.id))
+            .where(
+                Testimony.hearing_id == hearing_id,
+                func.lower(Testimony.full_name).in_({t.full_name.lower() for t in rows}),
+            )
+            .group_by(func.lower(Testimony.full_name), zip5)
+        ).all()
+    }
+    return {
+        t.id: max(
+            by_address.get(t.email.lower(), 1),
+            by_person.get((t.full_name.lower(), t.zip_code[:5]), 1),
+        )
+        for t in rows
+    }

@@ -175,17 +175,25 @@ def test_confidence_levels_as_moderators_and_spreadsheets_see_them(app, db):
     from tests.factories import make_testimony
 
     hearing = make_hearing()
-    plain = make_testimony(hearing, email="plain@example.org").testimony
-    throwaway = make_testimony(hearing, email="someone@mailinator.com").testimony
-    twice = [make_testimony(hearing, email="Twice@example.org").testimony for _ in range(2)]
-    confirmed = make_testimony(hearing, email="sure@example.org").testimony
+
+    def person(email, name):
+        return make_testimony(hearing, email=email, full_name=name).testimony
+
+    plain = person("plain@example.org", "Ana Plain")
+    throwaway = person("someone@mailinator.com", "Ben Throwaway")
+    twice = [person("Twice@example.org", f"Cy Twice {n}") for n in range(2)]
+    confirmed = person("sure@example.org", "Di Sure")
     confirmed.email_confirmed_at = utcnow()
-    disputed = make_testimony(hearing, email="stolen@example.org").testimony
+    disputed = person("stolen@example.org", "Ed Stolen")
+    # The same person (name and ZIP) under two addresses is repeated too.
+    again = [person(f"fay{n}@example.org", "Fay Again") for n in range(2)]
     disputed.disputed_at = utcnow()
     db.session.commit()
-    counts = identity.same_address_counts(hearing.id, [plain, *twice])
-    assert counts == {plain.id: 1, twice[0].id: 2, twice[1].id: 2}
+    counts = identity.repeat_counts(hearing.id, [plain, *twice, *again])
+    assert counts == {plain.id: 1, twice[0].id: 2, twice[1].id: 2, again[0].id: 2, again[1].id: 2}
     expected = {
+        again[0].id: "repeated",
+        again[1].id: "repeated",
         plain.id: "unconfirmed",
         throwaway.id: "disposable",
         twice[0].id: "repeated",
@@ -195,7 +203,8 @@ def test_confidence_levels_as_moderators_and_spreadsheets_see_them(app, db):
     }
     data, _count = to_csv(testimony_rows(hearing))
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    tracking = {t.tracking_number: t.id for t in (plain, throwaway, *twice, confirmed, disputed)}
+    everyone = (plain, throwaway, *twice, confirmed, disputed, *again)
+    tracking = {t.tracking_number: t.id for t in everyone}
     assert "Identity" in [heading for heading, _ in COLUMNS]
     assert {tracking[r["Tracking number"]]: r["Identity"] for r in rows} == expected
 
@@ -203,7 +212,7 @@ def test_confidence_levels_as_moderators_and_spreadsheets_see_them(app, db):
     queue = staff.get(f"/staff/hearings/{hearing.id}/queue", query_string={"status": ""}).text
     badges = re.findall(r'<span class="badge[^"]*">([^<]+)</span>', queue)
     assert badges.count("Throwaway e-mail address") == 1
-    assert badges.count("Several from this e-mail") == 2
+    assert badges.count("Several from this sender") == 4
     assert badges.count("E-mail confirmed") == 1
     assert badges.count("Sender disputed") == 1
 
