@@ -242,7 +242,8 @@ def tracking_numbers(rng: random.Random, count: int) -> list[str]:
 
 def load(size: int, pool: list[str]) -> dict[str, int]:
     """One hearing with two measures and `size` approved testimonies, inserted in bulk."""
-    from sqlalchemy import insert, text
+    from _bulk import count_into_tallies
+    from sqlalchemy import insert
 
     from app.accounts.models import Role, StaffUser
     from app.extensions import db
@@ -380,16 +381,7 @@ def load(size: int, pool: list[str]) -> dict[str, int]:
         db.session.execute(insert(Attachment.__table__), attachments)
     if redactions:
         db.session.execute(insert(Redaction.__table__), redactions)
-    # Bulk inserts bypass the ORM, so count them into the tallies the way the migration does.
-    db.session.execute(
-        text(
-            "INSERT INTO review_tallies (hearing_id, status, position, reason, count) "
-            "SELECT hearing_id, status, position, COALESCE(rejection_reason, ''), COUNT(*) "
-            "FROM testimonies WHERE hearing_id = :h "
-            "GROUP BY hearing_id, status, position, COALESCE(rejection_reason, '')"
-        ),
-        {"h": hearing.id},
-    )
+    count_into_tallies(hearing.id)
     db.session.commit()
     counts["attachments"], counts["redactions"] = len(attachments), len(redactions)
     counts["hearing_id"] = hearing.id

@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
+from _bulk import count_into_tallies
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, insert, select, text
 
@@ -93,16 +94,7 @@ def build(size: int) -> Hearing:
             rows = []
     if rows:
         db.session.execute(insert(Testimony.__table__), rows)
-    # Bulk inserts bypass the ORM, so count them into the tallies the way the migration does.
-    db.session.execute(
-        text(
-            "INSERT INTO review_tallies (hearing_id, status, position, reason, count) "
-            "SELECT hearing_id, status, position, COALESCE(rejection_reason, ''), COUNT(*) "
-            "FROM testimonies WHERE hearing_id = :h "
-            "GROUP BY hearing_id, status, position, COALESCE(rejection_reason, '')"
-        ),
-        {"h": hearing.id},
-    )
+    count_into_tallies(hearing.id)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))

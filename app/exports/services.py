@@ -101,13 +101,6 @@ def request_export(
     return packet
 
 
-def packet_file(packet: Packet) -> bytes:
-    data = file_store().get(packet.sha256)
-    if hashlib.sha256(data).hexdigest() != packet.sha256:
-        raise OSError("stored export does not match its checksum")
-    return data
-
-
 def packet_path(packet: Packet) -> Path:
     """The stored file of a ready export, checked against its SHA-256 without loading it."""
     if not packet.is_ready():

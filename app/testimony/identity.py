@@ -46,31 +46,30 @@ def find(testimony_id: int, purpose: str, token: str) -> Testimony | None:
     return testimony
 
 
-def confirm(testimony: Testimony, *, now: datetime) -> bool:
-    """Mark the address confirmed; False when it already was."""
+# What each link records: the column it sets once, and the audit action.
+_MARKS = {
+    CONFIRM: ("email_confirmed_at", "testimony.email_confirmed"),
+    DISPUTE: ("disputed_at", "testimony.disputed"),
+}
+
+
+def recorded(testimony: Testimony, purpose: str) -> bool:
+    """Whether the address was already confirmed (or the testimony already disputed)."""
+    return getattr(testimony, _MARKS[purpose][0]) is not None
+
+
+def record(testimony: Testimony, purpose: str, *, now: datetime) -> bool:
+    """Confirm the address or record the dispute, once; False when it already was."""
+    column, action = _MARKS[purpose]
     done = db.session.execute(
         update(Testimony)
-        .where(Testimony.id == testimony.id, Testimony.email_confirmed_at.is_(None))
-        .values(email_confirmed_at=now)
+        .where(Testimony.id == testimony.id, getattr(Testimony, column).is_(None))
+        .values({column: now})
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(testimony)
     if done:
-        audit.record(audit.RESIDENT, "testimony.email_confirmed", testimony, at=now)
-    return bool(done)
-
-
-def dispute(testimony: Testimony, *, now: datetime) -> bool:
-    """Record that the address's owner did not send it; False when already recorded."""
-    done = db.session.execute(
-        update(Testimony)
-        .where(Testimony.id == testimony.id, Testimony.disputed_at.is_(None))
-        .values(disputed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(testimony)
-    if done:
-        audit.record(audit.RESIDENT, "testimony.disputed", testimony, at=now)
+        audit.record(audit.RESIDENT, action, testimony, at=now)
     return bool(done)
 
 

@@ -23,16 +23,10 @@ def act(testimony_id: int, purpose: str, token: str):
     form = EmptyForm()
     outcome = None
     if form.validate_on_submit():
-        now = utcnow()
-        if purpose == identity.CONFIRM:
-            outcome = "done" if identity.confirm(testimony, now=now) else "already"
-        else:
-            outcome = "done" if identity.dispute(testimony, now=now) else "already"
+        outcome = "done" if identity.record(testimony, purpose, now=utcnow()) else "already"
         db.session.commit()
-    else:
-        confirming = purpose == identity.CONFIRM
-        if (testimony.email_confirmed_at if confirming else testimony.disputed_at) is not None:
-            outcome = "already"
+    elif identity.recorded(testimony, purpose):
+        outcome = "already"
     return render_template(
         "testimony/identity.html",
         purpose=purpose,

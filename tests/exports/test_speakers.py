@@ -16,7 +16,7 @@ from tests.factories import make_hearing, make_staff_user, make_testimony
 
 
 def read(packet) -> list[list[str]]:
-    text = services.packet_file(packet).decode("utf-8-sig")
+    text = services.packet_path(packet).read_bytes().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
