@@ -86,6 +86,7 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as staff_admin_bp
     from app.accounts.views import bp as accounts_bp
+    from app.campaigns.views import bp as campaigns_bp
     from app.exports.views import bp as exports_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
     from app.hearings.views import bp as hearings_bp
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         staff_admin_bp,
         moderation_bp,
+        campaigns_bp,
         hearing_admin_bp,
         exports_bp,
     ):

@@ -1,8 +1,9 @@
-"""Command-line tasks: demo data, staff accounts, mail delivery and exports."""
+"""Command-line tasks: demo data, staff accounts, mail delivery, exports and campaigns."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -120,3 +121,24 @@ def register(app: Flask) -> None:
         from app.exports import commands
 
         commands.work(burst=burst)
+
+    @app.cli.command("regroup-campaigns")
+    @click.argument("hearing_id", type=int)
+    def regroup_campaigns(hearing_id: int) -> None:
+        """Group a hearing's testimony into form-letter campaigns again, all at once.
+
+        Submissions join campaigns as they arrive; this also finds campaigns whose copies
+        share little wording (bot templates). Moderators' merges and splits are kept."""
+        from app.campaigns.placement import regroup
+        from app.hearings.models import Hearing
+
+        hearing = db.session.get(Hearing, hearing_id)
+        if hearing is None:
+            raise click.ClickException(f"There is no hearing {hearing_id}.")
+        started = time.monotonic()
+        result = regroup(hearing, audit.SYSTEM, now=utcnow())
+        db.session.commit()
+        click.echo(
+            f"{result.grouped} of {result.testimonies} testimonies are in "
+            f"{result.campaigns} campaigns ({time.monotonic() - started:.1f} s)."
+        )

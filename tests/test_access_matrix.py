@@ -83,6 +83,8 @@ def world(db):
     """One of everything a staff URL can name, so each route finds a real record."""
     hearing = make_hearing()
     receipt = make_testimony(hearing, uploads=(make_upload(),))
+    # A copy of the same letter: the two form a campaign.
+    make_testimony(hearing, body=receipt.testimony.body)
     moderator = make_staff_user(Role.MODERATOR)
     moderation.redact_phrase(moderator, receipt.testimony, "support", now=utcnow())
     clerk = make_staff_user(Role.CLERK)
@@ -99,6 +101,7 @@ def world(db):
         "committee_id": hearing.committee_id,
         "measure_id": hearing.measures[0].id,
         "packet_id": packet.id,
+        "campaign_id": testimony.campaign_id,
     }
     return ids
 

@@ -18,6 +18,7 @@ from app.exports.bundle import (
     write_bundle,
 )
 from app.exports.models import PacketKind
+from app.exports.packet_campaigns import packet_items
 from app.exports.packet_data import approved_ids, cover_for, entries
 from app.exports.packet_pdf import PacketJob, build_packet
 from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
@@ -69,8 +70,8 @@ def _packet(request: ExportRequest, out: Path) -> Built:
     cover = cover_for(
         hearing, measure, generated_at=request.generated_at, generated_by=request.generated_by
     )
-    ids = approved_ids(hearing, measure)
-    total = 2 * len(ids)  # read and measured, then printed
+    items = packet_items(hearing, measure)  # a campaign is one item, printed once
+    total = 2 * len(items)  # read and measured, then printed
     store = file_store()
     job = PacketJob(
         workdir=request.workdir,
@@ -80,7 +81,7 @@ def _packet(request: ExportRequest, out: Path) -> Built:
         generated_at=request.generated_at,
         progress=lambda done: request.progress(done, total),
     )
-    result = build_packet(out, cover, entries(hearing, ids, on_batch=request.checkpoint), job)
+    result = build_packet(out, cover, entries(hearing, items, on_batch=request.checkpoint), job)
     return Built(out, result.item_count, result.page_count, result.content_sha256)
 
 

@@ -17,6 +17,12 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.exports.packet_campaigns import (
+    CampaignEntry,
+    CampaignItem,
+    campaign_entry,
+    item_ids,
+)
 from app.extensions import db
 from app.hearings.models import Hearing, Measure, hearing_measures
 from app.moderation.queries import active_spans_for
@@ -94,11 +100,13 @@ class Tally:
 class Tallies:
     rows: dict[tuple[str, str], Tally] = field(default_factory=dict)
 
-    def add(self, entry: PacketEntry) -> None:
-        tally = self.rows.setdefault((entry.measure_number, entry.position), Tally())
-        tally.count += 1
-        tally.residents += entry.resident
-        tally.speakers += entry.asked_to_speak
+    def add(self, entry: PacketEntry | CampaignEntry) -> None:
+        people = entry.signatories if isinstance(entry, CampaignEntry) else (entry,)
+        for person in people:
+            tally = self.rows.setdefault((entry.measure_number, person.position), Tally())
+            tally.count += 1
+            tally.residents += person.resident
+            tally.speakers += person.asked_to_speak
 
     @property
     def total(self) -> Tally:
@@ -182,9 +190,12 @@ def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
 
 
 def entries(
-    hearing: Hearing, ids: list[int], on_batch: Callable[[], None] | None = None
-) -> Iterator[PacketEntry]:
-    """The packet records for these ids, in the same order, BATCH testimonies at a time.
+    hearing: Hearing,
+    items: list[int | CampaignItem],
+    on_batch: Callable[[], None] | None = None,
+) -> Iterator[PacketEntry | CampaignEntry]:
+    """The packet records for these items (testimony ids, or campaigns' member ids), in the
+    same order, BATCH testimonies at a time; a campaign becomes one CampaignEntry.
 
     on_batch runs after each batch is read and turned into plain records, when no database
     object is in use: a background export ends its transaction there, so a long export never
@@ -192,6 +203,10 @@ def entries(
     """
     zone = hearing.timezone
     is_resident = hearing.body.resident_matcher()
+    ids = item_ids(items)
+    owners = [item for item in items for _ in (item.member_ids if _is_campaign(item) else (0,))]
+    gathered: list[PacketEntry] = []
+    keys: dict[int, str] = {}
     for start in range(0, len(ids), BATCH):
         wanted = ids[start : start + BATCH]
         rows = db.session.scalars(
@@ -206,12 +221,37 @@ def entries(
         by_id = {t.id: t for t in rows}
         spans = active_spans_for(rows)
         # Withdrawn or reviewed again since the export started: left out.
-        batch = [_entry(by_id[i], spans[i], zone, is_resident) for i in wanted if i in by_id]
+        records = {i: _entry(by_id[i], spans[i], zone, is_resident) for i in by_id}
+        keys.update((t.id, t.wording_key or "") for t in rows)
         for t in rows:
             db.session.expunge(t)
         if on_batch is not None:
             on_batch()
-        yield from batch
+        ready: list[PacketEntry | CampaignEntry] = []
+        for offset, testimony_id in enumerate(wanted, start=start):
+            owner = owners[offset]
+            if not _is_campaign(owner):
+                keys.pop(testimony_id, None)
+                if testimony_id in records:
+                    ready.append(records[testimony_id])
+                continue
+            if testimony_id in records:
+                gathered.append(records[testimony_id])
+            else:
+                keys.pop(testimony_id, None)
+            if testimony_id == owner.member_ids[-1]:
+                if len(gathered) >= 2:
+                    ready.append(campaign_entry(owner, gathered, keys))
+                else:
+                    ready.extend(gathered)
+                gathered = []
+                for member in owner.member_ids:
+                    keys.pop(member, None)
+        yield from ready
+
+
+def _is_campaign(item) -> bool:
+    return isinstance(item, CampaignItem)
 
 
 def _entry(t: Testimony, spans, zone: str, is_resident) -> PacketEntry:

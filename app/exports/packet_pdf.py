@@ -11,6 +11,7 @@ StreamingPdfWriter, so memory does not grow with the size of the hearing.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.exports.attachment_pages import UnusableAttachment, open_clean
+from app.exports.packet_campaigns import CampaignEntry, Signatory
 from app.exports.packet_data import (
     AttachmentItem,
     Fingerprint,
@@ -37,7 +39,9 @@ from app.exports.packet_front import (
     toc_page_count,
 )
 from app.exports.pdf_stream import Bookmark, StreamingPdfWriter
-from app.exports.typesetting import BODY, HEADING, PageWriter
+from app.exports.typesetting import BODY, HEADING, LABEL, SMALL, PageWriter, Style
+
+SUBHEADING = Style(size=11, leading=15, bold=True)
 
 CHUNK = 250  # testimonies per typeset document (ReportLab keeps a document in memory)
 CHUNK_ATTACHMENT_PAGES = 2000  # attachment pages opened at once per chunk
@@ -58,7 +62,7 @@ class Placed:
 @dataclass(frozen=True)
 class PacketResult:
     page_count: int
-    item_count: int
+    item_count: int  # testimonies printed, each campaign member counted
     content_sha256: str
 
 
@@ -134,7 +138,7 @@ def build_packet(
     except BaseException:
         writer.abort()
         raise
-    return PacketResult(total, len(placements), digest)
+    return PacketResult(total, tallies.total.count, digest)
 
 
 def _first_pass(cover: PacketCover, entries, records: Path, job: PacketJob):
@@ -149,6 +153,12 @@ def _first_pass(cover: PacketCover, entries, records: Path, job: PacketJob):
             tallies.add(entry)
             fingerprint.add(entry)
             item = Placed(_entry_label(entry), entry.measure_number, 0)
+            if isinstance(entry, CampaignEntry):
+                measuring = PageWriter(None)
+                _write_campaign(measuring, entry)
+                item.text_pages = measuring.finish()
+                placements.append(item)
+                continue
             for attachment in entry.attachments:
                 if attachment.sha256 not in checked:
                     checked[attachment.sha256] = _check(attachment, job)
@@ -186,7 +196,11 @@ def _records(path: Path) -> Iterator[PacketEntry]:
         for line in lines:
             data = json.loads(line)
             data["attachments"] = tuple(AttachmentItem(**a) for a in data["attachments"])
-            yield PacketEntry(**data)
+            if "signatories" in data:
+                data["signatories"] = tuple(Signatory(**s) for s in data["signatories"])
+                yield CampaignEntry(**data)
+            else:
+                yield PacketEntry(**data)
 
 
 def _chunks(entries: Iterator[PacketEntry], placements: list[Placed]):
@@ -213,7 +227,10 @@ def _second_pass(writer, records, placements, job: PacketJob, *, header: str, to
             typeset.start_page()
             starts.append(typeset.pages)
             typeset.number = item.first_page
-            _write_entry(typeset, entry, item.attachments)
+            if isinstance(entry, CampaignEntry):
+                _write_campaign(typeset, entry)
+            else:
+                _write_entry(typeset, entry, item.attachments)
         typeset.finish()
         with pikepdf.open(text_path) as text:
             copier = writer.copier(text)
@@ -318,7 +335,57 @@ def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
     writer.paragraph(entry.text, BODY)
 
 
-def _entry_label(entry: PacketEntry) -> str:
+def _write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
+    count = len(entry.signatories)
+    writer.paragraph(
+        ngettext(
+            "Campaign %(label)s: %(num)d letter",
+            "Campaign %(label)s: %(num)d letters",
+            count,
+            label=entry.label,
+        ),
+        HEADING,
+    )
+    writer.space(4)
+    writer.field(_("Measure"), entry.measure_number)
+    positions = Counter(s.position for s in entry.signatories)
+    writer.field(_("Positions"), " · ".join(f"{p}: {n}" for p, n in positions.most_common()))
+    writer.field(_("Text as sent by"), entry.representative)
+    writer.paragraph(
+        _(
+            "These letters share one text, printed once below. Each signatory is listed after "
+            "it; sentences a signatory added of their own are printed in full at the end.",
+        ),
+        SMALL,
+    )
+    writer.rule()
+    writer.space(6)
+    writer.paragraph(entry.text, BODY)
+    writer.space(10)
+    writer.paragraph(_("Signatories"), SUBHEADING)
+    for person in entry.signatories:
+        details = [person.name, person.city, person.organization, person.position, person.speaking]
+        line = " · ".join(part for part in details if part)
+        writer.paragraph(f"{person.tracking_number}  {line}  ({person.received})", SMALL)
+    added = [person for person in entry.signatories if person.personal_text]
+    if added:
+        writer.space(10)
+        writer.paragraph(_("Added by signatories in their own words"), SUBHEADING)
+        for person in added:
+            writer.space(4)
+            who = ", ".join(part for part in (person.name, person.city) if part)
+            writer.paragraph(f"{person.tracking_number}  {who}", LABEL)
+            writer.paragraph(person.personal_text, BODY)
+
+
+def _entry_label(entry: PacketEntry | CampaignEntry) -> str:
+    if isinstance(entry, CampaignEntry):
+        return ngettext(
+            "Campaign %(label)s (%(num)d letters)",
+            "Campaign %(label)s (%(num)d letters)",
+            len(entry.signatories),
+            label=entry.label,
+        )
     who = ", ".join(part for part in (entry.name, entry.city) if part)
     return f"{entry.tracking_number}  {who} ({entry.position})"
 

@@ -35,6 +35,11 @@ COLUMNS = [
         "service), repeated (several on this hearing from the same e-mail, or the same name and "
         "ZIP), confirmed (the sender followed the confirmation link) or unconfirmed",
     ),
+    (
+        "Campaign",
+        "The form-letter campaign it belongs to, e.g. C-12 (same number as on the moderators' "
+        "campaign page), or empty",
+    ),
     ("Text", "The testimony as last amended, with moderators' redactions applied"),
 ]
 
@@ -108,6 +113,7 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
                     t.status.value,
                     t.rejection_reason.value if t.rejection_reason else "",
                     confidence(t, repeats[t.id]).value,
+                    f"C-{t.campaign_id}" if t.campaign_id else "",
                     public_text(t.body, spans[t.id]),
                 )
             )

@@ -16,6 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.campaigns.models import Campaign
+from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation.queries import QueueFilter
 from app.moderation.services import Decision
@@ -28,6 +30,7 @@ ANY = ""
 # stray `hearing_id` or `_external` cannot clash with url_for's arguments.
 FILTER_KEYS = frozenset(
     {"status", "measure", "position", "speaking", "attachments", "automated", "identity"}
+    | {"campaign"}
     | {"received_from", "received_to", "q", "sort"}
 )
 
@@ -61,6 +64,7 @@ class QueueFilterForm(FlaskForm):
     attachments = SelectField(_l("Attachments"), default=ANY)
     automated = SelectField(_l("Possibly automated"), default=ANY)
     identity = SelectField(_l("Sender"), default=ANY)
+    campaign = SelectField(_l("Campaign"), default=ANY)
     received_from = DateField(_l("Received from"), validators=[Optional()])
     received_to = DateField(_l("Received until"), validators=[Optional()])
     q = StringField(
@@ -113,6 +117,18 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("confirmed", _l("E-mail confirmed")),
             SelectChoice("unconfirmed", _l("E-mail not confirmed")),
         ]
+        self.campaign.choices = [
+            SelectChoice(ANY, _l("Any")),
+            SelectChoice("yes", _l("In a campaign")),
+            SelectChoice("no", _l("Not in a campaign")),
+        ]
+        # One campaign, reached from the campaign's page: offered only while it exists here.
+        wanted = (self.campaign.raw_data or [""])[0]
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 11:
+            campaign = db.session.get(Campaign, int(wanted))
+            if campaign is not None and campaign.hearing_id == hearing.id:
+                label = _l("Campaign %(label)s", label=campaign.label)
+                self.campaign.choices.append(SelectChoice(wanted, label))
 
     def to_filter(self) -> QueueFilter:
         """The filter the form describes; a value that does not check out counts as 'any'."""
@@ -136,6 +152,7 @@ class QueueFilterForm(FlaskForm):
             has_attachments={"yes": True, "no": False}.get(chosen(self.attachments) or ""),
             quarantined={"yes": True, "no": False}.get(chosen(self.automated) or ""),
             identity=chosen(self.identity) or None,
+            campaign=chosen(self.campaign) or None,
             received_from=day(self.received_from),
             received_to=day(self.received_to),
             text=chosen(self.q) or "",

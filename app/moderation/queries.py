@@ -46,6 +46,7 @@ class QueueFilter:
     has_attachments: bool | None = None
     quarantined: bool | None = None  # marked as possibly automated when it arrived
     identity: str | None = None  # "disputed", "confirmed" or "unconfirmed"
+    campaign: str | None = None  # "yes", "no", or one campaign's id
     received_from: date | None = None
     received_to: date | None = None
     text: str = ""
@@ -81,6 +82,12 @@ def matching(hearing: Hearing, chosen: QueueFilter):
         query = query.where(Testimony.email_confirmed_at.is_not(None))
     elif chosen.identity == "unconfirmed":
         query = query.where(Testimony.email_confirmed_at.is_(None))
+    if chosen.campaign == "yes":
+        query = query.where(Testimony.campaign_id.is_not(None))
+    elif chosen.campaign == "no":
+        query = query.where(Testimony.campaign_id.is_(None))
+    elif chosen.campaign:
+        query = query.where(Testimony.campaign_id == int(chosen.campaign))
     if chosen.received_from is not None:
         query = query.where(
             Testimony.received_at >= _day_start(chosen.received_from, hearing.timezone)

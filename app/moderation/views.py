@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
+from app.campaigns import services as campaign_services
 from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing
@@ -77,8 +78,12 @@ def queue(hearing_id: int):
     chosen = filter_form.to_filter()
     page = queries.queue_page(hearing, chosen, request.args.get("after"))
     repeats = identity.repeat_counts(hearing.id, page.rows)
+    campaign_sizes = campaign_services.sizes(
+        sorted({t.campaign_id for t in page.rows if t.campaign_id is not None})
+    )
     return render_template(
         "moderation/queue.html",
+        campaign_sizes=campaign_sizes,
         hearing=hearing,
         filter_form=filter_form,
         page=page,

@@ -15,9 +15,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.campaigns.models import Campaign
 from app.extensions import db
 from app.hearings.models import Hearing, Measure, enum_column
 from app.timezones import UTCDateTime, utcnow
@@ -81,6 +83,9 @@ class Testimony(db.Model):
         # The queue's other sort orders page by (value, id) too.
         Index("ix_testimonies_hearing_name", "hearing_id", "full_name", "id"),
         Index("ix_testimonies_hearing_position", "hearing_id", "position", "id"),
+        # A campaign's members, and exact copies of a new submission's wording.
+        Index("ix_testimonies_hearing_campaign", "hearing_id", "campaign_id"),
+        Index("ix_testimonies_hearing_wording", "hearing_id", "wording_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +134,12 @@ class Testimony(db.Model):
     # of packets until a moderator decides to keep it (dispute_kept_at). Both stay on record.
     disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dispute_kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The form-letter campaign it belongs to (app/campaigns), and the digest of its normalised
+    # words that finds exact copies. A moderator who takes it out of its campaign sets
+    # kept_apart, and grouping leaves it alone from then on.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    wording_key: Mapped[str | None] = mapped_column(String(32))
+    kept_apart: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -136,6 +147,7 @@ class Testimony(db.Model):
 
     hearing: Mapped[Hearing] = relationship()
     measure: Mapped[Measure] = relationship()
+    campaign: Mapped[Campaign | None] = relationship(foreign_keys=[campaign_id])
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="testimony", order_by="Attachment.id", cascade="all, delete-orphan"
     )

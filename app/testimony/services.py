@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, outbox
+from app.campaigns import placement
 from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing, HearingStatus
@@ -204,6 +205,7 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
     if not _insert(testimony):
         # A concurrent request carrying the same form (a double click) stored it first.
         return Receipt(_find_by_submission_key(hearing, sub.submission_key), token)
+    placement.place(testimony)  # into the campaign of its closest copy, if it has one
 
     if sub.quarantine_reason is None:
         audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
@@ -277,6 +279,8 @@ def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime
     testimony.rejection_reason = None
     _attach(testimony, amendment.uploads, now=now)
     db.session.flush()
+    if amendment.body != testimony.versions[-1].body:
+        placement.place(testimony)  # the new text may belong to another campaign, or none
     audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
     _queue_mail("testimony_amended", testimony, None)
     return True

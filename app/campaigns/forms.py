@@ -1,0 +1,40 @@
+"""The moderator's campaign forms: decide every member, merge with another campaign."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+from app.moderation.forms import DecisionForm
+from app.testimony.models import ReviewStatus
+
+
+class CampaignDecisionForm(DecisionForm):
+    """One decision for the campaign's members: by default only those still pending, so a
+    member someone already decided on its own is not overruled."""
+
+    expected_status = None
+    expected_version = None
+    members = RadioField(
+        _l("Apply to"),
+        choices=[
+            SelectChoice(ReviewStatus.PENDING.value, _l("Members still pending")),
+            SelectChoice(ReviewStatus.FLAGGED.value, _l("Members flagged for a second look")),
+            SelectChoice("all", _l("Every member (where the decision is allowed)")),
+        ],
+        default=ReviewStatus.PENDING.value,
+        validators=[DataRequired(_l("Choose which members the decision applies to."))],
+    )
+
+    def seen_status(self) -> ReviewStatus | None:
+        return None if self.members.data == "all" else ReviewStatus(self.members.data)
+
+
+class MergeForm(FlaskForm):
+    into = SelectField(
+        _l("Merge into campaign"),
+        validators=[DataRequired(_l("Choose the campaign to merge with."))],
+    )

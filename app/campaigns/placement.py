@@ -1,0 +1,257 @@
+"""Put testimony into campaigns: one submission as it arrives, or a whole hearing again.
+
+Placement on submission costs a few indexed lookups: an exact copy is found by its wording
+digest, a near copy through the anchor shingles it shares with earlier testimony; the closest
+candidate that is `alike` brings the newcomer into its campaign. Campaigns whose copies share
+little wording (bot templates that swap phrases) come together when the hearing is regrouped
+(`flask regroup-campaigns`), which runs the whole-hearing grouping in app.campaigns.grouping.
+These functions flush and never commit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select, update
+
+from app import audit
+from app.campaigns import wording
+from app.campaigns.grouping import group_texts
+from app.campaigns.models import Campaign, WordingAnchor
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.testimony.models import Testimony
+
+ANCHOR_COUNT = 12
+CANDIDATES = 20  # nearest earlier texts compared with a newcomer
+WRITE_BATCH = 1000
+
+
+def _anchor_rows(testimony_id: int, hearing_id: int, hashes: np.ndarray) -> list[dict]:
+    if len(hashes) < wording.MIN_SHINGLES:
+        return []
+    chosen = wording.anchors(hashes, ANCHOR_COUNT).view(np.int64).tolist()  # signed for SQL
+    return [{"testimony_id": testimony_id, "hearing_id": hearing_id, "anchor": a} for a in chosen]
+
+
+def place(testimony: Testimony) -> None:
+    """Record the testimony's wording and put it in the campaign of its closest copy, if any.
+
+    Called on submission and on amendment (an amended text may no longer match its campaign).
+    """
+    db.session.flush()  # the testimony needs its id
+    tokens = wording.words(testimony.body)
+    hashes = wording.shingles(tokens)
+    testimony.wording_key = wording.exact_key(tokens)
+    db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id == testimony.id))
+    rows = _anchor_rows(testimony.id, testimony.hearing_id, hashes)
+    if rows:
+        db.session.execute(insert(WordingAnchor), rows)
+    if testimony.kept_apart:
+        return
+    previous = testimony.campaign_id
+    testimony.campaign_id = None
+    db.session.flush()
+    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows)
+    if match is not None:
+        _join(testimony, match)
+    if previous is not None and previous != testimony.campaign_id:
+        dissolve_if_alone(previous)
+
+
+def _exact_copy(testimony: Testimony) -> int | None:
+    return db.session.scalar(
+        select(Testimony.id)
+        .where(
+            Testimony.hearing_id == testimony.hearing_id,
+            Testimony.wording_key == testimony.wording_key,
+            Testimony.id != testimony.id,
+            Testimony.kept_apart.is_(False),
+        )
+        .order_by(Testimony.campaign_id.is_(None), Testimony.id)
+        .limit(1)
+    )
+
+
+def _near_copy(testimony: Testimony, hashes: np.ndarray, rows: list[dict]) -> int | None:
+    if not rows:
+        return None
+    shared = func.count().label("shared")
+    candidates = db.session.execute(
+        select(WordingAnchor.testimony_id, shared)
+        .where(
+            WordingAnchor.hearing_id == testimony.hearing_id,
+            WordingAnchor.anchor.in_([row["anchor"] for row in rows]),
+            WordingAnchor.testimony_id != testimony.id,
+        )
+        .group_by(WordingAnchor.testimony_id)
+        .order_by(shared.desc(), WordingAnchor.testimony_id)
+        .limit(CANDIDATES)
+    ).all()
+    if not candidates:
+        return None
+    texts = db.session.execute(
+        select(Testimony.id, Testimony.body).where(
+            Testimony.id.in_([row.testimony_id for row in candidates]),
+            Testimony.kept_apart.is_(False),
+        )
+    ).all()
+    best, best_score = None, 0.0
+    for row in sorted(texts, key=lambda r: r.id):
+        other = wording.shingles(wording.words(row.body))
+        if wording.alike(hashes, other):
+            score = wording.similarity(hashes, other)
+            if score > best_score:
+                best, best_score = row.id, score
+    return best
+
+
+def _join(testimony: Testimony, match_id: int) -> None:
+    campaign_id = db.session.scalar(select(Testimony.campaign_id).where(Testimony.id == match_id))
+    if campaign_id is None:
+        campaign = Campaign(hearing_id=testimony.hearing_id, representative_id=match_id)
+        db.session.add(campaign)
+        db.session.flush()
+        # Only if nobody put the match in a campaign meanwhile; otherwise join theirs.
+        claimed = db.session.execute(
+            update(Testimony)
+            .where(Testimony.id == match_id, Testimony.campaign_id.is_(None))
+            .values(campaign_id=campaign.id)
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+        if claimed:
+            campaign_id = campaign.id
+        else:
+            db.session.delete(campaign)
+            campaign_id = db.session.scalar(
+                select(Testimony.campaign_id).where(Testimony.id == match_id)
+            )
+    testimony.campaign_id = campaign_id
+    db.session.flush()
+
+
+def member_count(campaign_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Testimony.id)).where(Testimony.campaign_id == campaign_id)
+    )
+
+
+def dissolve_if_alone(campaign_id: int) -> bool:
+    """A campaign of one is no campaign: its last member goes back to standing alone."""
+    if member_count(campaign_id) >= 2:
+        _choose_representative(campaign_id)
+        return False
+    db.session.execute(
+        update(Testimony)
+        .where(Testimony.campaign_id == campaign_id)
+        .values(campaign_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(delete(Campaign).where(Campaign.id == campaign_id))
+    return True
+
+
+def _choose_representative(campaign_id: int) -> None:
+    """The most common wording in the campaign, its earliest copy: usually the plain letter."""
+    count = func.count(Testimony.id).label("copies")
+    first = func.min(Testimony.id).label("first")
+    row = db.session.execute(
+        select(count, first)
+        .where(Testimony.campaign_id == campaign_id)
+        .group_by(Testimony.wording_key)
+        .order_by(count.desc(), first)
+        .limit(1)
+    ).first()
+    db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign_id)
+        .values(representative_id=row.first if row else None)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+@dataclass(frozen=True)
+class Regrouped:
+    campaigns: int
+    grouped: int
+    testimonies: int
+
+
+def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
+    """Group the whole hearing again with every step of the grouping.
+
+    Existing campaigns keep their numbers: each new group takes the campaign most of its
+    members were in, so a moderator's merge is kept. Members a moderator took out stay out.
+    """
+    rows = db.session.execute(
+        select(Testimony.id, Testimony.body, Testimony.campaign_id, Testimony.wording_key)
+        .where(Testimony.hearing_id == hearing.id, Testimony.kept_apart.is_(False))
+        .order_by(Testimony.id)
+    ).all()
+    _refresh_wording(hearing, rows)
+    labels = group_texts([row.body for row in rows])
+    groups: dict[int, list] = {}
+    for row, label in zip(rows, labels, strict=True):
+        groups.setdefault(label, []).append(row)
+    before = {row.campaign_id for row in rows if row.campaign_id is not None}
+    assignment: dict[int, int | None] = {}
+    kept: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            assignment[members[0].id] = None
+            continue
+        earlier = Counter(m.campaign_id for m in members if m.campaign_id is not None)
+        if earlier:
+            campaign_id = earlier.most_common(1)[0][0]
+        else:
+            campaign = Campaign(hearing_id=hearing.id, created_at=now)
+            db.session.add(campaign)
+            db.session.flush()
+            campaign_id = campaign.id
+        kept.add(campaign_id)
+        for member in members:
+            assignment[member.id] = campaign_id
+    _write_assignment(rows, assignment)
+    for campaign_id in before - kept:
+        dissolve_if_alone(campaign_id)
+    for campaign_id in kept:
+        _choose_representative(campaign_id)
+    grouped = sum(1 for value in assignment.values() if value is not None)
+    audit.record(
+        actor, "campaigns.regrouped", hearing, at=now, campaigns=len(kept), grouped=grouped
+    )
+    return Regrouped(len(kept), grouped, len(rows))
+
+
+def _refresh_wording(hearing: Hearing, rows) -> None:
+    """Fill in the wording digest and anchors of testimony stored before they existed."""
+    stale = []
+    for row in rows:
+        tokens = wording.words(row.body)
+        key = wording.exact_key(tokens)
+        if key != row.wording_key:
+            stale.append((row.id, key, wording.shingles(tokens)))
+    for start in range(0, len(stale), WRITE_BATCH):
+        chunk = stale[start : start + WRITE_BATCH]
+        ids = [item[0] for item in chunk]
+        db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id.in_(ids)))
+        anchors = [r for i, _k, h in chunk for r in _anchor_rows(i, hearing.id, h)]
+        if anchors:
+            db.session.execute(insert(WordingAnchor), anchors)
+        db.session.execute(
+            update(Testimony),
+            [{"id": i, "wording_key": key} for i, key, _h in chunk],
+        )
+
+
+def _write_assignment(rows, assignment: dict[int, int | None]) -> None:
+    changes = [
+        {"id": row.id, "campaign_id": assignment[row.id]}
+        for row in rows
+        if row.campaign_id != assignment[row.id]
+    ]
+    for start in range(0, len(changes), WRITE_BATCH):
+        db.session.execute(update(Testimony), changes[start : start + WRITE_BATCH])

@@ -1,0 +1,119 @@
+"""Moderators' decisions on whole campaigns: decide every member at once, take a wrongly
+grouped member out, merge two campaigns. Each takes the acting staff member, flushes, writes
+an audit row, and leaves the commit to the caller."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+
+from app import audit
+from app.accounts.models import StaffUser
+from app.campaigns.models import Campaign
+from app.campaigns.placement import _choose_representative, dissolve_if_alone
+from app.errors import DomainError
+from app.extensions import db
+from app.moderation.services import BulkOutcome, Decision, decide_many
+from app.testimony.models import ReviewStatus, Testimony
+
+
+class NotInCampaign(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("That testimony is no longer in this campaign. Nothing was changed."))
+
+
+class CannotMerge(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("Choose another campaign on the same hearing to merge with. Nothing was changed.")
+        )
+
+
+def member_ids(campaign: Campaign, status: ReviewStatus | None = None) -> list[int]:
+    query = select(Testimony.id).where(Testimony.campaign_id == campaign.id)
+    if status is not None:
+        query = query.where(Testimony.status == status)
+    return list(db.session.scalars(query.order_by(Testimony.id)))
+
+
+def decide_campaign(
+    actor: StaffUser,
+    campaign: Campaign,
+    decision: Decision,
+    *,
+    seen_status: ReviewStatus | None,
+    now: datetime,
+) -> BulkOutcome:
+    """Apply one decision to the campaign's members (only those still `seen_status`, if given).
+
+    Every member gets its own decision row and audit entry, exactly as when decided one by
+    one, and the campaign decision is audited too.
+    """
+    ids = member_ids(campaign, seen_status)
+    outcome = decide_many(
+        actor, ids, decision, hearing_id=campaign.hearing_id, now=now, seen_status=seen_status
+    )
+    audit.record(
+        actor.audit_name,
+        "campaign.decided",
+        campaign,
+        at=now,
+        to_status=decision.to_status.value,
+        reason=decision.reason.value if decision.reason else None,
+        only_status=seen_status.value if seen_status else None,
+        decided=outcome.decided,
+        skipped=outcome.skipped,
+    )
+    return outcome
+
+
+def split_member(
+    actor: StaffUser, campaign: Campaign, testimony: Testimony, *, now: datetime
+) -> bool:
+    """Take a wrongly grouped testimony out; grouping leaves it alone from then on.
+
+    Returns whether the campaign was dissolved because one member was left.
+    """
+    if testimony.campaign_id != campaign.id:
+        raise NotInCampaign()
+    testimony.campaign_id = None
+    testimony.kept_apart = True
+    db.session.flush()
+    audit.record(
+        actor.audit_name, "campaign.member_split", testimony, at=now, campaign_id=campaign.id
+    )
+    dissolved = dissolve_if_alone(campaign.id)
+    if dissolved:
+        audit.record(actor.audit_name, "campaign.dissolved", None, at=now, campaign_id=campaign.id)
+    return dissolved
+
+
+def merge(actor: StaffUser, campaign: Campaign, into: Campaign, *, now: datetime) -> int:
+    """Move every member of `campaign` into `into`; `campaign` ends. Returns members moved."""
+    if into.id == campaign.id or into.hearing_id != campaign.hearing_id:
+        raise CannotMerge()
+    moved = db.session.execute(
+        update(Testimony)
+        .where(Testimony.campaign_id == campaign.id)
+        .values(campaign_id=into.id)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    db.session.execute(delete(Campaign).where(Campaign.id == campaign.id))
+    _choose_representative(into.id)
+    audit.record(
+        actor.audit_name, "campaign.merged", into, at=now, merged_id=campaign.id, moved=moved
+    )
+    return moved
+
+
+def sizes(campaign_ids: list[int]) -> dict[int, int]:
+    if not campaign_ids:
+        return {}
+    rows = db.session.execute(
+        select(Testimony.campaign_id, func.count(Testimony.id))
+        .where(Testimony.campaign_id.in_(campaign_ids))
+        .group_by(Testimony.campaign_id)
+    ).all()
+    return dict(rows)

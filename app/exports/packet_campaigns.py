@@ -1,0 +1,139 @@
+"""Campaigns in the packet: each printed once, with its text, its count and its signatories,
+and every member's own added sentences in full.
+
+A member with attachments is printed on its own (its files follow it), as is a campaign with
+only one approved member in a measure's section; everything else approved in a campaign is
+collapsed into one CampaignEntry placed where its first member would have been.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, exists, select
+
+from app.campaigns.differences import compare
+from app.extensions import db
+from app.hearings.models import Hearing, Measure, hearing_measures
+from app.testimony.identity import undisputed
+from app.testimony.models import Attachment, ReviewStatus, Testimony
+
+
+@dataclass(frozen=True)
+class CampaignItem:
+    """A campaign's approved members in one measure, in packet order."""
+
+    campaign_id: int
+    member_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Signatory:
+    tracking_number: str
+    name: str
+    city: str
+    organization: str
+    position: str
+    received: str
+    speaking: str
+    resident: bool
+    asked_to_speak: bool
+    personal_text: str  # sentences this member added to the campaign's text
+
+
+@dataclass(frozen=True)
+class CampaignEntry:
+    label: str
+    measure_number: str
+    representative: str  # tracking number of the member whose text is printed
+    text: str
+    signatories: tuple[Signatory, ...]
+    attachments: tuple = ()  # members with files are printed on their own
+
+
+def packet_items(hearing: Hearing, measure: Measure | None = None) -> list[int | CampaignItem]:
+    """The packet's approved testimony in order, with campaign members gathered into one item
+    per campaign and measure (ids only: a few bytes each)."""
+    from app.exports.packet_data import POSITION_ORDER
+
+    order = case({p: i for i, p in enumerate(POSITION_ORDER)}, value=Testimony.position)
+    has_files = exists().where(Attachment.testimony_id == Testimony.id)
+    query = (
+        select(Testimony.id, Testimony.measure_id, Testimony.campaign_id, has_files)
+        .join(
+            hearing_measures,
+            and_(
+                hearing_measures.c.hearing_id == Testimony.hearing_id,
+                hearing_measures.c.measure_id == Testimony.measure_id,
+            ),
+        )
+        .where(
+            Testimony.hearing_id == hearing.id,
+            Testimony.status == ReviewStatus.APPROVED,
+            undisputed(),  # "I did not send this" keeps it out unless a moderator kept it
+        )
+        .order_by(
+            hearing_measures.c.position,
+            hearing_measures.c.measure_id,
+            order,
+            Testimony.received_at,
+            Testimony.id,
+        )
+    )
+    if measure is not None:
+        query = query.where(Testimony.measure_id == measure.id)
+    rows = db.session.execute(query).all()
+    members: dict[tuple[int, int], list[int]] = {}
+    for row in rows:
+        if row.campaign_id is not None and not row[3]:
+            members.setdefault((row.measure_id, row.campaign_id), []).append(row.id)
+    items: list[int | CampaignItem] = []
+    for row in rows:
+        key = (row.measure_id, row.campaign_id)
+        group = members.get(key) if not row[3] else None
+        if not group or len(group) < 2:
+            items.append(row.id)
+        elif group[0] == row.id:
+            items.append(CampaignItem(row.campaign_id, tuple(group)))
+    return items
+
+
+def item_ids(items: Iterable[int | CampaignItem]) -> list[int]:
+    ids: list[int] = []
+    for item in items:
+        ids.extend(item.member_ids if isinstance(item, CampaignItem) else (item,))
+    return ids
+
+
+def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> CampaignEntry:
+    """`members` are the PacketEntry records of the item's members still approved, in order;
+    `texts` their wording digests, to choose the text most of them sent."""
+    ids = [i for i in item.member_ids if i in texts]
+    common = Counter(texts[i] for i in ids).most_common(1)[0][0]
+    representative = members[next(n for n, i in enumerate(ids) if texts[i] == common)]
+    signatories = tuple(
+        Signatory(
+            tracking_number=entry.tracking_number,
+            name=entry.name,
+            city=entry.city,
+            organization=entry.organization,
+            position=entry.position,
+            received=entry.received,
+            speaking=entry.speaking,
+            resident=entry.resident,
+            asked_to_speak=entry.asked_to_speak,
+            personal_text=""
+            if entry is representative
+            else compare(entry.text, representative.text).added_text,
+        )
+        for entry in members
+    )
+    return CampaignEntry(
+        label=f"C-{item.campaign_id}",
+        measure_number=representative.measure_number,
+        representative=representative.tracking_number,
+        text=representative.text,
+        signatories=signatories,
+    )
