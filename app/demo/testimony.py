@@ -13,8 +13,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app import audit
 from app.accounts.models import Role, StaffUser
 from app.accounts.passwords import hash_password
+from app.campaigns import placement
+from app.demo.campaigns import spun_letters
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation import services as moderation
@@ -385,6 +388,8 @@ def _all_rows():
     for name, city, zip_code, added in FORM_SIGNERS:
         state = "approved" if added else "pending"
         yield ("open", name, city, zip_code, None, S, NO, state, FORM_LETTER + (added or ""), None)
+    for name, city, zip_code, text in spun_letters():
+        yield ("open", name, city, zip_code, None, OP, NO, "pending", text, None)
 
 
 def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
@@ -440,9 +445,14 @@ def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
                 )
             )
         db.session.flush()
+        placement.place(testimony)  # as the form does: into its campaign as it arrives
         _move_to_state(moderator, testimony, state, extra, received + (now - received) / 2)
         created += 1
     db.session.flush()
+    if created:
+        # What a clerk's `flask regroup-campaigns` does: also finds the bot campaign above.
+        for hearing in hearings.values():
+            placement.regroup(hearing, audit.SYSTEM, now=now)
     return created
 
 

@@ -17,10 +17,11 @@ from datetime import datetime
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
-from app import audit
-from app.accounts.models import StaffUser
+from app import audit, outbox
+from app.accounts.models import Role, StaffUser
 from app.extensions import db
 from app.testimony.models import Testimony
 
@@ -70,7 +71,30 @@ def record(testimony: Testimony, purpose: str, *, now: datetime) -> bool:
     db.session.refresh(testimony)
     if done:
         audit.record(audit.RESIDENT, action, testimony, at=now)
+        if purpose == DISPUTE:
+            _alert_moderators(testimony)
     return bool(done)
+
+
+def _alert_moderators(testimony: Testimony) -> None:
+    """E-mail the moderators (or, with none, the administrators) that a sender disputed a
+    testimony. The message names the testimony only; who disputed it stays on the review page."""
+    staff = db.session.scalars(
+        select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.id)
+    ).all()
+    chosen = [u for u in staff if u.role is Role.MODERATOR] or [
+        u for u in staff if u.role is Role.ADMIN
+    ]
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    for user in chosen:
+        outbox.queue(
+            "testimony_disputed",
+            to=user.email,
+            subject=_("Testimony disputed: %(number)s", number=testimony.tracking_number),
+            testimony=testimony,
+            hearing=testimony.hearing,
+            review_url=f"{base_url}/staff/testimony/{testimony.id}",
+        )
 
 
 def keep_disputed(actor: StaffUser, testimony: Testimony, *, now: datetime) -> bool:

@@ -285,3 +285,38 @@ def test_disputed_testimony_is_left_off_the_speaker_list_and_can_be_filtered(app
     queue = f"/staff/hearings/{hearing.id}/queue"
     disputed = staff.get(queue, query_string={"status": "", "identity": "disputed"}).text
     assert testimony.tracking_number in disputed and other.tracking_number not in disputed
+
+
+def test_a_dispute_alerts_the_moderators_by_e_mail_once(app, db):
+    hearing = make_hearing()
+    moderator = make_staff_user(Role.MODERATOR, email="mo@example.gov")
+    make_staff_user(Role.MODERATOR, email="gone@example.gov", active=False)
+    make_staff_user(Role.CLERK, email="clerk@example.gov")
+    db.session.commit()
+    testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    client = app.test_client()
+    token = csrf_token_from(client.get(links["dispute"]).text)
+    for _press in range(2):  # a second press (another tab) alerts nobody again
+        client.post(links["dispute"], data={"csrf_token": token})
+    alerts = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "testimony_disputed")
+    ).all()
+    assert [m.to_address for m in alerts] == [moderator.email]
+    [alert] = alerts
+    assert testimony.tracking_number in alert.subject
+    assert f"https://testimony.example.org/staff/testimony/{testimony.id}" in alert.body_text
+    # It names the testimony, not the resident or their address.
+    assert testimony.full_name not in alert.body_text
+    assert testimony.email not in alert.body_text
+
+
+def test_with_no_moderators_the_administrators_are_alerted(app, db):
+    hearing = make_hearing()
+    admin = make_staff_user(Role.ADMIN, email="admin@example.gov")
+    db.session.commit()
+    _testimony, links, _message = submit_and_read_mail(app, db, hearing)
+    press(app.test_client(), links["dispute"])
+    alerts = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "testimony_disputed")
+    ).all()
+    assert [m.to_address for m in alerts] == [admin.email]
