@@ -148,3 +148,18 @@ def test_if_empty_after_the_demo_changes_nothing(app, db):
     result = _seed(app, "--if-empty")
     assert "already has hearings" in result.output
     assert _row_counts(db) == before
+
+
+def test_seed_demo_shows_a_form_letter_and_a_bot_campaign(app, db):
+    _seed(app)
+    sizes = db.session.execute(
+        select(Testimony.campaign_id, func.count())
+        .where(Testimony.campaign_id.is_not(None))
+        .group_by(Testimony.campaign_id)
+    ).all()
+    assert sorted(size for _campaign, size in sizes) == [8, 24]
+    # The bot copies share little exact wording, yet sit in one campaign, apart from the rest.
+    bot = db.session.scalars(
+        select(Testimony).where(Testimony.body.contains("Massachusetts safe"))
+    ).all()
+    assert bot and len({t.campaign_id for t in bot}) == 1
