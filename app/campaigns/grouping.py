@@ -30,6 +30,10 @@ MAX_OWNERS = 200  # a shingle in more templates than this is common wording
 FITS_TEMPLATE = 0.5  # share of a text's shingles found in a template for it to join
 TEMPLATES_OVERLAP = 0.5  # share of the smaller template inside the larger one to merge them
 ROUNDS = 4
+STITCH_REPEATS = 3  # a sequence used by at least this many texts recurs ...
+STITCHED_SHARE = 0.6  # ... and a text this much made of them looks stitched from a template
+STITCH_SHARED = 0.25  # two such texts sharing this share of their sequences are paired
+STITCH_RECENT = 50
 
 
 class _Sets:
@@ -80,7 +84,10 @@ def group_texts(texts: Sequence[str]) -> list[int]:
     shingled = [wording.shingles(words) for words in tokens]
     del tokens
     sets = _Sets(len(distinct))
-    _join_near_copies(shingled, sets)
+    used_by = _texts_using(shingled)
+    _join_near_copies(shingled, sets, used_by)
+    _join_stitched(shingled, sets, used_by)
+    del used_by
     for _ in range(ROUNDS):
         if not _join_by_template(shingled, sets):
             break
@@ -88,18 +95,36 @@ def group_texts(texts: Sequence[str]) -> list[int]:
     return [distinct[roots[index]] for index in copy_of]
 
 
-def _join_near_copies(shingled: list[np.ndarray], sets: _Sets) -> None:
+def _texts_using(shingled: list[np.ndarray]) -> list[np.ndarray]:
+    """For each text, how many texts use each of its shingles (its own included).
+
+    One sort of every shingle of every text; counting runs of equal values in sorted order and
+    putting the counts back in place is much faster than a lookup per text.
+    """
+    if not shingled:
+        return []
+    everything = np.concatenate(shingled)
+    order = np.argsort(everything)
+    ordered = everything[order]
+    del everything
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    del ordered
+    run_lengths = np.diff(np.append(starts, len(order))).astype(np.int32)
+    per_shingle = np.empty(len(order), dtype=np.int32)
+    per_shingle[order] = np.repeat(run_lengths, run_lengths)
+    del order
+    ends = np.cumsum([len(hashes) for hashes in shingled])
+    return np.split(per_shingle, ends[:-1])
+
+
+def _join_near_copies(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray]) -> None:
     # Only shingles that some other text also has can lead anywhere; using them as anchors
     # keeps a personal paragraph's shingles from crowding out the letter's.
-    everything = np.concatenate(shingled) if shingled else np.empty(0, dtype=np.uint64)
-    values, counts = np.unique(everything, return_counts=True)
-    shared = values[counts > 1]
-    del everything, values, counts
     postings: dict[int, list[int]] = {}
     for index, hashes in enumerate(shingled):
         if len(hashes) < wording.MIN_SHINGLES:
             continue
-        useful = hashes[np.isin(hashes, shared, assume_unique=True)]
+        useful = hashes[used_by[index] > 1]
         if not len(useful):
             continue
         candidates: Counter[int] = Counter()
@@ -116,6 +141,33 @@ def _join_near_copies(shingled: list[np.ndarray], sets: _Sets) -> None:
             if wording.alike(hashes, shingled[other]):
                 sets.join(index, other)
                 mine = sets.find(index)
+
+
+def _join_stitched(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray]) -> None:
+    """Pair up texts still alone that are stitched from phrases other texts use again and again.
+
+    A small bot campaign rarely has two copies close enough for step 2, so step 3 has nothing
+    to learn a template from. Its copies stand out, though: nearly every three-word sequence of
+    a copy recurs across the hearing, where a resident's own letter is mostly new wording. Such
+    texts are paired on a lower bar, counting only the recurring sequences they share.
+    """
+    sizes = Counter(sets.find(i) for i in range(len(shingled)))
+    postings: dict[int, list[int]] = {}
+    for index, hashes in enumerate(shingled):
+        if len(hashes) < wording.MIN_SHINGLES or sizes[sets.find(index)] > 1:
+            continue
+        recurring = hashes[used_by[index] >= STITCH_REPEATS]
+        if len(recurring) < STITCHED_SHARE * len(hashes):
+            continue
+        candidates: Counter[int] = Counter()
+        for value in recurring.tolist():
+            listed = postings.setdefault(value, [])
+            candidates.update(listed[-STITCH_RECENT:])
+            listed.append(index)
+        for other, shared in candidates.most_common(CHECKED):
+            smaller = min(len(hashes), len(shingled[other]))
+            if shared >= STITCH_SHARED * smaller:
+                sets.join(index, other)
 
 
 def _template(shingled: list[np.ndarray], members: list[int]) -> np.ndarray:

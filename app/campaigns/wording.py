@@ -24,8 +24,10 @@ MIN_SHINGLES = 6
 # Two texts are alike when at least this share of the smaller one's shingles is in the other
 # (a letter with a personal paragraph added still contains the letter) ...
 CONTAINED = 0.5
-# ... and the shared part is not a small corner of a much longer text.
+# ... and the shared part is not a small corner of a much longer text ...
 OVERLAP = 0.2
+# ... and not a stock phrase: short texts must share all of themselves, others this much.
+MIN_SHARED = 8
 
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -77,7 +79,11 @@ def alike(first: np.ndarray, second: np.ndarray) -> bool:
         return False
     shared = np.intersect1d(first, second, assume_unique=True).size
     union = len(first) + len(second) - shared
-    return shared >= CONTAINED * smaller and shared >= OVERLAP * union
+    return (
+        shared >= CONTAINED * smaller
+        and shared >= OVERLAP * union
+        and shared >= min(MIN_SHARED, smaller)
+    )
 
 
 def similarity(first: np.ndarray, second: np.ndarray) -> float:
