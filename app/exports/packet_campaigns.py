@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, exists, select
 
-from app.campaigns.differences import compare
+from app.campaigns.differences import compare, sentences
+from app.campaigns.wording import words
 from app.extensions import db
 from app.hearings.models import Hearing, Measure, hearing_measures
 from app.testimony.identity import undisputed
@@ -109,10 +110,20 @@ def item_ids(items: Iterable[int | CampaignItem]) -> list[int]:
 
 def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> CampaignEntry:
     """`members` are the PacketEntry records of the item's members still approved, in order;
-    `texts` their wording digests, to choose the text most of them sent."""
+    `texts` their wording digests.
+
+    The text printed once is the letter as most members sent it: the most common exact wording
+    when two or more sent it word for word; otherwise the member whose sentences the others
+    share most, without the sentences only that member wrote (those are listed as its own).
+    """
     ids = [i for i in item.member_ids if i in texts]
-    common = Counter(texts[i] for i in ids).most_common(1)[0][0]
-    representative = members[next(n for n, i in enumerate(ids) if texts[i] == common)]
+    wording_counts = Counter(texts[i] for i in ids)
+    common, copies = wording_counts.most_common(1)[0]
+    if copies >= 2:
+        base = members[next(n for n, i in enumerate(ids) if texts[i] == common)]
+        shared_text, base_own = base.text, ""
+    else:
+        base, shared_text, base_own = _consensus(members)
     signatories = tuple(
         Signatory(
             tracking_number=entry.tracking_number,
@@ -124,16 +135,34 @@ def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> 
             speaking=entry.speaking,
             resident=entry.resident,
             asked_to_speak=entry.asked_to_speak,
-            personal_text=""
-            if entry is representative
-            else compare(entry.text, representative.text).added_text,
+            personal_text=base_own
+            if entry is base
+            else compare(entry.text, shared_text).added_text,
         )
         for entry in members
     )
     return CampaignEntry(
         label=f"C-{item.campaign_id}",
-        measure_number=representative.measure_number,
-        representative=representative.tracking_number,
-        text=representative.text,
+        measure_number=base.measure_number,
+        representative=base.tracking_number,
+        text=shared_text,
         signatories=signatories,
     )
+
+
+def _consensus(members: list) -> tuple:
+    """(member, its text less the sentences no other member has, those sentences)."""
+    keyed = [[(s, " ".join(words(s))) for s in sentences(m.text)] for m in members]
+    used = Counter(key for sentence_keys in keyed for key in {k for _s, k in sentence_keys})
+    best = max(
+        range(len(members)),
+        key=lambda n: (sum(1 if used[k] > 1 else -1 for _s, k in keyed[n]), -n),
+    )
+    own = [s for s, k in keyed[best] if used[k] <= 1]
+    text = members[best].text
+    if len(own) == len(keyed[best]):
+        return members[best], text, ""
+    for sentence in own:
+        text = text.replace(sentence, "", 1)
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
+    return members[best], text, " ".join(own)

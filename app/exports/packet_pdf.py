@@ -350,7 +350,7 @@ def _write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
     writer.field(_("Measure"), entry.measure_number)
     positions = Counter(s.position for s in entry.signatories)
     writer.field(_("Positions"), " · ".join(f"{p}: {n}" for p, n in positions.most_common()))
-    writer.field(_("Text as sent by"), entry.representative)
+    writer.field(_("Shared text from"), entry.representative)
     writer.paragraph(
         _(
             "These letters share one text, printed once below. Each signatory is listed after "

@@ -134,3 +134,34 @@ def test_a_campaign_decision_and_a_later_rejection_change_what_is_printed(db):
     assert packet.item_count == 2
     assert members[0].tracking_number not in printed
     assert "2 letters" in printed
+
+
+def test_when_every_copy_is_personalised_the_shared_letter_is_printed_without_them(db):
+    now = utcnow()
+    hearing = make_hearing(now=now)
+    clerk = make_staff_user(Role.CLERK)
+    own = [
+        "I ride the Orange Line to work every day.",
+        "My daughter organises marches downtown.",
+        "I run a corner shop in Hyde Park.",
+    ]
+    members = [
+        make_testimony(
+            hearing,
+            now=now - timedelta(minutes=10 - n),
+            full_name=f"Personal Writer{n}",
+            email=f"writer{n}@example.net",
+            body=LETTER.replace("Thank you.", sentence + "\n\nThank you."),
+        ).testimony
+        for n, sentence in enumerate(own)
+    ]
+    approve(members)
+    _db.session.commit()
+    assert len({t.campaign_id for t in members}) == 1
+
+    _packet, data = export(hearing, clerk)
+    printed = " ".join(page_texts(data))
+    assert printed.count("misidentifies people of colour") == 1
+    for sentence in own:  # each once: as its writer's own words, never as the shared letter
+        assert printed.count(sentence) == 1
+    assert printed.index("Added by signatories") < printed.index(own[0])
