@@ -62,7 +62,9 @@ def main() -> None:
         started = time.perf_counter()
         for number, row in enumerate(rows):
             town, zip_code = TOWNS[number % len(TOWNS)]
-            name = f"{FIRST[number % len(FIRST)]} {LAST[(number // len(FIRST)) % len(LAST)]}"
+            first, last = FIRST[number % len(FIRST)], LAST[(number // len(FIRST)) % len(LAST)]
+            initial = chr(ord("A") + (number // (len(FIRST) * len(LAST))) % 26)
+            name = f"{first} {initial}. {last}"  # no two alike, so none looks repeated
             submission = Submission(
                 submission_key=f"docket-{row['name']}",
                 full_name=name,
