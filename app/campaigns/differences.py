@@ -11,8 +11,11 @@ from difflib import SequenceMatcher
 from app.campaigns.wording import words
 
 # A sentence ends at . ! ? (or their full-width forms) followed by space, or at a line break.
-SENTENCE_END = re.compile("(?<=[.!?\u3002\uff01\uff1f])\\s+|\n+")
-CHANGED_AT_LEAST = 0.5  # word-level likeness for a sentence to count as a changed one
+# Chinese and Japanese put no space after their full stops, so none is needed there.
+SENTENCE_END = re.compile("(?<=[.!?])\\s+|(?<=[\u3002\uff01\uff1f])\\s*|\n+")
+# Share of a member's sentence found, in order, in one sentence of the letter for it to count
+# as the letter's sentence changed (a split or trimmed sentence included) rather than its own.
+CHANGED_AT_LEAST = 0.5
 MAX_SENTENCES = 400  # past this, a text is compared as one block (keeps a page fast)
 
 
@@ -66,6 +69,7 @@ def compare(member: str, representative: str) -> Comparison:
     exact = {" ".join(w): i for i, w in enumerate(their_words)}
     used: set[int] = set()
     result = []
+    their_sets = [set(w) for w in their_words]
     for sentence in sentences(member):
         mine = words(sentence)
         key = " ".join(mine)
@@ -73,15 +77,17 @@ def compare(member: str, representative: str) -> Comparison:
             used.add(exact[key])
             result.append(Sentence(Kind.SAME, (Piece(sentence, False),)))
             continue
-        best, best_ratio = None, 0.0
+        best, best_score = None, 0.0
+        distinct = set(mine)
         for index, other in enumerate(their_words):
-            matcher = SequenceMatcher(None, mine, other, autojunk=False)
-            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            # Words in common bound the score from above: skip what cannot beat the best.
+            if not mine or len(distinct & their_sets[index]) / len(distinct) <= best_score:
                 continue
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = index, ratio
-        if best is not None and best_ratio >= CHANGED_AT_LEAST:
+            matcher = SequenceMatcher(None, mine, other, autojunk=False)
+            score = sum(block.size for block in matcher.get_matching_blocks()) / len(mine)
+            if score > best_score:
+                best, best_score = index, score
+        if best is not None and best_score >= CHANGED_AT_LEAST:
             used.add(best)
             result.append(Sentence(Kind.CHANGED, _changed_words(sentence, their_words[best])))
         else:

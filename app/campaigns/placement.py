@@ -58,6 +58,7 @@ def place(testimony: Testimony) -> None:
     match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows)
     if match is not None:
         _join(testimony, match)
+        _keep_representative_current(testimony)
     if previous is not None and previous != testimony.campaign_id:
         dissolve_if_alone(previous)
 
@@ -131,6 +132,37 @@ def _join(testimony: Testimony, match_id: int) -> None:
             )
     testimony.campaign_id = campaign_id
     db.session.flush()
+
+
+def _copies(campaign_id: int, key: str | None) -> int:
+    return db.session.scalar(
+        select(func.count(Testimony.id)).where(
+            Testimony.campaign_id == campaign_id, Testimony.wording_key == key
+        )
+    )
+
+
+def _keep_representative_current(testimony: Testimony) -> None:
+    """The representative is the wording most members sent word for word: a newcomer whose
+    wording now has more copies takes over. Two counts on an index, not a pass over members."""
+    campaign = db.session.get(Campaign, testimony.campaign_id)
+    current = (
+        db.session.get(Testimony, campaign.representative_id)
+        if campaign.representative_id
+        else None
+    )
+    if current is None or current.id == testimony.id or current.campaign_id != campaign.id:
+        _choose_representative(campaign.id)
+        return
+    if _copies(campaign.id, testimony.wording_key) > _copies(campaign.id, current.wording_key):
+        first = db.session.scalar(
+            select(func.min(Testimony.id)).where(
+                Testimony.campaign_id == campaign.id,
+                Testimony.wording_key == testimony.wording_key,
+            )
+        )
+        campaign.representative_id = first
+        db.session.flush()
 
 
 def member_count(campaign_id: int) -> int:

@@ -124,7 +124,7 @@ class QueueFilterForm(FlaskForm):
         ]
         # One campaign, reached from the campaign's page: offered only while it exists here.
         wanted = (self.campaign.raw_data or [""])[0]
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 11:
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 11 and int(wanted) < 2**31:
             campaign = db.session.get(Campaign, int(wanted))
             if campaign is not None and campaign.hearing_id == hearing.id:
                 label = _l("Campaign %(label)s", label=campaign.label)

@@ -1,0 +1,328 @@
+"""Testimony joins campaigns as it arrives and when it is amended; a whole hearing can be
+grouped again (`flask regroup-campaigns`) to find bot campaigns that arrive split."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit import SYSTEM, AuditEvent
+from app.campaigns import services
+from app.campaigns.models import Campaign, WordingAnchor
+from app.campaigns.placement import regroup
+from app.testimony.models import Testimony
+from app.testimony.services import amend_testimony
+from app.testimony.submissions import Amendment
+from tests.campaigns import letters as L
+from tests.campaigns.test_grouping import bot_letters
+from tests.factories import make_hearing, make_staff_user, make_testimony
+
+NOW = datetime(2025, 3, 3, 15, 0, tzinfo=UTC)
+
+
+def send(hearing, body: str, n: int = 0) -> Testimony:
+    return make_testimony(
+        hearing,
+        now=NOW + timedelta(minutes=n),
+        full_name=f"Writer Number{n}",
+        email=f"writer{n}@example.net",
+        body=body,
+    ).testimony
+
+
+def campaign_of(db, testimony: Testimony) -> int | None:
+    db.session.expire_all()
+    return db.session.get(Testimony, testimony.id).campaign_id
+
+
+def campaign_ids(db) -> list[int]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Campaign.id).order_by(Campaign.id)))
+
+
+def regrouped_events() -> list[AuditEvent]:
+    return list(AuditEvent.query.where(AuditEvent.action == "campaigns.regrouped"))
+
+
+def amend(testimony: Testimony, body: str) -> None:
+    amendment = Amendment(
+        measure_id=testimony.measure_id,
+        position=testimony.position,
+        body=body,
+        speaking_request=testimony.speaking_request,
+        reason="I wrote my own.",
+    )
+    assert amend_testimony(testimony, amendment, now=NOW + timedelta(hours=1))
+
+
+# On submission
+
+
+def test_an_exact_copy_joins_the_first_letter_in_a_new_campaign(db):
+    hearing = make_hearing(now=NOW)
+    first = send(hearing, L.COAL_ASH)
+    assert first.campaign_id is None and campaign_ids(db) == []
+
+    copy = send(hearing, L.COAL_ASH.upper().replace("\n \n", "\n"), 1)
+
+    campaign = db.session.get(Campaign, campaign_of(db, copy))
+    assert campaign is not None and campaign.hearing_id == hearing.id
+    assert campaign_of(db, first) == campaign.id
+    assert campaign.representative_id == first.id
+
+
+def test_near_copies_join_the_same_campaign(db):
+    hearing = make_hearing(now=NOW)
+    made = [send(hearing, text, n) for n, text in enumerate(L.CAMPAIGNS[2])]
+
+    assert len({campaign_of(db, t) for t in made}) == 1
+    assert campaign_of(db, made[0]) is not None
+    assert campaign_ids(db) == [campaign_of(db, made[0])]
+
+
+def test_each_letter_gets_its_own_campaign_and_unrelated_comments_none(db):
+    hearing = make_hearing(now=NOW)
+    texts = [*(text for campaign in L.CAMPAIGNS for text in campaign), *L.UNRELATED]
+    made = {text: send(hearing, text, n) for n, text in enumerate(texts)}
+
+    per_letter = [{campaign_of(db, made[text]) for text in c} for c in L.CAMPAIGNS]
+    assert all(len(ids) == 1 and None not in ids for ids in per_letter)
+    assert len(set().union(*per_letter)) == 3
+    assert all(campaign_of(db, made[text]) is None for text in L.UNRELATED)
+    assert len(campaign_ids(db)) == 3
+
+
+def test_copies_on_another_hearing_do_not_join(db):
+    hearing, other = make_hearing(now=NOW), make_hearing(now=NOW)
+    here = send(hearing, L.CONCERNS)
+    there = send(other, L.CONCERNS, 1)
+    there_too = send(other, L.CONCERNS_WARMING, 2)
+
+    assert campaign_of(db, here) is None
+    campaign = db.session.get(Campaign, campaign_of(db, there))
+    assert campaign.hearing_id == other.id
+    assert campaign_of(db, there_too) == campaign.id
+
+
+def test_every_submission_stores_its_wording_for_later_lookups(db):
+    hearing = make_hearing(now=NOW)
+    long_one = send(hearing, L.COAL_ASH)
+    short_one = send(hearing, "I oppose the permit.", 1)
+
+    anchors = Counter(db.session.scalars(select(WordingAnchor.testimony_id)))
+    assert anchors == {long_one.id: 12}  # too short to have near copies: no anchors
+    assert long_one.wording_key and short_one.wording_key
+
+
+# On amendment
+
+
+def test_amending_a_copy_into_ones_own_words_leaves_the_campaign(db):
+    hearing = make_hearing(now=NOW)
+    letter, copy, other = (send(hearing, L.COAL_ASH, n) for n in range(3))
+    campaign_id = campaign_of(db, letter)
+
+    amend(copy, L.PERMITTING_PROPOSAL)
+
+    assert campaign_of(db, copy) is None
+    assert campaign_of(db, letter) == campaign_of(db, other) == campaign_id
+
+
+def test_a_campaign_left_with_one_member_is_dissolved(db):
+    hearing = make_hearing(now=NOW)
+    letter, copy = send(hearing, L.CRUDE_EXPORT), send(hearing, L.CRUDE_EXPORT_HUNTER, 1)
+    assert campaign_of(db, letter) is not None
+
+    amend(letter, L.COASTAL_BEND)
+
+    assert campaign_of(db, letter) is None
+    assert campaign_of(db, copy) is None
+    assert campaign_ids(db) == []
+
+
+def test_amending_into_another_letter_moves_to_that_campaign(db):
+    hearing = make_hearing(now=NOW)
+    coal = [send(hearing, L.COAL_ASH, n) for n in range(2)]
+    crude = [send(hearing, L.CRUDE_EXPORT, n) for n in range(2, 5)]
+
+    amend(crude[0], L.COAL_ASH_PANDEMICS)
+
+    assert campaign_of(db, crude[0]) == campaign_of(db, coal[0])
+    assert campaign_of(db, crude[1]) == campaign_of(db, crude[2]) is not None
+    assert len(campaign_ids(db)) == 2
+
+
+def test_a_member_a_moderator_took_out_is_never_grouped_again(db):
+    hearing = make_hearing(now=NOW)
+    letter, copy, third = (send(hearing, L.CONCERNS, n) for n in range(3))
+    campaign = db.session.get(Campaign, campaign_of(db, letter))
+    services.split_member(make_staff_user(), campaign, copy, now=NOW)
+
+    amend(copy, L.CONCERNS_COASTLINE)  # still a copy of the letter
+    later = send(hearing, L.CONCERNS, 9)  # a new copy finds the campaign, not the one apart
+    regroup(hearing, SYSTEM, now=NOW)
+
+    assert campaign_of(db, copy) is None
+    assert db.session.get(Testimony, copy.id).kept_apart is True
+    assert campaign_of(db, later) == campaign_of(db, letter) == campaign_of(db, third)
+
+
+def test_a_copy_of_a_member_kept_apart_does_not_join_it(db):
+    hearing = make_hearing(now=NOW)
+    first, second = send(hearing, L.OPPOSE_PLANS), send(hearing, L.OPPOSE_PLANS, 1)
+    campaign = db.session.get(Campaign, campaign_of(db, first))
+    services.split_member(make_staff_user(), campaign, first, now=NOW)  # dissolves it
+
+    exact = send(hearing, L.OPPOSE_PLANS, 2)
+    near = send(hearing, L.OPPOSE_PLANS + " Stop poisoning our home!", 3)
+
+    assert campaign_of(db, exact) == campaign_of(db, second) == campaign_of(db, near) is not None
+    assert campaign_of(db, first) is None
+
+
+# The representative text
+
+
+def test_a_new_campaign_stands_for_the_first_letter_of_the_two(db):
+    hearing = make_hearing(now=NOW)
+    first, second = send(hearing, L.CONCERNS_WARMING), send(hearing, L.CONCERNS, 1)
+
+    assert db.session.get(Campaign, campaign_of(db, second)).representative_id == first.id
+
+
+@pytest.mark.parametrize("how", ["copies arrive", "representative amended"])
+def test_the_representative_is_the_wording_most_members_sent_word_for_word(db, how):
+    hearing = make_hearing(now=NOW)
+    if how == "copies arrive":  # a personalised copy happens to come first
+        send(hearing, L.COAL_ASH_PANDEMICS)
+        plain = [send(hearing, L.COAL_ASH, n) for n in range(1, 4)]
+    else:  # the first writer adds a sentence to their letter later
+        first, *plain = (send(hearing, L.COAL_ASH, n) for n in range(4))
+        amend(first, L.COAL_ASH_PANDEMICS)
+        assert campaign_of(db, first) == campaign_of(db, plain[0])
+
+    campaign = db.session.get(Campaign, campaign_of(db, plain[0]))
+    # The campaign page says "As sent by ...: the wording most members sent word for word",
+    # and shows every plain copy as "leaves out 2 sentences" of the personalised one.
+    assert campaign.representative_id == plain[0].id
+
+
+# Regrouping a whole hearing
+
+
+def test_regrouping_finds_a_bot_campaign_that_arrived_split(db):
+    hearing = make_hearing(now=NOW)
+    bots = [send(hearing, text, n) for n, text in enumerate(bot_letters(60))]
+    alone = [send(hearing, text, 100 + n) for n, text in enumerate(L.UNRELATED)]
+    before = Counter(campaign_of(db, t) for t in bots)
+    assert before[None] > 0 or len(before) > 1, "placement alone already found it"
+
+    result = regroup(hearing, SYSTEM, now=NOW)
+
+    after = {campaign_of(db, t) for t in bots}
+    assert len(after) == 1 and None not in after
+    assert all(campaign_of(db, t) is None for t in alone)
+    assert (result.campaigns, result.grouped, result.testimonies) == (1, 60, 67)
+    assert campaign_ids(db) == list(after)
+    kept = after.pop()
+    assert kept in before, "the campaign keeps the number most of its members had"
+
+
+def test_regrouping_keeps_campaign_numbers_and_representatives(db):
+    hearing = make_hearing(now=NOW)
+    made = [send(hearing, text, n) for n, text in enumerate(L.CAMPAIGNS[2])]
+    for n in range(10, 12):
+        send(hearing, L.COAL_ASH, n)
+    campaign_id = campaign_of(db, made[0])
+    representative = db.session.get(Campaign, campaign_id).representative_id
+
+    regroup(hearing, SYSTEM, now=NOW)
+
+    assert campaign_ids(db) == [campaign_id]
+    assert db.session.get(Campaign, campaign_id).representative_id == representative == made[0].id
+
+
+def test_regrouping_keeps_a_moderators_merge(db):
+    hearing = make_hearing(now=NOW)
+    crude = [send(hearing, text, n) for n, text in enumerate(L.CAMPAIGNS[0][:2])]
+    concerns = [send(hearing, text, n) for n, text in enumerate(L.CAMPAIGNS[1][:2], 10)]
+    into = db.session.get(Campaign, campaign_of(db, crude[0]))
+    other = db.session.get(Campaign, campaign_of(db, concerns[0]))
+    services.merge(make_staff_user(), other, into, now=NOW)
+
+    regroup(hearing, SYSTEM, now=NOW)
+
+    assert {campaign_of(db, t) for t in crude + concerns} == {into.id}
+    assert campaign_ids(db) == [into.id]
+
+
+def test_regrouping_writes_an_audit_row(db):
+    hearing = make_hearing(now=NOW)
+    texts = [L.COAL_ASH, L.COAL_ASH, L.CONCERNS, L.CONCERNS_PROPERTY, L.SOLIDARITY]
+    for n, text in enumerate(texts):
+        send(hearing, text, n)
+
+    regroup(hearing, SYSTEM, now=NOW)
+
+    (event,) = regrouped_events()
+    assert (event.actor, event.subject_type, event.subject_id) == (SYSTEM, "hearings", hearing.id)
+    assert event.data == {"campaigns": 2, "grouped": 4}
+    assert event.occurred_at == NOW
+
+
+def test_regrouping_fills_in_wording_missing_from_older_testimony(db):
+    hearing = make_hearing(now=NOW)
+    old = [send(hearing, L.CRUDE_EXPORT, n) for n in range(3)]
+    for testimony in old:  # as stored before campaigns existed
+        testimony.campaign_id, testimony.wording_key = None, None
+    db.session.execute(WordingAnchor.__table__.delete())
+    db.session.execute(Campaign.__table__.delete())
+    db.session.flush()
+
+    regroup(hearing, SYSTEM, now=NOW)
+    newcomer = send(hearing, L.CRUDE_EXPORT_SINUSES, 9)
+
+    assert len({campaign_of(db, t) for t in [*old, newcomer]}) == 1
+    assert db.session.scalar(select(func.count()).select_from(WordingAnchor)) == 4 * 12
+
+
+# The command
+
+
+def invoke(app, *args: str):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_the_command_regroups_a_hearing_and_prints_a_summary(app, db):
+    hearing = make_hearing(now=NOW)
+    for n, text in enumerate([*bot_letters(30), L.COASTAL_BEND, L.COAL_ASH, L.COAL_ASH]):
+        send(hearing, text, n)
+    hearing_id = hearing.id
+    db.session.commit()  # the command has its own session
+
+    result = invoke(app, "regroup-campaigns", str(hearing_id))
+
+    assert result.exit_code == 0, result.output
+    assert "32 of 33 testimonies are in 2 campaigns" in result.output
+    assert len(campaign_ids(db)) == 2
+
+
+def test_the_command_refuses_an_unknown_hearing_and_changes_nothing(app, db):
+    send(make_hearing(now=NOW), L.COAL_ASH)
+    db.session.commit()
+
+    result = invoke(app, "regroup-campaigns", "424242")
+
+    assert result.exit_code == 1
+    assert "There is no hearing 424242." in result.output
+    assert regrouped_events() == []
+
+
+def test_the_command_needs_a_hearing_number(app, db):
+    result = invoke(app, "regroup-campaigns", "first")
+
+    assert result.exit_code == 2
+    assert "is not a valid integer" in result.output
