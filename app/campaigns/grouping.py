@@ -1,9 +1,11 @@
 """Group a hearing's texts into campaigns, all at once (the re-cluster command and the
 benchmarks). Incremental assignment on submission uses the same wording tests.
 
-Three steps, each cheap enough for 100,000 texts in well under a minute:
+Three steps; 100,000 texts take about half a minute on a 2-core machine (bench/campaigns.py):
 1. exact copies (same words after normalisation) collapse to one text;
 2. near copies find each other through a few anchor shingles and are joined when `alike`;
+   texts still alone that are stitched almost entirely from wording that recurs across the
+   hearing are paired on a lower bar (a small bot campaign's copies, see _join_stitched);
 3. a grown campaign learns its template: the shingles many of its members use. A text made
    mostly of one campaign's template shingles joins it, and campaigns whose templates are
    largely the same merge. This is what keeps together a bot campaign that rewrites every copy
@@ -26,7 +28,9 @@ CHECKED = 10  # most candidates actually compared per text
 TEMPLATE_MIN_MEMBERS = 2  # distinct texts a group needs before it has a template
 TEMPLATE_REPEATS_FROM = 8  # from this size on, a template keeps only repeated shingles ...
 TEMPLATE_SHARE = 0.03  # ... used by at least this share of the members
-MAX_OWNERS = 5000  # a shingle in more templates than this is common wording (and slow to count)
+# Only a guard against slow counting. A big bot campaign that step 2 left in hundreds of pieces
+# has its phrases in every piece's template, and those phrases are what reunite it.
+MAX_OWNERS = 5000
 FITS_TEMPLATE = 0.5  # share of a text's shingles found in a template for it to join
 TEMPLATES_OVERLAP = 0.5  # share of the smaller template inside the larger one to merge them
 ROUNDS = 4
@@ -203,7 +207,6 @@ def _join_by_template(shingled: list[np.ndarray], sets: _Sets) -> bool:
     for number, template in enumerate(templates):
         for value in template:
             holders.setdefault(value, []).append(number)
-    # A shingle in very many templates is common wording, not a sign of one origin.
     owners = {value: tuple(held) for value, held in holders.items() if len(held) <= MAX_OWNERS}
     changed = False
     # Smaller groups whose template is largely inside a larger group's are the same campaign.
