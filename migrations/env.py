@@ -89,10 +89,29 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite cannot alter a table in place, so batch migrations copy it and drop the
+            # old one; with foreign keys on, that drop would delete every attachment, note,
+            # redaction and decision of the table's rows (ON DELETE CASCADE). Keys are checked
+            # again below, once the copy is in place. The pragma only works outside a
+            # transaction, hence before the migration's transaction begins.
+            _pragma(connection, "PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+        if sqlite:
+            _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _pragma(connection, statement: str) -> None:
+    """Run a pragma on the driver's connection, outside any transaction."""
+    connection.connection.dbapi_connection.execute(statement)
 
 
 if context.is_offline_mode():

@@ -71,3 +71,68 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path):
     finally:
         with application.app_context():
             _db.engine.dispose()
+
+
+def test_migrating_an_existing_sqlite_database_keeps_every_related_row(tmp_path):
+    """SQLite alters a table by copying it and dropping the old one: that must not delete the
+    testimony's attachments, versions, redactions, notes and decisions on the way."""
+    from app.accounts.models import Role
+    from app.moderation import services as moderation
+    from app.testimony.models import ReviewStatus
+    from app.timezones import utcnow
+    from tests.factories import make_hearing, make_staff_user, make_testimony, make_upload
+
+    application = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'existing.db'}",
+            "SECRET_KEY": "migration-test",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "BASE_URL": "https://testimony.example.org",
+        }
+    )
+    child_tables = [
+        "attachments",
+        "redactions",
+        "moderator_notes",
+        "review_decisions",
+        "wording_anchors",
+    ]
+
+    def counts(tables=child_tables):
+        with _db.engine.connect() as connection:
+            return {
+                name: connection.exec_driver_sql(f"SELECT COUNT(*) FROM {name}").scalar()
+                for name in tables
+            }
+
+    try:
+        with application.app_context(), application.test_request_context():
+            upgrade()
+            now = utcnow()
+            hearing = make_hearing(now=now)
+            body = "I support the ban on face surveillance in every city department, now."
+            first = make_testimony(hearing, body=body, uploads=(make_upload(),)).testimony
+            make_testimony(hearing, body=body, email="second@example.org")
+            moderator = make_staff_user(Role.MODERATOR)
+            moderation.redact_phrase(moderator, first, "support", now=now)
+            moderation.add_note(moderator, first, "Checked.", now=now)
+            moderation.decide(
+                moderator,
+                first,
+                moderation.Decision(ReviewStatus.APPROVED),
+                expected=ReviewStatus.PENDING,
+                now=now,
+            )
+            _db.session.commit()
+            _db.session.remove()
+            before = counts()
+            assert all(before.values()), before
+
+            downgrade(revision="0006")  # back past every migration that rebuilds testimonies
+            older = child_tables[:-1]  # wording_anchors goes with the campaigns migration
+            assert counts(older) == {name: before[name] for name in older}
+            upgrade()
+            assert counts(older) == {name: before[name] for name in older}
+    finally:
+        with application.app_context():
+            _db.engine.dispose()
