@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 
 from app import create_app
 from app.extensions import db as _db
@@ -101,7 +101,7 @@ def test_migrating_an_existing_sqlite_database_keeps_every_related_row(tmp_path)
     def counts(tables=child_tables):
         with _db.engine.connect() as connection:
             return {
-                name: connection.exec_driver_sql(f"SELECT COUNT(*) FROM {name}").scalar()
+                name: connection.scalar(select(func.count()).select_from(_db.metadata.tables[name]))
                 for name in tables
             }
 
