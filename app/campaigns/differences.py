@@ -52,12 +52,30 @@ class Comparison:
         return " ".join(s.text for s in self.sentences if s.kind is Kind.ADDED)
 
     @property
+    def reworded_text(self) -> str:
+        """The letter's sentences as this member changed them, in their order."""
+        return " ".join(s.text for s in self.sentences if s.kind is Kind.CHANGED)
+
+    @property
     def is_verbatim(self) -> bool:
         return self.left_out == 0 and all(s.kind is Kind.SAME for s in self.sentences)
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of the text starts and ends, surrounding spaces left out."""
+    spans, start = [], 0
+    for end in [m.start() for m in SENTENCE_END.finditer(text)] + [len(text)]:
+        piece = text[start:end]
+        if piece.strip():
+            left = start + len(piece) - len(piece.lstrip())
+            spans.append((left, start + len(piece.rstrip())))
+        match = SENTENCE_END.match(text, end)
+        start = match.end() if match and match.end() > end else end
+    return spans
+
+
 def sentences(text: str) -> list[str]:
-    found = [part.strip() for part in SENTENCE_END.split(text) if part and part.strip()]
+    found = [text[start:end] for start, end in sentence_spans(text)]
     if len(found) > MAX_SENTENCES:
         return [" ".join(found)]
     return found

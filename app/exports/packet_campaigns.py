@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, exists, select
 
-from app.campaigns.differences import compare, sentences
+from app.campaigns.differences import compare, sentence_spans
 from app.campaigns.wording import words
 from app.extensions import db
 from app.hearings.models import Hearing, Measure, hearing_measures
@@ -42,6 +42,8 @@ class Signatory:
     resident: bool
     asked_to_speak: bool
     personal_text: str  # sentences this member added to the campaign's text
+    reworded_text: str  # the letter's sentences as this member changed them
+    left_out: int  # sentences of the letter this member did not send
 
 
 @dataclass(frozen=True)
@@ -124,45 +126,60 @@ def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> 
         shared_text, base_own = base.text, ""
     else:
         base, shared_text, base_own = _consensus(members)
-    signatories = tuple(
-        Signatory(
-            tracking_number=entry.tracking_number,
-            name=entry.name,
-            city=entry.city,
-            organization=entry.organization,
-            position=entry.position,
-            received=entry.received,
-            speaking=entry.speaking,
-            resident=entry.resident,
-            asked_to_speak=entry.asked_to_speak,
-            personal_text=base_own
-            if entry is base
-            else compare(entry.text, shared_text).added_text,
+    signatories = []
+    for entry in members:
+        if entry is base:
+            own, reworded, left_out = base_own, "", 0
+        else:
+            comparison = compare(entry.text, shared_text)
+            own, reworded = comparison.added_text, comparison.reworded_text
+            left_out = comparison.left_out
+        signatories.append(
+            Signatory(
+                tracking_number=entry.tracking_number,
+                name=entry.name,
+                city=entry.city,
+                organization=entry.organization,
+                position=entry.position,
+                received=entry.received,
+                speaking=entry.speaking,
+                resident=entry.resident,
+                asked_to_speak=entry.asked_to_speak,
+                personal_text=own,
+                reworded_text=reworded,
+                left_out=left_out,
+            )
         )
-        for entry in members
-    )
     return CampaignEntry(
         label=f"C-{item.campaign_id}",
         measure_number=base.measure_number,
         representative=base.tracking_number,
         text=shared_text,
-        signatories=signatories,
+        signatories=tuple(signatories),
     )
 
 
 def _consensus(members: list) -> tuple:
     """(member, its text less the sentences no other member has, those sentences)."""
-    keyed = [[(s, " ".join(words(s))) for s in sentences(m.text)] for m in members]
-    used = Counter(key for sentence_keys in keyed for key in {k for _s, k in sentence_keys})
+    spans = [sentence_spans(m.text) for m in members]
+    keyed = [
+        [" ".join(words(m.text[start:end])) for start, end in found]
+        for m, found in zip(members, spans, strict=True)
+    ]
+    used = Counter(key for keys in keyed for key in set(keys))
     best = max(
         range(len(members)),
-        key=lambda n: (sum(1 if used[k] > 1 else -1 for _s, k in keyed[n]), -n),
+        key=lambda n: (sum(1 if used[k] > 1 else -1 for k in keyed[n]), -n),
     )
-    own = [s for s, k in keyed[best] if used[k] <= 1]
     text = members[best].text
-    if len(own) == len(keyed[best]):
+    own = [span for span, key in zip(spans[best], keyed[best], strict=True) if used[key] <= 1]
+    if len(own) == len(spans[best]):
         return members[best], text, ""
-    for sentence in own:
-        text = text.replace(sentence, "", 1)
-    text = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
-    return members[best], text, " ".join(own)
+    # Cut the member's own sentences out by position, never by searching for their words.
+    kept, start = [], 0
+    for left, right in own:
+        kept.append(text[start:left])
+        start = right
+    kept.append(text[start:])
+    shared = "\n".join(" ".join(line.split()) for line in "".join(kept).splitlines())
+    return members[best], shared.strip(), " ".join(text[a:b] for a, b in own)

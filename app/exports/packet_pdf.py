@@ -354,7 +354,7 @@ def _write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
     writer.paragraph(
         _(
             "These letters share one text, printed once below. Each signatory is listed after "
-            "it; sentences a signatory added of their own are printed in full at the end.",
+            "it; whatever a signatory added or worded differently is printed in full at the end.",
         ),
         SMALL,
     )
@@ -367,15 +367,31 @@ def _write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
         details = [person.name, person.city, person.organization, person.position, person.speaking]
         line = " · ".join(part for part in details if part)
         writer.paragraph(f"{person.tracking_number}  {line}  ({person.received})", SMALL)
-    added = [person for person in entry.signatories if person.personal_text]
-    if added:
+    differing = [
+        person
+        for person in entry.signatories
+        if person.personal_text or person.reworded_text or person.left_out
+    ]
+    if differing:
         writer.space(10)
-        writer.paragraph(_("Added by signatories in their own words"), SUBHEADING)
-        for person in added:
+        writer.paragraph(_("What signatories added or changed"), SUBHEADING)
+        for person in differing:
             writer.space(4)
             who = ", ".join(part for part in (person.name, person.city) if part)
             writer.paragraph(f"{person.tracking_number}  {who}", LABEL)
-            writer.paragraph(person.personal_text, BODY)
+            if person.personal_text:
+                writer.field(_("Added"), person.personal_text)
+            if person.reworded_text:
+                writer.field(_("Reworded"), person.reworded_text)
+            if person.left_out:
+                writer.paragraph(
+                    ngettext(
+                        "Leaves out %(num)d sentence of the letter.",
+                        "Leaves out %(num)d sentences of the letter.",
+                        person.left_out,
+                    ),
+                    SMALL,
+                )
 
 
 def _entry_label(entry: PacketEntry | CampaignEntry) -> str:

@@ -164,4 +164,60 @@ def test_when_every_copy_is_personalised_the_shared_letter_is_printed_without_th
     assert printed.count("misidentifies people of colour") == 1
     for sentence in own:  # each once: as its writer's own words, never as the shared letter
         assert printed.count(sentence) == 1
-    assert printed.index("Added by signatories") < printed.index(own[0])
+    assert printed.index("What signatories added or changed") < printed.index(own[0])
+
+
+def test_a_signatory_who_rewords_the_letter_has_their_wording_printed(db):
+    now = utcnow()
+    hearing = make_hearing(now=now)
+    clerk = make_staff_user(Role.CLERK)
+    members = letters(hearing, now, count=3)
+    turned = make_testimony(
+        hearing,
+        now=now,
+        full_name="Turned Around",
+        email="turned@example.net",
+        body=LETTER.replace("Please vote yes", "Please vote no"),
+    ).testimony
+    approve([*members, turned])
+    _db.session.commit()
+    assert turned.campaign_id == members[0].campaign_id
+
+    _packet, data = export(hearing, clerk)
+    printed = " ".join(page_texts(data))
+    assert "Please vote yes" in printed  # the letter, once
+    assert "Please vote no and protect our privacy" in printed  # and how this signer put it
+    assert "Reworded" in printed
+
+
+def test_the_shared_letter_is_cut_by_sentence_never_by_matching_words(db):
+    """A writer's own one-word line ("Roxbury") must not be cut out of the letter's words."""
+    from app.exports.packet_campaigns import CampaignItem, campaign_entry
+    from app.exports.packet_data import PacketEntry
+
+    letter = "We, the residents of Roxbury and Dorchester, ask you to vote yes. Thank you."
+
+    def entry(number, text):
+        return PacketEntry(
+            tracking_number=f"OT-{number}",
+            name=f"Writer {number}",
+            city="Boston",
+            organization="",
+            measure_number="Docket #0683",
+            position="Support",
+            received="2026-11-26 10:00",
+            text=text,
+            speaking="",
+            attachments=(),
+            resident=True,
+            asked_to_speak=False,
+        )
+
+    members = [
+        entry(1, letter + "\nRoxbury"),
+        entry(2, letter + "\nMy street has three cameras."),
+        entry(3, letter + "\nI am a teacher."),
+    ]
+    made = campaign_entry(CampaignItem(7, (1, 2, 3)), members, {1: "a", 2: "b", 3: "c"})
+    assert made.text == letter
+    assert made.signatories[0].personal_text == "Roxbury"
