@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField
+from wtforms import HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
@@ -29,12 +29,28 @@ class CampaignDecisionForm(DecisionForm):
         validators=[DataRequired(_l("Choose which members the decision applies to."))],
     )
 
+    # The newest member the moderator's page showed: letters that joined after it are not
+    # decided along with the rest until someone has seen them.
+    upto = HiddenField()
+
+    def seen_upto(self) -> int | None:
+        raw = self.upto.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else None
+
     def seen_status(self) -> ReviewStatus | None:
         return None if self.members.data == "all" else ReviewStatus(self.members.data)
 
 
 class MergeForm(FlaskForm):
+    # The largest campaigns are offered; any campaign of the hearing is accepted (checked by
+    # the service), so a small one can be merged into by its number too.
     into = SelectField(
         _l("Merge into campaign"),
         validators=[DataRequired(_l("Choose the campaign to merge with."))],
+        validate_choice=False,
     )
+
+    def target_id(self) -> int | None:
+        raw = (self.into.data or "").removeprefix("C-")
+        ok = raw.isascii() and raw.isdigit() and len(raw) < 11 and int(raw) < 2**31
+        return int(raw) if ok else None

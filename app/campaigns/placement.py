@@ -146,6 +146,8 @@ def _keep_representative_current(testimony: Testimony) -> None:
     """The representative is the wording most members sent word for word: a newcomer whose
     wording now has more copies takes over. Two counts on an index, not a pass over members."""
     campaign = db.session.get(Campaign, testimony.campaign_id)
+    if campaign is None:
+        return
     current = (
         db.session.get(Testimony, campaign.representative_id)
         if campaign.representative_id

@@ -72,6 +72,12 @@ def campaign_count(hearing: Hearing) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
+def newest_member(campaign: Campaign) -> int | None:
+    return db.session.scalar(
+        select(func.max(Testimony.id)).where(Testimony.campaign_id == campaign.id)
+    )
+
+
 def members_page(campaign: Campaign, after: int | None) -> tuple[list[Testimony], int | None]:
     query = select(Testimony).where(Testimony.campaign_id == campaign.id)
     if after is not None:

@@ -31,10 +31,14 @@ class CannotMerge(DomainError):
         )
 
 
-def member_ids(campaign: Campaign, status: ReviewStatus | None = None) -> list[int]:
+def member_ids(
+    campaign: Campaign, status: ReviewStatus | None = None, upto: int | None = None
+) -> list[int]:
     query = select(Testimony.id).where(Testimony.campaign_id == campaign.id)
     if status is not None:
         query = query.where(Testimony.status == status)
+    if upto is not None:
+        query = query.where(Testimony.id <= upto)
     return list(db.session.scalars(query.order_by(Testimony.id)))
 
 
@@ -45,13 +49,15 @@ def decide_campaign(
     *,
     seen_status: ReviewStatus | None,
     now: datetime,
+    upto: int | None = None,
 ) -> BulkOutcome:
     """Apply one decision to the campaign's members (only those still `seen_status`, if given).
 
     Every member gets its own decision row and audit entry, exactly as when decided one by
-    one, and the campaign decision is audited too.
+    one, and the campaign decision is audited too. With `upto` (the newest member the
+    moderator saw), letters that joined later are left for review.
     """
-    ids = member_ids(campaign, seen_status)
+    ids = member_ids(campaign, seen_status, upto)
     outcome = decide_many(
         actor, ids, decision, hearing_id=campaign.hearing_id, now=now, seen_status=seen_status
     )
@@ -65,6 +71,7 @@ def decide_campaign(
         only_status=seen_status.value if seen_status else None,
         decided=outcome.decided,
         skipped=outcome.skipped,
+        upto=upto,
     )
     return outcome
 

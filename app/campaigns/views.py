@@ -18,6 +18,7 @@ from app.campaigns.models import Campaign
 from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing
+from app.testimony import identity
 from app.testimony.models import Testimony
 from app.timezones import utcnow
 
@@ -70,6 +71,10 @@ def _page(campaign: Campaign, decision_form=None, merge_form=None, status: int =
     )
     members, next_after = queries.members_page(campaign, _number(request.args.get("after")))
     base = representative.body if representative else ""
+    form = decision_form or CampaignDecisionForm()
+    if not form.upto.data:
+        form.upto.data = str(queries.newest_member(campaign) or "")
+    repeats = identity.repeat_counts(campaign.hearing_id, members)
     return render_template(
         "campaigns/show.html",
         campaign=campaign,
@@ -78,7 +83,8 @@ def _page(campaign: Campaign, decision_form=None, merge_form=None, status: int =
         size=services.sizes([campaign.id]).get(campaign.id, 0),
         members=[(m, compare(m.body, base)) for m in members],
         next_after=next_after,
-        decision_form=decision_form or CampaignDecisionForm(),
+        decision_form=form,
+        confidence={m.id: identity.confidence(m, repeats[m.id]) for m in members},
         merge_form=merge_form or _merge_form(campaign),
         button_form=EmptyForm(),
     ), status
@@ -104,6 +110,7 @@ def decide(campaign_id: int):
             form.to_decision(),
             seen_status=form.seen_status(),
             now=utcnow(),
+            upto=form.seen_upto(),
         )
     except DomainError as error:
         db.session.rollback()
@@ -160,7 +167,8 @@ def merge(campaign_id: int):
     form = _merge_form(campaign, request.form)
     if not form.validate_on_submit():
         return _page(campaign, merge_form=form, status=400)
-    into = db.session.get(Campaign, int(form.into.data))
+    target = form.target_id()
+    into = db.session.get(Campaign, target) if target is not None else None
     try:
         if into is None:
             raise services.CannotMerge()

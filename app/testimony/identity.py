@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
@@ -86,15 +87,18 @@ def _alert_moderators(testimony: Testimony) -> None:
         u for u in staff if u.role is Role.ADMIN
     ]
     base_url = current_app.config["BASE_URL"].rstrip("/")
-    for user in chosen:
-        outbox.queue(
-            "testimony_disputed",
-            to=user.email,
-            subject=_("Testimony disputed: %(number)s", number=testimony.tracking_number),
-            testimony=testimony,
-            hearing=testimony.hearing,
-            review_url=f"{base_url}/staff/testimony/{testimony.id}",
-        )
+    review_path = url_for("moderation.review", testimony_id=testimony.id)
+    # Staff read the product's own language, not the resident's who pressed the link.
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
+        for user in chosen:
+            outbox.queue(
+                "testimony_disputed",
+                to=user.email,
+                subject=_("Testimony disputed: %(number)s", number=testimony.tracking_number),
+                testimony=testimony,
+                hearing=testimony.hearing,
+                review_url=f"{base_url}{review_path}",
+            )
 
 
 def keep_disputed(actor: StaffUser, testimony: Testimony, *, now: datetime) -> bool:

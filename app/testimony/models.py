@@ -86,6 +86,8 @@ class Testimony(db.Model):
         # A campaign's members, and exact copies of a new submission's wording.
         Index("ix_testimonies_hearing_campaign", "hearing_id", "campaign_id"),
         Index("ix_testimonies_hearing_wording", "hearing_id", "wording_key"),
+        # A campaign's members by id and by wording: sizes, pages, the representative.
+        Index("ix_testimonies_campaign_wording", "campaign_id", "wording_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

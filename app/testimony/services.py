@@ -205,7 +205,7 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
     if not _insert(testimony):
         # A concurrent request carrying the same form (a double click) stored it first.
         return Receipt(_find_by_submission_key(hearing, sub.submission_key), token)
-    placement.place(testimony)  # into the campaign of its closest copy, if it has one
+    _place(testimony)  # into the campaign of its closest copy, if it has one
 
     if sub.quarantine_reason is None:
         audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
@@ -219,6 +219,16 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
         )
     _queue_mail("testimony_received", testimony, token)
     return Receipt(testimony, token)
+
+
+def _place(testimony: Testimony) -> None:
+    """Grouping must never cost a resident their testimony: if the campaign it would join
+    ends at this moment (a merge, a regroup), it is stored ungrouped and found next regroup."""
+    try:
+        with db.session.begin_nested():
+            placement.place(testimony)
+    except IntegrityError:
+        current_app.logger.warning("campaign placement skipped for testimony %s", testimony.id)
 
 
 def _insert(testimony: Testimony, attempts: int = 5) -> bool:
@@ -280,7 +290,7 @@ def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime
     _attach(testimony, amendment.uploads, now=now)
     db.session.flush()
     if amendment.body != testimony.versions[-1].body:
-        placement.place(testimony)  # the new text may belong to another campaign, or none
+        _place(testimony)  # the new text may belong to another campaign, or none
     audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
     _queue_mail("testimony_amended", testimony, None)
     return True

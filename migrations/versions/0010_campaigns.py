@@ -78,10 +78,14 @@ def upgrade():
         batch_op.create_index(
             "ix_testimonies_hearing_wording", ["hearing_id", "wording_key"], unique=False
         )
+        batch_op.create_index(
+            "ix_testimonies_campaign_wording", ["campaign_id", "wording_key", "id"], unique=False
+        )
 
 
 def downgrade():
     with op.batch_alter_table("testimonies") as batch_op:
+        batch_op.drop_index("ix_testimonies_campaign_wording")
         batch_op.drop_index("ix_testimonies_hearing_wording")
         batch_op.drop_index("ix_testimonies_hearing_campaign")
         batch_op.drop_constraint(op.f("fk_testimonies_campaign_id_campaigns"), type_="foreignkey")

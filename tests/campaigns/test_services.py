@@ -106,6 +106,7 @@ def test_a_campaign_decision_is_audited_once_for_the_campaign(db):
         "only_status": "pending",
         "decided": 2,
         "skipped": 0,
+        "upto": None,
     }
 
 
@@ -284,3 +285,23 @@ def test_sizes_count_members_per_campaign(db):
 
     assert services.sizes([first.id, second.id, 999]) == {first.id: 3, second.id: 2}
     assert services.sizes([]) == {}
+
+
+def test_letters_that_join_after_the_page_was_opened_are_not_decided_with_it(db):
+    hearing = make_hearing(now=NOW)
+    campaign, members = campaign_with(hearing, [L.CONCERNS, L.CONCERNS_WARMING])
+    seen = max(m.id for m in members)
+    late = make_testimony(
+        hearing, now=NOW + timedelta(minutes=9), body=L.CONCERNS, email="late@example.org"
+    ).testimony
+    assert late.campaign_id == campaign.id
+    moderator = make_staff_user()
+
+    outcome = services.decide_campaign(
+        moderator, campaign, Decision(S.APPROVED), seen_status=S.PENDING, now=NOW, upto=seen
+    )
+
+    assert outcome.decided == 2
+    assert late.status is S.PENDING
+    (event,) = events("campaign.decided")
+    assert event.data["upto"] == seen
