@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from app import audit
 from app.accounts.models import StaffUser
@@ -173,39 +173,105 @@ def decide_many(
     Ids of other hearings are ignored, so a tampered form cannot reach them. `seen_status` is
     the status the moderator's queue was filtered by: a row no longer in it was decided by
     someone else meanwhile, and is skipped rather than overruled.
+
+    Each testimony gets exactly what `decide` gives it (its decision row, its audit entry, its
+    move in the tallies), written a few hundred at a time with set-based statements: a campaign
+    of 10,000 letters is decided in seconds, not the minute one-by-one updates would take.
     """
     decision.check()
     decided = skipped = 0
+    to_status = decision.to_status
+    reason = decision.reason if to_status is S.REJECTED else None
     for start in range(0, len(testimony_ids), 500):
         chunk = testimony_ids[start : start + 500]
-        rows = db.session.scalars(
-            select(Testimony)
-            .where(Testimony.id.in_(chunk), Testimony.hearing_id == hearing_id)
-            .order_by(Testimony.id)
+        rows = db.session.execute(
+            select(Testimony.id, Testimony.status, Testimony.rejection_reason).where(
+                Testimony.id.in_(chunk), Testimony.hearing_id == hearing_id
+            )
         ).all()
         skipped += len(chunk) - len(rows)
-        for testimony in rows:
-            moved = seen_status is not None and testimony.status is not seen_status
-            if moved or decision.to_status not in TRANSITIONS[testimony.status]:
+        by_status: dict[ReviewStatus, dict[int, RejectionReason | None]] = {}
+        for row in rows:
+            moved = seen_status is not None and row.status is not seen_status
+            if moved or to_status not in TRANSITIONS[row.status]:
                 skipped += 1
                 continue
-            try:
-                decide(actor, testimony, decision, expected=testimony.status, now=now)
-            except DecidedMeanwhile:
-                skipped += 1
-            else:
-                decided += 1
+            by_status.setdefault(row.status, {})[row.id] = row.rejection_reason
+        for from_status, old_reasons in by_status.items():
+            changed = _move_status(old_reasons, from_status, to_status, reason, hearing_id)
+            skipped += len(old_reasons) - len(changed)
+            decided += len(changed)
+            _record_decisions(actor, changed, from_status, decision, reason, now)
+    db.session.expire_all()  # rows changed behind the session's back
     audit.record(
         actor.audit_name,
         "testimony.bulk_decided",
         None,
         at=now,
         hearing_id=hearing_id,
-        to_status=decision.to_status.value,
+        to_status=to_status.value,
         decided=decided,
         skipped=skipped,
     )
     return BulkOutcome(decided, skipped)
+
+
+def _move_status(old_reasons, from_status, to_status, reason, hearing_id) -> list[int]:
+    """One conditional UPDATE for rows still in `from_status`; returns the ids it moved, after
+    moving their counts in the tallies."""
+    changed = db.session.execute(
+        update(Testimony)
+        .where(Testimony.id.in_(list(old_reasons)), Testimony.status == from_status)
+        .values(status=to_status, rejection_reason=reason)
+        .returning(Testimony.id, Testimony.position)
+        .execution_options(synchronize_session=False)
+    ).all()
+    moves: dict[tuple, int] = {}
+    for row in changed:
+        old = tallies.key_of(from_status, row.position, old_reasons[row.id])
+        new = tallies.key_of(to_status, row.position, reason)
+        moves[(old, new)] = moves.get((old, new), 0) + 1
+    for (old, new), number in moves.items():
+        tallies.move(db.session, hearing_id, old, new, number)
+    return sorted(row.id for row in changed)
+
+
+def _record_decisions(actor, ids, from_status, decision, reason, now) -> None:
+    if not ids:
+        return
+    db.session.execute(
+        insert(ReviewDecision),
+        [
+            {
+                "testimony_id": testimony_id,
+                "actor_id": actor.id,
+                "decided_at": now,
+                "from_status": from_status,
+                "to_status": decision.to_status,
+                "reason": reason,
+                "note": decision.note or None,
+            }
+            for testimony_id in ids
+        ],
+    )
+    db.session.execute(
+        insert(audit.AuditEvent),
+        [
+            {
+                "actor": actor.audit_name,
+                "action": "testimony.decided",
+                "subject_type": Testimony.__tablename__,
+                "subject_id": testimony_id,
+                "occurred_at": now,
+                "data": {
+                    "from_status": from_status.value,
+                    "to_status": decision.to_status.value,
+                    "reason": reason.value if reason else None,
+                },
+            }
+            for testimony_id in ids
+        ],
+    )
 
 
 def add_note(actor: StaffUser, testimony: Testimony, body: str, *, now: datetime) -> ModeratorNote:

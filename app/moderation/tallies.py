@@ -46,9 +46,11 @@ def key_of(status, position, reason) -> Key:
     )
 
 
-def move(session: Session, hearing_id: int, old: Key | None, new: Key | None) -> None:
-    """Count one testimony out of `old` and into `new` (either may be None)."""
-    if old == new:
+def move(
+    session: Session, hearing_id: int, old: Key | None, new: Key | None, number: int = 1
+) -> None:
+    """Count `number` testimonies out of `old` and into `new` (either may be None)."""
+    if old == new or number == 0:
         return
     if old is not None:
         status, position, reason = old
@@ -60,19 +62,19 @@ def move(session: Session, hearing_id: int, old: Key | None, new: Key | None) ->
                 ReviewTally.position == position,
                 ReviewTally.reason == reason,
             )
-            .values(count=ReviewTally.count - 1)
+            .values(count=ReviewTally.count - number)
         )
     if new is not None:
         status, position, reason = new
         dialect = session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(ReviewTally).values(
-            hearing_id=hearing_id, status=status, position=position, reason=reason, count=1
+            hearing_id=hearing_id, status=status, position=position, reason=reason, count=number
         )
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["hearing_id", "status", "position", "reason"],
-                set_={"count": ReviewTally.count + 1},
+                set_={"count": ReviewTally.count + number},
             )
         )
 

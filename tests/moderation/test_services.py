@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.accounts.models import StaffUser
 from app.audit import AuditEvent
@@ -523,14 +523,16 @@ def test_decide_many_without_a_reason_for_rejecting_changes_nothing(db):
 def test_decide_many_skips_one_decided_meanwhile(db, monkeypatch):
     hearing = make_hearing(now=NOW)
     first, second = a_testimony(S.PENDING, hearing), a_testimony(S.PENDING, hearing)
-    real_decide = services.decide
+    real_move = services._move_status
 
-    def another_moderator_got_there_first(actor, testimony, decision, *, expected, now):
-        if testimony.id == second.id:
-            raise DecidedMeanwhile(S.FLAGGED)
-        return real_decide(actor, testimony, decision, expected=expected, now=now)
+    def another_moderator_got_there_first(old_reasons, *args):
+        # Between reading the rows and updating them, someone flags the second one.
+        db.session.execute(
+            update(Testimony).where(Testimony.id == second.id).values(status=S.FLAGGED)
+        )
+        return real_move(old_reasons, *args)
 
-    monkeypatch.setattr(services, "decide", another_moderator_got_there_first)
+    monkeypatch.setattr(services, "_move_status", another_moderator_got_there_first)
 
     outcome = decide_many(
         make_staff_user(),
@@ -541,6 +543,9 @@ def test_decide_many_skips_one_decided_meanwhile(db, monkeypatch):
     )
 
     assert (outcome.decided, outcome.skipped) == (1, 1)
+    assert db.session.get(Testimony, second.id).status is S.FLAGGED  # not overruled
+    decided = db.session.scalars(select(ReviewDecision.testimony_id)).all()
+    assert decided == [first.id]
 
 
 def test_decide_many_skips_rows_no_longer_in_the_status_the_moderator_saw(db):
