@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app import audit
 from app.campaigns import wording
@@ -249,10 +249,10 @@ def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
         for member in members:
             assignment[member.id] = campaign_id
     _write_assignment(rows, assignment)
-    for campaign_id in before - kept:
-        dissolve_if_alone(campaign_id)
-    for campaign_id in kept:
-        _choose_representative(campaign_id)
+    for campaign_id in before | kept:
+        # Also a kept campaign: a member split out meanwhile may have left it with one.
+        if dissolve_if_alone(campaign_id):
+            kept.discard(campaign_id)
     grouped = sum(1 for value in assignment.values() if value is not None)
     audit.record(
         actor, "campaigns.regrouped", hearing, at=now, campaigns=len(kept), grouped=grouped
@@ -282,10 +282,22 @@ def _refresh_wording(hearing: Hearing, rows) -> None:
 
 
 def _write_assignment(rows, assignment: dict[int, int | None]) -> None:
+    """Write the new campaign of each testimony that changed, but only where nobody changed it
+    while the hearing was being grouped (a moderator's split or merge wins)."""
+    statement = (
+        update(Testimony)
+        .where(
+            Testimony.id == bindparam("row_id"),
+            Testimony.campaign_id.is_not_distinct_from(bindparam("before")),
+            Testimony.kept_apart.is_(False),
+        )
+        .values(campaign_id=bindparam("after"))
+        .execution_options(synchronize_session=False)
+    )
     changes = [
-        {"id": row.id, "campaign_id": assignment[row.id]}
+        {"row_id": row.id, "before": row.campaign_id, "after": assignment[row.id]}
         for row in rows
         if row.campaign_id != assignment[row.id]
     ]
     for start in range(0, len(changes), WRITE_BATCH):
-        db.session.execute(update(Testimony), changes[start : start + WRITE_BATCH])
+        db.session.connection().execute(statement, changes[start : start + WRITE_BATCH])
