@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from app import audit
 from app.accounts.models import StaffUser
 from app.campaigns.models import Campaign
-from app.campaigns.placement import _choose_representative, dissolve_if_alone
+from app.campaigns.placement import _choose_representative, dissolve_if_alone, place
 from app.errors import DomainError
 from app.extensions import db
 from app.moderation.services import BulkOutcome, Decision, decide_many
@@ -95,6 +95,24 @@ def split_member(
     if dissolved:
         audit.record(actor.audit_name, "campaign.dissolved", None, at=now, campaign_id=campaign.id)
     return dissolved
+
+
+def put_back(actor: StaffUser, testimony: Testimony, *, now: datetime) -> int | None:
+    """Undo a split: grouping may place the testimony again, and does so now. Returns the
+    campaign it joined, if any."""
+    if not testimony.kept_apart:
+        return testimony.campaign_id
+    testimony.kept_apart = False
+    db.session.flush()
+    place(testimony)
+    audit.record(
+        actor.audit_name,
+        "campaign.member_put_back",
+        testimony,
+        at=now,
+        campaign_id=testimony.campaign_id,
+    )
+    return testimony.campaign_id
 
 
 def merge(actor: StaffUser, campaign: Campaign, into: Campaign, *, now: datetime) -> int:

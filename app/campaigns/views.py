@@ -188,3 +188,20 @@ def merge(campaign_id: int):
         "success",
     )
     return redirect(url_for("campaigns.show", campaign_id=into.id), code=303)
+
+
+@bp.route("/testimony/<int:testimony_id>/campaign/put-back", methods=["POST"])
+@role_required(Role.MODERATOR)
+def put_back(testimony_id: int):
+    """Undo "take out of the campaign" from the testimony's review page."""
+    testimony = db.get_or_404(Testimony, testimony_id)
+    if not EmptyForm().validate_on_submit():
+        flash(_("The page expired. Nothing was changed; please try again."), "error")
+        return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)
+    joined = services.put_back(current_user, testimony, now=utcnow())
+    db.session.commit()
+    if joined:
+        flash(_("It is back in campaign C-%(id)s.", id=joined), "success")
+    else:
+        flash(_("Grouping may place it again; no campaign matches it now."), "success")
+    return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)

@@ -328,3 +328,27 @@ def test_a_visitor_is_sent_to_sign_in_and_changes_nothing(app, client, db):
     # Roles are ranked (moderator < clerk < admin): no staff role is below a moderator's.
     clerk = signed_in_client(app, make_staff_user(Role.CLERK))
     assert clerk.get(page_url(campaign_id)).status_code == 200
+
+
+def test_a_letter_taken_out_can_be_put_back_from_its_review_page(app, db):
+    hearing = make_hearing()
+    campaign_id, members = campaign_of(hearing, [L.CRUDE_EXPORT] * 3)
+    browser = signed_in_client(app)
+    member = members[0]
+    post(browser, campaign_id, f"members/{member.id}/split", {})
+    db.session.expire_all()
+    assert db.session.get(Testimony, member.id).kept_apart
+
+    page = browser.get(f"/staff/testimony/{member.id}")
+    assert "took this letter out of its campaign" in page.text
+    response = browser.post(
+        f"/staff/testimony/{member.id}/campaign/put-back",
+        data={"csrf_token": csrf_token_from(page.text)},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    back = db.session.get(Testimony, member.id)
+    assert not back.kept_apart and back.campaign_id == campaign_id
+    assert "Campaign C-" in browser.get(f"/staff/testimony/{member.id}").text
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "campaign.member_put_back" in actions
