@@ -254,8 +254,15 @@ def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
         if dissolve_if_alone(campaign_id):
             kept.discard(campaign_id)
     grouped = sum(1 for value in assignment.values() if value is not None)
+    moved = sum(1 for row in rows if row.campaign_id != assignment[row.id])
     audit.record(
-        actor, "campaigns.regrouped", hearing, at=now, campaigns=len(kept), grouped=grouped
+        actor,
+        "campaigns.regrouped",
+        hearing,
+        at=now,
+        campaigns=len(kept),
+        grouped=grouped,
+        moved=moved,
     )
     return Regrouped(len(kept), grouped, len(rows))
 
