@@ -106,7 +106,12 @@ def run_migrations_online():
                 if broken:
                     raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
         if sqlite:
+            if connection.in_transaction():
+                connection.commit()
             _pragma(connection, "PRAGMA foreign_keys=ON")
+            # Never hand this connection back to the pool: the next one is opened fresh, with
+            # every pragma of app/database.py, whatever state the migration left here.
+            connection.invalidate()
 
 
 def _pragma(connection, statement: str) -> None:
