@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint format venv messages
+.PHONY: run test test-sqlite test-postgres lint format venv messages translations-update translations new-language
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found"; exit 1; }
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	OPENTESTIMONY_SECURE_COOKIES=0 $(FLASK) run --host 127.0.0.1 --port 5000
@@ -26,10 +26,10 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) translations
 	TEST_DATABASE_URL= $(PY) -m pytest
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) translations
 	@url=$$($(PY) -m tests.postgres_url) || exit 1; \
 	if [ -n "$$url" ]; then echo "== PostgreSQL run"; TEST_DATABASE_URL="$$url" $(PY) -m pytest; \
 	else echo "PostgreSQL is not reachable: skipping the PostgreSQL run"; fi
@@ -42,6 +42,20 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Interface text: collect every gettext string into the catalogue template translators start from.
+# Interface text, in three steps (see "Languages" in the README):
+# 1. collect every gettext string into the template translators start from;
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+
+# 2. carry new and changed strings into every language's catalogue (app/translations/<code>/);
+translations-update: messages
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations
+
+# 3. compile the catalogues the app reads (run and test do this themselves).
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile -d app/translations --statistics
+
+# Start a new language: make new-language LANG_CODE=ht
+new-language: messages
+	@test -n "$(LANG_CODE)" || { echo "Say which language: make new-language LANG_CODE=ht"; exit 1; }
+	$(VENV)/bin/pybabel init -i app/translations/messages.pot -d app/translations -l $(LANG_CODE)

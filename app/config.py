@@ -60,7 +60,10 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_HOPS": 0,
     "RATELIMIT_HEADERS_ENABLED": True,
     "BABEL_DEFAULT_LOCALE": "en",
-    "LANGUAGES": ["en"],
+    # Interface languages offered, the first being the default's fallback. A city adds one by
+    # translating app/translations (see the README) and listing it here or in
+    # OPENTESTIMONY_LANGUAGES ("en,es,ht").
+    "LANGUAGES": ["en", "es"],
 }
 
 
@@ -91,6 +94,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),
     "PROXY_HOPS": ("PROXY_HOPS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),
+    "LANGUAGES": ("LANGUAGES", lambda value: [c.strip() for c in value.split(",") if c.strip()]),
 }
 
 

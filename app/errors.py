@@ -18,7 +18,7 @@ def register_error_handlers(app: Flask) -> None:
         template = (
             f"errors/{code}.html" if code in {400, 404, 405, 413, 429} else "errors/generic.html"
         )
-        return render_template(template, error=error), code
+        return render_template(template, error=error, next_path="/"), code
 
     @app.errorhandler(CSRFError)
     def _expired_form(error: CSRFError):
@@ -28,4 +28,4 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         # Logged with the traceback by Flask; the person sees a calm page with no details.
         app.logger.exception("unhandled error")
-        return render_template("errors/500.html"), 500
+        return render_template("errors/500.html", next_path="/"), 500

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
@@ -43,11 +43,38 @@ SECURITY_HEADERS = {
 }
 
 
+LANGUAGE_COOKIE = "lang"
+
+# Each language named in itself, so a reader finds their own whatever the page's language.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "ht": "Kreyòl ayisyen",
+    "pt": "Português",
+    "vi": "Tiếng Việt",
+    "zh": "中文",
+}
+
+
 def select_locale() -> str:
+    """The language the resident picked (a cookie), else the browser's Accept-Language."""
     # Services also run outside requests (CLI, tests, mail delivery): use the default there.
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    offered = current_app.config["LANGUAGES"]
+    picked = request.cookies.get(LANGUAGE_COOKIE, "")
+    if picked in offered:
+        return picked
+    return (
+        request.accept_languages.best_match(offered) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """A path on this site to go back to; anything else (another site) becomes the home page."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    return target
 
 
 def local_time(moment: datetime | None, timezone_name: str, style: str = "full") -> str:
@@ -95,6 +122,31 @@ class ReceiptLinkFilter(logging.Filter):
         return True
 
 
+def choose_language():
+    """Remember the resident's language and go back to the page they were on.
+
+    A POST (with its CSRF token) rather than a link: the page's address, which for a receipt
+    holds its secret, travels in the form body and never in a logged URL.
+    """
+    code = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next")), code=303)
+    if code in current_app.config["LANGUAGES"]:
+        remember_language(response, code)
+    return response
+
+
+def remember_language(response, code: str):
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     werkzeug_log = logging.getLogger("werkzeug")
@@ -106,6 +158,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["positions"] = Position
     app.jinja_env.globals["reasons"] = RejectionReason
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
+    app.jinja_env.globals["language_choices"] = lambda: [
+        (code, LANGUAGE_NAMES.get(code, code)) for code in app.config["LANGUAGES"]
+    ]
+    app.add_url_rule("/language", "choose_language", choose_language, methods=["POST"])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -18,6 +18,26 @@ from app.extensions import db as _db
 from app.extensions import limiter
 
 
+def _compile_catalogues() -> None:
+    """What `make translations` does, so `python -m pytest` alone sees every language too."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(__file__).resolve().parent.parent / "app" / "translations"
+    for po in folder.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
+_compile_catalogues()
+
+
 def _reset_postgresql(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:

@@ -1,8 +1,21 @@
 """The resident's journey: submit testimony, see the receipt, amend or withdraw."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address as request_address
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 
 from app.errors import DomainError
 from app.extensions import csrf, db
@@ -10,6 +23,7 @@ from app.hearings.models import Hearing
 from app.testimony import bot_defence, services
 from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
 from app.timezones import utcnow
+from app.web import remember_language
 
 bp = Blueprint("testimony", __name__)
 
@@ -30,6 +44,9 @@ def submit(hearing_id: int):
     now = utcnow()
     if not hearing.is_accepting_testimony(now) and request.method == "GET":
         return render_template("testimony/not_open.html", hearing=hearing, now=now)
+    switch = request.form.get("switch_language") if request.method == "POST" else None
+    if switch:
+        return _in_language(switch, hearing, now)
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
     limited = None
     valid = form.validate_on_submit()  # the CSRF token first: no other site can use up limits
@@ -66,6 +83,28 @@ def submit(hearing_id: int):
         return page
     # Too many in a short time: nothing stored, the text handed back, and when to try again.
     return page, 429, {"Retry-After": str(limited.retry_after)}
+
+
+def _in_language(code: str, hearing: Hearing, now):
+    """The same form, filled in as it was, in another language: nothing is checked or stored."""
+    if code not in current_app.config["LANGUAGES"]:
+        code = str(get_locale())
+    with force_locale(code):
+        form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
+        page = render_template(
+            "testimony/submit.html",
+            hearing=hearing,
+            form=form,
+            now=now,
+            csrf_expired=False,
+            limited=None,
+        )
+    response = make_response(page)
+    try:
+        validate_csrf(request.form.get("csrf_token", ""))
+    except ValidationError:
+        return response  # shown in that language, but another site cannot set a preference
+    return remember_language(response, code)
 
 
 @bp.route("/receipts/<token>")
