@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, refresh
 
 from app.web import local_time
 from tests.factories import csrf_token_from, form_fields, make_hearing
@@ -144,3 +144,32 @@ def test_switching_language_on_the_form_keeps_what_was_typed_and_stores_nothing(
     assert spanish(app, "There is a problem") not in switched.text  # nothing was checked
     assert "lang=es" in switched.headers.get("Set-Cookie", "")
     assert db.session.scalar(select(func.count(Testimony.id))) == 0
+
+
+def test_a_spanish_speaking_clerks_packet_prints_its_fixed_text_in_spanish(app, db):
+    from app.accounts.models import Role
+    from app.exports import jobs, services
+    from app.exports.models import ExportStatus, PacketKind
+    from app.testimony.models import ReviewStatus
+    from tests.exports.test_packet_pdf import page_texts
+    from tests.factories import make_staff_user, make_testimony, set_review_status
+
+    hearing = make_hearing()
+    typed = "I support the ban on face surveillance."
+    set_review_status(make_testimony(hearing, body=typed).testimony, ReviewStatus.APPROVED)
+    clerk = make_staff_user(Role.CLERK)
+    db.session.commit()
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        refresh()  # the test's shared app context remembers the language chosen before
+        packet = services.request_export(
+            clerk, hearing, PacketKind.PACKET_PDF, now=hearing.testimony_opens_at
+        )
+    db.session.commit()
+    assert packet.lang == "es"
+    jobs.run(packet.id)  # as a worker would, outside the clerk's request
+    db.session.refresh(packet)
+    assert packet.status is ExportStatus.READY
+    printed = " ".join(page_texts(services.packet_path(packet).read_bytes()))
+    contents = spanish(app, "Contents")
+    assert contents != "Contents" and contents in printed
+    assert typed in printed  # testimony is printed as written, in its own language

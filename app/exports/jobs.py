@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 
@@ -122,7 +123,10 @@ def run(packet_id: int) -> None:
     packet = db.session.get(Packet, packet_id)
     try:
         store = file_store()
-        with tempfile.TemporaryDirectory(dir=store.work_folder()) as work:
+        with (
+            tempfile.TemporaryDirectory(dir=store.work_folder()) as work,
+            force_locale(packet.lang),
+        ):
             built = build(
                 ExportRequest(
                     kind=packet.kind,

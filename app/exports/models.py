@@ -85,6 +85,9 @@ class Packet(db.Model):
     sha256: Mapped[str | None] = mapped_column(String(64))
     # For packets: a digest of the testimony printed, the same whenever nothing changed.
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The language of whoever asked for it: the packet's fixed text (cover, headings, labels)
+    # is printed in it, even when a worker makes the file later.
+    lang: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
 
     hearing: Mapped[Hearing] = relationship()
     created_by: Mapped[StaffUser | None] = relationship()

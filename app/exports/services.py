@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -86,6 +87,7 @@ def request_export(
         heartbeat_at=now,
         item_count=0,
         size_bytes=0,
+        lang=str(get_locale() or "en"),
     )
     db.session.add(packet)
     db.session.flush()
