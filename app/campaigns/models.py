@@ -12,6 +12,11 @@ from app.extensions import db
 from app.timezones import UTCDateTime, utcnow
 
 
+def campaign_label(campaign_id: int) -> str:
+    """How staff, spreadsheets and packets name a campaign: C-12."""
+    return f"C-{campaign_id}"
+
+
 class Campaign(db.Model):
     __tablename__ = "campaigns"
 
@@ -27,7 +32,7 @@ class Campaign(db.Model):
 
     @property
     def label(self) -> str:
-        return f"C-{self.id}"
+        return campaign_label(self.id)
 
 
 class WordingAnchor(db.Model):

@@ -109,3 +109,14 @@ def merge_targets(campaign: Campaign, limit: int = 200) -> list[tuple[Campaign, 
         )
     }
     return [(found[r.campaign_id], r.size) for r in rows if r.campaign_id in found]
+
+
+def sizes(campaign_ids: list[int]) -> dict[int, int]:
+    if not campaign_ids:
+        return {}
+    rows = db.session.execute(
+        select(Testimony.campaign_id, func.count(Testimony.id))
+        .where(Testimony.campaign_id.in_(campaign_ids))
+        .group_by(Testimony.campaign_id)
+    ).all()
+    return dict(rows)

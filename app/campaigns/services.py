@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from app import audit
 from app.accounts.models import StaffUser
@@ -131,14 +131,3 @@ def merge(actor: StaffUser, campaign: Campaign, into: Campaign, *, now: datetime
         actor.audit_name, "campaign.merged", into, at=now, merged_id=campaign.id, moved=moved
     )
     return moved
-
-
-def sizes(campaign_ids: list[int]) -> dict[int, int]:
-    if not campaign_ids:
-        return {}
-    rows = db.session.execute(
-        select(Testimony.campaign_id, func.count(Testimony.id))
-        .where(Testimony.campaign_id.in_(campaign_ids))
-        .group_by(Testimony.campaign_id)
-    ).all()
-    return dict(rows)

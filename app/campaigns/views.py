@@ -80,7 +80,7 @@ def _page(campaign: Campaign, decision_form=None, merge_form=None, status: int =
         campaign=campaign,
         hearing=db.session.get(Hearing, campaign.hearing_id),
         representative=representative,
-        size=services.sizes([campaign.id]).get(campaign.id, 0),
+        size=queries.sizes([campaign.id]).get(campaign.id, 0),
         members=[(m, compare(m.body, base)) for m in members],
         next_after=next_after,
         decision_form=form,

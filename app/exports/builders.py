@@ -18,8 +18,7 @@ from app.exports.bundle import (
     write_bundle,
 )
 from app.exports.models import PacketKind
-from app.exports.packet_campaigns import packet_items
-from app.exports.packet_data import approved_ids, cover_for, entries
+from app.exports.packet_data import approved_ids, cover_for, entries, packet_items
 from app.exports.packet_pdf import PacketJob, build_packet
 from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
 from app.exports.speakers_pdf import build_speakers_pdf

@@ -12,14 +12,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, select
-
 from app.campaigns.differences import compare, sentence_spans
+from app.campaigns.models import campaign_label
 from app.campaigns.wording import words
-from app.extensions import db
-from app.hearings.models import Hearing, Measure, hearing_measures
-from app.testimony.identity import undisputed
-from app.testimony.models import Attachment, ReviewStatus, Testimony
 
 
 @dataclass(frozen=True)
@@ -56,46 +51,17 @@ class CampaignEntry:
     attachments: tuple = ()  # members with files are printed on their own
 
 
-def packet_items(hearing: Hearing, measure: Measure | None = None) -> list[int | CampaignItem]:
-    """The packet's approved testimony in order, with campaign members gathered into one item
-    per campaign and measure (ids only: a few bytes each)."""
-    from app.exports.packet_data import POSITION_ORDER
-
-    order = case({p: i for i, p in enumerate(POSITION_ORDER)}, value=Testimony.position)
-    has_files = exists().where(Attachment.testimony_id == Testimony.id)
-    query = (
-        select(Testimony.id, Testimony.measure_id, Testimony.campaign_id, has_files)
-        .join(
-            hearing_measures,
-            and_(
-                hearing_measures.c.hearing_id == Testimony.hearing_id,
-                hearing_measures.c.measure_id == Testimony.measure_id,
-            ),
-        )
-        .where(
-            Testimony.hearing_id == hearing.id,
-            Testimony.status == ReviewStatus.APPROVED,
-            undisputed(),  # "I did not send this" keeps it out unless a moderator kept it
-        )
-        .order_by(
-            hearing_measures.c.position,
-            hearing_measures.c.measure_id,
-            order,
-            Testimony.received_at,
-            Testimony.id,
-        )
-    )
-    if measure is not None:
-        query = query.where(Testimony.measure_id == measure.id)
-    rows = db.session.execute(query).all()
+def gather_campaigns(rows) -> list[int | CampaignItem]:
+    """Approved rows (id, measure_id, campaign_id, has_files) in packet order, as packet items:
+    a testimony id, or a campaign's members in one measure at its first member's place."""
     members: dict[tuple[int, int], list[int]] = {}
     for row in rows:
-        if row.campaign_id is not None and not row[3]:
+        if row.campaign_id is not None and not row.has_files:
             members.setdefault((row.measure_id, row.campaign_id), []).append(row.id)
     items: list[int | CampaignItem] = []
     for row in rows:
         key = (row.measure_id, row.campaign_id)
-        group = members.get(key) if not row[3] else None
+        group = members.get(key) if not row.has_files else None
         if not group or len(group) < 2:
             items.append(row.id)
         elif group[0] == row.id:
@@ -151,7 +117,7 @@ def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> 
             )
         )
     return CampaignEntry(
-        label=f"C-{item.campaign_id}",
+        label=campaign_label(item.campaign_id),
         measure_number=base.measure_number,
         representative=base.tracking_number,
         text=shared_text,

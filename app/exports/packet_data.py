@@ -14,13 +14,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, case, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.exports.packet_campaigns import (
     CampaignEntry,
     CampaignItem,
     campaign_entry,
+    gather_campaigns,
     item_ids,
 )
 from app.extensions import db
@@ -28,7 +29,7 @@ from app.hearings.models import Hearing, Measure, hearing_measures
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
 from app.testimony.identity import undisputed
-from app.testimony.models import Position, ReviewStatus, SpeakingRequest, Testimony
+from app.testimony.models import Attachment, Position, ReviewStatus, SpeakingRequest, Testimony
 from app.timezones import to_local
 from app.web import local_time
 
@@ -159,11 +160,12 @@ def cover_for(
     )
 
 
-def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
-    """Ids of the approved testimony in packet order (ids only: a few bytes each)."""
+def _approved_in_packet_order(hearing: Hearing, measure: Measure | None, *columns):
+    """A SELECT of the columns for approved testimony, in packet order: agenda order of
+    measures, then support, oppose, neutral, then arrival."""
     order = case({p: i for i, p in enumerate(POSITION_ORDER)}, value=Testimony.position)
     query = (
-        select(Testimony.id)
+        select(*columns)
         .join(
             hearing_measures,
             and_(
@@ -186,7 +188,29 @@ def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
     )
     if measure is not None:
         query = query.where(Testimony.measure_id == measure.id)
-    return list(db.session.scalars(query))
+    return query
+
+
+def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
+    """Ids of the approved testimony in packet order (ids only: a few bytes each)."""
+    return list(db.session.scalars(_approved_in_packet_order(hearing, measure, Testimony.id)))
+
+
+def packet_items(hearing: Hearing, measure: Measure | None = None) -> list[int | CampaignItem]:
+    """The same testimony, with campaign members gathered into one item per campaign and
+    measure, placed where its first member would be (see app/exports/packet_campaigns.py)."""
+    has_files = exists().where(Attachment.testimony_id == Testimony.id)
+    rows = db.session.execute(
+        _approved_in_packet_order(
+            hearing,
+            measure,
+            Testimony.id,
+            Testimony.measure_id,
+            Testimony.campaign_id,
+            has_files.label("has_files"),
+        )
+    ).all()
+    return gather_campaigns(rows)
 
 
 def entries(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.campaigns.models import campaign_label
 from app.extensions import db
 from app.hearings.models import Hearing, Measure
 from app.moderation.queries import active_spans_for
@@ -113,7 +114,7 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
                     t.status.value,
                     t.rejection_reason.value if t.rejection_reason else "",
                     confidence(t, repeats[t.id]).value,
-                    f"C-{t.campaign_id}" if t.campaign_id else "",
+                    campaign_label(t.campaign_id) if t.campaign_id else "",
                     public_text(t.body, spans[t.id]),
                 )
             )

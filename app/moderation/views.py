@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
-from app.campaigns import services as campaign_services
+from app.campaigns import queries as campaign_queries
 from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing
@@ -78,7 +78,7 @@ def queue(hearing_id: int):
     chosen = filter_form.to_filter()
     page = queries.queue_page(hearing, chosen, request.args.get("after"))
     repeats = identity.repeat_counts(hearing.id, page.rows)
-    campaign_sizes = campaign_services.sizes(
+    campaign_sizes = campaign_queries.sizes(
         sorted({t.campaign_id for t in page.rows if t.campaign_id is not None})
     )
     return render_template(

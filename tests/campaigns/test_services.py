@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
-from app.campaigns import services
+from app.campaigns import queries, services
 from app.campaigns.models import Campaign
 from app.moderation.models import ReviewDecision
 from app.moderation.services import Decision, ReasonRequired
@@ -283,8 +283,8 @@ def test_sizes_count_members_per_campaign(db):
     first, _ = campaign_with(hearing, [L.COAL_ASH] * 3)
     second, _ = campaign_with(hearing, [L.CONCERNS] * 2)
 
-    assert services.sizes([first.id, second.id, 999]) == {first.id: 3, second.id: 2}
-    assert services.sizes([]) == {}
+    assert queries.sizes([first.id, second.id, 999]) == {first.id: 3, second.id: 2}
+    assert queries.sizes([]) == {}
 
 
 def test_letters_that_join_after_the_page_was_opened_are_not_decided_with_it(db):
