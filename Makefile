@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-sqlite test-postgres lint format venv messages translations-update translations new-language
 
@@ -16,6 +17,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# axe-core, from npm at the version package-lock.json pins, for the browser accessibility tests.
+# Without npm those tests are skipped (CI installs npm and Chromium, and requires them).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $(AXE); \
+	else echo "npm not found: the browser accessibility tests will be skipped"; fi
+
 run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
@@ -26,10 +33,10 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: $(STAMP) translations
+test-sqlite: $(STAMP) translations $(AXE)
 	TEST_DATABASE_URL= $(PY) -m pytest
 
-test-postgres: $(STAMP) translations
+test-postgres: $(STAMP) translations $(AXE)
 	@url=$$($(PY) -m tests.postgres_url) || exit 1; \
 	if [ -n "$$url" ]; then echo "== PostgreSQL run"; TEST_DATABASE_URL="$$url" $(PY) -m pytest; \
 	else echo "PostgreSQL is not reachable: skipping the PostgreSQL run"; fi

@@ -1,0 +1,80 @@
+"""Every page of the app, as a browser reaches it: the address of each page a resident or a
+member of staff can open, for the accessibility and layout checks. test_every_page_is_listed
+fails when a new page is added without being listed here."""
+
+from __future__ import annotations
+
+from tests.browser.scene import Scene
+
+# Endpoints that answer with a file or data, not a page.
+NOT_PAGES = {"static", "exports.download", "moderation.attachment", "exports.progress"}
+
+
+def resident_pages(scene: Scene) -> dict[str, list[str]]:
+    return {
+        "hearings.index": ["/"],
+        "hearings.show": [
+            f"/hearings/{scene.open_hearing}",
+            f"/hearings/{scene.held_hearing}",
+            f"/hearings/{scene.upcoming_hearing}",
+        ],
+        "testimony.submit": [
+            f"/hearings/{scene.open_hearing}/testimony/new",
+            # A hearing not taking testimony explains why instead of showing the form.
+            f"/hearings/{scene.held_hearing}/testimony/new",
+        ],
+        "testimony.receipt": [f"/receipts/{scene.receipt}"],
+        "testimony.amend": [f"/receipts/{scene.receipt}/amend"],
+        "testimony.withdraw": [f"/receipts/{scene.receipt}/withdraw"],
+        "identity.act": list(scene.identity_links),
+        "accounts.login": ["/staff/login"],
+    }
+
+
+def staff_pages(scene: Scene) -> dict[str, list[str]]:
+    """What an administrator (who holds every role) can open."""
+    hearing = scene.open_hearing
+    return {
+        "moderation.index": ["/staff/"],
+        "moderation.queue": [
+            f"/staff/hearings/{hearing}/queue",
+            f"/staff/hearings/{hearing}/queue?status=approved",
+            f"/staff/hearings/{hearing}/queue?campaign=yes",
+        ],
+        "moderation.review": [
+            f"/staff/testimony/{scene.pending}",
+            f"/staff/testimony/{scene.approved}",
+        ],
+        "moderation.dashboard": [f"/staff/hearings/{hearing}/dashboard"],
+        "campaigns.index": [f"/staff/hearings/{hearing}/campaigns"],
+        "campaigns.show": [f"/staff/campaigns/{scene.campaign}"],
+        "exports.history": [f"/staff/hearings/{hearing}/exports"],
+        "hearing_admin.index": ["/staff/manage/"],
+        "hearing_admin.hearing": [f"/staff/manage/hearings/{hearing}"],
+        "hearing_admin.edit_hearing": [
+            f"/staff/manage/hearings/{hearing}/edit",
+            f"/staff/manage/committees/{scene.committee}/hearings/new",
+        ],
+        "hearing_admin.body": [f"/staff/manage/bodies/{scene.body}", "/staff/manage/bodies/new"],
+        "hearing_admin.committee": [
+            f"/staff/manage/committees/{scene.committee}",
+            f"/staff/manage/bodies/{scene.body}/committees/new",
+        ],
+        "hearing_admin.measure": [
+            f"/staff/manage/measures/{scene.measure}",
+            f"/staff/manage/committees/{scene.committee}/measures/new",
+        ],
+        "staff_admin.users": ["/staff/admin/users"],
+        "staff_admin.new_user": ["/staff/admin/users/new"],
+        "staff_admin.edit_user": [f"/staff/admin/users/{scene.moderator_id}"],
+        "staff_admin.audit_log": ["/staff/admin/audit"],
+        "accounts.account": ["/staff/account"],
+        "accounts.totp_setup": ["/staff/account/totp"],
+    }
+
+
+# Reached by signing in as someone with a second factor (see test_accessibility).
+SECOND_FACTOR = "accounts.second_factor"
+
+# Pages an error leads to: a missing page, a wrong method.
+ERROR_PAGES = ["/no-such-page", "/language"]

@@ -1,0 +1,113 @@
+"""The demo's hearings and testimony, plus what a browser test needs to reach every page:
+staff accounts, a resident's receipt, an identity link, a finished packet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.campaigns.models import Campaign
+from app.demo import load_demo
+from app.exports import jobs
+from app.exports import services as exports
+from app.exports.models import PacketKind
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.testimony import identity
+from app.testimony.models import ReviewStatus, Testimony
+from app.timezones import utcnow
+from tests.browser.conftest import commit
+from tests.factories import give_totp, make_admin, make_staff_user, make_testimony, make_upload
+
+
+@dataclass
+class Scene:
+    # Plain values only: reading an attribute of a committed object would start a transaction
+    # in the test, and on SQLite that holds the lock the server needs.
+    admin: str  # e-mail addresses of staff accounts (password STAFF_PASSWORD)
+    moderator: str
+    moderator_id: int
+    clerk: str
+    guarded: str  # staff with a second factor, for the code page
+    open_hearing: int
+    held_hearing: int
+    upcoming_hearing: int
+    pending: int  # a pending testimony with an attachment
+    receipt: str  # the private receipt token of `pending`
+    identity_links: tuple[str, str]  # confirm and dispute paths for `pending`
+    approved: int
+    campaign: int
+    packet: int
+    body: int
+    committee: int
+    measure: int
+
+
+def build_scene() -> Scene:
+    now = utcnow()
+    load_demo(now)
+    hearings = {h.title: h for h in select_all(Hearing)}
+    open_hearing = next(h for h in hearings.values() if h.is_accepting_testimony(now))
+    held = next(h for h in hearings.values() if h.testimony_closes_at < now)
+    upcoming = next(h for h in hearings.values() if h.testimony_opens_at > now)
+    receipt = make_testimony(
+        open_hearing,
+        full_name="Rosa Delgado",
+        email="rosa.delgado@example.org",
+        body="Las cámaras de reconocimiento facial no tienen lugar en nuestros barrios.",
+        uploads=(make_upload("declaracion.pdf", pages=2),),
+    )
+    admin = make_admin(name="Avery Admin")
+    moderator = make_staff_user(Role.MODERATOR, name="Morgan Moderator")
+    clerk = make_staff_user(Role.CLERK, name="Casey Clerk")
+    guarded = make_staff_user(Role.MODERATOR, name="Gale Guarded")
+    give_totp(guarded)
+    campaign = max(select_all(Campaign), key=lambda c: c.id)
+    packet = exports.request_export(clerk, open_hearing, PacketKind.PACKET_PDF, now=now)
+    commit()
+    jobs.run(packet.id)
+    measure = open_hearing.measures[0]
+    committee = open_hearing.committee
+    scene = Scene(
+        admin=admin.email,
+        moderator=moderator.email,
+        moderator_id=moderator.id,
+        clerk=clerk.email,
+        guarded=guarded.email,
+        open_hearing=open_hearing.id,
+        held_hearing=held.id,
+        upcoming_hearing=upcoming.id,
+        pending=receipt.testimony.id,
+        receipt=receipt.token,
+        identity_links=(
+            _identity_path(receipt.testimony, identity.CONFIRM),
+            _identity_path(receipt.testimony, identity.DISPUTE),
+        ),
+        approved=_approved_testimony(open_hearing.id),
+        campaign=campaign.id,
+        packet=packet.id,
+        body=committee.body_id,
+        committee=committee.id,
+        measure=measure.id,
+    )
+    # End the test's transaction: on SQLite an open one would hold the lock the server needs.
+    commit()
+    return scene
+
+
+def select_all(model):
+    return list(db.session.scalars(select(model)))
+
+
+def _identity_path(testimony: Testimony, purpose: str) -> str:
+    return f"/identity/{testimony.id}/{purpose}/{identity.link_token(testimony, purpose)}"
+
+
+def _approved_testimony(hearing_id: int) -> int:
+    return db.session.scalar(
+        select(Testimony.id)
+        .where(Testimony.hearing_id == hearing_id, Testimony.status == ReviewStatus.APPROVED)
+        .limit(1)
+    )
