@@ -41,6 +41,28 @@ def test_the_spanish_catalogue_translates_every_string_and_keeps_every_placehold
     assert broken == [], f"placeholders differ: {broken[:5]}"
 
 
+def test_the_spanish_catalogue_holds_every_string_the_interface_uses():
+    """Extracted afresh from the code and templates, as `make messages` does: a string added to
+    a page without `make translations-update` would otherwise show in English to everyone."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = CATALOGUE.parents[4]
+    with (root / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    keywords = DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None}
+    used = {
+        message if isinstance(message, str) else message[0]
+        for *_, message, _comments, _context in extract_from_dir(
+            str(root), method_map, options_map, keywords=keywords
+        )
+    }
+    with CATALOGUE.open("rb") as source:
+        catalogue = read_po(source)
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
+    assert sorted(used - translated) == []
+
+
 def test_the_browser_language_is_used_until_the_resident_picks_one(app, client, db):
     skip = spanish(app, "Skip to main content")
     assert skip != "Skip to main content"

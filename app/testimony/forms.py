@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -151,7 +152,8 @@ class TestimonyContentMixin:
             Length(
                 max=self.max_chars,
                 message=_l(
-                    "Keep your testimony to %(max)d characters or fewer.", max=self.max_chars
+                    "Keep your testimony to %(max)s characters or fewer.",
+                    max=format_number(self.max_chars),
                 ),
             )
         )

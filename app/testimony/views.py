@@ -67,6 +67,8 @@ def submit(hearing_id: int):
             form.form_errors.append(str(error))
         else:
             db.session.commit()
+            # Also said in a status message, so a screen reader announces it on arrival.
+            flash(_("Thank you: your testimony was received."), "success")
             return redirect(url_for("testimony.receipt", token=receipt.token), code=303)
     elif request.method == "POST" and not hearing.is_accepting_testimony(now):
         # Say so at once, whatever else is wrong; the form comes back with what they typed.

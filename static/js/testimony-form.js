@@ -15,8 +15,8 @@
       var used = textarea.value.replace(/\r\n/g, "\n").trim().length;
       var left = max - used;
       counter.textContent = left >= 0
-        ? counter.getAttribute("data-left").replace("{count}", left.toLocaleString())
-        : counter.getAttribute("data-over").replace("{count}", (-left).toLocaleString());
+        ? counter.getAttribute("data-left").replace("{count}", left.toLocaleString(document.documentElement.lang))
+        : counter.getAttribute("data-over").replace("{count}", (-left).toLocaleString(document.documentElement.lang));
       counter.classList.toggle("over", left < 0);
     }
     counter.hidden = false;

@@ -395,9 +395,22 @@ def test_testimony_of_10001_characters_is_refused_and_kept_in_the_form(client, d
         response,
         db,
         field_id="body",
-        message="Keep your testimony to 10000 characters or fewer.",
+        message="Keep your testimony to 10,000 characters or fewer.",
     )
     assert form_values(response.text)["body"] == body
+
+
+def test_the_character_limit_is_written_the_way_the_reader_writes_numbers(client, db):
+    hearing = open_hearing(db)
+    body = "x" * 10_001
+
+    english = submit(client, hearing, body=body)
+    client.set_cookie("lang", "es")
+    spanish = submit(client, hearing, body=body)
+
+    assert "Up to 10,000 characters." in english.text
+    assert "Limite su testimonio a 10.000 caracteres o menos." in spanish.text
+    assert "10.000 caracteres" in spanish.text.split('id="body-hint"')[1][:200]
 
 
 def test_a_windows_line_break_counts_as_one_character(client, db):
