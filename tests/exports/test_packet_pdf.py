@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pikepdf
 import pytest
+from flask_babel import force_locale
 from pikepdf import Array, Dictionary, Name, String
 from pypdf import PdfReader
 
@@ -881,6 +882,25 @@ def test_the_packet_is_a_well_formed_titled_document(db):
         check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
         assert check() == []
         assert len(pdf.pages) == 11
+
+
+def test_a_packet_asked_for_in_spanish_is_marked_spanish_for_screen_readers(app, db):
+    scene = build_scene(attachments=False)
+    with app.test_request_context(), force_locale("es"):
+        packet = services.request_export(
+            scene.clerk, scene.hearing, PacketKind.PACKET_PDF, now=utcnow()
+        )
+    _db.session.commit()
+    jobs.run(packet.id)
+    _db.session.refresh(packet)
+    data = services.packet_path(packet).read_bytes()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert str(pdf.Root.Lang) == "es"
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert str(pdf.docinfo.Title).startswith("Paquete de testimonios")
+    # Real text, as typed, that a reader can select and have read aloud.
+    assert "Paquete de testimonios" in page_texts(data)[0]
+    assert any("Charlieword testimony. Charlieend" in text for text in page_texts(data))
 
 
 # -- 11. a hearing with nothing approved ------------------------------------------------------
