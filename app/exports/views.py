@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -110,7 +111,12 @@ def create(hearing_id: int, kind: str):
     if EmptyForm().validate_on_submit():
         packet = services.export_testimony(current_user, hearing, PacketKind(kind), now=utcnow())
         db.session.commit()
-        flash(_("Export ready: %(count)d rows.", count=packet.item_count), "success")
+        flash(
+            ngettext(
+                "Export ready: %(num)d row.", "Export ready: %(num)d rows.", packet.item_count
+            ),
+            "success",
+        )
     return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
 
 
