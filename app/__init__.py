@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.campaigns.views import bp as campaigns_bp
     from app.exports.views import bp as exports_bp
+    from app.health import bp as health_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
     from app.hearings.views import bp as hearings_bp
     from app.moderation.views import bp as moderation_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         campaigns_bp,
         hearing_admin_bp,
         exports_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 from tests.browser.scene import Scene
 
 # Endpoints that answer with a file or data, not a page.
-NOT_PAGES = {"static", "exports.download", "moderation.attachment", "exports.progress"}
+NOT_PAGES = {
+    "static",
+    "exports.download",
+    "moderation.attachment",
+    "exports.progress",
+    "health.healthz",
+}
 
 
 def resident_pages(scene: Scene) -> dict[str, list[str]]:

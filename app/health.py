@@ -1,0 +1,113 @@
+"""`/healthz`: whether this process can take testimony safely, for a load balancer or a person.
+
+Each check says what it found; any failure makes the answer 503 so a proxy stops sending
+residents to a process that would lose or refuse their testimony. Nothing personal, no
+addresses or passwords, is ever shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db, limiter
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger("opentestimony")
+
+
+@cache
+def _migration_heads(directory: str) -> tuple[str, ...]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", directory)
+    return tuple(sorted(ScriptDirectory.from_config(config).get_heads()))
+
+
+def _database() -> dict:
+    """Reachable, migrated to the code's head, and set to keep what it acknowledges."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            current = tuple(sorted(current))
+            durability = _durability(connection)
+    except SQLAlchemyError as error:
+        return {"database": _failed(type(error).__name__)}
+    directory = str(Path(current_app.extensions["migrate"].directory).resolve())
+    heads = _migration_heads(directory)
+    return {
+        "database": {"ok": True, "detail": db.engine.dialect.name},
+        "migrations": {
+            "ok": current == heads,
+            "detail": "current" if current == heads else "run `flask --app wsgi db upgrade`",
+        },
+        "durability": durability,
+    }
+
+
+def _durability(connection) -> dict:
+    if connection.dialect.name == "sqlite":
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        # synchronous 2 is FULL: a commit is on disk before the resident is told.
+        ok = str(journal).lower() == "wal" and synchronous == 2 and timeout > 0
+        detail = f"journal_mode={journal} synchronous={synchronous} busy_timeout={timeout}"
+        return {"ok": ok, "detail": detail}
+    if connection.dialect.name == "postgresql":
+        setting = connection.execute(text("SHOW synchronous_commit")).scalar()
+        return {"ok": setting == "on", "detail": f"synchronous_commit={setting}"}
+    return {"ok": False, "detail": f"unsupported database {connection.dialect.name}"}
+
+
+def _queue(app: Flask) -> dict:
+    from app.exports import jobs
+
+    how = jobs.runner(app)
+    if how != "rq":
+        return {"ok": True, "detail": f"exports run in the web process ({how})"}
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(app.config["REDIS_URL"], socket_timeout=2).ping()
+    except RedisError as error:
+        return _failed(type(error).__name__)
+    return {"ok": True, "detail": "redis"}
+
+
+def _failed(why: str) -> dict:
+    return {"ok": False, "detail": f"unreachable ({why})"}
+
+
+def checks(app: Flask) -> dict[str, dict]:
+    found = _database()
+    found["queue"] = _queue(app)
+    return found
+
+
+def report_at_start(app: Flask) -> None:
+    """Say at start-up, in the log, anything that would make /healthz fail."""
+    with app.app_context():
+        for name, result in checks(app).items():
+            if not result["ok"]:
+                log.error("Health check %s failed: %s", name, result["detail"])
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    found = checks(current_app)
+    healthy = all(result["ok"] for result in found.values())
+    response = jsonify(status="ok" if healthy else "failing", checks=found)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
