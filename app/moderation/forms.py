@@ -51,6 +51,21 @@ ACTION_CHOICES = [
 ]
 
 
+# The queue's filter speaks the staff member's language, with the words the queue tabs use.
+STATUS_LABELS = {
+    ReviewStatus.PENDING: _l("Pending"),
+    ReviewStatus.APPROVED: _l("Approved"),
+    ReviewStatus.REJECTED: _l("Rejected"),
+    ReviewStatus.FLAGGED: _l("Flagged"),
+    ReviewStatus.WITHDRAWN: _l("Withdrawn"),
+}
+POSITION_LABELS = {
+    Position.SUPPORT: _l("Support"),
+    Position.OPPOSE: _l("Oppose"),
+    Position.NEUTRAL: _l("Neutral"),
+}
+
+
 class QueueFilterForm(FlaskForm):
     """Read from the query string; it changes nothing, so it carries no CSRF token."""
 
@@ -87,13 +102,13 @@ class QueueFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.status.choices = [
             SelectChoice(ANY, _l("Any status")),
-            *[SelectChoice(s.value, s.value.capitalize()) for s in ReviewStatus],
+            *[SelectChoice(s.value, STATUS_LABELS[s]) for s in ReviewStatus],
         ]
         self.measure.choices = [SelectChoice(ANY, _l("Any measure"))] + [
             SelectChoice(str(m.id), m.number) for m in hearing.measures
         ]
         self.position.choices = [SelectChoice(ANY, _l("Any position"))] + [
-            SelectChoice(p.value, p.value.capitalize()) for p in Position
+            SelectChoice(p.value, POSITION_LABELS[p]) for p in Position
         ]
         self.speaking.choices = [
             SelectChoice(ANY, _l("Either")),
