@@ -15,7 +15,13 @@ MB = 1_000_000
 DEFAULTS: dict[str, Any] = {
     # hide_parameters: bound values (names, addresses, e-mail) stay out of SQL logs and out of
     # the text of database errors, which the 500 handler logs with their traceback.
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # A request waits at most 10 s for a connection, then gets the busy page (503), not a hang.
+    "SQLALCHEMY_ENGINE_OPTIONS": {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        "pool_timeout": 10,
+    },
     "DEFAULT_TIMEZONE": "America/New_York",
     # Links in e-mail are built from this, never from the request's Host header.
     "BASE_URL": "http://127.0.0.1:5000",
@@ -93,6 +99,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "SUBMIT_LIMIT_PER_EMAIL": ("SUBMIT_LIMIT_PER_EMAIL", str),
     "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),
     "PROXY_HOPS": ("PROXY_HOPS", int),
+    "SQLITE_BUSY_TIMEOUT_MS": ("SQLITE_BUSY_TIMEOUT_MS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),
     "LANGUAGES": ("LANGUAGES", lambda value: [c.strip() for c in value.split(",") if c.strip()]),
 }

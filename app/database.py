@@ -13,12 +13,12 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy, not the driver, open transactions, so SAVEPOINT works.
@@ -27,7 +27,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # Wait this long for another writer's lock, then give up: the resident gets the busy
+        # page (503) with their text, not an endless spinner.
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
         # SQLite's own lower() only knows ASCII; searches must ignore case in "Núñez" too.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import contextlib
+import sqlite3
+
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+# How long to ask people to wait when the database is too busy to answer.
+BUSY_RETRY_SECONDS = 30
+# Forms whose text a resident would hate to lose: a busy database hands it back to them.
+RESIDENT_FORMS = {"testimony.submit", "testimony.amend"}
 
 
 class DomainError(Exception):
@@ -24,8 +34,61 @@ def register_error_handlers(app: Flask) -> None:
     def _expired_form(error: CSRFError):
         return render_template("errors/expired_form.html"), 400
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def _database_busy(error: Exception):
+        """The database is locked by other writers, out of connections or unreachable: nothing
+        was stored, so say so at once (503, never 500) and hand back what was typed."""
+        if not is_busy(error):
+            return _unexpected(error)  # a mistake in a query (SQLite also calls it operational)
+        # Only the kind of failure: SQLAlchemy's message can carry the statement's values.
+        reason = type(getattr(error, "orig", None) or error).__name__
+        app.logger.warning("database busy or unreachable (%s): answered 503", reason)
+        return busy_page()
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         # Logged with the traceback by Flask; the person sees a calm page with no details.
         app.logger.exception("unhandled error")
         return render_template("errors/500.html", next_path="/"), 500
+
+
+def is_busy(error: Exception) -> bool:
+    """Whether the database could not take the request now, as opposed to a faulty query."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    if isinstance(original, sqlite3.OperationalError):
+        message = str(original).lower()
+        return "locked" in message or "busy" in message
+    # PostgreSQL's operational class is the server's state, never the query: refused or lost
+    # connections, too many clients, lock and statement timeouts, shutdowns.
+    return type(original).__module__.startswith("psycopg")
+
+
+def busy_page():
+    """The 503 page for a busy database, drawn without touching the database."""
+    from app.extensions import db, login_manager
+
+    # The connection may be gone; the page must show all the same.
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    # The page header would load the signed-in member of staff from the database.
+    g._login_user = login_manager.anonymous_user()
+    resend = None
+    if request.method == "POST" and request.endpoint in RESIDENT_FORMS:
+        attached = any(upload.filename for upload in request.files.getlist("attachments"))
+        resend = {
+            "fields": [(k, v) for k, v in request.form.items(multi=True) if k != "switch_language"],
+            "body": request.form.get("body", ""),
+            "attached": attached,
+            "form_url": request.path,
+        }
+    page = render_template(
+        "errors/busy.html", resend=resend, retry=BUSY_RETRY_SECONDS, next_path="/"
+    )
+    return page, 503, {"Retry-After": str(BUSY_RETRY_SECONDS)}

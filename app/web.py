@@ -112,12 +112,14 @@ class ReceiptLinkFilter(logging.Filter):
 
     PATTERN = re.compile(r"(/receipts/|/identity/\d+/(?:confirm|dispute)/)[^\s/?\"]+")
 
+    def _mask(self, value):
+        return self.PATTERN.sub(r"\1…", value) if isinstance(value, str) else value
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(
-                self.PATTERN.sub(r"\1…", arg) if isinstance(arg, str) else arg
-                for arg in record.args
-            )
+        if isinstance(record.args, dict):  # gunicorn's access log names its fields
+            record.args = {key: self._mask(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(self._mask(arg) for arg in record.args)
         record.msg = self.PATTERN.sub(r"\1…", str(record.msg))
         return True
 

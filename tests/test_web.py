@@ -269,6 +269,22 @@ def test_identity_link_tokens_are_masked_in_access_logs():
         assert "/identity/12/" in record.getMessage()
 
 
+def test_gunicorn_access_log_lines_are_masked_too():
+    """gunicorn passes its fields as a dict; gunicorn.conf.py adds this filter to its log."""
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%(h)s "%(m)s %(U)s" %(s)s',
+        None,
+        None,
+    )
+    record.args = {"h": "127.0.0.1", "m": "GET", "U": "/receipts/abc123DEF", "s": "200"}
+    ReceiptLinkFilter().filter(record)
+    assert record.getMessage() == '127.0.0.1 "GET /receipts/…" 200'
+
+
 def test_identity_pages_are_not_cached(app, db):
     response = app.test_client().get("/identity/1/confirm/" + "0" * 40)
     assert response.status_code == 404

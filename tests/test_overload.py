@@ -1,0 +1,160 @@
+"""When the database cannot take more (locked by other writers, out of connections), people get
+a quick 503 with Retry-After, never a 500, nothing half-stored, and their testimony handed back."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.extensions import db as _db
+from app.testimony.models import Testimony
+from tests.factories import form_fields, make_hearing, make_pdf, make_staff_user, signed_in_client
+
+WORDS = "Face surveillance has no place in Dorchester. Ñandú, 東京, and <b>bold</b> stay as typed."
+
+
+@pytest.fixture
+def crowded(app, database_url, tmp_path):
+    """The same database behind a second app whose pool holds one connection, waited on for a
+    moment only; `hold()` takes that connection away as a crowd of other requests would."""
+    small = create_app(
+        {
+            **{key: app.config[key] for key in ("SECRET_KEY", "BASE_URL", "MAIL_SERVER")},
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "hide_parameters": True,
+                "pool_size": 1,
+                "max_overflow": 0,
+                "pool_timeout": 0.3,
+            },
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SUBMIT_MIN_SECONDS": 0,
+        }
+    )
+    held = []
+
+    class Crowd:
+        client = small.test_client()
+
+        @staticmethod
+        def hold():
+            with small.app_context():
+                held.append(_db.engine.connect())
+
+        @staticmethod
+        def leave():
+            while held:
+                held.pop().close()
+
+    yield Crowd
+    Crowd.leave()
+    with small.app_context():
+        _db.engine.dispose()
+
+
+def stored() -> int:
+    count = _db.session.scalar(select(func.count()).select_from(Testimony))
+    _db.session.rollback()
+    return count
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    pairs = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
+    return {name: html.unescape(value) for name, value in pairs}
+
+
+def test_a_resident_who_meets_a_full_database_keeps_their_text_and_can_send_it_again(db, crowded):
+    hearing = make_hearing()
+    db.session.commit()
+    url = f"/hearings/{hearing.id}/testimony/new"
+    fields = form_fields(hearing, crowded.client.get(url).text, body=WORDS)
+
+    crowded.hold()
+    busy = crowded.client.post(url, data=fields)
+    crowded.leave()
+
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "30"
+    assert "Nothing was submitted yet." in busy.text
+    assert html.escape(WORDS, quote=False) in busy.text  # handed back, and escaped
+    assert "<b>bold</b>" not in busy.text
+    assert stored() == 0
+    again = hidden_fields(busy.text)
+    assert again["submission_key"] == fields["submission_key"]
+    assert again["body"] == WORDS
+
+    receipt = crowded.client.post(url, data=again)
+    assert receipt.status_code == 303
+    assert crowded.client.post(url, data=again).headers["Location"] == receipt.headers["Location"]
+    assert stored() == 1
+
+
+def test_attached_files_cannot_be_carried_so_the_page_says_to_attach_them_again(db, crowded):
+    hearing = make_hearing()
+    db.session.commit()
+    url = f"/hearings/{hearing.id}/testimony/new"
+    fields = form_fields(hearing, crowded.client.get(url).text, body=WORDS)
+    fields["attachments"] = (io.BytesIO(make_pdf()), "statement.pdf", "application/pdf")
+
+    crowded.hold()
+    busy = crowded.client.post(url, data=fields, content_type="multipart/form-data")
+    crowded.leave()
+
+    assert busy.status_code == 503
+    assert "attach them again" in busy.text
+    assert 'name="submission_key"' not in busy.text  # no resend that would drop the files
+    assert html.escape(WORDS, quote=False) in busy.text
+    assert stored() == 0
+
+
+def test_staff_pages_answer_503_not_500_and_show_no_one_signed_in(app, db, crowded):
+    user = make_staff_user()
+    db.session.commit()
+    staff = signed_in_client(crowded.client.application, user)
+    crowded.hold()
+    page = staff.get("/staff/")
+    crowded.leave()
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "30"
+    assert "Sign out" not in page.text
+    assert 'lang="en"' in page.text
+
+
+def test_a_sqlite_database_locked_by_another_writer_answers_503(app, db, database_url, tmp_path):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own write lock")
+    hearing = make_hearing()
+    db.session.commit()
+    impatient = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLITE_BUSY_TIMEOUT_MS": 200,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SUBMIT_MIN_SECONDS": 0,
+        }
+    )
+    client = impatient.test_client()
+    url = f"/hearings/{hearing.id}/testimony/new"
+    fields = form_fields(hearing, client.get(url).text, body=WORDS)
+    db.session.rollback()  # reading the hearing began a transaction: end it
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+        busy = client.post(url, data=fields)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert busy.status_code == 503
+    assert html.escape(WORDS, quote=False) in busy.text
+    assert stored() == 0
