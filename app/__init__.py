@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
+from app.storage import FILE_STORES
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -39,6 +40,8 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         # With Redis, every process counts against the same limits.
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if app.config["FILE_STORE"] not in FILE_STORES:
+        raise ValueError(f"OPENTESTIMONY_FILE_STORE must be one of {', '.join(FILE_STORES)}")
     if app.config["PROXY_HOPS"]:
         # Behind a proxy, throttling and audit need the client's address, not the proxy's.
         hops = app.config["PROXY_HOPS"]
@@ -61,7 +64,12 @@ def _configure_logging(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from app import database, outbox, web
+    from app import (
+        database,
+        database_store,  # noqa: F401  (its tables, whichever store is chosen)
+        outbox,
+        web,
+    )
     from app.accounts import access
     from app.extensions import babel, csrf, db, limiter, migrate
     from app.moderation import tallies  # noqa: F401  (registers the counting of changes)

@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     # hide_parameters: bound values (names, addresses, e-mail) stay out of SQL logs and out of
     # the text of database errors, which the 500 handler logs with their traceback.
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # Where attachments and exports live: "folder" (this machine) or "database" (shared).
+    "FILE_STORE": "folder",
     # A request waits at most 10 s for a connection, then gets the busy page (503), not a hang.
     "SQLALCHEMY_ENGINE_OPTIONS": {
         "pool_pre_ping": True,
@@ -91,6 +93,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "MAIL_TIMEOUT": ("MAIL_TIMEOUT", int),
     "SECURE_COOKIES": ("SESSION_COOKIE_SECURE", _parse_bool),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
+    "FILE_STORE": ("FILE_STORE", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),

@@ -1,7 +1,8 @@
-"""Content-addressed file storage for attachments.
+"""Content-addressed file storage for attachments and finished exports.
 
-Files are stored once per SHA-256 under the upload folder. Another backend (object storage, the
-database) can replace this class as long as it offers the same three methods.
+Files are stored once per SHA-256: under the upload folder on this machine (`folder`, the
+default), or in the database (`database`, app/database_store.py) when several machines serve
+the app. OPENTESTIMONY_FILE_STORE chooses; both offer the same methods.
 """
 
 from __future__ import annotations
@@ -92,5 +93,12 @@ class FileStore:
         return self._path(sha256).exists()
 
 
-def file_store() -> FileStore:
+FILE_STORES = ("folder", "database")
+
+
+def file_store():
+    if current_app.config["FILE_STORE"] == "database":
+        from app.database_store import DatabaseStore
+
+        return DatabaseStore(current_app.config["UPLOAD_FOLDER"])
     return FileStore(current_app.config["UPLOAD_FOLDER"])
