@@ -36,7 +36,7 @@ limit_request_line = 8190
 limit_request_fields = 100
 # Only the proxy in front may set X-Forwarded-*; the app reads them per OPENTESTIMONY_PROXY_HOPS.
 forwarded_allow_ips = os.environ.get("OPENTESTIMONY_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("OPENTESTIMONY_ACCESS_LOG", "-")
+accesslog = os.environ.get("OPENTESTIMONY_ACCESS_LOG") or "-"
 errorlog = "-"
 # No query strings or referrers in the access log; receipt and identity links are masked below.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

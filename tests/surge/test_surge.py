@@ -1,0 +1,135 @@
+"""A surge above capacity, a bot flood and a worker killed mid-burst, against gunicorn with
+several workers: every acknowledged testimony is stored exactly once, nothing else is, nobody
+sees a 500, the bot is held to its limit while every resident gets through.
+
+Bounded: a few dozen residents and a couple of hundred bot forms on 127.0.0.1, stopping by
+itself within SURGE_SECONDS. Set SURGE_RESIDENTS / SURGE_BOT_FORMS to scale it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from app.testimony.models import Testimony
+from tests.factories import make_hearing
+from tests.surge.crowd import Browser, bot_flood, fields_from, open_form, send_until_acknowledged
+from tests.surge.server import Served
+
+RESIDENTS = int(os.environ.get("SURGE_RESIDENTS", "40"))
+BOT_FORMS = int(os.environ.get("SURGE_BOT_FORMS", "200"))
+BOT_THREADS = 4
+SURGE_SECONDS = 120
+REDIS_URL = "redis://127.0.0.1:6379/14"
+# The app's default: 20 per minute from one address to one hearing.
+ADDRESS_LIMIT = 20
+
+
+@pytest.fixture
+def shared_counters():
+    """Redis database 14 for the rate-limit counters every worker shares, emptied first."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.exceptions.RedisError as error:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_URL}: {error}")
+        pytest.skip(f"several workers share rate limits through Redis: {error}")
+    connection.flushdb()
+    yield REDIS_URL
+    connection.flushdb()
+    connection.close()
+
+
+def resident(port: int, number: int, hearing_id: int, measure_id: int, deadline: float):
+    browser = Browser(port, f"10.20.{number // 200}.{number % 200 + 1}")
+    page = open_form(browser, hearing_id, deadline=deadline)
+    assert page is not None, f"resident {number} never saw the form"
+    fields = fields_from(
+        page,
+        measure_id,
+        name=f"Resident {number}",
+        email=f"resident{number}@example.org",
+        body=f"Testimony {number}: face surveillance has no place in our neighbourhood.",
+    )
+    return send_until_acknowledged(browser, hearing_id, fields, deadline=deadline)
+
+
+def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
+    db, database_url, tmp_path, shared_counters
+):
+    hearing = make_hearing()
+    hearing_id, measure_id = hearing.id, hearing.measures[0].id
+    db.session.commit()
+
+    served = Served(
+        database_url=database_url,
+        instance=tmp_path,
+        environment={
+            "OPENTESTIMONY_REDIS_URL": shared_counters,
+            "OPENTESTIMONY_EXPORT_RUNNER": "thread",
+            "WEB_CONCURRENCY": "3",
+            "OPENTESTIMONY_THREADS": "4",
+        },
+    )
+    try:
+        deadline = time.monotonic() + SURGE_SECONDS
+        workers_before = served.workers()
+        with ThreadPoolExecutor(max_workers=BOT_THREADS + 24) as pool:
+            bots = [
+                pool.submit(
+                    bot_flood,
+                    Browser(served.port, "203.0.113.66"),
+                    hearing_id,
+                    measure_id,
+                    BOT_FORMS // BOT_THREADS,
+                    deadline=deadline,
+                )
+                for _ in range(BOT_THREADS)
+            ]
+            residents = [
+                pool.submit(resident, served.port, n, hearing_id, measure_id, deadline)
+                for n in range(RESIDENTS)
+            ]
+            time.sleep(1.0)  # the burst is under way
+            killed = served.kill_a_worker()
+            residents = [future.result() for future in residents]
+            bots = [outcome for future in bots for outcome in future.result()]
+        workers_after = served.workers()
+    finally:
+        served.stop()
+    log = served.log.read_text(errors="replace")
+
+    statuses = [s for outcome in residents + bots for s in outcome.statuses]
+    assert 500 not in statuses, "a 500 was answered"
+    assert "unhandled error" not in log
+    # Nobody was left out: every resident holds a receipt.
+    assert all(outcome.acknowledged for outcome in residents), [
+        o.statuses for o in residents if not o.acknowledged
+    ]
+    # The bot was held to the limit for one address and told to wait.
+    bot_accepted = [outcome.acknowledged for outcome in bots if outcome.acknowledged]
+    assert len(bot_accepted) <= ADDRESS_LIMIT
+    assert 429 in [s for outcome in bots for s in outcome.statuses]
+    # Exactly what was acknowledged is stored, each once.
+    acknowledged = [o.acknowledged for o in residents] + bot_accepted
+    stored = db.session.scalars(
+        select(Testimony.tracking_number).where(Testimony.hearing_id == hearing_id)
+    ).all()
+    db.session.rollback()
+    assert sorted(stored) == sorted(acknowledged)
+    assert len(set(stored)) == len(stored)
+    # The killed worker was replaced.
+    assert killed in workers_before and killed not in workers_after
+    assert len(workers_after) == len(workers_before)
+    print(  # the numbers, for the run's log
+        f"surge: {RESIDENTS} residents acknowledged, bot {len(bot_accepted)}/{len(bots)} "
+        f"accepted, statuses {sorted(set(statuses))}, dropped connections "
+        f"{sum(o.dropped for o in residents + bots)}, worker {killed} killed and replaced"
+    )
