@@ -326,6 +326,8 @@ def load(size: int, pool: list[str]) -> dict[str, int]:
                 "submission_key": f"k{index}",
                 "full_name": f"{first} {last}",
                 "email": f"{first.lower()}.{index}@example.org",
+                "email_key": f"{first.lower()}.{index}@example.org",
+                "name_key": f"{first} {last}".lower(),
                 "street_address": f"{rng.randint(1, 400)} Example Street",
                 "city": city,
                 "zip_code": zip_code,

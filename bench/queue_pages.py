@@ -72,7 +72,7 @@ def build(size: int) -> Hearing:
                 "receipt_token_hash": f"{size:08d}{index:056d}",
                 "submission_key": f"k{index}",
                 "full_name": f"Resident {rng.randrange(10**6)}",
-                "email": "r@example.org",
+                "email": f"resident{rng.randrange(size)}@example.org",
                 "street_address": "1 Example Street",
                 "city": "Boston",
                 "zip_code": "02108",
@@ -89,6 +89,8 @@ def build(size: int) -> Hearing:
                 "withdrawn_at": start if status == "withdrawn" else None,
             }
         )
+        rows[-1]["email_key"] = rows[-1]["email"].lower()
+        rows[-1]["name_key"] = rows[-1]["full_name"].lower()
         if len(rows) == 5000:
             db.session.execute(insert(Testimony.__table__), rows)
             rows = []

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from app import create_app
 from app.extensions import db as _db
@@ -133,6 +133,15 @@ def test_migrating_an_existing_sqlite_database_keeps_every_related_row(tmp_path)
             assert counts(older) == {name: before[name] for name in older}
             upgrade()
             assert counts(older) == {name: before[name] for name in older}
+            # Keys added later are filled in for testimony that was already there.
+            with _db.engine.connect() as connection:
+                keys = connection.execute(
+                    text("SELECT email_key, name_key FROM testimonies ORDER BY id")
+                ).all()
+            assert keys == [
+                ("denise@example.org", "denise okafor"),
+                ("second@example.org", "denise okafor"),
+            ]
     finally:
         with application.app_context():
             _db.engine.dispose()

@@ -155,30 +155,30 @@ def repeat_counts(hearing_id: int, testimonies: Iterable[Testimony]) -> dict[int
         return {}
     by_address = dict(
         db.session.execute(
-            select(func.lower(Testimony.email), func.count(Testimony.id))
+            select(Testimony.email_key, func.count(Testimony.id))
             .where(
                 Testimony.hearing_id == hearing_id,
-                func.lower(Testimony.email).in_({t.email.lower() for t in rows}),
+                Testimony.email_key.in_({t.email_key for t in rows}),
             )
-            .group_by(func.lower(Testimony.email))
+            .group_by(Testimony.email_key)
         ).all()
     )
     zip5 = func.substr(Testimony.zip_code, 1, 5)
     by_person = {
         (name, zip_code): count
         for name, zip_code, count in db.session.execute(
-            select(func.lower(Testimony.full_name), zip5, func.count(Testimony.id))
+            select(Testimony.name_key, zip5, func.count(Testimony.id))
             .where(
                 Testimony.hearing_id == hearing_id,
-                func.lower(Testimony.full_name).in_({t.full_name.lower() for t in rows}),
+                Testimony.name_key.in_({t.name_key for t in rows}),
             )
-            .group_by(func.lower(Testimony.full_name), zip5)
+            .group_by(Testimony.name_key, zip5)
         ).all()
     }
     return {
         t.id: max(
-            by_address.get(t.email.lower(), 1),
-            by_person.get((t.full_name.lower(), t.zip_code[:5]), 1),
+            by_address.get(t.email_key, 1),
+            by_person.get((t.name_key, t.zip_code[:5]), 1),
         )
         for t in rows
     }

@@ -16,8 +16,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.campaigns.models import Campaign
 from app.extensions import db
@@ -88,6 +89,9 @@ class Testimony(db.Model):
         Index("ix_testimonies_hearing_wording", "hearing_id", "wording_key"),
         # A campaign's members by id and by wording: sizes, pages, the representative.
         Index("ix_testimonies_campaign_wording", "campaign_id", "wording_key", "id"),
+        # How many a page's senders sent: by e-mail address, and by name (identity badges).
+        Index("ix_testimonies_hearing_email_key", "hearing_id", "email_key"),
+        Index("ix_testimonies_hearing_name_key", "hearing_id", "name_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +107,10 @@ class Testimony(db.Model):
 
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
+    # The two lower-cased, kept beside them so counting one sender's testimony on a hearing
+    # (the queue's identity badges) is an index lookup however large the hearing grows.
+    email_key: Mapped[str] = mapped_column(String(), server_default=text("''"))
+    name_key: Mapped[str] = mapped_column(String(), server_default=text("''"))
     street_address: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(100))
     zip_code: Mapped[str] = mapped_column(String(10))
@@ -158,6 +166,16 @@ class Testimony(db.Model):
         order_by="TestimonyVersion.version",
         cascade="all, delete-orphan",
     )
+
+    @validates("email")
+    def _keep_email_key(self, _key: str, value: str) -> str:
+        self.email_key = value.lower()
+        return value
+
+    @validates("full_name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = value.lower()
+        return value
 
     @property
     def is_withdrawn(self) -> bool:

@@ -181,12 +181,18 @@ def test_confidence_levels_as_moderators_and_spreadsheets_see_them(app, db):
 
     plain = person("plain@example.org", "Ana Plain")
     throwaway = person("someone@mailinator.com", "Ben Throwaway")
-    twice = [person("Twice@example.org", f"Cy Twice {n}") for n in range(2)]
+    # The same address, however it was capitalised.
+    twice = [
+        person(email, f"Cy Twice {n}")
+        for n, email in enumerate(("Twice@example.org", "twice@EXAMPLE.ORG"))
+    ]
     confirmed = person("sure@example.org", "Di Sure")
     confirmed.email_confirmed_at = utcnow()
     disputed = person("stolen@example.org", "Ed Stolen")
     # The same person (name and ZIP) under two addresses is repeated too.
-    again = [person(f"fay{n}@example.org", "Fay Again") for n in range(2)]
+    again = [
+        person(f"fay{n}@example.org", name) for n, name in enumerate(("Fay Ñández", "FAY ÑÁNDEZ"))
+    ]
     disputed.disputed_at = utcnow()
     db.session.commit()
     counts = identity.repeat_counts(hearing.id, [plain, *twice, *again])
