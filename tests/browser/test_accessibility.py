@@ -3,8 +3,12 @@ every page reflows at 320 CSS pixels without scrolling sideways (WCAG 1.4.10).""
 
 from __future__ import annotations
 
-import pytest
+import sqlite3
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from app.testimony import services as submission_services
 from tests.browser.conftest import AXE_SCRIPT, missing, sign_in
 from tests.browser.pages import (
     ERROR_PAGES,
@@ -121,7 +125,7 @@ def test_every_staff_page_passes_axe(axe_site, live_server, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_forms_showing_errors_pass_axe(axe_site, live_server, language):
+def test_forms_showing_errors_pass_axe(axe_site, live_server, language, monkeypatch):
     """The testimony form, an amendment, sign-in and staff forms after a failed send; the
     second-factor page; the page for a form that expired; and the receipt after submitting."""
     scene = build_scene()
@@ -152,6 +156,15 @@ def test_forms_showing_errors_pass_axe(axe_site, live_server, language):
     page.locator("form.testimony-form button[type=submit]").first.click()
     page.wait_for_url("**/receipts/**")
     _check_shown(page, f"{language} receipt just after submitting", problems)
+
+    # The page for a database too busy to take the testimony, with the text handed back.
+    with monkeypatch.context() as patched:
+        patched.setattr(submission_services, "submit_testimony", _database_locked)
+        page.goto(f"/hearings/{scene.open_hearing}/testimony/new")
+        _fill_testimony(page)
+        page.locator("form.testimony-form button[type=submit]").first.click()
+        page.wait_for_selector("#kept-body")
+        _check_shown(page, f"{language} busy page keeping the testimony", problems)
 
     page.goto("/staff/login")
     page.locator("#email").fill(scene.admin)
@@ -186,6 +199,10 @@ def test_forms_showing_errors_pass_axe(axe_site, live_server, language):
     finally:
         staff.close()
     _report(problems)
+
+
+def _database_locked(*_args, **_kwargs):
+    raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
 
 
 def _fill_testimony(page, body="Face surveillance has no place in Boston's neighbourhoods."):
