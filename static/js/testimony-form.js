@@ -1,9 +1,7 @@
-// Progressive enhancement for the testimony form: a live character count and focus on the
-// error summary. Without JavaScript the hint states the limit and the server enforces it.
+// Progressive enhancement for the testimony form: a live character count. Without JavaScript
+// the hint states the limit and the server enforces it.
 (function () {
   "use strict";
-  var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
 
   var fields = document.querySelectorAll("[data-counter] textarea[data-max]");
   Array.prototype.forEach.call(fields, function (textarea) {

@@ -171,6 +171,8 @@ def test_forms_showing_errors_pass_axe(axe_site, live_server, language, monkeypa
     page.locator("#password").fill("not the password")
     page.locator("main button[type=submit]").click()
     page.wait_for_selector("#error-summary")
+    if page.evaluate("() => document.activeElement.id") != "error-summary":
+        problems.append(f"{language} sign-in with errors: focus is not on the summary")
     _check_shown(page, f"{language} sign-in with errors", problems)
 
     page.locator("#email").fill(scene.guarded)
@@ -195,6 +197,9 @@ def test_forms_showing_errors_pass_axe(axe_site, live_server, language, monkeypa
             admin.goto(path)
             admin.locator("main form button[type=submit]").first.click()
             admin.wait_for_selector("#error-summary")
+            focused = admin.evaluate("() => document.activeElement.id")
+            if focused != "error-summary":
+                problems.append(f"{language} {path}: focus on {focused!r}, not the summary")
             _check_shown(admin, f"{language} {path} with errors", problems)
     finally:
         staff.close()
