@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
+
+# Requests that change nothing (pages, downloads); every other method may write.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_app(app: Flask) -> None:
@@ -36,9 +39,14 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        # Take the write lock up front: a transaction that reads then writes cannot then fail
-        # with "database is locked" when another writer committed in between.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A page that only reads (GET) reads alongside a writer, as WAL allows, so a surge of
+        # submissions never queues people loading the form. Anything that may write takes the
+        # write lock up front: a transaction that reads then writes cannot then fail with
+        # "database is locked" when another writer committed in between.
+        if has_request_context() and request.method in READ_ONLY_METHODS:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _configure_postgresql(engine: Engine) -> None:

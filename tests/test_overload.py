@@ -158,3 +158,36 @@ def test_a_sqlite_database_locked_by_another_writer_answers_503(app, db, databas
     assert busy.status_code == 503
     assert html.escape(WORDS, quote=False) in busy.text
     assert stored() == 0
+
+
+def test_pages_are_read_while_another_writer_holds_sqlite(app, db, database_url, tmp_path):
+    """A surge of submissions holds SQLite's write lock in turn; people loading pages meanwhile
+    read alongside it instead of waiting for it."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own write lock")
+    hearing = make_hearing(title="Hearing read during a write")
+    db.session.commit()
+    hearing_id = hearing.id
+    db.session.rollback()
+    impatient = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLITE_BUSY_TIMEOUT_MS": 200,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    client = impatient.test_client()
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        page = client.get(f"/hearings/{hearing_id}")
+        form = client.get(f"/hearings/{hearing_id}/testimony/new")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert page.status_code == 200 and "Hearing read during a write" in page.text
+    assert form.status_code == 200

@@ -181,6 +181,7 @@ def test_forms_showing_errors_pass_axe(axe_site, live_server, language, monkeypa
     page.wait_for_url("**/staff/login/code**")
     _check_shown(page, f"{language} second-factor code", problems)
     page.locator("main button[type=submit]").first.click()
+    page.wait_for_selector("#error-summary")  # the page after the failed code, not the old one
     _check_shown(page, f"{language} second-factor code with errors", problems)
 
     staff = axe_site.browser.new_context(base_url=live_server)
