@@ -43,6 +43,9 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def post_worker_init(worker) -> None:
+    from app.health import report_at_start
     from app.web import ReceiptLinkFilter
 
     logging.getLogger("gunicorn.access").addFilter(ReceiptLinkFilter())
+    # Anything /healthz would fail on (not migrated, not durable, no queue) is said at start.
+    report_at_start(worker.wsgi)

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, limiter
@@ -37,9 +37,11 @@ def _database() -> dict:
         # The request's own session, as every page uses, so the check sees what pages see.
         connection = db.session.connection()
         connection.execute(text("SELECT 1"))
-        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
-        current = tuple(sorted(current))
         durability = _durability(connection)
+        current = ()  # a database never migrated has no version table yet
+        if inspect(connection).has_table("alembic_version"):
+            versions = connection.execute(text("SELECT version_num FROM alembic_version"))
+            current = tuple(sorted(versions.scalars()))
     except SQLAlchemyError as error:
         return {"database": _failed(type(error).__name__)}
     directory = str(Path(current_app.extensions["migrate"].directory).resolve())
@@ -96,7 +98,8 @@ def checks(app: Flask) -> dict[str, dict]:
 
 
 def report_at_start(app: Flask) -> None:
-    """Say at start-up, in the log, anything that would make /healthz fail."""
+    """Say in the log, when a server starts, anything that would make /healthz fail (called by
+    gunicorn.conf.py for each worker; not by command-line tools such as `db upgrade`)."""
     with app.app_context():
         for name, result in checks(app).items():
             if not result["ok"]:

@@ -45,6 +45,25 @@ def test_a_database_behind_the_code_is_reported_and_fails(client, db):
         db.session.commit()
 
 
+def test_a_database_never_migrated_says_to_migrate(tmp_path):
+    from app import create_app
+    from app.extensions import db as _db
+
+    fresh = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}"}
+    )
+    try:
+        body = fresh.test_client().get("/healthz").get_json()
+        assert body["checks"]["database"]["ok"] is True
+        assert body["checks"]["migrations"] == {
+            "ok": False,
+            "detail": "run `flask --app wsgi db upgrade`",
+        }
+    finally:
+        with fresh.app_context():
+            _db.engine.dispose()
+
+
 def test_an_unreachable_export_queue_fails_without_showing_its_address(client, config):
     config["EXPORT_RUNNER"] = "rq"
     config["REDIS_URL"] = "redis://:secret-password@127.0.0.1:1/0"
