@@ -21,10 +21,12 @@ bind = os.environ.get("OPENTESTIMONY_BIND", "127.0.0.1:8000")
 workers = _number("WEB_CONCURRENCY", os.cpu_count() or 2)
 worker_class = "gthread"
 threads = _number("OPENTESTIMONY_THREADS", 4)
-# Connections waiting for a worker; beyond this the kernel refuses at once, which a proxy turns
-# into a quick 502/503 rather than a resident waiting minutes for a page.
+# The kernel's queue of connections no worker has accepted yet (gthread workers also queue
+# accepted connections for their threads).
 backlog = _number("OPENTESTIMONY_BACKLOG", 256)
-# A request stuck this long is killed and its worker replaced; uploads of 30 MB fit well within.
+# A worker whose main loop stops answering this long is replaced. With threads a single slow
+# request does not trip it: requests are bounded by the database waits (pool and SQLite busy
+# timeouts), which end in the busy page.
 timeout = _number("OPENTESTIMONY_WORKER_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5

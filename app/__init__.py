@@ -40,6 +40,12 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         # With Redis, every process counts against the same limits.
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if uri in ("sqlite://", "sqlite:///:memory:"):
+        # An in-memory database has one connection and no pool to wait for.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_timeout", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["FILE_STORE"] not in FILE_STORES:
         raise ValueError(f"OPENTESTIMONY_FILE_STORE must be one of {', '.join(FILE_STORES)}")
     if app.config["PROXY_HOPS"]:

@@ -65,9 +65,14 @@ def is_busy(error: Exception) -> bool:
     if isinstance(original, sqlite3.OperationalError):
         message = str(original).lower()
         return "locked" in message or "busy" in message
-    # PostgreSQL's operational class is the server's state, never the query: refused or lost
-    # connections, too many clients, lock and statement timeouts, shutdowns.
-    return type(original).__module__.startswith("psycopg")
+    # PostgreSQL: only states of the server, never faults in the query (which psycopg also
+    # calls operational): lost or refused connections (08), too many clients or out of
+    # resources (53), shutdowns and cancelled statements (57), serialisation and deadlock
+    # (40), a lock not available (55P03). No SQLSTATE means the connection itself failed.
+    state = getattr(original, "sqlstate", None)
+    if state is None:
+        return type(original).__module__.startswith("psycopg")
+    return state[:2] in {"08", "53", "57", "40"} or state == "55P03"
 
 
 def busy_page():
@@ -81,11 +86,14 @@ def busy_page():
     g._login_user = login_manager.anonymous_user()
     resend = None
     if request.method == "POST" and request.endpoint in RESIDENT_FORMS:
+        # Files cannot be carried over, and a press of a language button must not come back
+        # as a submission: both get the text and a way back to the form instead of a resend.
         attached = any(upload.filename for upload in request.files.getlist("attachments"))
         resend = {
             "fields": [(k, v) for k, v in request.form.items(multi=True) if k != "switch_language"],
             "body": request.form.get("body", ""),
             "attached": attached,
+            "switching": bool(request.form.get("switch_language")),
             "form_url": request.path,
         }
     page = render_template(

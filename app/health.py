@@ -22,13 +22,28 @@ log = logging.getLogger("opentestimony")
 
 
 @cache
-def _migration_heads(directory: str) -> tuple[str, ...]:
+def _revisions(directory: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The code's latest revisions, and every revision it knows."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", directory)
-    return tuple(sorted(ScriptDirectory.from_config(config).get_heads()))
+    script = ScriptDirectory.from_config(config)
+    known = frozenset(revision.revision for revision in script.walk_revisions())
+    return tuple(sorted(script.get_heads())), known
+
+
+def _migrations(current: tuple[str, ...]) -> dict:
+    directory = str(Path(current_app.extensions["migrate"].directory).resolve())
+    heads, known = _revisions(directory)
+    if current == heads:
+        return {"ok": True, "detail": "current"}
+    if current and not set(current) <= known:
+        # Migrated by a newer release during a rolling upgrade: this process keeps serving
+        # until it is replaced (migrations add before they remove).
+        return {"ok": True, "detail": "the database is newer than this code"}
+    return {"ok": False, "detail": "run `flask --app wsgi db upgrade`"}
 
 
 def _database() -> dict:
@@ -44,14 +59,9 @@ def _database() -> dict:
             current = tuple(sorted(versions.scalars()))
     except SQLAlchemyError as error:
         return {"database": _failed(type(error).__name__)}
-    directory = str(Path(current_app.extensions["migrate"].directory).resolve())
-    heads = _migration_heads(directory)
     return {
         "database": {"ok": True, "detail": db.engine.dialect.name},
-        "migrations": {
-            "ok": current == heads,
-            "detail": "current" if current == heads else "run `flask --app wsgi db upgrade`",
-        },
+        "migrations": _migrations(current),
         "durability": durability,
     }
 
@@ -100,10 +110,14 @@ def checks(app: Flask) -> dict[str, dict]:
 def report_at_start(app: Flask) -> None:
     """Say in the log, when a server starts, anything that would make /healthz fail (called by
     gunicorn.conf.py for each worker; not by command-line tools such as `db upgrade`)."""
-    with app.app_context():
-        for name, result in checks(app).items():
-            if not result["ok"]:
-                log.error("Health check %s failed: %s", name, result["detail"])
+    # A worker must start whatever this finds: a problem is logged, never raised.
+    try:
+        with app.app_context():
+            for name, result in checks(app).items():
+                if not result["ok"]:
+                    log.error("Health check %s failed: %s", name, result["detail"])
+    except Exception:
+        log.exception("Health check could not run at start")
 
 
 @bp.route("/healthz")

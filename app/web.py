@@ -117,7 +117,10 @@ class ReceiptLinkFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, dict):  # gunicorn's access log names its fields
-            record.args = {key: self._mask(value) for key, value in record.args.items()}
+            # In place: gunicorn's mapping answers "-" for a header a format names but the
+            # request lacks; a plain dict would raise, and logging would print every header.
+            for key, value in list(record.args.items()):
+                record.args[key] = self._mask(value)
         elif record.args:
             record.args = tuple(self._mask(arg) for arg in record.args)
         record.msg = self.PATTERN.sub(r"\1…", str(record.msg))

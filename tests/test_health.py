@@ -64,6 +64,20 @@ def test_a_database_never_migrated_says_to_migrate(tmp_path):
             _db.engine.dispose()
 
 
+def test_a_database_migrated_by_a_newer_release_keeps_this_process_serving(client, db):
+    """A rolling upgrade migrates first; the servers still on the old code stay in rotation."""
+    head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    db.session.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    db.session.commit()
+    try:
+        response = client.get("/healthz")
+        migrations = response.get_json()["checks"]["migrations"]
+        assert migrations == {"ok": True, "detail": "the database is newer than this code"}
+    finally:
+        db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+        db.session.commit()
+
+
 def test_an_unreachable_export_queue_fails_without_showing_its_address(client, config):
     config["EXPORT_RUNNER"] = "rq"
     config["REDIS_URL"] = "redis://:secret-password@127.0.0.1:1/0"

@@ -14,7 +14,14 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db as _db
 from app.testimony.models import Testimony
-from tests.factories import form_fields, make_hearing, make_pdf, make_staff_user, signed_in_client
+from tests.factories import (
+    csrf_token_from,
+    form_fields,
+    make_hearing,
+    make_pdf,
+    make_staff_user,
+    signed_in_client,
+)
 
 WORDS = "Face surveillance has no place in Dorchester. Ñandú, 東京, and <b>bold</b> stay as typed."
 
@@ -112,6 +119,34 @@ def test_attached_files_cannot_be_carried_so_the_page_says_to_attach_them_again(
     assert 'name="submission_key"' not in busy.text  # no resend that would drop the files
     assert html.escape(WORDS, quote=False) in busy.text
     assert stored() == 0
+
+
+def test_a_language_button_pressed_while_busy_is_never_resent_as_a_submission(db, crowded):
+    hearing = make_hearing()
+    db.session.commit()
+    url = f"/hearings/{hearing.id}/testimony/new"
+    fields = form_fields(hearing, crowded.client.get(url).text, body=WORDS)
+    fields["switch_language"] = "es"
+    crowded.hold()
+    busy = crowded.client.post(url, data=fields)
+    crowded.leave()
+    assert busy.status_code == 503
+    assert 'name="submission_key"' not in busy.text  # no button that would submit it
+    assert "Back to the form" in busy.text
+    assert html.escape(WORDS, quote=False) in busy.text
+
+
+def test_a_staff_form_sent_while_busy_echoes_nothing_back(app, db, crowded):
+    token = csrf_token_from(crowded.client.get("/staff/login").text)
+    crowded.hold()
+    page = crowded.client.post(
+        "/staff/login",
+        data={"csrf_token": token, "email": "staff@example.gov", "password": "a secret password"},
+    )
+    crowded.leave()
+    assert page.status_code == 503
+    assert "a secret password" not in page.text
+    assert "staff@example.gov" not in page.text
 
 
 def test_staff_pages_answer_503_not_500_and_show_no_one_signed_in(app, db, crowded):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.accounts.models import Role
@@ -99,8 +100,8 @@ def test_a_resident_testifies_with_the_keyboard_alone(page, hearing_scene):
     # Sending the empty form puts focus on the summary of what to fix...
     tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "Submit testimony")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#error-summary")
-    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    # The script that moves focus loads just after the page: wait for it, not just the page.
+    expect(page.locator("#error-summary")).to_be_focused()
     # ...whose first link takes focus to the first field to fix.
     tab_to(page, lambda f: f["href"] == "#full_name")
     page.keyboard.press("Enter")
