@@ -73,7 +73,7 @@ def init_extensions(app: Flask) -> None:
     from app import (
         database,
         database_store,  # noqa: F401  (its tables, whichever store is chosen)
-        outbox,
+        follow_up,
         web,
     )
     from app.accounts import access
@@ -94,7 +94,7 @@ def init_extensions(app: Flask) -> None:
     web.init_app(app)  # first: its before_request reads the body before anything queries
     limiter.init_app(app)
     access.init_app(app)
-    outbox.init_app(app)
+    follow_up.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -142,3 +142,17 @@ def register(app: Flask) -> None:
             f"{result.grouped} of {result.testimonies} testimonies are in "
             f"{result.campaigns} campaigns ({time.monotonic() - started:.1f} s)."
         )
+
+    @app.cli.command("place-campaigns")
+    def place_campaigns() -> None:
+        """Put every testimony still waiting for its campaign into it now.
+
+        The app does this right after each submission, and sweeps up what a stopped process
+        left within minutes; this does it at once (after an outage, say)."""
+        from app.campaigns.placement import place_pending
+
+        placed = 0
+        while placed_now := place_pending(limit=20):
+            db.session.commit()  # a batch at a time: SQLite's write lock is let go between
+            placed += placed_now
+        click.echo(f"Placed {placed} testimonies.")

@@ -35,8 +35,12 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,
     "MAIL_SENDER": "OpenTestimony <no-reply@localhost>",
     "MAIL_TIMEOUT": 10,
-    # Delivering queued mail after the response is sent; tests switch it off to deliver explicitly.
+    # Delivering queued mail from the app processes; tests switch it off to deliver explicitly.
     "MAIL_DELIVER_AFTER_RESPONSE": True,
+    # How a request's follow-up work (campaign placement, receipt e-mail) is done once it has
+    # committed: "background" (a thread per process, in batches) or "after-response" (in the
+    # request's thread, once the response is sent). See app/follow_up.py.
+    "FOLLOW_UP": "background",
     "UPLOAD_FOLDER": "",
     "ATTACHMENT_MAX_BYTES": 10 * MB,
     "ATTACHMENT_MAX_COUNT": 3,
@@ -98,6 +102,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),
     "EXPORT_RUNNER": ("EXPORT_RUNNER", str),
+    "FOLLOW_UP": ("FOLLOW_UP", str),
     "SUBMIT_LIMIT_PER_ADDRESS": ("SUBMIT_LIMIT_PER_ADDRESS", str),
     "SUBMIT_LIMIT_PER_EMAIL": ("SUBMIT_LIMIT_PER_EMAIL", str),
     "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),

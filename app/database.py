@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -42,11 +42,40 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # A page that only reads (GET) reads alongside a writer, as WAL allows, so a surge of
         # submissions never queues people loading the form. Anything that may write takes the
         # write lock up front: a transaction that reads then writes cannot then fail with
-        # "database is locked" when another writer committed in between.
-        if has_request_context() and request.method in READ_ONLY_METHODS:
+        # "database is locked" when another writer committed in between. A request that
+        # checks its input first (see begin_writing) reads alongside writers until it writes.
+        if has_request_context() and (request.method in READ_ONLY_METHODS or _reading_first()):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reads_first(view):
+    """Mark a view that checks its input before it writes: until it calls begin_writing(),
+    its reads need not wait for another request's writes."""
+    view.reads_first = True
+    return view
+
+
+def _reading_first() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "reads_first", False) and not g.get("writing", False)
+
+
+def begin_writing() -> None:
+    """End this request's reading and start the transaction that writes.
+
+    On SQLite only one transaction writes at a time, so a submission checks its form (CSRF,
+    fields, rate limits) without holding the write lock, and takes the lock just for its
+    inserts. What was read is read again inside the writing transaction (the session
+    expires it), so a check that matters, such as the deadline, is made on current data.
+    On PostgreSQL, where writers lock only the rows they change, nothing needs to change.
+    """
+    if g.get("writing", False):
+        return
+    g.writing = True
+    if db.session.get_bind().dialect.name == "sqlite" and db.session().in_transaction():
+        db.session.rollback()  # only reads so far: nothing is lost
 
 
 def _configure_postgresql(engine: Engine) -> None:

@@ -1,7 +1,9 @@
 """E-mail outbox: messages are rows written in the caller's transaction, delivered after commit.
 
 A message is only ever sent for a committed row, so a resident never gets a receipt for a
-submission that was rolled back. Delivery failures leave the row for `flask outbox deliver`.
+submission that was rolled back. Each app process delivers its own requests' messages soon
+after they commit (app/follow_up.py); delivery failures leave the row for the next sweep and
+for `flask outbox deliver`.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import Index, Integer, String, Text, event, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Index, Integer, String, Text, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
+from app import committed
 from app.extensions import db
 from app.timezones import UTCDateTime, utcnow
 
 log = logging.getLogger("opentestimony.mail")
 
 MAX_ATTEMPTS = 5
+# Messages claimed, sent over one SMTP connection and recorded together.
+BATCH = 100
 CLAIM_LEASE = timedelta(minutes=5)
 
 # A link whose path carries a long token (a receipt link) is a key to someone's testimony.
@@ -59,7 +64,7 @@ def queue(kind: str, *, to: str, subject: str, **context) -> OutboxMessage:
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault("outbox_queued", []).append(message.id)
+    committed.note(committed.MAIL, message.id)
     return message
 
 
@@ -90,52 +95,59 @@ def _build(letter: _Letter, sender: str) -> EmailMessage:
     return mail
 
 
-def _send(app: Flask, mail: EmailMessage) -> None:
+def _connect(app: Flask) -> smtplib.SMTP:
     config = app.config
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(
-        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
-    ) as smtp:
+    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(mail)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
-def _claim(message_id: int, now: datetime) -> _Letter | None:
-    """Take one unsent message for this process, or None when another process has it.
+def _claim(message_ids: list[int], now: datetime) -> list[_Letter]:
+    """Take the unsent messages among `message_ids` for this process (none that another has).
 
-    The claim is a conditional UPDATE committed at once: two deliverers (the after-response
-    hook and the CLI) never both send a message, and no lock is held while talking SMTP.
+    The claim is one conditional UPDATE committed at once: two deliverers (two app processes,
+    or one and the CLI) never both send a message, and no lock is held while talking SMTP.
     A claim older than CLAIM_LEASE is treated as abandoned (its process died) and retaken.
     """
-    claimed = db.session.execute(
+    rows = db.session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == message_id,
+            OutboxMessage.id.in_(message_ids),
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.attempts < MAX_ATTEMPTS,
             or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_LEASE),
         )
         .values(claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.to_address,
+            OutboxMessage.subject,
+            OutboxMessage.body_text,
+        )
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.commit()
-        return None
-    row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    letter = _Letter(row.id, row.kind, row.to_address, row.subject, row.body_text)
+    ).all()
     db.session.commit()
-    return letter
+    return sorted((_Letter(*row) for row in rows), key=lambda letter: letter.id)
 
 
-def _emit(app: Flask, letter: _Letter) -> str | None:
-    """Send by SMTP, or write to the log; return an error description or None."""
-    try:
-        if app.config["MAIL_SERVER"]:
-            _send(app, _build(letter, app.config["MAIL_SENDER"]))
-        else:
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def _emit(app: Flask, letters: list[_Letter]) -> dict[int, str | None]:
+    """Send the letters over one SMTP connection, or write them to the log; return each one's
+    error description, or None when it was handed over."""
+    if not app.config["MAIL_SERVER"]:
+        for letter in letters:
             # Development fallback. The body holds the private receipt link, which is why
             # production must configure a mail server; the recipient is masked.
             log.info(
@@ -145,16 +157,75 @@ def _emit(app: Flask, letter: _Letter) -> str | None:
                 letter.subject,
                 letter.body_text,
             )
-    except (OSError, smtplib.SMTPException) as error:
-        log.warning("mail %s #%s not delivered: %s", letter.kind, letter.id, type(error).__name__)
-        return f"{type(error).__name__}: {error}"[:500]
-    return None
+        return dict.fromkeys((letter.id for letter in letters), None)
+    outcome: dict[int, str | None] = {}
+    smtp: smtplib.SMTP | None = None
+    try:
+        for index, letter in enumerate(letters):
+            try:
+                smtp = smtp or _connect(app)
+                smtp.send_message(_build(letter, app.config["MAIL_SENDER"]))
+                outcome[letter.id] = None
+            except (OSError, smtplib.SMTPException) as error:
+                log.warning(
+                    "mail %s #%s not delivered: %s", letter.kind, letter.id, type(error).__name__
+                )
+                outcome[letter.id] = _describe(error)
+                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
+                    # The server is gone: the rest wait for the next pass instead of each
+                    # waiting out its own connection timeout now.
+                    for rest in letters[index + 1 :]:
+                        outcome[rest.id] = _describe(error)
+                    smtp = None
+                    break
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+    return outcome
 
 
-def deliver_pending(limit: int = 100, *, only_ids: list[int] | None = None) -> int:
+def _record(letters: list[_Letter], outcome: dict[int, str | None]) -> int:
+    """Write down what became of each letter, in one transaction; return how many were sent."""
+    now = utcnow()
+    sent = [
+        {
+            "id": letter.id,
+            "sent_at": now,
+            "last_error": None,
+            # The sent row keeps no key to the receipt: a database dump must not open it.
+            "body_text": SECRET_LINK.sub(LINK_REMOVED_NOTE, letter.body_text),
+        }
+        for letter in letters
+        if outcome[letter.id] is None
+    ]
+    failed = [
+        {"id": letter.id, "claimed_at": None, "last_error": outcome[letter.id]}
+        for letter in letters
+        if outcome[letter.id] is not None
+    ]
+    for changes in (sent, failed):
+        if changes:
+            db.session.execute(update(OutboxMessage), changes)
+    db.session.commit()
+    return len(sent)
+
+
+def deliver_pending(
+    limit: int = 100,
+    *,
+    only_ids: list[int] | None = None,
+    queued_before: datetime | None = None,
+) -> int:
     """Send unsent messages (SMTP when configured, else the log); return how many were sent.
 
-    Each message is claimed, sent and recorded in short transactions of its own.
+    Messages go in batches: each batch is claimed in one transaction, sent over one SMTP
+    connection and recorded in one more, so a surge of receipts costs a few transactions per
+    batch, not per message. `only_ids` limits it to some messages (a request's own);
+    `queued_before` to those queued before a moment (a sweep leaves fresh ones to their
+    own process).
     """
     app = current_app._get_current_object()
     query = (
@@ -165,63 +236,13 @@ def deliver_pending(limit: int = 100, *, only_ids: list[int] | None = None) -> i
     )
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
+    if queued_before is not None:
+        query = query.where(OutboxMessage.created_at < queued_before)
     message_ids = list(db.session.scalars(query))
     db.session.commit()
     sent = 0
-    for message_id in message_ids:
-        letter = _claim(message_id, utcnow())
-        if letter is None:
-            continue
-        error = _emit(app, letter)
-        values = (
-            {"claimed_at": None, "last_error": error}
-            if error
-            else {
-                "sent_at": utcnow(),
-                "last_error": None,
-                "body_text": SECRET_LINK.sub(LINK_REMOVED_NOTE, letter.body_text),
-            }
-        )
-        db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == letter.id).values(**values)
-        )
-        db.session.commit()
-        sent += error is None
+    for start in range(0, len(message_ids), BATCH):
+        letters = _claim(message_ids[start : start + BATCH], utcnow())
+        if letters:
+            sent += _record(letters, _emit(app, letters))
     return sent
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    session.info.pop("outbox_queued", None)
-
-
-@event.listens_for(Session, "after_commit")
-def _mark_committed(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    queued = session.info.pop("outbox_queued", None)
-    if queued:
-        session.info.setdefault("outbox_committed", []).extend(queued)
-
-
-def init_app(app: Flask) -> None:
-    """Deliver the mail a request queued once its response has been sent."""
-
-    @app.after_request
-    def _deliver_after_response(response):
-        committed = db.session.info.pop("outbox_committed", None)
-        if committed and app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
-            response.call_on_close(lambda: _deliver_in_context(app, committed))
-        return response
-
-
-def _deliver_in_context(app: Flask, message_ids: list[int]) -> None:
-    # Only this request's messages: concurrent requests must not send each other's twice.
-    with app.app_context():
-        try:
-            deliver_pending(only_ids=message_ids)
-        except Exception:  # a mail problem must never surface to the resident
-            log.exception("outbox delivery failed; `flask outbox deliver` will retry")
-            db.session.rollback()

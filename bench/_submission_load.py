@@ -236,10 +236,18 @@ class Phase:
     machine_busy: float  # share of all cores busy, whoever used them
     others: float  # cores busy with anything else (other jobs; on PostgreSQL its server too)
     forms_reused: int  # form pool ran dry: a fresh key on an opened form
+    # Seconds after the phase until the work that follows submissions (campaign placement,
+    # receipt e-mail) was done too: what was acknowledged is only finished then.
+    catch_up: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.in_window / self.seconds
+
+    @property
+    def sustained(self) -> float:
+        """Submissions per second including the follow-up work they left behind."""
+        return self.in_window / (self.seconds + self.catch_up)
 
     def percentile(self, share: float) -> float:
         return percentile([s.latency for s in self.sent if s.acknowledged], share)

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy
 from _submission_load import Client, Endpoint, cpu_seconds
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.audit import AuditEvent
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, PendingPlacement
 from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.moderation.tallies import ReviewTally
@@ -191,6 +192,30 @@ def stored(hearing_id: int, prefix: str) -> Stored:
     return Stored(count, distinct)
 
 
+def follow_up_catch_up(url: str, limit: float = 120.0) -> float:
+    """Wait until no placement or receipt e-mail is left to do; return the seconds waited.
+
+    Polls with a plain engine: reading takes no lock (the app's own settings would take
+    SQLite's write lock for a read outside a request)."""
+    engine = sqlalchemy.create_engine(url)
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < limit:
+            with engine.connect() as connection:
+                left = connection.execute(
+                    text(
+                        "SELECT (SELECT count(*) FROM pending_placements)"
+                        " + (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL)"
+                    )
+                ).scalar()
+            if not left:
+                break
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+    return time.monotonic() - started
+
+
 def check_database(hearing_id: int, endpoints: dict[str, Endpoint]) -> tuple[bool, list[str]]:
     """Every acknowledged submission stored once, nothing else; the real path's side rows."""
     lines, ok = [], True
@@ -238,12 +263,14 @@ def check_database(hearing_id: int, endpoints: dict[str, Endpoint]) -> tuple[boo
     campaigns = db.session.scalar(
         select(func.count(Campaign.id)).where(Campaign.hearing_id == hearing_id)
     )
-    side_ok = audited == queued == tallied == real and quarantined == 0
+    pending = db.session.scalar(select(func.count()).select_from(PendingPlacement))
+    side_ok = audited == queued == tallied == real and quarantined == 0 and pending == 0
     ok &= side_ok
     lines.append(
         f"  full path side rows: {audited} audit, {queued} receipt mails queued ({sent} "
         f"delivered after the response), tallies count {tallied}, {quarantined} quarantined; "
-        f"{grouped} placed in {campaigns} campaigns: {'OK' if side_ok else 'MISMATCH'}"
+        f"{grouped} placed in {campaigns} campaigns, {pending} waiting to be placed: "
+        f"{'OK' if side_ok else 'MISMATCH'}"
     )
     lines.append(
         f"  columns the bare row leaves empty that the full path fills: {unfilled(hearing_id)}"

@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from pypdf import PdfWriter
 
+from app.campaigns import placement
 from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.testimony import services
@@ -124,11 +125,14 @@ def make_submission(hearing: Hearing, **overrides) -> Submission:
 
 
 def make_testimony(hearing: Hearing | None = None, *, now=None, **overrides):
-    """Submit testimony through the service; returns the Receipt (testimony and token)."""
+    """Submit testimony through the service and place it in its campaign, as the app does
+    right after the commit; returns the Receipt (testimony and token)."""
     hearing = hearing or make_hearing()
-    return services.submit_testimony(
+    receipt = services.submit_testimony(
         hearing, make_submission(hearing, **overrides), now=now or utcnow()
     )
+    placement.place_pending([receipt.testimony.id])
+    return receipt
 
 
 # Helpers for driving the real forms through the test client.

@@ -34,9 +34,11 @@ class Collector:
 
     def __init__(self) -> None:
         self.envelopes = []
+        self.connections = set()  # the client's (address, port) of each connection used
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
         self.envelopes.append(envelope)
+        self.connections.add(session.peer)
         return "250 Message accepted for delivery"
 
     @property
@@ -169,8 +171,8 @@ def test_submission_rolled_back_by_the_view_sends_nothing(client, db, smtp, monk
     assert smtp.handler.envelopes == []
     assert count(db, OutboxMessage) == 0
     assert count(db, Testimony) == 0
-    assert not db.session.info.get("outbox_queued")
-    assert not db.session.info.get("outbox_committed")
+    assert not db.session.info.get("work_queued")
+    assert not db.session.info.get("work_committed")
 
 
 def test_rolled_back_transaction_leaves_nothing_to_deliver(db, smtp):
@@ -178,11 +180,11 @@ def test_rolled_back_transaction_leaves_nothing_to_deliver(db, smtp):
     hearing = make_hearing()
     db.session.commit()
     services.submit_testimony(hearing, make_submission(hearing), now=hearing.testimony_opens_at)
-    assert db.session.info.get("outbox_queued")
+    assert db.session.info.get("work_queued")
 
     db.session.rollback()
 
-    assert "outbox_queued" not in db.session.info
+    assert "work_queued" not in db.session.info
     assert count(db, OutboxMessage) == 0
     assert outbox.deliver_pending() == 0
     assert smtp.handler.envelopes == []
@@ -277,11 +279,12 @@ def test_a_message_claimed_by_one_deliverer_is_not_sent_by_another(db):
 
     message = _queued_message(db)
     now = message.created_at
-    assert outbox._claim(message.id, now) is not None
+    assert [letter.id for letter in outbox._claim([message.id], now)] == [message.id]
     # The CLI running at the same moment finds it taken.
-    assert outbox._claim(message.id, now + timedelta(seconds=1)) is None
+    assert outbox._claim([message.id], now + timedelta(seconds=1)) == []
     # A claim abandoned by a process that died is retaken after the lease.
-    assert outbox._claim(message.id, now + outbox.CLAIM_LEASE + timedelta(seconds=1)) is not None
+    later = now + outbox.CLAIM_LEASE + timedelta(seconds=1)
+    assert [letter.id for letter in outbox._claim([message.id], later)] == [message.id]
 
 
 def test_releasing_a_savepoint_does_not_count_as_committing_queued_mail(db):
@@ -290,7 +293,30 @@ def test_releasing_a_savepoint_does_not_count_as_committing_queued_mail(db):
     services.submit_testimony(hearing, make_submission(hearing), now=hearing.testimony_opens_at)
     with db.session.begin_nested():
         pass
-    assert "outbox_committed" not in db.session.info
+    assert "work_committed" not in db.session.info
     db.session.rollback()
-    assert "outbox_committed" not in db.session.info
+    assert "work_committed" not in db.session.info
     assert count(db, OutboxMessage) == 0
+
+
+def test_a_batch_of_receipts_goes_over_one_connection(db, smtp):
+    smtp.start()
+    hearing = make_hearing()
+    for n in range(5):
+        services.submit_testimony(
+            hearing,
+            make_submission(hearing, email=f"resident{n}@example.org"),
+            now=hearing.testimony_opens_at,
+        )
+    db.session.commit()
+
+    assert outbox.deliver_pending() == 5
+
+    assert sorted(e.rcpt_tos[0] for e in smtp.handler.envelopes) == [
+        f"resident{n}@example.org" for n in range(5)
+    ]
+    assert len(smtp.handler.connections) == 1
+    db.session.expire_all()
+    assert count(db, OutboxMessage) == 5
+    assert all(m.sent_at is not None for m in db.session.scalars(select(OutboxMessage)))
+    assert outbox.deliver_pending() == 0  # nothing twice

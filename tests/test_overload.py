@@ -43,6 +43,8 @@ def crowded(app, database_url, tmp_path):
             },
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "SUBMIT_MIN_SECONDS": 0,
+            # Not a background thread: it would take the one connection these tests count on.
+            "FOLLOW_UP": "after-response",
         }
     )
     held = []
@@ -175,6 +177,8 @@ def test_a_sqlite_database_locked_by_another_writer_answers_503(app, db, databas
             "SQLITE_BUSY_TIMEOUT_MS": 200,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "SUBMIT_MIN_SECONDS": 0,
+            # Follow-up work in the test's thread, not a background one that could write.
+            "FOLLOW_UP": "after-response",
         }
     )
     client = impatient.test_client()

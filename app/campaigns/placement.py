@@ -1,26 +1,31 @@
-"""Put testimony into campaigns: one submission as it arrives, or a whole hearing again.
+"""Put testimony into campaigns: one submission soon after it arrives, or a whole hearing again.
 
-Placement on submission costs a few indexed lookups: an exact copy is found by its wording
-digest, a near copy through the anchor shingles it shares with earlier testimony; the closest
-candidate that is `alike` brings the newcomer into its campaign. Campaigns whose copies share
-little wording (bot templates that swap phrases) come together when the hearing is regrouped
-(`flask regroup-campaigns`), which runs the whole-hearing grouping in app.campaigns.grouping.
-These functions flush and never commit.
+A submission's own transaction only records its wording digest (the exact-copy fingerprint)
+and a pending placement (`queue`); the comparison with earlier testimony follows once the
+resident has their answer (`place_pending`, run by app/follow_up.py), so a surge of
+submissions is not slowed by it. Placement costs a few indexed lookups: an exact copy is found
+by its wording digest, a near copy through the anchor shingles it shares with earlier
+testimony; the closest candidate that is `alike` brings the newcomer into its campaign.
+Campaigns whose copies share little wording (bot templates that swap phrases) come together
+when the hearing is regrouped (`flask regroup-campaigns`), which runs the whole-hearing
+grouping in app.campaigns.grouping. These functions flush and never commit.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, committed
 from app.campaigns import wording
 from app.campaigns.grouping import group_texts
-from app.campaigns.models import Campaign, WordingAnchor
+from app.campaigns.models import Campaign, PendingPlacement, WordingAnchor
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.testimony.models import Testimony
@@ -28,6 +33,65 @@ from app.testimony.models import Testimony
 ANCHOR_COUNT = 12
 CANDIDATES = 20  # nearest earlier texts compared with a newcomer
 WRITE_BATCH = 1000
+# Pending placements taken together in one transaction.
+PLACE_BATCH = 200
+
+log = logging.getLogger("opentestimony.campaigns")
+
+
+def fingerprint(text: str) -> str:
+    """The wording digest stored with a new testimony: the same for exact copies."""
+    return wording.exact_key(wording.words(text))
+
+
+def queue(testimony: Testimony) -> None:
+    """Leave a stored testimony's placement for after the commit (its fingerprint is set)."""
+    db.session.add(PendingPlacement(testimony_id=testimony.id))
+    committed.note(committed.PLACEMENT, testimony.id)
+
+
+def place_pending(
+    testimony_ids: list[int] | None = None,
+    *,
+    queued_before: datetime | None = None,
+    limit: int = PLACE_BATCH,
+) -> int:
+    """Place testimony whose placement is pending: these ids, or the oldest (up to `limit`,
+    queued before `queued_before`). Return how many were placed. Flushes, never commits.
+
+    Each pending row is claimed by deleting it, so two processes never place the same
+    testimony; if the transaction is rolled back, the claim is too and the work stays queued.
+    """
+    if testimony_ids is None:
+        query = select(PendingPlacement.testimony_id).order_by(PendingPlacement.queued_at)
+        if queued_before is not None:
+            query = query.where(PendingPlacement.queued_at < queued_before)
+        testimony_ids = list(db.session.scalars(query.limit(limit)))
+    if not testimony_ids:
+        return 0
+    claimed = db.session.scalars(
+        delete(PendingPlacement)
+        .where(PendingPlacement.testimony_id.in_(testimony_ids))
+        .returning(PendingPlacement.testimony_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if claimed:
+        batch = db.session.scalars(
+            select(Testimony).where(Testimony.id.in_(claimed)).order_by(Testimony.id)
+        ).all()
+        for testimony in batch:
+            place_safely(testimony)
+    return len(claimed)
+
+
+def place_safely(testimony: Testimony) -> None:
+    """Grouping must never cost a resident their testimony: if the campaign it would join
+    ends at this moment (a merge, a regroup), it stays ungrouped and is found next regroup."""
+    try:
+        with db.session.begin_nested():
+            place(testimony)
+    except IntegrityError:
+        log.warning("campaign placement skipped for testimony %s", testimony.id)
 
 
 def _anchor_rows(testimony_id: int, hearing_id: int, hashes: np.ndarray) -> list[dict]:
@@ -44,8 +108,8 @@ def place(testimony: Testimony) -> None:
     """
     db.session.flush()  # the testimony needs its id
     tokens = wording.words(testimony.body)
-    hashes = wording.shingles(tokens)
     testimony.wording_key = wording.exact_key(tokens)
+    hashes = _remember_shingles(testimony.wording_key, tokens)
     db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id == testimony.id))
     rows = _anchor_rows(testimony.id, testimony.hearing_id, hashes)
     if rows:
@@ -53,11 +117,11 @@ def place(testimony: Testimony) -> None:
     if testimony.kept_apart:
         return
     previous = testimony.campaign_id
-    testimony.campaign_id = None
-    db.session.flush()
+    if previous is not None:
+        testimony.campaign_id = None
+        db.session.flush()
     match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows)
-    if match is not None:
-        _join(testimony, match)
+    if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
     if previous is not None and previous != testimony.campaign_id:
         dissolve_if_alone(previous)
@@ -94,23 +158,51 @@ def _near_copy(testimony: Testimony, hashes: np.ndarray, rows: list[dict]) -> in
     ).all()
     if not candidates:
         return None
-    texts = db.session.execute(
-        select(Testimony.id, Testimony.body).where(
+    keys = db.session.execute(
+        select(Testimony.id, Testimony.wording_key).where(
             Testimony.id.in_([row.testimony_id for row in candidates]),
             Testimony.kept_apart.is_(False),
         )
     ).all()
+    wordings = {row.id: _SHINGLES.get(row.wording_key) for row in keys}
+    unknown = [testimony_id for testimony_id, known in wordings.items() if known is None]
+    if unknown:  # read and cut up only texts not seen lately (copies share a wording key)
+        for row in db.session.execute(
+            select(Testimony.id, Testimony.body).where(Testimony.id.in_(unknown))
+        ):
+            tokens = wording.words(row.body)
+            wordings[row.id] = _remember_shingles(wording.exact_key(tokens), tokens)
     best, best_score = None, 0.0
-    for row in sorted(texts, key=lambda r: r.id):
-        other = wording.shingles(wording.words(row.body))
+    for testimony_id in sorted(wordings):
+        other = wordings[testimony_id]
         if wording.alike(hashes, other):
             score = wording.similarity(hashes, other)
             if score > best_score:
-                best, best_score = row.id, score
+                best, best_score = testimony_id, score
     return best
 
 
-def _join(testimony: Testimony, match_id: int) -> None:
+# Shingles of recently seen wordings, by wording key: in a campaign surge every newcomer is
+# compared with the same few letters, so each is read and cut up once per process, not once
+# per newcomer. Bounded; the key is a digest of the words, so an entry is never stale.
+_SHINGLES: dict[str, np.ndarray] = {}
+SHINGLES_KEPT = 5_000
+
+
+def _remember_shingles(key: str, tokens: list[str]) -> np.ndarray:
+    hashes = _SHINGLES.get(key)
+    if hashes is None:
+        hashes = wording.shingles(tokens)
+        if len(_SHINGLES) >= SHINGLES_KEPT:
+            _SHINGLES.clear()
+        _SHINGLES[key] = hashes
+    return hashes
+
+
+def _join(testimony: Testimony, match_id: int) -> bool:
+    """Put the testimony in its match's campaign; True when that campaign was made just now
+    (of the two, with the match, the earlier, standing for it)."""
+    created = False
     campaign_id = db.session.scalar(select(Testimony.campaign_id).where(Testimony.id == match_id))
     if campaign_id is None:
         campaign = Campaign(hearing_id=testimony.hearing_id, representative_id=match_id)
@@ -124,7 +216,7 @@ def _join(testimony: Testimony, match_id: int) -> None:
             .execution_options(synchronize_session="fetch")
         ).rowcount
         if claimed:
-            campaign_id = campaign.id
+            campaign_id, created = campaign.id, True
         else:
             db.session.delete(campaign)
             campaign_id = db.session.scalar(
@@ -132,6 +224,7 @@ def _join(testimony: Testimony, match_id: int) -> None:
             )
     testimony.campaign_id = campaign_id
     db.session.flush()
+    return created
 
 
 def _copies(campaign_id: int, key: str | None) -> int:
@@ -156,6 +249,8 @@ def _keep_representative_current(testimony: Testimony) -> None:
     if current is None or current.id == testimony.id or current.campaign_id != campaign.id:
         _choose_representative(campaign.id)
         return
+    if current.wording_key == testimony.wording_key:
+        return  # one more copy of the representative's own wording: it only gains
     if _copies(campaign.id, testimony.wording_key) > _copies(campaign.id, current.wording_key):
         first = db.session.scalar(
             select(func.min(Testimony.id)).where(

@@ -168,10 +168,16 @@ def _attach(testimony: Testimony, uploads: tuple[Upload, ...], *, now: datetime)
         )
 
 
-def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Receipt:
-    """Record a resident's testimony and queue their receipt; the same form twice gives one."""
+def submit_testimony(
+    hearing: Hearing, sub: Submission, *, now: datetime, known_new: bool = False
+) -> Receipt:
+    """Record a resident's testimony and queue their receipt; the same form twice gives one.
+
+    known_new: the caller has just looked the form's key up (already_stored) and found
+    nothing, so it is not looked up again; a copy stored since is still caught by the key's
+    unique constraint and gets its receipt."""
     token = receipt_token_for(hearing.id, sub.submission_key)
-    existing = _find_by_submission_key(hearing, sub.submission_key)
+    existing = None if known_new else _find_by_submission_key(hearing, sub.submission_key)
     if existing is not None:
         return Receipt(existing, token)
     _check_content(hearing, sub.measure_id, sub.speaking_request, now=now)
@@ -197,6 +203,7 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
         accessibility_need=sub.accessibility_need,
         status=ReviewStatus.PENDING,
         quarantine_reason=sub.quarantine_reason,
+        wording_key=placement.fingerprint(sub.body),
         version=1,
         received_at=now,
         updated_at=now,
@@ -205,7 +212,8 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
     if not _insert(testimony):
         # A concurrent request carrying the same form (a double click) stored it first.
         return Receipt(_find_by_submission_key(hearing, sub.submission_key), token)
-    _place(testimony)  # into the campaign of its closest copy, if it has one
+    # Into the campaign of its closest copy, right after the commit.
+    placement.queue(testimony)
 
     if sub.quarantine_reason is None:
         audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
@@ -219,16 +227,6 @@ def submit_testimony(hearing: Hearing, sub: Submission, *, now: datetime) -> Rec
         )
     _queue_mail("testimony_received", testimony, token)
     return Receipt(testimony, token)
-
-
-def _place(testimony: Testimony) -> None:
-    """Grouping must never cost a resident their testimony: if the campaign it would join
-    ends at this moment (a merge, a regroup), it is stored ungrouped and found next regroup."""
-    try:
-        with db.session.begin_nested():
-            placement.place(testimony)
-    except IntegrityError:
-        current_app.logger.warning("campaign placement skipped for testimony %s", testimony.id)
 
 
 def _insert(testimony: Testimony, attempts: int = 5) -> bool:
@@ -290,7 +288,7 @@ def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime
     _attach(testimony, amendment.uploads, now=now)
     db.session.flush()
     if amendment.body != testimony.versions[-1].body:
-        _place(testimony)  # the new text may belong to another campaign, or none
+        placement.place_safely(testimony)  # the new text may belong to another campaign
     audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
     _queue_mail("testimony_amended", testimony, None)
     return True

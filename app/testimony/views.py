@@ -15,11 +15,13 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address as request_address
 from flask_wtf.csrf import validate_csrf
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
+from app.database import begin_writing, reads_first
 from app.errors import DomainError
 from app.extensions import csrf, db
-from app.hearings.models import Hearing
+from app.hearings.models import Committee, Hearing
 from app.testimony import bot_defence, services
 from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
 from app.timezones import utcnow
@@ -38,9 +40,10 @@ def _csrf_expired(form) -> bool:
 
 @bp.route("/hearings/<int:hearing_id>/testimony/new", methods=["GET", "POST"])
 @resident_form
+@reads_first
 def submit(hearing_id: int):
     """Show the testimony form and accept a submission."""
-    hearing = db.get_or_404(Hearing, hearing_id)
+    hearing = _hearing_or_404(hearing_id)
     now = utcnow()
     if not hearing.is_accepting_testimony(now) and request.method == "GET":
         return render_template("testimony/not_open.html", hearing=hearing, now=now)
@@ -48,20 +51,23 @@ def submit(hearing_id: int):
     if switch:
         return _in_language(switch, hearing, now)
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
-    limited = None
+    limited = stored = None
     valid = form.validate_on_submit()  # the CSRF token first: no other site can use up limits
-    if valid and not services.already_stored(hearing, form.submission_key.data):
+    if valid:
+        stored = services.already_stored(hearing, form.submission_key.data)
+    if valid and not stored:
         limited = bot_defence.count_from_address(hearing.id, request_address()) or (
             bot_defence.count_for_email(hearing.id, form.email.data)
         )
     if valid and limited is None:
         reason = bot_defence.quarantine_reason(form.website.data, form.opened.data, now)
+        submission = form.to_submission(quarantine_reason=reason)
+        begin_writing()  # the form is checked: only now wait for the database's write lock
+        hearing = _hearing_or_404(hearing_id)  # as it is now: the deadline is checked on it
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
         try:
-            receipt = services.submit_testimony(
-                hearing, form.to_submission(quarantine_reason=reason), now=now
-            )
+            receipt = services.submit_testimony(hearing, submission, now=now, known_new=not stored)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
@@ -85,6 +91,19 @@ def submit(hearing_id: int):
         return page
     # Too many in a short time: nothing stored, the text handed back, and when to try again.
     return page, 429, {"Retry-After": str(limited.retry_after)}
+
+
+def _hearing_or_404(hearing_id: int) -> Hearing:
+    """The hearing with what the form, the page and the receipt e-mail show of it, in one query
+    (each lazy load is a round trip, and a surge multiplies them)."""
+    return db.get_or_404(
+        Hearing,
+        hearing_id,
+        options=[
+            joinedload(Hearing.committee).joinedload(Committee.body),
+            selectinload(Hearing.measures),
+        ],
+    )
 
 
 def _in_language(code: str, hearing: Hearing, now):

@@ -1,0 +1,160 @@
+"""What follows a committed request, off its path: campaign placement and receipt e-mail.
+
+A submission's transaction stores the testimony with its wording digest, a pending placement
+and its receipt e-mail, and the resident is answered as soon as it commits. Finding its
+campaign (comparing it with earlier testimony) and sending the e-mail come after
+(app/committed.py hands over the ids), in one of two ways set by FOLLOW_UP:
+
+- "background" (the default): a thread in each app process takes the work in batches, so in a
+  surge a batch of receipts costs a few transactions and one SMTP connection, and placement
+  never holds up an answer or the database's write lock while a resident waits;
+- "after-response": each request's own work, in the request's thread, once its response has
+  been sent (as the WSGI server closes it). Tests use this: it is deterministic.
+
+The work is in the database before anyone is answered: if a process dies with work in hand,
+the background thread of any process sweeps it up after SWEEP_AGE (and `flask outbox
+deliver` / `flask place-campaigns` do the same by hand).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from datetime import timedelta
+
+from flask import Flask
+
+from app import committed, outbox
+from app.campaigns import placement
+from app.extensions import db
+from app.timezones import utcnow
+
+log = logging.getLogger("opentestimony.follow_up")
+
+MODES = ("background", "after-response")
+# How often the background thread looks for work a dead process left, and how old it must be.
+SWEEP_SECONDS = 60.0
+SWEEP_AGE = timedelta(minutes=2)
+# Testimony placed per transaction: on SQLite a transaction holds the one write lock, and
+# submissions wait for it, so the lock is let go between a few placements.
+PLACEMENTS_PER_TRANSACTION = 4
+
+
+def run(app: Flask, work: dict[str, list[int]]) -> None:
+    """Do this work now: place the testimony, then send the mail. Never raises: what fails
+    stays queued in the database for the next sweep."""
+    with app.app_context():
+        ids = work.get(committed.PLACEMENT, [])
+        for start in range(0, len(ids), PLACEMENTS_PER_TRANSACTION):
+            try:
+                placement.place_pending(ids[start : start + PLACEMENTS_PER_TRANSACTION])
+                db.session.commit()
+            except Exception:
+                log.exception("campaign placement failed; the sweep will retry")
+                db.session.rollback()
+        if work.get(committed.MAIL) and app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
+            try:
+                outbox.deliver_pending(limit=len(work[committed.MAIL]), only_ids=work["mail"])
+            except Exception:  # a mail problem must never surface to the resident
+                log.exception("outbox delivery failed; `flask outbox deliver` will retry")
+                db.session.rollback()
+
+
+def sweep(app: Flask) -> None:
+    """Work older than SWEEP_AGE that its own process never finished (it died, or failed)."""
+    with app.app_context():
+        before = utcnow() - SWEEP_AGE
+        try:
+            while placement.place_pending(queued_before=before, limit=PLACEMENTS_PER_TRANSACTION):
+                db.session.commit()
+            db.session.commit()
+            if app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
+                outbox.deliver_pending(limit=1000, queued_before=before)
+        except Exception:
+            log.exception("sweep of left-over work failed; the next sweep will retry")
+            db.session.rollback()
+
+
+class Worker:
+    """One thread per app process, started by the first work handed to it (after gunicorn
+    forks, so each worker has its own)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.inbox: queue.SimpleQueue[dict[str, list[int]]] = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+
+    def hand(self, work: dict[str, list[int]]) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
+                self.pid = os.getpid()
+                self.inbox = queue.SimpleQueue()
+                self.thread = threading.Thread(
+                    target=self._loop, name="opentestimony-follow-up", daemon=True
+                )
+                self.thread.start()
+            self.inbox.put(work)
+
+    def stop(self) -> None:
+        """Finish the work in hand, then end the thread (tests; a server just exits)."""
+        with self.lock:
+            thread, self.thread = self.thread, None
+            if thread is not None and thread.is_alive():
+                self.inbox.put(_STOP)
+        if thread is not None:
+            thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        inbox = self.inbox
+        next_sweep = time.monotonic() + SWEEP_SECONDS
+        stopping = False
+        while not stopping:
+            try:
+                batch = [inbox.get(timeout=max(0.1, next_sweep - time.monotonic()))]
+            except queue.Empty:
+                batch = []
+            while len(batch) < placement.PLACE_BATCH:  # whatever else arrived meanwhile
+                try:
+                    batch.append(inbox.get_nowait())
+                except queue.Empty:
+                    break
+            stopping = any(work is _STOP for work in batch)
+            batch = [work for work in batch if work is not _STOP]
+            if batch:
+                run(self.app, _merge(batch))
+            if time.monotonic() >= next_sweep:
+                sweep(self.app)
+                next_sweep = time.monotonic() + SWEEP_SECONDS
+
+
+_STOP: dict[str, list[int]] = {}
+
+
+def _merge(batch: list[dict[str, list[int]]]) -> dict[str, list[int]]:
+    merged: dict[str, list[int]] = {}
+    for work in batch:
+        for kind, ids in work.items():
+            merged.setdefault(kind, []).extend(ids)
+    return merged
+
+
+def init_app(app: Flask) -> None:
+    mode = app.config["FOLLOW_UP"]
+    if mode not in MODES:
+        raise ValueError(f"FOLLOW_UP must be one of {', '.join(MODES)}, not {mode!r}")
+    worker = app.extensions["follow_up"] = Worker(app)
+
+    @app.after_request
+    def _follow_up(response):
+        work = committed.take()
+        if work:
+            if app.config["FOLLOW_UP"] == "background":
+                worker.hand(work)
+            else:
+                response.call_on_close(lambda: run(app, work))
+        return response
