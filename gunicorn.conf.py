@@ -51,3 +51,11 @@ def post_worker_init(worker) -> None:
     logging.getLogger("gunicorn.access").addFilter(ReceiptLinkFilter())
     # Anything /healthz would fail on (not migrated, not durable, no queue) is said at start.
     report_at_start(worker.wsgi)
+
+
+def worker_exit(_server, worker) -> None:
+    # A worker leaving (a restart, max_requests) first finishes the placements and receipts it
+    # has in hand; what it cannot finish stays queued in the database for another's sweep.
+    follow_up = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("follow_up")
+    if follow_up is not None:
+        follow_up.stop()

@@ -7,9 +7,12 @@ of that work does (nothing acknowledged is lost; it is done later).
 
 from __future__ import annotations
 
+import runpy
 import sqlite3
 import time
 from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, update
@@ -196,3 +199,20 @@ def test_the_command_places_whatever_is_waiting(app, db):
     assert len(set(db.session.scalars(select(Testimony.campaign_id)))) == 1
     again = app.test_cli_runner().invoke(args=["place-campaigns"])
     assert "Placed 0 testimonies." in again.output
+
+
+def test_a_worker_leaving_finishes_the_work_in_hand_first(app, db, background):
+    hearing = make_hearing()
+    db.session.commit()
+    answer = post(app.test_client(), hearing, body=LETTER)
+    assert answer.status_code == 303
+    thread = background.thread
+    assert thread is not None
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    conf["worker_exit"](None, SimpleNamespace(wsgi=app))  # what gunicorn calls on the way out
+
+    assert not thread.is_alive()
+    assert count(db, PendingPlacement) == 0
+    assert count(db, OutboxMessage, OutboxMessage.sent_at.is_(None)) == 0
+    db.session.commit()

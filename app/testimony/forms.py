@@ -217,16 +217,19 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         "public_record_acknowledged",
     )
 
+    # Hidden fields get an empty label: without one WTForms makes one up through its own
+    # message catalogue, which Flask-WTF then reads from disk on every submission.
     submission_key = HiddenField(
+        "",
         validators=[
             Regexp(
                 r"^[A-Za-z0-9_-]{16,64}\Z",
                 message=_l("This form was damaged. Check your answers and submit it again."),
             )
-        ]
+        ],
     )
     # When the form was shown, signed; and a field hidden from people that only bots fill in.
-    opened = HiddenField()
+    opened = HiddenField("")
     website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off"})
     full_name = _line(
         _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
