@@ -156,3 +156,26 @@ def register(app: Flask) -> None:
             db.session.commit()  # a batch at a time: SQLite's write lock is let go between
             placed += placed_now
         click.echo(f"Placed {placed} testimonies.")
+
+    @app.cli.group("files")
+    def files_group() -> None:
+        """Stored attachments and exports."""
+
+    @files_group.command("copy-to-database")
+    def copy_to_database() -> None:
+        """Copy every file kept in OPENTESTIMONY_UPLOAD_FOLDER into the database, before
+        switching OPENTESTIMONY_FILE_STORE to database. Safe to run again; the folder is left
+        as it is."""
+        from app.database_store import copy_folder_into_database
+
+        folder = Path(app.config["UPLOAD_FOLDER"])
+        if not folder.is_dir():
+            raise click.ClickException(f"There is no folder {folder}.")
+        found = copy_folder_into_database(folder)
+        click.echo(f"Copied {found.copied} file(s) into the database; {found.present} were there.")
+        if found.damaged:
+            listed = ", ".join(found.damaged)
+            raise click.ClickException(
+                f"{len(found.damaged)} file(s) do not match their SHA-256 and were not copied "
+                f"(restore them from a backup, then run this again): {listed}"
+            )

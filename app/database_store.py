@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -156,3 +157,52 @@ class DatabaseStore:
         folder = self.root / ".work"
         folder.mkdir(parents=True, exist_ok=True)
         return folder
+
+    def copy_in(self, source: Path, sha256: str) -> bool:
+        """Store a file that another store holds under this digest, leaving the source as it
+        is; True when it was copied, False when the database had it. Raises ValueError when
+        the file's bytes do not match its digest (it was damaged on disk)."""
+        digest = hashlib.sha256()
+        size = 0
+        with source.open("rb") as handle:
+            for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
+                digest.update(block)
+                size += len(block)
+        if digest.hexdigest() != _check(sha256):
+            raise ValueError(f"{source} does not match its digest")
+        if not self._claim(sha256, size):
+            return False
+        with source.open("rb") as handle:
+            self._write_chunks(sha256, iter(lambda: handle.read(CHUNK_BYTES), b""))
+        return True
+
+
+@dataclass
+class Copied:
+    copied: int = 0
+    present: int = 0
+    damaged: list[str] = field(default_factory=list)
+
+
+def copy_folder_into_database(folder: Path) -> Copied:
+    """Copy every file of a folder store (attachments, finished exports) into the database,
+    committing one file at a time; files already there are left alone, so it can be run
+    again after an interruption. The folder is not changed."""
+    store = DatabaseStore(folder)
+    found = Copied()
+    for path in sorted(folder.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*")):
+        name = path.name
+        if not path.is_file() or name[:2] != path.parent.parent.name or len(name) != 64:
+            continue  # not a stored file (work files and the cache live elsewhere)
+        try:
+            copied = store.copy_in(path, name)
+        except ValueError:
+            db.session.rollback()
+            found.damaged.append(name)
+            continue
+        db.session.commit()
+        if copied:
+            found.copied += 1
+        else:
+            found.present += 1
+    return found

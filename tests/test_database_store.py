@@ -161,3 +161,40 @@ def test_two_servers_storing_the_same_file_at_once_store_it_once(app, db, in_dat
     assert results == [hashlib.sha256(BIG).hexdigest()] * 2
     assert counts(db) == (1, 3)
     assert file_store().get(results[0]) == BIG
+
+
+def test_files_kept_in_a_folder_are_copied_into_the_database_once(app, db, config, tmp_path):
+    from app.storage import FileStore
+
+    folder = tmp_path / "one-machine"
+    config["UPLOAD_FOLDER"] = str(folder)
+    kept = FileStore(folder)
+    whole, small = kept.put(BIG), kept.put(b"%PDF-1.4 a small file")
+    damaged = kept.put(b"%PDF-1.4 this one will rot on disk")
+    kept.path(damaged).write_bytes(b"%PDF-1.4 rotted")
+    (kept.work_folder() / "half-built.pdf").write_bytes(b"not a stored file")
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["files", "copy-to-database"])
+
+    assert result.exit_code == 1  # it says what it could not copy
+    assert "Copied 2 file(s) into the database; 0 were there." in result.output
+    assert damaged in result.output and "restore them from a backup" in result.output
+    store = DatabaseStore(tmp_path / "cache-only")
+    assert store.get(whole) == BIG
+    assert store.get(small) == b"%PDF-1.4 a small file"
+    assert not store.exists(damaged)
+    assert counts(db) == (2, 4)
+    assert kept.get(whole) == BIG  # the folder is left as it was
+
+    again = runner.invoke(args=["files", "copy-to-database"])
+    assert "Copied 0 file(s) into the database; 2 were there." in again.output
+    assert counts(db) == (2, 4)
+
+
+def test_copying_from_a_folder_that_is_not_there_says_so(app, db, config, tmp_path):
+    config["UPLOAD_FOLDER"] = str(tmp_path / "missing")
+    result = app.test_cli_runner().invoke(args=["files", "copy-to-database"])
+    assert result.exit_code == 1
+    assert "There is no folder" in result.output
+    assert counts(db) == (0, 0)

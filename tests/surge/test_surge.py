@@ -13,8 +13,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.campaigns.models import PendingPlacement
+from app.outbox import OutboxMessage
 from app.testimony.models import Testimony
 from tests.factories import make_hearing
 from tests.surge.crowd import Browser, bot_flood, fields_from, open_form, send_until_acknowledged
@@ -62,7 +64,7 @@ def resident(port: int, number: int, hearing_id: int, measure_id: int, deadline:
 
 
 def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
-    db, database_url, tmp_path, shared_counters
+    app, db, database_url, tmp_path, shared_counters
 ):
     hearing = make_hearing()
     hearing_id, measure_id = hearing.id, hearing.measures[0].id
@@ -125,6 +127,18 @@ def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
     db.session.rollback()
     assert sorted(stored) == sorted(acknowledged)
     assert len(set(stored)) == len(stored)
+    # The work that follows each submission was queued with it: what the killed worker had in
+    # hand is still there, and the commands an operator would run finish it.
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["place-campaigns"]).exit_code == 0
+    assert runner.invoke(args=["outbox", "deliver"]).exit_code == 0
+    waiting = db.session.scalar(select(func.count()).select_from(PendingPlacement))
+    receipts = db.session.execute(
+        select(OutboxMessage.sent_at).where(OutboxMessage.kind == "testimony_received")
+    ).all()
+    db.session.rollback()
+    assert waiting == 0
+    assert len(receipts) == len(stored) and all(sent for (sent,) in receipts)
     # The killed worker was replaced.
     assert killed in workers_before and killed not in workers_after
     assert len(workers_after) == len(workers_before)
