@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -37,6 +39,28 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # SQLite's own lower() only knows ASCII; searches must ignore case in "Núñez" too.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
+    # SQLite lets one transaction write at a time and makes the others poll for the lock with
+    # growing sleeps, so under a stream of writers an unlucky request can lose every round
+    # until its busy timeout (5 s, then the busy page). Writers of this process queue here
+    # instead, and are let in one after another; SQLite then only arbitrates between
+    # processes. Bounded by the busy timeout, so it can delay a writer but never hang one.
+    writers = threading.Lock()
+    wait_seconds = busy_timeout_ms / 1000
+
+    def _begin_writing(connection) -> None:
+        connection.info["holds_writer_turn"] = writers.acquire(timeout=wait_seconds)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _end_turn(connection)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _end_turn(connection) -> None:
+        if connection.info.pop("holds_writer_turn", False):
+            writers.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         # A page that only reads (GET) reads alongside a writer, as WAL allows, so a surge of
@@ -47,7 +71,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         if has_request_context() and (request.method in READ_ONLY_METHODS or _reading_first()):
             connection.exec_driver_sql("BEGIN")
         else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_writing(connection)
 
 
 def reads_first(view):

@@ -110,6 +110,8 @@ def checks(app: Flask) -> dict[str, dict]:
 def report_at_start(app: Flask) -> None:
     """Say in the log, when a server starts, anything that would make /healthz fail (called by
     gunicorn.conf.py for each worker; not by command-line tools such as `db upgrade`)."""
+    if app.extensions.get("sqlalchemy") is not db:
+        return  # another application served by the same configuration (bench/_bare_app.py)
     # A worker must start whatever this finds: a problem is logged, never raised.
     try:
         with app.app_context():

@@ -7,6 +7,7 @@ import html
 import io
 import re
 import sqlite3
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -230,3 +231,92 @@ def test_pages_are_read_while_another_writer_holds_sqlite(app, db, database_url,
             _db.engine.dispose()
     assert page.status_code == 200 and "Hearing read during a write" in page.text
     assert form.status_code == 200
+
+
+def test_a_writer_that_gave_up_leaves_the_next_one_its_turn(app, db, database_url, tmp_path):
+    """Writers of one process take turns for SQLite's lock; one that timed out (the busy page)
+    must hand its turn back, or every later submission would wait out the timeout first."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own write lock")
+    hearing = make_hearing()
+    db.session.commit()
+    impatient = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLITE_BUSY_TIMEOUT_MS": 1500,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SUBMIT_MIN_SECONDS": 0,
+            "FOLLOW_UP": "after-response",
+        }
+    )
+    client = impatient.test_client()
+    url = f"/hearings/{hearing.id}/testimony/new"
+    first = form_fields(hearing, client.get(url).text, body=WORDS)
+    second = form_fields(hearing, client.get(url).text, body=WORDS + " Again.")
+    db.session.rollback()
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        busy = client.post(url, data=first)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    try:
+        started = time.monotonic()
+        stored_now = client.post(url, data=second)
+        waited = time.monotonic() - started
+    finally:
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert busy.status_code == 503
+    assert stored_now.status_code == 303
+    assert waited < 1.0  # not the 1.5 s a turn never handed back would cost
+    assert stored() == 1
+
+
+def test_a_submission_refused_while_writing_hands_its_turn_back(app, db, database_url, tmp_path):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own write lock")
+    from app.hearings.models import Hearing
+    from app.timezones import utcnow
+
+    hearing = make_hearing()
+    db.session.commit()
+    hearing_id = hearing.id
+    impatient = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLITE_BUSY_TIMEOUT_MS": 1500,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SUBMIT_MIN_SECONDS": 0,
+            "FOLLOW_UP": "after-response",
+        }
+    )
+    client = impatient.test_client()
+    url = f"/hearings/{hearing_id}/testimony/new"
+    late = form_fields(hearing, client.get(url).text, body=WORDS)
+    on_time = form_fields(hearing, client.get(url).text, body=WORDS + " Again.")
+
+    def cancel(moment) -> None:
+        _db.session.get(Hearing, hearing_id).cancelled_at = moment
+        _db.session.commit()
+
+    try:
+        # Cancelled while the form is being checked: refused inside the writing transaction.
+        cancel(utcnow())
+        refused = client.post(url, data=late)
+        cancel(None)
+        started = time.monotonic()
+        accepted = client.post(url, data=on_time)
+        waited = time.monotonic() - started
+    finally:
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert refused.status_code == 200 and "has been cancelled" in refused.text
+    assert accepted.status_code == 303
+    assert waited < 1.0
+    assert stored() == 1
