@@ -23,9 +23,10 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, request
 
 from app import committed, outbox
 from app.campaigns import placement
@@ -41,26 +42,56 @@ SWEEP_AGE = timedelta(minutes=2)
 # Testimony placed per transaction: on SQLite a transaction holds the one write lock, and
 # submissions wait for it, so the lock is let go between a few placements.
 PLACEMENTS_PER_TRANSACTION = 4
+# Seconds the background thread waits for a moment with no request in progress before each
+# transaction of placements (see Answering).
+GAP_WAIT = 0.05
 
 
-def run(app: Flask, work: dict[str, list[int]]) -> None:
-    """Do this work now: place the testimony, then send the mail. Never raises: what fails
-    stays queued in the database for the next sweep."""
+def run(app: Flask, work: dict[str, list[int]], pause: Callable[[], None] = lambda: None) -> None:
+    """Do this work now: send the mail, then place the testimony (`pause` is called before
+    each transaction of placements). Never raises: what fails stays queued in the database
+    for the next sweep."""
     with app.app_context():
-        ids = work.get(committed.PLACEMENT, [])
-        for start in range(0, len(ids), PLACEMENTS_PER_TRANSACTION):
-            try:
-                placement.place_pending(ids[start : start + PLACEMENTS_PER_TRANSACTION])
-                db.session.commit()
-            except Exception:
-                log.exception("campaign placement failed; the sweep will retry")
-                db.session.rollback()
         if work.get(committed.MAIL) and app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
             try:
                 outbox.deliver_pending(limit=len(work[committed.MAIL]), only_ids=work["mail"])
             except Exception:  # a mail problem must never surface to the resident
                 log.exception("outbox delivery failed; `flask outbox deliver` will retry")
                 db.session.rollback()
+        ids = work.get(committed.PLACEMENT, [])
+        for start in range(0, len(ids), PLACEMENTS_PER_TRANSACTION):
+            pause()
+            try:
+                placement.place_pending(ids[start : start + PLACEMENTS_PER_TRANSACTION])
+                db.session.commit()
+            except Exception:
+                log.exception("campaign placement failed; the sweep will retry")
+                db.session.rollback()
+
+
+class Answering:
+    """How many requests this process is answering. The background thread shares the process
+    (and Python's one running thread at a time) with them, so it places testimony in the gaps
+    between requests, waiting at most GAP_WAIT for one: under a steady stream it still moves
+    on, and whatever it leaves is done as soon as the stream thins."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self) -> None:
+        with self.changed:
+            self.count += 1
+
+    def finished(self) -> None:
+        with self.changed:
+            self.count -= 1
+            if self.count == 0:
+                self.changed.notify_all()
+
+    def wait_for_a_gap(self) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout=GAP_WAIT)
 
 
 def sweep(app: Flask) -> None:
@@ -84,6 +115,7 @@ class Worker:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        self.answering = Answering()
         self.lock = threading.Lock()
         self.inbox: queue.SimpleQueue[dict[str, list[int]]] = queue.SimpleQueue()
         self.thread: threading.Thread | None = None
@@ -126,13 +158,14 @@ class Worker:
             stopping = any(work is _STOP for work in batch)
             batch = [work for work in batch if work is not _STOP]
             if batch:
-                run(self.app, _merge(batch))
+                run(self.app, _merge(batch), pause=self.answering.wait_for_a_gap)
             if time.monotonic() >= next_sweep:
                 sweep(self.app)
                 next_sweep = time.monotonic() + SWEEP_SECONDS
 
 
 _STOP: dict[str, list[int]] = {}
+_COUNTED = "opentestimony.follow_up.counted"
 
 
 def _merge(batch: list[dict[str, list[int]]]) -> dict[str, list[int]]:
@@ -148,6 +181,16 @@ def init_app(app: Flask) -> None:
     if mode not in MODES:
         raise ValueError(f"FOLLOW_UP must be one of {', '.join(MODES)}, not {mode!r}")
     worker = app.extensions["follow_up"] = Worker(app)
+
+    @app.before_request
+    def _count_in():
+        request.environ[_COUNTED] = True
+        worker.answering.started()
+
+    @app.teardown_request
+    def _count_out(_error):
+        if request.environ.pop(_COUNTED, False):
+            worker.answering.finished()
 
     @app.after_request
     def _follow_up(response):

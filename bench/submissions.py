@@ -130,7 +130,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             for name in order:
                 phase = saturate(endpoints[name], args.clients, args.seconds, expected[name])
                 if name == "full":  # the bare endpoint leaves nothing to follow up
-                    phase.catch_up = follow_up_catch_up(url)
+                    catch_up(phase, endpoints[name].server, url)
                 phases[f"{name} saturation"] = phase
                 expected[name] = phase.sustained
             for name in order:
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
                     endpoints[name], rate, args.seconds, seed=1000 * number + len(name)
                 )
                 if name == "full":
-                    phases[f"{name} half"].catch_up = follow_up_catch_up(url)
+                    catch_up(phases[f"{name} half"], endpoints[name].server, url)
             rounds.append(phases)
             print_round(number + 1, phases)
     finally:
@@ -153,6 +153,14 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     summarise(dialect, conf, rounds)
     print(f"check: {'every acknowledged submission stored once' if ok else 'PROBLEMS'}")
     print("\n".join(lines))
+
+
+def catch_up(phase: Phase, server: Server, url: str) -> None:
+    """Wait for the follow-up work the phase left, and count its time and CPU to the phase."""
+    before = server.cpu()
+    phase.catch_up = follow_up_catch_up(url)
+    after = server.cpu()
+    phase.server_cpu += sum(after[pid] - before.get(pid, 0.0) for pid in after)
 
 
 def print_round(number: int, phases: dict[str, Phase]) -> None:

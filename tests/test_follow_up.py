@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import runpy
 import sqlite3
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -216,3 +217,24 @@ def test_a_worker_leaving_finishes_the_work_in_hand_first(app, db, background):
     assert count(db, PendingPlacement) == 0
     assert count(db, OutboxMessage, OutboxMessage.sent_at.is_(None)) == 0
     db.session.commit()
+
+
+def test_placement_waits_for_a_gap_between_requests_but_not_for_ever(monkeypatch):
+    answering = follow_up.Answering()
+    monkeypatch.setattr(follow_up, "GAP_WAIT", 30.0)
+    answering.started()  # a resident's request in progress
+    waiter = threading.Thread(target=answering.wait_for_a_gap)
+    waiter.start()
+    waiter.join(timeout=0.3)
+    assert waiter.is_alive()  # the background work holds back while it is answered
+    answering.finished()
+    waiter.join(timeout=5)
+    assert not waiter.is_alive()  # and goes on as soon as nobody is waiting
+
+    monkeypatch.setattr(follow_up, "GAP_WAIT", 0.2)
+    answering.started()  # a steady stream: it goes on after GAP_WAIT all the same
+    waiter = threading.Thread(target=answering.wait_for_a_gap)
+    waiter.start()
+    waiter.join(timeout=5)
+    assert not waiter.is_alive()
+    answering.finished()
