@@ -65,6 +65,17 @@ def _check(sha256: str) -> str:
     return sha256
 
 
+def _digest_of(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of a file, read a chunk at a time."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
 class DatabaseStore:
     """The same methods as the folder store; `root` holds only work files and the cache."""
 
@@ -102,13 +113,7 @@ class DatabaseStore:
 
     def put_file(self, source: Path) -> tuple[str, int]:
         """Store a finished file (once), a chunk at a time, and remove the work file."""
-        digest = hashlib.sha256()
-        size = 0
-        with source.open("rb") as handle:
-            for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
-                digest.update(block)
-                size += len(block)
-        sha256 = digest.hexdigest()
+        sha256, size = _digest_of(source)
         if self._claim(sha256, size):
             with source.open("rb") as handle:
                 self._write_chunks(sha256, iter(lambda: handle.read(CHUNK_BYTES), b""))
@@ -162,13 +167,8 @@ class DatabaseStore:
         """Store a file that another store holds under this digest, leaving the source as it
         is; True when it was copied, False when the database had it. Raises ValueError when
         the file's bytes do not match its digest (it was damaged on disk)."""
-        digest = hashlib.sha256()
-        size = 0
-        with source.open("rb") as handle:
-            for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
-                digest.update(block)
-                size += len(block)
-        if digest.hexdigest() != _check(sha256):
+        found, size = _digest_of(source)
+        if found != _check(sha256):
             raise ValueError(f"{source} does not match its digest")
         if not self._claim(sha256, size):
             return False

@@ -69,6 +69,22 @@ def crowded(app, database_url, tmp_path):
         _db.engine.dispose()
 
 
+def impatient_app(app, database_url: str, tmp_path, *, busy_timeout_ms: int):
+    """A second app on the same SQLite database that waits only this long for a writer."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLITE_BUSY_TIMEOUT_MS": busy_timeout_ms,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SUBMIT_MIN_SECONDS": 0,
+            # Follow-up work in the test's thread, not a background one that could write.
+            "FOLLOW_UP": "after-response",
+        }
+    )
+
+
 def stored() -> int:
     count = _db.session.scalar(select(func.count()).select_from(Testimony))
     _db.session.rollback()
@@ -170,18 +186,7 @@ def test_a_sqlite_database_locked_by_another_writer_answers_503(app, db, databas
         pytest.skip("SQLite's own write lock")
     hearing = make_hearing()
     db.session.commit()
-    impatient = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SQLITE_BUSY_TIMEOUT_MS": 200,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-            "SUBMIT_MIN_SECONDS": 0,
-            # Follow-up work in the test's thread, not a background one that could write.
-            "FOLLOW_UP": "after-response",
-        }
-    )
+    impatient = impatient_app(app, database_url, tmp_path, busy_timeout_ms=200)
     client = impatient.test_client()
     url = f"/hearings/{hearing.id}/testimony/new"
     fields = form_fields(hearing, client.get(url).text, body=WORDS)
@@ -209,15 +214,7 @@ def test_pages_are_read_while_another_writer_holds_sqlite(app, db, database_url,
     db.session.commit()
     hearing_id = hearing.id
     db.session.rollback()
-    impatient = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SQLITE_BUSY_TIMEOUT_MS": 200,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        }
-    )
+    impatient = impatient_app(app, database_url, tmp_path, busy_timeout_ms=200)
     client = impatient.test_client()
     writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
     try:
@@ -240,17 +237,7 @@ def test_a_writer_that_gave_up_leaves_the_next_one_its_turn(app, db, database_ur
         pytest.skip("SQLite's own write lock")
     hearing = make_hearing()
     db.session.commit()
-    impatient = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SQLITE_BUSY_TIMEOUT_MS": 1500,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-            "SUBMIT_MIN_SECONDS": 0,
-            "FOLLOW_UP": "after-response",
-        }
-    )
+    impatient = impatient_app(app, database_url, tmp_path, busy_timeout_ms=1500)
     client = impatient.test_client()
     url = f"/hearings/{hearing.id}/testimony/new"
     first = form_fields(hearing, client.get(url).text, body=WORDS)
@@ -285,17 +272,7 @@ def test_a_submission_refused_while_writing_hands_its_turn_back(app, db, databas
     hearing = make_hearing()
     db.session.commit()
     hearing_id = hearing.id
-    impatient = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SQLITE_BUSY_TIMEOUT_MS": 1500,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-            "SUBMIT_MIN_SECONDS": 0,
-            "FOLLOW_UP": "after-response",
-        }
-    )
+    impatient = impatient_app(app, database_url, tmp_path, busy_timeout_ms=1500)
     client = impatient.test_client()
     url = f"/hearings/{hearing_id}/testimony/new"
     late = form_fields(hearing, client.get(url).text, body=WORDS)
