@@ -42,31 +42,43 @@ SWEEP_AGE = timedelta(minutes=2)
 # Testimony placed per transaction: on SQLite a transaction holds the one write lock, and
 # submissions wait for it, so the lock is let go between a few placements.
 PLACEMENTS_PER_TRANSACTION = 4
+# Work that failed (the database was busy) is tried again this much later, this many times,
+# before it is left to the sweep.
+RETRY_SECONDS = 5.0
+RETRIES = 3
 # Seconds the background thread waits for a moment with no request in progress before each
 # transaction of placements (see Answering).
 GAP_WAIT = 0.05
 
 
-def run(app: Flask, work: dict[str, list[int]], pause: Callable[[], None] = lambda: None) -> None:
+def run(
+    app: Flask, work: dict[str, list[int]], pause: Callable[[], None] = lambda: None
+) -> dict[str, list[int]]:
     """Do this work now: send the mail, then place the testimony (`pause` is called before
-    each transaction of placements). Never raises: what fails stays queued in the database
-    for the next sweep."""
+    each transaction of placements). Never raises; returns the work that failed (the database
+    was busy, say), which stays queued in the database for a retry or the next sweep."""
+    failed: dict[str, list[int]] = {}
     with app.app_context():
-        if work.get(committed.MAIL) and app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
+        mail = work.get(committed.MAIL, [])
+        if mail and app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
             try:
-                outbox.deliver_pending(limit=len(work[committed.MAIL]), only_ids=work["mail"])
+                outbox.deliver_pending(limit=len(mail), only_ids=mail)
             except Exception:  # a mail problem must never surface to the resident
-                log.exception("outbox delivery failed; `flask outbox deliver` will retry")
+                log.exception("outbox delivery failed; it will be retried")
                 db.session.rollback()
+                failed[committed.MAIL] = mail
         ids = work.get(committed.PLACEMENT, [])
         for start in range(0, len(ids), PLACEMENTS_PER_TRANSACTION):
+            chunk = ids[start : start + PLACEMENTS_PER_TRANSACTION]
             pause()
             try:
-                placement.place_pending(ids[start : start + PLACEMENTS_PER_TRANSACTION])
+                placement.place_pending(chunk)
                 db.session.commit()
             except Exception:
-                log.exception("campaign placement failed; the sweep will retry")
+                log.exception("campaign placement failed; it will be retried")
                 db.session.rollback()
+                failed.setdefault(committed.PLACEMENT, []).extend(chunk)
+    return failed
 
 
 class Answering:
@@ -144,10 +156,12 @@ class Worker:
     def _loop(self) -> None:
         inbox = self.inbox
         next_sweep = time.monotonic() + SWEEP_SECONDS
+        retries: list[tuple[float, int, dict[str, list[int]]]] = []  # (when, tries, work)
         stopping = False
         while not stopping:
+            wake = min([next_sweep] + [when for when, _tries, _work in retries])
             try:
-                batch = [inbox.get(timeout=max(0.1, next_sweep - time.monotonic()))]
+                batch = [inbox.get(timeout=max(0.01, wake - time.monotonic()))]
             except queue.Empty:
                 batch = []
             while len(batch) < placement.PLACE_BATCH:  # whatever else arrived meanwhile
@@ -157,8 +171,14 @@ class Worker:
                     break
             stopping = any(work is _STOP for work in batch)
             batch = [work for work in batch if work is not _STOP]
-            if batch:
-                run(self.app, _merge(batch), pause=self.answering.wait_for_a_gap)
+            now = time.monotonic()
+            due = [(1, _merge(batch))] if batch else []
+            due += [(tries + 1, work) for when, tries, work in retries if when <= now]
+            retries = [entry for entry in retries if entry[0] > now]
+            for tries, work in due:
+                failed = run(self.app, work, pause=self.answering.wait_for_a_gap)
+                if failed and tries <= RETRIES:
+                    retries.append((time.monotonic() + RETRY_SECONDS, tries, failed))
             if time.monotonic() >= next_sweep:
                 sweep(self.app)
                 next_sweep = time.monotonic() + SWEEP_SECONDS

@@ -238,3 +238,29 @@ def test_placement_waits_for_a_gap_between_requests_but_not_for_ever(monkeypatch
     waiter.join(timeout=5)
     assert not waiter.is_alive()
     answering.finished()
+
+
+def test_the_background_thread_tries_failed_work_again_soon(app, db, background, monkeypatch):
+    monkeypatch.setattr(follow_up, "RETRY_SECONDS", 0.1)
+    real_place, calls = placement.place, []
+
+    def busy_once(testimony):
+        calls.append(testimony.id)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")  # as SQLite says when it stays busy
+        real_place(testimony)
+
+    monkeypatch.setattr(placement, "place", busy_once)
+    hearing = make_hearing()
+    db.session.commit()
+    answer = post(app.test_client(), hearing, body=LETTER)
+    assert answer.status_code == 303
+    db.session.commit()
+
+    def placed() -> bool:
+        pending = count(db, PendingPlacement)
+        db.session.commit()
+        return pending == 0
+
+    assert wait_for(placed), "the failed placement was not tried again"
+    assert len(calls) == 2
