@@ -97,9 +97,8 @@ class Server:
         text = self.log.read_text(errors="replace")
         found = {
             "answered 503 (database busy)": text.count("answered 503"),
-            "mail delivery failed (left for `flask outbox deliver`)": text.count(
-                "outbox delivery failed"
-            ),
+            "mail delivery failed (tried again)": text.count("outbox delivery failed"),
+            "campaign placement failed (tried again)": text.count("campaign placement failed"),
             "unhandled errors (500)": text.count("unhandled error"),
             "tracebacks": text.count("Traceback"),
             "worker timeouts": text.count("WORKER TIMEOUT"),

@@ -264,3 +264,40 @@ def test_the_background_thread_tries_failed_work_again_soon(app, db, background,
 
     assert wait_for(placed), "the failed placement was not tried again"
     assert len(calls) == 2
+
+
+def test_placements_on_one_hearing_take_turns_between_processes(app, db, database_url):
+    """Two processes placing copies of one letter at once could deadlock on its campaign's
+    rows; on PostgreSQL they take turns by hearing."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time anyway")
+    import psycopg
+
+    hearing = make_hearing()
+    receipt = services.submit_testimony(
+        hearing, make_submission(hearing, body=LETTER), now=hearing.testimony_opens_at
+    )
+    db.session.commit()
+    hearing_id, testimony_id = hearing.id, receipt.testimony.id
+    db.session.commit()
+    other = psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://"))
+    other.execute("SELECT pg_advisory_lock(%s, %s)", (placement.PLACEMENT_LOCK, hearing_id))
+    done = threading.Event()
+
+    def place_in_another_thread() -> None:
+        with app.app_context():
+            placement.place_pending([testimony_id])
+            db.session.commit()
+        done.set()
+
+    worker = threading.Thread(target=place_in_another_thread)
+    worker.start()
+    try:
+        assert not done.wait(0.5)  # another process is placing on this hearing: it waits
+    finally:
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", (placement.PLACEMENT_LOCK, hearing_id))
+        other.close()
+    assert done.wait(10)
+    worker.join()
+    assert count(db, PendingPlacement) == 0
+    db.session.commit()

@@ -35,6 +35,8 @@ CANDIDATES = 20  # nearest earlier texts compared with a newcomer
 WRITE_BATCH = 1000
 # Pending placements taken together in one transaction.
 PLACE_BATCH = 200
+# The first key of PostgreSQL's advisory lock that placements on one hearing take in turn.
+PLACEMENT_LOCK = 7_0001
 
 log = logging.getLogger("opentestimony.campaigns")
 
@@ -79,9 +81,20 @@ def place_pending(
         batch = db.session.scalars(
             select(Testimony).where(Testimony.id.in_(claimed)).order_by(Testimony.id)
         ).all()
+        _take_turn({testimony.hearing_id for testimony in batch})
         for testimony in batch:
             place_safely(testimony)
     return len(claimed)
+
+
+def _take_turn(hearing_ids: set[int]) -> None:
+    """On PostgreSQL, placements on one hearing take turns between processes (a lock held to
+    the end of the transaction): two placing copies of the same letter at once would lock
+    the same campaign's rows in opposite orders and deadlock. SQLite has one writer anyway."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for hearing_id in sorted(hearing_ids):
+        db.session.execute(select(func.pg_advisory_xact_lock(PLACEMENT_LOCK, hearing_id)))
 
 
 def place_safely(testimony: Testimony) -> None:
