@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.campaigns.models import PendingPlacement
-from app.outbox import OutboxMessage
+from app.outbox import CLAIM_LEASE, OutboxMessage
 from app.testimony.models import Testimony
+from app.timezones import utcnow
 from tests.factories import make_hearing
 from tests.surge.crowd import Browser, bot_flood, fields_from, open_form, send_until_acknowledged
 from tests.surge.server import Served
@@ -130,6 +132,13 @@ def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
     # The work that follows each submission was queued with it: what the killed worker had in
     # hand is still there, and the commands an operator would run finish it.
     runner = app.test_cli_runner()
+    # Receipts the killed worker had claimed wait for their claim to lapse: let it lapse.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.claimed_at.is_not(None))
+        .values(claimed_at=utcnow() - CLAIM_LEASE - timedelta(seconds=1))
+    )
+    db.session.commit()
     assert runner.invoke(args=["place-campaigns"]).exit_code == 0
     assert runner.invoke(args=["outbox", "deliver"]).exit_code == 0
     waiting = db.session.scalar(select(func.count()).select_from(PendingPlacement))
