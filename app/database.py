@@ -46,9 +46,13 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     # processes. Bounded by the busy timeout, so it can delay a writer but never hang one.
     writers = threading.Lock()
     wait_seconds = busy_timeout_ms / 1000
+    # The connections holding the turn (at most one, unless a wait timed out). Kept here,
+    # not in connection.info, which cannot be read once a broken connection is invalidated.
+    holding: set = set()
 
     def _begin_writing(connection) -> None:
-        connection.info["holds_writer_turn"] = writers.acquire(timeout=wait_seconds)
+        if writers.acquire(timeout=wait_seconds):
+            holding.add(connection)
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
@@ -58,7 +62,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _end_turn(connection) -> None:
-        if connection.info.pop("holds_writer_turn", False):
+        if connection in holding:
+            holding.discard(connection)
             writers.release()
 
     @event.listens_for(engine, "begin")

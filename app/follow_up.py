@@ -145,7 +145,7 @@ class Worker:
             self.inbox.put(work)
 
     def stop(self) -> None:
-        """Finish the work in hand, then end the thread (tests; a server just exits)."""
+        """Finish the work in hand, then end the thread (gunicorn.conf.py's worker_exit)."""
         with self.lock:
             thread, self.thread = self.thread, None
             if thread is not None and thread.is_alive():

@@ -297,3 +297,25 @@ def test_a_submission_refused_while_writing_hands_its_turn_back(app, db, databas
     assert accepted.status_code == 303
     assert waited < 1.0
     assert stored() == 1
+
+
+def test_a_writer_whose_connection_broke_hands_its_turn_back(app, db, database_url, tmp_path):
+    """A connection SQLAlchemy gives up on mid-write (invalidated) still ends its turn when its
+    transaction is rolled back, without failing that rollback."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own write lock")
+    impatient = impatient_app(app, database_url, tmp_path, busy_timeout_ms=1500)
+    try:
+        with impatient.app_context():
+            broken = _db.engine.connect()
+            broken.begin()  # a write transaction: it holds the turn
+            broken.invalidate()
+            broken.rollback()  # what the error handling does; must not raise
+            started = time.monotonic()
+            with _db.engine.begin() as connection:
+                connection.execute(select(func.count()).select_from(Testimony))
+            waited = time.monotonic() - started
+    finally:
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert waited < 1.0  # not the 1.5 s a turn never handed back would cost

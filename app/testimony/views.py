@@ -63,7 +63,8 @@ def submit(hearing_id: int):
         reason = bot_defence.quarantine_reason(form.website.data, form.opened.data, now)
         submission = form.to_submission(quarantine_reason=reason)
         begin_writing()  # the form is checked: only now wait for the database's write lock
-        hearing = _hearing_or_404(hearing_id)  # as it is now: the deadline is checked on it
+        # On SQLite the reading transaction has ended: the deadline is checked on a fresh copy.
+        hearing = _hearing_or_404(hearing_id)
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
         try:
