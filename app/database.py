@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
@@ -12,6 +13,10 @@ from app.extensions import db
 
 # Requests that change nothing (pages, downloads); every other method may write.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Per SQLite engine: how a connection that has only read so far starts writing (see
+# begin_writing), and which connections are in such a reading transaction.
+_start_writing: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def init_app(app: Flask) -> None:
@@ -49,6 +54,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     # The connections holding the turn (at most one, unless a wait timed out). Kept here,
     # not in connection.info, which cannot be read once a broken connection is invalidated.
     holding: set = set()
+    reading: set = set()
 
     def _begin_writing(connection) -> None:
         if writers.acquire(timeout=wait_seconds):
@@ -62,6 +68,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _end_turn(connection) -> None:
+        reading.discard(connection)
         if connection in holding:
             holding.discard(connection)
             writers.release()
@@ -73,10 +80,23 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # write lock up front: a transaction that reads then writes cannot then fail with
         # "database is locked" when another writer committed in between. A request that
         # checks its input first (see begin_writing) reads alongside writers until it writes.
-        if has_request_context() and (request.method in READ_ONLY_METHODS or _reading_first()):
+        checking_first = has_request_context() and _reading_first()
+        if checking_first or (has_request_context() and request.method in READ_ONLY_METHODS):
             connection.exec_driver_sql("BEGIN")
+            if checking_first:
+                reading.add(connection)
         else:
             _begin_writing(connection)
+
+    def _switch_to_writing(connection) -> None:
+        if connection in reading:
+            reading.discard(connection)
+            # Only SQLite's transaction ends (it only read); SQLAlchemy's goes on, so what the
+            # session loaded stays loaded instead of being expired and read all over again.
+            connection.exec_driver_sql("ROLLBACK")
+            _begin_writing(connection)
+
+    _start_writing[engine] = _switch_to_writing
 
 
 def reads_first(view):
@@ -96,15 +116,18 @@ def begin_writing() -> None:
 
     On SQLite only one transaction writes at a time, so a submission checks its form (CSRF,
     fields, rate limits) without holding the write lock, and takes the lock just for its
-    inserts. What was read is read again inside the writing transaction (the session
-    expires it), so a check that matters, such as the deadline, is made on current data.
+    inserts: its reading transaction ends (it only read: nothing is lost) and a writing one
+    begins on the same connection. Objects already loaded are not read again: the caller
+    refreshes what a decision rests on (the hearing's deadline) inside the writing transaction.
     On PostgreSQL, where writers lock only the rows they change, nothing needs to change.
     """
     if g.get("writing", False):
         return
     g.writing = True
-    if db.session.get_bind().dialect.name == "sqlite" and db.session().in_transaction():
-        db.session.rollback()  # only reads so far: nothing is lost
+    session = db.session()
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        connection = session.connection()
+        _start_writing[connection.engine](connection)
 
 
 def _configure_postgresql(engine: Engine) -> None:

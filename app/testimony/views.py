@@ -63,8 +63,8 @@ def submit(hearing_id: int):
         reason = bot_defence.quarantine_reason(form.website.data, form.opened.data, now)
         submission = form.to_submission(quarantine_reason=reason)
         begin_writing()  # the form is checked: only now wait for the database's write lock
-        # On SQLite the reading transaction has ended: the deadline is checked on a fresh copy.
-        hearing = _hearing_or_404(hearing_id)
+        # The deadline, as it is now, inside the transaction that stores the testimony.
+        db.session.refresh(hearing, _HEARING_TIMES)
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
         try:
@@ -92,6 +92,16 @@ def submit(hearing_id: int):
         return page
     # Too many in a short time: nothing stored, the text handed back, and when to try again.
     return page, 429, {"Retry-After": str(limited.retry_after)}
+
+
+# What decides whether a hearing takes testimony (Hearing.status).
+_HEARING_TIMES = (
+    "cancelled_at",
+    "testimony_opens_at",
+    "testimony_closes_at",
+    "speaker_signup_closes_at",
+    "starts_at",
+)
 
 
 def _hearing_or_404(hearing_id: int) -> Hearing:

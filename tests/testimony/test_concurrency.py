@@ -184,3 +184,36 @@ def test_insert_that_loses_the_race_returns_the_stored_testimony(db, monkeypatch
     )
     db.session.commit()
     assert third.testimony.id != first.testimony.id
+
+
+def test_a_hearing_cancelled_while_the_form_is_checked_takes_nothing(app, db, monkeypatch):
+    """The form is checked before the write begins; the deadline is read again inside the
+    transaction that would store the testimony, so a change made in between counts."""
+    from sqlalchemy import update
+
+    from app.hearings.models import Hearing
+    from app.testimony import bot_defence
+    from app.timezones import utcnow
+
+    hearing = make_hearing()
+    db.session.commit()
+    url, clients, posts = two_posts_of_one_form(app, db, hearing)
+    hearing_id = hearing.id
+    db.session.commit()
+    checked = bot_defence.quarantine_reason
+
+    def cancel_meanwhile(*args):
+        with db.engine.begin() as other:  # a clerk, in another request
+            other.execute(
+                update(Hearing).where(Hearing.id == hearing_id).values(cancelled_at=utcnow())
+            )
+        return checked(*args)
+
+    monkeypatch.setattr(bot_defence, "quarantine_reason", cancel_meanwhile)
+
+    refused = clients[0].post(url, data=posts[0])
+
+    assert refused.status_code == 200
+    assert "has been cancelled" in refused.text
+    assert count(db, Testimony) == 0
+    assert count(db, OutboxMessage) == 0
