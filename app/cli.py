@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -142,6 +145,23 @@ def register(app: Flask) -> None:
             f"{result.grouped} of {result.testimonies} testimonies are in "
             f"{result.campaigns} campaigns ({time.monotonic() - started:.1f} s)."
         )
+
+    @app.cli.command("follow-up-worker")
+    @click.option("--burst", is_flag=True, help="Stop when no work is left.")
+    def follow_up_worker(burst: bool) -> None:
+        """Place new testimony in campaigns and send receipts, as they arrive (FOLLOW_UP=worker).
+
+        Runs at a lower priority than the app (OPENTESTIMONY_FOLLOW_UP_NICE) until stopped
+        (SIGTERM or Ctrl-C), finishing the transaction in hand first. Run one or more."""
+        from app import follow_up_process
+
+        stop = threading.Event()
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signal_number, lambda *_: stop.set())
+        follow_up_process.lower_priority(app)
+        click.echo(f"Follow-up worker {os.getpid()} started.")
+        follow_up_process.work(app, stop, burst=burst)
+        click.echo(f"Follow-up worker {os.getpid()} stopped.")
 
     @app.cli.command("place-campaigns")
     def place_campaigns() -> None:

@@ -38,9 +38,12 @@ DEFAULTS: dict[str, Any] = {
     # Delivering queued mail from the app processes; tests switch it off to deliver explicitly.
     "MAIL_DELIVER_AFTER_RESPONSE": True,
     # How a request's follow-up work (campaign placement, receipt e-mail) is done once it has
-    # committed: "background" (a thread per process, in batches) or "after-response" (in the
-    # request's thread, once the response is sent). See app/follow_up.py.
+    # committed: "background" (a thread per process, in batches), "worker" (by `flask
+    # follow-up-worker` processes) or "after-response" (in the request's thread, once the
+    # response is sent). See app/follow_up.py.
     "FOLLOW_UP": "background",
+    # How much lower the follow-up worker's scheduling priority is (os.nice).
+    "FOLLOW_UP_NICE": 10,
     "UPLOAD_FOLDER": "",
     "ATTACHMENT_MAX_BYTES": 10 * MB,
     "ATTACHMENT_MAX_COUNT": 3,
@@ -103,6 +106,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "REDIS_URL": ("REDIS_URL", str),
     "EXPORT_RUNNER": ("EXPORT_RUNNER", str),
     "FOLLOW_UP": ("FOLLOW_UP", str),
+    "FOLLOW_UP_NICE": ("FOLLOW_UP_NICE", int),
     "SUBMIT_LIMIT_PER_ADDRESS": ("SUBMIT_LIMIT_PER_ADDRESS", str),
     "SUBMIT_LIMIT_PER_EMAIL": ("SUBMIT_LIMIT_PER_EMAIL", str),
     "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),

@@ -8,6 +8,10 @@ campaign (comparing it with earlier testimony) and sending the e-mail come after
 - "background" (the default): a thread in each app process takes the work in batches, so in a
   surge a batch of receipts costs a few transactions and one SMTP connection, and placement
   never holds up an answer or the database's write lock while a resident waits;
+- "worker": the app processes leave the work queued and `flask follow-up-worker` processes
+  do it at a lower priority (app/follow_up_process.py), so answering residents never shares a
+  Python process with it; the app processes' threads only sweep up work older than
+  WORKER_MISSING_AGE, in case no worker runs;
 - "after-response": each request's own work, in the request's thread, once its response has
   been sent (as the WSGI server closes it). Tests use this: it is deterministic.
 
@@ -35,10 +39,12 @@ from app.timezones import utcnow
 
 log = logging.getLogger("opentestimony.follow_up")
 
-MODES = ("background", "after-response")
+MODES = ("background", "worker", "after-response")
 # How often the background thread looks for work a dead process left, and how old it must be.
 SWEEP_SECONDS = 60.0
 SWEEP_AGE = timedelta(minutes=2)
+# With FOLLOW_UP=worker: the age at which app processes do work themselves (no worker runs).
+WORKER_MISSING_AGE = timedelta(minutes=10)
 # Testimony placed per transaction: on SQLite a transaction holds the one write lock, and
 # submissions wait for it, so the lock is let go between a few placements.
 PLACEMENTS_PER_TRANSACTION = 4
@@ -106,10 +112,10 @@ class Answering:
             self.changed.wait_for(lambda: self.count == 0, timeout=GAP_WAIT)
 
 
-def sweep(app: Flask) -> None:
-    """Work older than SWEEP_AGE that its own process never finished (it died, or failed)."""
+def sweep(app: Flask, age: timedelta = SWEEP_AGE) -> None:
+    """Work older than `age` that its own process never finished (it died, or failed)."""
     with app.app_context():
-        before = utcnow() - SWEEP_AGE
+        before = utcnow() - age
         try:
             while placement.place_pending(queued_before=before, limit=PLACEMENTS_PER_TRANSACTION):
                 db.session.commit()
@@ -135,14 +141,22 @@ class Worker:
 
     def hand(self, work: dict[str, list[int]]) -> None:
         with self.lock:
-            if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
-                self.pid = os.getpid()
-                self.inbox = queue.SimpleQueue()
-                self.thread = threading.Thread(
-                    target=self._loop, name="opentestimony-follow-up", daemon=True
-                )
-                self.thread.start()
+            self._start_if_needed()
             self.inbox.put(work)
+
+    def keep_sweeping(self) -> None:
+        """FOLLOW_UP=worker: the thread only sweeps up what no worker process did."""
+        with self.lock:
+            self._start_if_needed()
+
+    def _start_if_needed(self) -> None:
+        if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
+            self.pid = os.getpid()
+            self.inbox = queue.SimpleQueue()
+            self.thread = threading.Thread(
+                target=self._loop, name="opentestimony-follow-up", daemon=True
+            )
+            self.thread.start()
 
     def stop(self) -> None:
         """Finish the work in hand, then end the thread (gunicorn.conf.py's worker_exit)."""
@@ -180,7 +194,8 @@ class Worker:
                 if failed and tries <= RETRIES:
                     retries.append((time.monotonic() + RETRY_SECONDS, tries, failed))
             if time.monotonic() >= next_sweep:
-                sweep(self.app)
+                worker_mode = self.app.config["FOLLOW_UP"] == "worker"
+                sweep(self.app, WORKER_MISSING_AGE if worker_mode else SWEEP_AGE)
                 next_sweep = time.monotonic() + SWEEP_SECONDS
 
 
@@ -218,6 +233,8 @@ def init_app(app: Flask) -> None:
         if work:
             if app.config["FOLLOW_UP"] == "background":
                 worker.hand(work)
+            elif app.config["FOLLOW_UP"] == "worker":
+                worker.keep_sweeping()  # the work itself is queued for the worker processes
             else:
                 response.call_on_close(lambda: run(app, work))
         return response

@@ -218,6 +218,7 @@ def deliver_pending(
     *,
     only_ids: list[int] | None = None,
     queued_before: datetime | None = None,
+    fresh_only: bool = False,
 ) -> int:
     """Send unsent messages (SMTP when configured, else the log); return how many were sent.
 
@@ -225,7 +226,8 @@ def deliver_pending(
     connection and recorded in one more, so a surge of receipts costs a few transactions per
     batch, not per message. `only_ids` limits it to some messages (a request's own);
     `queued_before` to those queued before a moment (a sweep leaves fresh ones to their
-    own process).
+    own process); `fresh_only` to those never tried (the follow-up worker leaves failed ones
+    to its sweep, instead of trying a mail server that is down again at once).
     """
     app = current_app._get_current_object()
     query = (
@@ -238,6 +240,8 @@ def deliver_pending(
         query = query.where(OutboxMessage.id.in_(only_ids))
     if queued_before is not None:
         query = query.where(OutboxMessage.created_at < queued_before)
+    if fresh_only:
+        query = query.where(OutboxMessage.attempts == 0)
     message_ids = list(db.session.scalars(query))
     db.session.commit()
     sent = 0
