@@ -49,12 +49,17 @@ def free_port() -> int:
 
 
 class Server:
-    """One gunicorn (project command and config) on a free 127.0.0.1 port, stopped by PID."""
+    """One gunicorn (project command and config) on a free 127.0.0.1 port, stopped by PID,
+    with `follow_up_workers` follow-up worker processes beside it (FOLLOW_UP=worker)."""
 
-    def __init__(self, name: str, target: str, env: dict[str, str], folder: Path) -> None:
+    def __init__(
+        self, name: str, target: str, env: dict[str, str], folder: Path, follow_up_workers: int = 0
+    ) -> None:
         self.name = name
         self.port = free_port()
         self.log = folder / f"{name}-gunicorn.log"
+        if follow_up_workers:
+            env = {**env, "OPENTESTIMONY_FOLLOW_UP": "worker"}
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
                 [str(GUNICORN), "-c", str(CONF), target],
@@ -63,6 +68,16 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+            self.helpers = [
+                subprocess.Popen(  # noqa: S603 (the project's own command, fixed arguments)
+                    [str(GUNICORN.with_name("flask")), "--app", "wsgi", "follow-up-worker"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+                for _ in range(follow_up_workers)
+            ]
 
     def wait_until_healthy(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
@@ -79,9 +94,10 @@ class Server:
         raise RuntimeError(f"{self.name} gunicorn never became healthy:\n{self.tail()}")
 
     def workers(self) -> list[int]:
+        """The processes doing the work: gunicorn's workers and any follow-up workers."""
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return [int(child) for child in children]
+        return [int(child) for child in children] + [helper.pid for helper in self.helpers]
 
     def cpu(self) -> dict[int, float]:
         found = {}
@@ -109,13 +125,15 @@ class Server:
         return self.log.read_text(errors="replace")[-size:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+        for process in [self.process, *self.helpers]:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in [self.process, *self.helpers]:
             try:
-                self.process.wait(timeout=35)
+                process.wait(timeout=35)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+                process.kill()
+                process.wait(timeout=10)
 
 
 # --- the database ----------------------------------------------------------------------------
@@ -125,11 +143,19 @@ def prepare_database(url: str) -> None:
     """Empty a PostgreSQL database (a SQLite file is new), then migrate it to head."""
     if url.startswith("postgresql"):
         import psycopg
+        from psycopg import sql
 
         name = urllib.parse.urlsplit(url).path.lstrip("/")
         if "bench" not in name:
             raise SystemExit(f"refusing to empty database {name!r}: its name must contain 'bench'")
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        server = urllib.parse.urlsplit(plain)._replace(path="/postgres").geturl()
+        with psycopg.connect(server, autocommit=True) as connection:  # made if missing
+            if not connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone():
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        with psycopg.connect(plain) as connection:
             connection.autocommit = True
             connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
             connection.execute("CREATE SCHEMA public")

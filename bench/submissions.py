@@ -33,10 +33,14 @@ are not recycled (max_requests=0) during the run; everything else is the product
 
     .venv/bin/python bench/submissions.py                      # SQLite in a temp folder
     .venv/bin/python bench/submissions.py --seconds 5 --rounds 2
+    .venv/bin/python bench/submissions.py --follow-up-workers 1 --database-url ...
     .venv/bin/python bench/submissions.py \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_submissions
 
-The PostgreSQL database is emptied first (its public schema dropped and recreated), so its
+With --follow-up-workers N the full path runs as FOLLOW_UP=worker: N `flask follow-up-worker`
+processes beside gunicorn do placement and receipts, and their CPU counts to the full path.
+
+The PostgreSQL database is made if missing and emptied first (its public schema dropped and recreated), so its
 name must contain "bench"; never point this at real data.
 """
 
@@ -95,8 +99,8 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     conf = gunicorn_settings(env)
     servers: list[Server] = []
     try:
-        for name, target in (("full", "wsgi:app"), ("bare", "bench._bare_app:app")):
-            servers.append(Server(name, target, env, folder))
+        servers.append(Server("full", "wsgi:app", env, folder, args.follow_up_workers))
+        servers.append(Server("bare", "bench._bare_app:app", env, folder))
         for server in servers:
             server.wait_until_healthy()
         path = f"/hearings/{hearing_id}/testimony/new"
@@ -113,7 +117,8 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         }
         print(
             f"submissions on {dialect}: gunicorn workers={conf['workers']} "
-            f"threads={conf['threads']} ({conf['worker_class']}), {args.clients} clients, "
+            f"threads={conf['threads']} ({conf['worker_class']}), {follow_up_name(args)}, "
+            f"{args.clients} clients, "
             f"{args.seconds:g} s per phase, {args.rounds} rounds; texts: {source}",
             flush=True,
         )
@@ -150,9 +155,15 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     with setup.app_context():
         ok, lines = check_database(hearing_id, endpoints)
         db.engine.dispose()
-    summarise(dialect, conf, rounds)
+    summarise(dialect, conf, rounds, follow_up_name(args))
     print(f"check: {'every acknowledged submission stored once' if ok else 'PROBLEMS'}")
     print("\n".join(lines))
+
+
+def follow_up_name(args: argparse.Namespace) -> str:
+    """How the full path's placement and receipts are done in this run."""
+    count = args.follow_up_workers
+    return f"follow-up workers={count}" if count else "follow-up=thread"
 
 
 def catch_up(phase: Phase, server: Server, url: str) -> None:
@@ -188,7 +199,7 @@ def print_round(number: int, phases: dict[str, Phase]) -> None:
         )
 
 
-def summarise(dialect: str, conf: dict, rounds: list[dict[str, Phase]]) -> None:
+def summarise(dialect: str, conf: dict, rounds: list[dict[str, Phase]], follow_up: str) -> None:
     # The full path counts until its follow-up work (placement, receipts) was done as well.
     full = statistics.median(r["full saturation"].sustained for r in rounds)
     bare = statistics.median(r["bare saturation"].sustained for r in rounds)
@@ -227,7 +238,8 @@ def summarise(dialect: str, conf: dict, rounds: list[dict[str, Phase]]) -> None:
         f"({os.cpu_count()} cores in all{warning})"
     )
     print(
-        f"submissions {dialect} workers={conf['workers']} threads={conf['threads']}: "
+        f"submissions {dialect} workers={conf['workers']} threads={conf['threads']} "
+        f"{follow_up}: "
         f"full {full:.0f}/s, bare {bare:.0f}/s, ratio {ratio:.2f} "
         f"(target >= 0.70: {verdict(ratio >= 0.7)}); half load {half_rate:.0f}/s "
         f"p50 {ms(p50)} p99 {ms(p99)} (target p99 < 100 ms: {verdict(p99 < 0.1)})"
@@ -243,6 +255,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2, help="seconds per endpoint")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (gunicorn.conf.py default)")
     parser.add_argument("--threads", type=int, help="OPENTESTIMONY_THREADS (default from conf)")
+    parser.add_argument(
+        "--follow-up-workers",
+        type=int,
+        default=0,
+        help="run the full path with FOLLOW_UP=worker and this many follow-up worker processes "
+        "(their CPU counts to the full path); 0: the default background thread",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (logs, db)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-submissions-"))
