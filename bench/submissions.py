@@ -40,8 +40,8 @@ are not recycled (max_requests=0) during the run; everything else is the product
 With --follow-up-workers N the full path runs as FOLLOW_UP=worker: N `flask follow-up-worker`
 processes beside gunicorn do placement and receipts, and their CPU counts to the full path.
 
-The PostgreSQL database is made if missing and emptied first (its public schema dropped and recreated), so its
-name must contain "bench"; never point this at real data.
+The PostgreSQL database is made if missing and emptied first (its public schema dropped and
+recreated), so its name must contain "bench"; never point this at real data.
 """
 
 from __future__ import annotations
