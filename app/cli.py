@@ -132,7 +132,7 @@ def register(app: Flask) -> None:
 
         Submissions join campaigns as they arrive; this also finds campaigns whose copies
         share little wording (bot templates). Moderators' merges and splits are kept."""
-        from app.campaigns.placement import regroup
+        from app.campaigns.regrouping import regroup
         from app.hearings.models import Hearing
 
         hearing = db.session.get(Hearing, hearing_id)

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app import audit, create_app
-from app.campaigns.placement import regroup
+from app.campaigns.regrouping import regroup
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.testimony.models import Position, SpeakingRequest, Testimony

@@ -1,33 +1,31 @@
-"""Put testimony into campaigns: one submission soon after it arrives, or a whole hearing again.
+"""Put testimony into campaigns soon after it arrives, and again when it is amended.
 
 A submission's own transaction only records its wording digest (the exact-copy fingerprint)
 and a pending placement (`queue`); the comparison with earlier testimony follows once the
 resident has their answer (`place_pending`, run by app/follow_up.py), so a surge of
 submissions is not slowed by it. Placement costs a few indexed lookups: an exact copy is found
 by its wording digest, a near copy through the anchor shingles it shares with earlier
-testimony; the closest candidate that is `alike` brings the newcomer into its campaign.
+testimony; the closest candidate that is `alike` brings the newcomer into its campaign. In a
+surge, word-for-word copies of a letter already in a campaign are placed a batch at a time.
 Campaigns whose copies share little wording (bot templates that swap phrases) come together
-when the hearing is regrouped (`flask regroup-campaigns`), which runs the whole-hearing
-grouping in app.campaigns.grouping. These functions flush and never commit.
+when the hearing is regrouped (`flask regroup-campaigns`, app/campaigns/regrouping.py).
+These functions flush and never commit.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit, committed
+from app import committed
 from app.campaigns import wording
-from app.campaigns.grouping import group_texts
 from app.campaigns.models import Campaign, PendingPlacement, WordingAnchor
 from app.extensions import db
-from app.hearings.models import Hearing
 from app.testimony.models import Testimony
 
 ANCHOR_COUNT = 12
@@ -82,9 +80,99 @@ def place_pending(
             select(Testimony).where(Testimony.id.in_(claimed)).order_by(Testimony.id)
         ).all()
         _take_turn({testimony.hearing_id for testimony in batch})
-        for testimony in batch:
+        for testimony in _join_copies_together(batch):
             place_safely(testimony)
     return len(claimed)
+
+
+def _join_copies_together(batch: list[Testimony]) -> list[Testimony]:
+    """The common case in a surge, for the whole batch at once: word-for-word copies of a
+    letter that is already in a campaign join that campaign (the one of its earliest copy in a
+    campaign, as `place` would choose), in a few statements instead of a dozen per copy.
+    Returns the rest, which `place` takes one by one; on a conflict (the campaign ended at
+    this moment) the whole batch goes that way."""
+    texts = {}
+    for testimony in batch:
+        tokens = wording.words(testimony.body)
+        # Only fresh, untouched testimony whose stored digest is that of its text.
+        if (
+            testimony.campaign_id is None
+            and not testimony.kept_apart
+            and testimony.wording_key == wording.exact_key(tokens)
+        ):
+            texts[testimony.id] = (testimony, tokens)
+    if not texts:
+        return batch
+    joined = _campaigns_of_copies([testimony for testimony, _tokens in texts.values()])
+    if not joined:
+        return batch
+    try:
+        with db.session.begin_nested():
+            ids = list(joined)
+            db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id.in_(ids)))
+            rows = []
+            for testimony_id in ids:
+                testimony, tokens = texts[testimony_id]
+                hashes = _remember_shingles(testimony.wording_key, tokens)
+                rows += _anchor_rows(testimony_id, testimony.hearing_id, hashes)
+            if rows:
+                db.session.execute(insert(WordingAnchor), rows)
+            by_campaign: dict[int, list[int]] = {}
+            for testimony_id, campaign_id in joined.items():
+                by_campaign.setdefault(campaign_id, []).append(testimony_id)
+            for campaign_id, members in by_campaign.items():
+                db.session.execute(
+                    update(Testimony)
+                    .where(Testimony.id.in_(members), Testimony.campaign_id.is_(None))
+                    .values(campaign_id=campaign_id)
+                    .execution_options(synchronize_session=False)
+                )
+            for testimony_id, campaign_id in joined.items():
+                set_committed_value(texts[testimony_id][0], "campaign_id", campaign_id)
+            # One look at the representative per wording that joined a campaign.
+            firsts: dict[tuple[int, str], Testimony] = {}
+            for testimony_id in sorted(joined):
+                testimony = texts[testimony_id][0]
+                firsts.setdefault((joined[testimony_id], testimony.wording_key), testimony)
+            for testimony in firsts.values():
+                _keep_representative_current(testimony)
+    except IntegrityError:
+        log.warning("campaign placement of %s copies taken one by one", len(joined))
+        for testimony, _tokens in texts.values():
+            set_committed_value(testimony, "campaign_id", None)
+        return batch
+    return [testimony for testimony in batch if testimony.id not in joined]
+
+
+def _campaigns_of_copies(fresh: list[Testimony]) -> dict[int, int]:
+    """For each testimony (by id), the campaign of the earliest earlier copy of its wording
+    that is in one; testimonies whose wording has no campaign yet are left out."""
+    keys = {(testimony.hearing_id, testimony.wording_key) for testimony in fresh}
+    own = [testimony.id for testimony in fresh]
+    first = func.min(Testimony.id).label("first")
+    earliest = (
+        select(Testimony.hearing_id, Testimony.wording_key, first)
+        .where(
+            Testimony.hearing_id.in_({hearing_id for hearing_id, _key in keys}),
+            Testimony.wording_key.in_({key for _hearing_id, key in keys}),
+            Testimony.campaign_id.is_not(None),
+            Testimony.kept_apart.is_(False),
+            Testimony.id.not_in(own),
+        )
+        .group_by(Testimony.hearing_id, Testimony.wording_key)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(earliest.c.hearing_id, earliest.c.wording_key, Testimony.campaign_id).join(
+            Testimony, Testimony.id == earliest.c.first
+        )
+    ).all()
+    campaign_of = {(row.hearing_id, row.wording_key): row.campaign_id for row in rows}
+    return {
+        testimony.id: campaign_of[(testimony.hearing_id, testimony.wording_key)]
+        for testimony in fresh
+        if (testimony.hearing_id, testimony.wording_key) in campaign_of
+    }
 
 
 def _take_turn(hearing_ids: set[int]) -> None:
@@ -313,106 +401,3 @@ def _choose_representative(campaign_id: int) -> None:
         .values(representative_id=row.first if row else None)
         .execution_options(synchronize_session="fetch")
     )
-
-
-@dataclass(frozen=True)
-class Regrouped:
-    campaigns: int
-    grouped: int
-    testimonies: int
-
-
-def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
-    """Group the whole hearing again with every step of the grouping.
-
-    Existing campaigns keep their numbers: each new group takes the campaign most of its
-    members were in, so a moderator's merge is kept. Members a moderator took out stay out.
-    """
-    rows = db.session.execute(
-        select(Testimony.id, Testimony.body, Testimony.campaign_id, Testimony.wording_key)
-        .where(Testimony.hearing_id == hearing.id, Testimony.kept_apart.is_(False))
-        .order_by(Testimony.id)
-    ).all()
-    _refresh_wording(hearing, rows)
-    labels = group_texts([row.body for row in rows])
-    groups: dict[int, list] = {}
-    for row, label in zip(rows, labels, strict=True):
-        groups.setdefault(label, []).append(row)
-    before = {row.campaign_id for row in rows if row.campaign_id is not None}
-    assignment: dict[int, int | None] = {}
-    kept: set[int] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            assignment[members[0].id] = None
-            continue
-        earlier = Counter(m.campaign_id for m in members if m.campaign_id is not None)
-        if earlier:
-            campaign_id = earlier.most_common(1)[0][0]
-        else:
-            campaign = Campaign(hearing_id=hearing.id, created_at=now)
-            db.session.add(campaign)
-            db.session.flush()
-            campaign_id = campaign.id
-        kept.add(campaign_id)
-        for member in members:
-            assignment[member.id] = campaign_id
-    _write_assignment(rows, assignment)
-    for campaign_id in before | kept:
-        # Also a kept campaign: a member split out meanwhile may have left it with one.
-        if dissolve_if_alone(campaign_id):
-            kept.discard(campaign_id)
-    grouped = sum(1 for value in assignment.values() if value is not None)
-    moved = sum(1 for row in rows if row.campaign_id != assignment[row.id])
-    audit.record(
-        actor,
-        "campaigns.regrouped",
-        hearing,
-        at=now,
-        campaigns=len(kept),
-        grouped=grouped,
-        moved=moved,
-    )
-    return Regrouped(len(kept), grouped, len(rows))
-
-
-def _refresh_wording(hearing: Hearing, rows) -> None:
-    """Fill in the wording digest and anchors of testimony stored before they existed."""
-    stale = []
-    for row in rows:
-        tokens = wording.words(row.body)
-        key = wording.exact_key(tokens)
-        if key != row.wording_key:
-            stale.append((row.id, key, wording.shingles(tokens)))
-    for start in range(0, len(stale), WRITE_BATCH):
-        chunk = stale[start : start + WRITE_BATCH]
-        ids = [item[0] for item in chunk]
-        db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id.in_(ids)))
-        anchors = [r for i, _k, h in chunk for r in _anchor_rows(i, hearing.id, h)]
-        if anchors:
-            db.session.execute(insert(WordingAnchor), anchors)
-        db.session.execute(
-            update(Testimony),
-            [{"id": i, "wording_key": key} for i, key, _h in chunk],
-        )
-
-
-def _write_assignment(rows, assignment: dict[int, int | None]) -> None:
-    """Write the new campaign of each testimony that changed, but only where nobody changed it
-    while the hearing was being grouped (a moderator's split or merge wins)."""
-    statement = (
-        update(Testimony)
-        .where(
-            Testimony.id == bindparam("row_id"),
-            Testimony.campaign_id.is_not_distinct_from(bindparam("before")),
-            Testimony.kept_apart.is_(False),
-        )
-        .values(campaign_id=bindparam("after"))
-        .execution_options(synchronize_session=False)
-    )
-    changes = [
-        {"row_id": row.id, "before": row.campaign_id, "after": assignment[row.id]}
-        for row in rows
-        if row.campaign_id != assignment[row.id]
-    ]
-    for start in range(0, len(changes), WRITE_BATCH):
-        db.session.connection().execute(statement, changes[start : start + WRITE_BATCH])

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app import audit
 from app.accounts.models import Role, StaffUser
 from app.accounts.passwords import hash_password
-from app.campaigns import placement
+from app.campaigns import placement, regrouping
 from app.demo.campaigns import spun_letters
 from app.extensions import db
 from app.hearings.models import Hearing
@@ -452,7 +452,7 @@ def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
     if created:
         # What a clerk's `flask regroup-campaigns` does: also finds the bot campaign above.
         for hearing in hearings.values():
-            placement.regroup(hearing, audit.SYSTEM, now=now)
+            regrouping.regroup(hearing, audit.SYSTEM, now=now)
     return created
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.audit import SYSTEM, AuditEvent
 from app.campaigns import services
 from app.campaigns.models import Campaign, WordingAnchor
-from app.campaigns.placement import regroup
+from app.campaigns.regrouping import regroup
 from app.testimony.models import Testimony
 from app.testimony.services import amend_testimony
 from app.testimony.submissions import Amendment
@@ -327,3 +327,125 @@ def test_the_command_needs_a_hearing_number(app, db):
 
     assert result.exit_code == 2
     assert "is not a valid integer" in result.output
+
+
+# Placing a batch at once (a surge)
+
+SEEN_BEFORE = [  # placed one at a time as they arrive
+    L.COAL_ASH,
+    L.COAL_ASH,
+    L.CONCERNS_WARMING,
+    L.CONCERNS,
+    L.CRUDE_EXPORT_HUNTER,  # a personalised copy first: it stands for its campaign
+    L.CRUDE_EXPORT,
+    *L.UNRELATED[:2],
+]
+SURGE = [  # then arrive together
+    L.COAL_ASH.upper(),  # word for word: case and spacing do not count
+    L.CRUDE_EXPORT,
+    L.CONCERNS,
+    L.COAL_ASH_PANDEMICS,  # a near copy
+    L.CRUDE_EXPORT,
+    L.CRUDE_EXPORT,  # now the plain wording is the most sent: it takes over
+    L.PERMITTING_PROPOSAL,  # a letter never seen: its copies make a campaign
+    L.PERMITTING_PROPOSAL,
+    L.COAL_ASH,
+    L.UNRELATED[2],
+]
+
+
+def arrive(db, hearing, bodies, start: int) -> list[Testimony]:
+    from app.testimony.services import submit_testimony
+    from tests.factories import make_submission
+
+    return [
+        submit_testimony(
+            hearing,
+            make_submission(hearing, body=body, email=f"surge{start + n}@example.net"),
+            now=NOW + timedelta(minutes=start + n),
+        ).testimony
+        for n, body in enumerate(bodies)
+    ]
+
+
+def outcome(db, testimonies: list[Testimony]) -> dict:
+    """Campaigns as positions in the arrival order, and each one's representative."""
+    db.session.expire_all()
+    position = {testimony.id: n for n, testimony in enumerate(testimonies)}
+    members: dict[int, list[int]] = {}
+    for testimony in testimonies:
+        campaign_id = db.session.get(Testimony, testimony.id).campaign_id
+        if campaign_id is not None:
+            members.setdefault(campaign_id, []).append(position[testimony.id])
+    representatives = {
+        tuple(group): position[db.session.get(Campaign, campaign_id).representative_id]
+        for campaign_id, group in members.items()
+    }
+    anchors = Counter(
+        position[row]
+        for row in db.session.scalars(
+            select(WordingAnchor.testimony_id).where(WordingAnchor.testimony_id.in_(position))
+        )
+    )
+    return {"campaigns": representatives, "anchors": anchors}
+
+
+def test_a_surge_placed_as_one_batch_ends_as_placing_one_by_one_would(db):
+    from app.campaigns import placement
+    from app.campaigns.models import PendingPlacement
+
+    results = []
+    for together in (False, True):
+        hearing = make_hearing(now=NOW)
+        seen = arrive(db, hearing, SEEN_BEFORE, 0)
+        for testimony in seen:
+            placement.place_pending([testimony.id])
+        surge = arrive(db, hearing, SURGE, 100)
+        if together:
+            assert placement.place_pending([t.id for t in surge]) == len(surge)
+        else:
+            for testimony in surge:
+                placement.place_safely(testimony)
+            db.session.execute(
+                PendingPlacement.__table__.delete().where(
+                    PendingPlacement.testimony_id.in_([t.id for t in surge])
+                )
+            )
+        db.session.commit()
+        results.append(outcome(db, seen + surge))
+
+    one_by_one, together = results
+    assert together == one_by_one
+    representatives = one_by_one["campaigns"]
+    assert len(representatives) == 4  # coal ash, concerns, crude export, permitting
+    crude = next(group for group in representatives if 5 in group)
+    assert representatives[crude] == 5  # the plain letter took over from the personalised one
+
+
+def test_copies_of_a_campaign_letter_are_placed_in_a_few_statements(db):
+    from sqlalchemy import event
+
+    from app.campaigns import placement
+
+    hearing = make_hearing(now=NOW)
+    for testimony in arrive(db, hearing, [L.COAL_ASH, L.COAL_ASH], 0):
+        placement.place_pending([testimony.id])
+    statements: list[str] = []
+
+    def counted(_connection, _cursor, statement, *_args):
+        statements.append(statement.split()[0])
+
+    counts = {}
+    for size in (5, 50):
+        copies = [t.id for t in arrive(db, hearing, [L.COAL_ASH] * size, 10 * size)]
+        db.session.commit()
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            assert placement.place_pending(copies) == size
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+        counts[size] = len(statements)
+        db.session.commit()
+    assert counts[50] == counts[5] <= 12, (counts, statements)  # not a dozen per copy
+    assert len(set(db.session.scalars(select(Testimony.campaign_id)))) == 1
