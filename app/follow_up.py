@@ -46,8 +46,10 @@ SWEEP_AGE = timedelta(minutes=2)
 # With FOLLOW_UP=worker: the age at which app processes do work themselves (no worker runs).
 WORKER_MISSING_AGE = timedelta(minutes=10)
 # Testimony placed per transaction: on SQLite a transaction holds the one write lock, and
-# submissions wait for it, so the lock is let go between a few placements.
-PLACEMENTS_PER_TRANSACTION = 4
+# submissions wait for it, so the lock is let go between a few placements; on PostgreSQL
+# larger batches let more word-for-word copies be placed together (app/campaigns/placement.py).
+PLACEMENTS_PER_TRANSACTION = {"sqlite": 4}
+PLACEMENTS_PER_TRANSACTION_ELSEWHERE = 20
 # Work that failed (the database was busy) is tried again this much later, this many times,
 # before it is left to the sweep.
 RETRY_SECONDS = 5.0
@@ -74,8 +76,9 @@ def run(
                 db.session.rollback()
                 failed[committed.MAIL] = mail
         ids = work.get(committed.PLACEMENT, [])
-        for start in range(0, len(ids), PLACEMENTS_PER_TRANSACTION):
-            chunk = ids[start : start + PLACEMENTS_PER_TRANSACTION]
+        size = placements_per_transaction()
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
             pause()
             try:
                 placement.place_pending(chunk)
@@ -85,6 +88,11 @@ def run(
                 db.session.rollback()
                 failed.setdefault(committed.PLACEMENT, []).extend(chunk)
     return failed
+
+
+def placements_per_transaction() -> int:
+    dialect = db.engine.dialect.name
+    return PLACEMENTS_PER_TRANSACTION.get(dialect, PLACEMENTS_PER_TRANSACTION_ELSEWHERE)
 
 
 class Answering:
@@ -117,7 +125,8 @@ def sweep(app: Flask, age: timedelta = SWEEP_AGE) -> None:
     with app.app_context():
         before = utcnow() - age
         try:
-            while placement.place_pending(queued_before=before, limit=PLACEMENTS_PER_TRANSACTION):
+            size = placements_per_transaction()
+            while placement.place_pending(queued_before=before, limit=size):
                 db.session.commit()
             db.session.commit()
             if app.config["MAIL_DELIVER_AFTER_RESPONSE"]:

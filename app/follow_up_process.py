@@ -8,10 +8,11 @@ between; the app processes' requests no longer share one Python process (and its
 thread at a time) with it.
 
 It looks for new work every POLL_SECONDS: fresh receipts first (a batch over one SMTP
-connection), then placements a few per transaction. Work that failed (a mail server down, a
-busy database) is not tried again at once: failed receipts and placements older than
-SWEEP_AGE are swept up every SWEEP_SECONDS, as in the background thread. Should no worker run,
-the app processes still sweep up work older than WORKER_MISSING_AGE, so nothing waits forever.
+connection), then placements in batches (app/follow_up.py says how many). Work that failed (a
+mail server down, a busy database) is not tried again at once: failed receipts and placements
+older than SWEEP_AGE are swept up every SWEEP_SECONDS, as in the background thread. Should no
+worker run, the app processes still sweep up work older than WORKER_MISSING_AGE, so nothing
+waits for ever.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def one_round(app: Flask) -> tuple[int, bool]:
         placed = 0
         while placed < PLACEMENTS_PER_ROUND:
             try:
-                now = placement.place_pending(limit=follow_up.PLACEMENTS_PER_TRANSACTION)
+                now = placement.place_pending(limit=follow_up.placements_per_transaction())
                 db.session.commit()
             except Exception:
                 log.exception("campaign placement failed; it will be retried")
