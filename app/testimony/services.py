@@ -121,7 +121,14 @@ def find_by_receipt_token(token: str) -> Testimony | None:
 
 def already_stored(hearing: Hearing, submission_key: str) -> bool:
     """Whether this form was stored before (a retry or double click gets its receipt again)."""
-    return bool(submission_key) and _find_by_submission_key(hearing, submission_key) is not None
+    if not submission_key:
+        return False
+    stored = db.session.scalar(  # the id only: asked on every submission, usually for nothing
+        select(Testimony.id).where(
+            Testimony.hearing_id == hearing.id, Testimony.submission_key == submission_key
+        )
+    )
+    return stored is not None
 
 
 def _find_by_submission_key(hearing: Hearing, key: str) -> Testimony | None:
