@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 import weakref
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -13,6 +15,9 @@ from app.extensions import db
 
 # Requests that change nothing (pages, downloads); every other method may write.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# How often a SQLite writer tries again for the write lock another process holds.
+WRITE_RETRY_SECONDS = 0.002
 
 # Per SQLite engine: how a connection that has only read so far starts writing (see
 # begin_writing), and which connections are in such a reading transaction.
@@ -57,13 +62,36 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     reading: set = set()
 
     def _begin_writing(connection) -> None:
+        deadline = time.monotonic() + wait_seconds
         if writers.acquire(timeout=wait_seconds):
             holding.add(connection)
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(connection, deadline)
         except BaseException:
             _end_turn(connection)
             raise
+
+    def _begin_immediate(connection, deadline: float) -> None:
+        # Another process's writer is waited for here, at a steady pace: SQLite's own wait
+        # sleeps longer and longer (up to 100 ms a time), so a writer that has waited a
+        # while oversleeps the lock's release and is overtaken by fresh ones, and the last
+        # few of a burst wait far longer than anyone writes.
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if not _is_locked(error):
+                        break
+                time.sleep(WRITE_RETRY_SECONDS)
+            # Out of time (or another fault): once more through SQLAlchemy, so a refusal is
+            # its "database is locked", which the app answers with the busy page.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
@@ -137,6 +165,11 @@ def _configure_postgresql(engine: Engine) -> None:
             cursor.execute("SET synchronous_commit TO on")
             cursor.execute("SET TIME ZONE 'UTC'")
         dbapi_connection.commit()
+
+
+def _is_locked(error: sqlite3.OperationalError) -> bool:
+    message = str(error).lower()
+    return "locked" in message or "busy" in message
 
 
 def _lower(value):

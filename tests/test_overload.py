@@ -7,6 +7,7 @@ import html
 import io
 import re
 import sqlite3
+import threading
 import time
 
 import pytest
@@ -203,6 +204,37 @@ def test_a_sqlite_database_locked_by_another_writer_answers_503(app, db, databas
     assert busy.status_code == 503
     assert html.escape(WORDS, quote=False) in busy.text
     assert stored() == 0
+
+
+def test_a_submission_waits_for_another_processs_write_and_is_stored(
+    app, db, database_url, tmp_path
+):
+    """Another process writing a moment: the submission waits for it (trying again at a
+    steady pace) and is stored, within the busy timeout."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own write lock")
+    hearing = make_hearing()
+    db.session.commit()
+    patient = impatient_app(app, database_url, tmp_path, busy_timeout_ms=5000)
+    client = patient.test_client()
+    url = f"/hearings/{hearing.id}/testimony/new"
+    fields = form_fields(hearing, client.get(url).text, body=WORDS)
+    db.session.rollback()
+    writer = sqlite3.connect(
+        database_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+    )
+    writer.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: writer.execute("COMMIT"))
+    release.start()
+    try:
+        answer = client.post(url, data=fields)
+    finally:
+        release.join()
+        writer.close()
+        with patient.app_context():
+            _db.engine.dispose()
+    assert answer.status_code == 303
+    assert stored() == 1
 
 
 def test_pages_are_read_while_another_writer_holds_sqlite(app, db, database_url, tmp_path):
