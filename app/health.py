@@ -1,8 +1,9 @@
 """`/healthz`: whether this process can take testimony safely, for a load balancer or a person.
 
 Each check says what it found; any failure makes the answer 503 so a proxy stops sending
-residents to a process that would lose or refuse their testimony. Nothing personal, no
-addresses or passwords, is ever shown.
+residents to a process that would lose or refuse their testimony. `follow_up` only reports how
+much work waits after the answers (placements, e-mail) and for how long, for monitoring.
+Nothing personal, no addresses or passwords, is ever shown.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, limiter
+from app.timezones import utcnow
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("opentestimony")
@@ -97,6 +99,36 @@ def _queue(app: Flask) -> dict:
     return {"ok": True, "detail": "redis"}
 
 
+def _follow_up(app: Flask) -> dict:
+    """What waits after the answer: campaign placements and unsent e-mail. Never a failure
+    (nothing is lost while it waits, and this process takes testimony all the same), but a
+    long wait means no follow-up worker runs, or the mail server is down."""
+    from app.campaigns.models import PendingPlacement
+    from app.outbox import MAX_ATTEMPTS, OutboxMessage
+
+    placements, placement_since = db.session.execute(
+        select(func.count(), func.min(PendingPlacement.queued_at))
+    ).one()
+    mail, mail_since = db.session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS
+        )
+    ).one()
+    since = [moment for moment in (placement_since, mail_since) if moment is not None]
+    oldest = int((utcnow() - min(since)).total_seconds()) if since else 0
+    detail = (
+        f"{app.config['FOLLOW_UP']}: {_count(placements, 'placement')} and "
+        f"{_count(mail, 'e-mail')} waiting"
+    )
+    if since:
+        detail += f", the oldest for {oldest} s"
+    return {"ok": True, "detail": detail, "waiting": placements + mail, "oldest_seconds": oldest}
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
 def _failed(why: str) -> dict:
     return {"ok": False, "detail": f"unreachable ({why})"}
 
@@ -104,6 +136,12 @@ def _failed(why: str) -> dict:
 def checks(app: Flask) -> dict[str, dict]:
     found = _database()
     found["queue"] = _queue(app)
+    if found["database"]["ok"] and found["migrations"]["ok"]:
+        try:
+            found["follow_up"] = _follow_up(app)
+        except SQLAlchemyError as error:  # only a report: the checks above decide
+            db.session.rollback()
+            found["follow_up"] = {"ok": True, "detail": f"not known ({type(error).__name__})"}
     return found
 
 

@@ -16,7 +16,7 @@ def test_a_migrated_database_and_an_in_process_queue_are_healthy(client, config)
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "migrations", "durability", "queue"}
+    assert set(body["checks"]) == {"database", "migrations", "durability", "queue", "follow_up"}
     assert all(check["ok"] for check in body["checks"].values())
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -108,3 +108,37 @@ def test_problems_are_logged_at_start(app, db, config, caplog):
     with caplog.at_level(logging.ERROR, logger="opentestimony"):
         report_at_start(app)
     assert any("Health check queue failed" in r.getMessage() for r in caplog.records)
+
+
+def test_work_waiting_after_the_answers_is_reported_but_never_fails(client, db, config):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.campaigns.models import PendingPlacement
+    from app.testimony import services
+    from app.timezones import utcnow
+    from tests.factories import make_hearing, make_submission
+
+    idle = client.get("/healthz").get_json()["checks"]["follow_up"]
+    assert idle == {
+        "ok": True,
+        "detail": "after-response: 0 placements and 0 e-mails waiting",
+        "waiting": 0,
+        "oldest_seconds": 0,
+    }
+    config["FOLLOW_UP"] = "worker"
+    hearing = make_hearing()
+    services.submit_testimony(hearing, make_submission(hearing), now=utcnow())
+    db.session.commit()  # stored and answered; no worker has taken it yet
+    db.session.execute(update(PendingPlacement).values(queued_at=utcnow() - timedelta(minutes=30)))
+    db.session.commit()
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    follow_up = response.get_json()["checks"]["follow_up"]
+    assert follow_up["ok"] and follow_up["waiting"] == 2
+    assert 1790 <= follow_up["oldest_seconds"] <= 1900
+    assert follow_up["detail"].startswith("worker: 1 placement and 1 e-mail waiting, the oldest")
+    assert "@" not in response.text  # nothing personal
