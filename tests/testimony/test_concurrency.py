@@ -1,9 +1,9 @@
 """The same form posted twice at the same moment (a double click) stores one testimony.
 
-`services.submit_testimony` first looks for the form's submission key, then inserts inside a
-SAVEPOINT; when a concurrent request stored the same key in between, the insert fails on the
-unique constraint and the savepoint path (`services._insert` returning False) hands back the
-stored testimony instead.
+The form's submission key is first looked up (`services.already_stored`), then
+`services.submit_testimony` inserts inside a SAVEPOINT; when a concurrent request stored the
+same key in between, the insert fails on the unique constraint and the savepoint path
+(`services._insert` returning False) hands back the stored testimony instead.
 
 Which path two simultaneous requests take depends on the database:
 
@@ -132,18 +132,15 @@ def test_both_requests_pass_the_precheck_on_postgresql(app, db, client, monkeypa
 
     # Hold each request after its pre-check until the other has made its own, so that both
     # go on to insert the same submission key.
-    find = services._find_by_submission_key
+    check = services.already_stored
     prechecked = threading.Barrier(2, timeout=TIMEOUT)
-    seen = threading.local()
 
-    def find_then_wait(hearing, key):
-        found = find(hearing, key)
-        if not getattr(seen, "done", False):
-            seen.done = True
-            prechecked.wait()
+    def check_then_wait(hearing, key):
+        found = check(hearing, key)
+        prechecked.wait()
         return found
 
-    monkeypatch.setattr(services, "_find_by_submission_key", find_then_wait)
+    monkeypatch.setattr(services, "already_stored", check_then_wait)
     outcomes = spy_on_insert(monkeypatch)
 
     results = post_at_once(app, url, clients, posts)
