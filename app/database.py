@@ -84,7 +84,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
                     raw.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as error:
-                    if not _is_locked(error):
+                    if not sqlite_locked(error):
                         break
                 time.sleep(WRITE_RETRY_SECONDS)
             # Out of time (or another fault): once more through SQLAlchemy, so a refusal is
@@ -167,7 +167,8 @@ def _configure_postgresql(engine: Engine) -> None:
         dbapi_connection.commit()
 
 
-def _is_locked(error: sqlite3.OperationalError) -> bool:
+def sqlite_locked(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the lock."""
     message = str(error).lower()
     return "locked" in message or "busy" in message
 

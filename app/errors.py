@@ -11,6 +11,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from app.database import sqlite_locked
+
 # How long to ask people to wait when the database is too busy to answer.
 BUSY_RETRY_SECONDS = 30
 # Forms whose text a resident would hate to lose: a busy database hands it back to them.
@@ -63,8 +65,7 @@ def is_busy(error: Exception) -> bool:
         return True
     original = error.orig
     if isinstance(original, sqlite3.OperationalError):
-        message = str(original).lower()
-        return "locked" in message or "busy" in message
+        return sqlite_locked(original)
     # PostgreSQL: only states of the server, never faults in the query (which psycopg also
     # calls operational): lost or refused connections (08), too many clients or out of
     # resources (53), shutdowns and cancelled statements (57), serialisation and deadlock

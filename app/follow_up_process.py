@@ -43,11 +43,11 @@ def work(app: Flask, stop: threading.Event, *, burst: bool = False) -> None:
         if time.monotonic() >= next_sweep:
             follow_up.sweep(app)
             next_sweep = time.monotonic() + follow_up.SWEEP_SECONDS
+        if burst and not done:
+            return  # what keeps failing stays queued for the sweep
         if failed:
             stop.wait(follow_up.RETRY_SECONDS)
         elif not done:
-            if burst:
-                return
             stop.wait(POLL_SECONDS)
 
 

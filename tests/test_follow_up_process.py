@@ -176,3 +176,24 @@ def test_the_command_runs_at_lower_priority_and_stops_on_sigterm(app, db, databa
     assert niceness == os.getpriority(os.PRIO_PROCESS, 0) + 7
     assert worker.returncode == 0, output
     assert "stopped" in output
+
+
+def test_burst_stops_when_nothing_new_can_be_done_and_leaves_failures_queued(app, db, monkeypatch):
+    hearing = make_hearing()
+    submit(db, hearing, 1)
+
+    def broken(_testimony):
+        raise RuntimeError("placement broke")
+
+    monkeypatch.setattr(follow_up_process.placement, "place", broken)
+    guard = threading.Event()
+    timer = threading.Timer(30, guard.set)
+    timer.start()
+    try:
+        follow_up_process.work(app, guard, burst=True)
+    finally:
+        timer.cancel()
+
+    assert not guard.is_set()  # it ended by itself, not by the guard
+    assert count(db, PendingPlacement) == 1  # for the sweep, later
+    assert count(db, OutboxMessage, OutboxMessage.sent_at.is_(None)) == 0  # the receipt went

@@ -86,6 +86,12 @@ def impatient_app(app, database_url: str, tmp_path, *, busy_timeout_ms: int):
     )
 
 
+def another_process(database_url: str) -> sqlite3.Connection:
+    """A connection of its own to the SQLite file, as another server process would hold."""
+    path = database_url.removeprefix("sqlite:///")
+    return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+
 def stored() -> int:
     count = _db.session.scalar(select(func.count()).select_from(Testimony))
     _db.session.rollback()
@@ -192,7 +198,7 @@ def test_a_sqlite_database_locked_by_another_writer_answers_503(app, db, databas
     url = f"/hearings/{hearing.id}/testimony/new"
     fields = form_fields(hearing, client.get(url).text, body=WORDS)
     db.session.rollback()  # reading the hearing began a transaction: end it
-    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer = another_process(database_url)
     try:
         writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
         busy = client.post(url, data=fields)
@@ -220,9 +226,7 @@ def test_a_submission_waits_for_another_processs_write_and_is_stored(
     url = f"/hearings/{hearing.id}/testimony/new"
     fields = form_fields(hearing, client.get(url).text, body=WORDS)
     db.session.rollback()
-    writer = sqlite3.connect(
-        database_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
-    )
+    writer = another_process(database_url)
     writer.execute("BEGIN IMMEDIATE")
     release = threading.Timer(0.3, lambda: writer.execute("COMMIT"))
     release.start()
@@ -248,7 +252,7 @@ def test_pages_are_read_while_another_writer_holds_sqlite(app, db, database_url,
     db.session.rollback()
     impatient = impatient_app(app, database_url, tmp_path, busy_timeout_ms=200)
     client = impatient.test_client()
-    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer = another_process(database_url)
     try:
         writer.execute("BEGIN IMMEDIATE")
         page = client.get(f"/hearings/{hearing_id}")
@@ -275,7 +279,7 @@ def test_a_writer_that_gave_up_leaves_the_next_one_its_turn(app, db, database_ur
     first = form_fields(hearing, client.get(url).text, body=WORDS)
     second = form_fields(hearing, client.get(url).text, body=WORDS + " Again.")
     db.session.rollback()
-    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer = another_process(database_url)
     try:
         writer.execute("BEGIN IMMEDIATE")
         busy = client.post(url, data=first)

@@ -90,31 +90,25 @@ def _join_copies_together(batch: list[Testimony]) -> list[Testimony]:
     letter that is already in a campaign join that campaign (the one of its earliest copy in a
     campaign, as `place` would choose), in a few statements instead of a dozen per copy.
     Returns the rest, which `place` takes one by one; on a conflict (the campaign ended at
-    this moment) the whole batch goes that way."""
-    texts = {}
-    for testimony in batch:
-        tokens = wording.words(testimony.body)
-        # Only fresh, untouched testimony whose stored digest is that of its text.
-        if (
-            testimony.campaign_id is None
-            and not testimony.kept_apart
-            and testimony.wording_key == wording.exact_key(tokens)
-        ):
-            texts[testimony.id] = (testimony, tokens)
-    if not texts:
-        return batch
-    joined = _campaigns_of_copies([testimony for testimony, _tokens in texts.values()])
+    this moment) the whole batch goes that way. Each testimony's stored wording digest is that
+    of its text (set on submission, and by `place` on amendment), so copies are found by it."""
+    fresh = [t for t in batch if t.campaign_id is None and not t.kept_apart and t.wording_key]
+    joined = _campaigns_of_copies(fresh) if fresh else {}
     if not joined:
         return batch
+    copies = [testimony for testimony in fresh if testimony.id in joined]
     try:
         with db.session.begin_nested():
-            ids = list(joined)
+            ids = [testimony.id for testimony in copies]
             db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id.in_(ids)))
             rows = []
-            for testimony_id in ids:
-                testimony, tokens = texts[testimony_id]
-                hashes = _remember_shingles(testimony.wording_key, tokens)
-                rows += _anchor_rows(testimony_id, testimony.hearing_id, hashes)
+            for testimony in copies:
+                hashes = _SHINGLES.get(testimony.wording_key)  # a letter seen lately: no cutting up
+                if hashes is None:
+                    hashes = _remember_shingles(
+                        testimony.wording_key, wording.words(testimony.body)
+                    )
+                rows += anchor_rows(testimony.id, testimony.hearing_id, hashes)
             if rows:
                 db.session.execute(insert(WordingAnchor), rows)
             by_campaign: dict[int, list[int]] = {}
@@ -127,18 +121,17 @@ def _join_copies_together(batch: list[Testimony]) -> list[Testimony]:
                     .values(campaign_id=campaign_id)
                     .execution_options(synchronize_session=False)
                 )
-            for testimony_id, campaign_id in joined.items():
-                set_committed_value(texts[testimony_id][0], "campaign_id", campaign_id)
+            for testimony in copies:
+                set_committed_value(testimony, "campaign_id", joined[testimony.id])
             # One look at the representative per wording that joined a campaign.
             firsts: dict[tuple[int, str], Testimony] = {}
-            for testimony_id in sorted(joined):
-                testimony = texts[testimony_id][0]
-                firsts.setdefault((joined[testimony_id], testimony.wording_key), testimony)
+            for testimony in sorted(copies, key=lambda t: t.id):
+                firsts.setdefault((joined[testimony.id], testimony.wording_key), testimony)
             for testimony in firsts.values():
                 _keep_representative_current(testimony)
     except IntegrityError:
-        log.warning("campaign placement of %s copies taken one by one", len(joined))
-        for testimony, _tokens in texts.values():
+        log.warning("campaign placement of %s copies taken one by one", len(copies))
+        for testimony in copies:
             set_committed_value(testimony, "campaign_id", None)
         return batch
     return [testimony for testimony in batch if testimony.id not in joined]
@@ -195,7 +188,8 @@ def place_safely(testimony: Testimony) -> None:
         log.warning("campaign placement skipped for testimony %s", testimony.id)
 
 
-def _anchor_rows(testimony_id: int, hearing_id: int, hashes: np.ndarray) -> list[dict]:
+def anchor_rows(testimony_id: int, hearing_id: int, hashes: np.ndarray) -> list[dict]:
+    """The wording_anchors rows through which later near copies find this text."""
     if len(hashes) < wording.MIN_SHINGLES:
         return []
     chosen = wording.anchors(hashes, ANCHOR_COUNT).view(np.int64).tolist()  # signed for SQL
@@ -212,7 +206,7 @@ def place(testimony: Testimony) -> None:
     testimony.wording_key = wording.exact_key(tokens)
     hashes = _remember_shingles(testimony.wording_key, tokens)
     db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id == testimony.id))
-    rows = _anchor_rows(testimony.id, testimony.hearing_id, hashes)
+    rows = anchor_rows(testimony.id, testimony.hearing_id, hashes)
     if rows:
         db.session.execute(insert(WordingAnchor), rows)
     if testimony.kept_apart:

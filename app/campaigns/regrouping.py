@@ -17,7 +17,7 @@ from app import audit
 from app.campaigns import wording
 from app.campaigns.grouping import group_texts
 from app.campaigns.models import Campaign, WordingAnchor
-from app.campaigns.placement import WRITE_BATCH, _anchor_rows, dissolve_if_alone
+from app.campaigns.placement import WRITE_BATCH, anchor_rows, dissolve_if_alone
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.testimony.models import Testimony
@@ -95,7 +95,7 @@ def _refresh_wording(hearing: Hearing, rows) -> None:
         chunk = stale[start : start + WRITE_BATCH]
         ids = [item[0] for item in chunk]
         db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id.in_(ids)))
-        anchors = [r for i, _k, h in chunk for r in _anchor_rows(i, hearing.id, h)]
+        anchors = [r for i, _k, h in chunk for r in anchor_rows(i, hearing.id, h)]
         if anchors:
             db.session.execute(insert(WordingAnchor), anchors)
         db.session.execute(

@@ -240,6 +240,16 @@ class Hearing(db.Model):
     def has_remote_option(self) -> bool:
         return bool(self.remote_url)
 
+    # The columns status() and is_accepting_speakers() read: what a submission re-reads
+    # inside the transaction that stores it.
+    STATUS_TIMES = (
+        "cancelled_at",
+        "testimony_opens_at",
+        "testimony_closes_at",
+        "speaker_signup_closes_at",
+        "starts_at",
+    )
+
     def status(self, now: datetime) -> HearingStatus:
         """Derive the hearing's status from its times."""
         if self.cancelled_at is not None:

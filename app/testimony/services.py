@@ -123,18 +123,17 @@ def already_stored(hearing: Hearing, submission_key: str) -> bool:
     """Whether this form was stored before (a retry or double click gets its receipt again)."""
     if not submission_key:
         return False
-    stored = db.session.scalar(  # the id only: asked on every submission, usually for nothing
-        select(Testimony.id).where(
-            Testimony.hearing_id == hearing.id, Testimony.submission_key == submission_key
-        )
-    )
+    # The id only: asked on every submission, and usually for nothing.
+    stored = db.session.scalar(select(Testimony.id).where(*_same_form(hearing, submission_key)))
     return stored is not None
 
 
 def _find_by_submission_key(hearing: Hearing, key: str) -> Testimony | None:
-    return db.session.scalar(
-        select(Testimony).where(Testimony.hearing_id == hearing.id, Testimony.submission_key == key)
-    )
+    return db.session.scalar(select(Testimony).where(*_same_form(hearing, key)))
+
+
+def _same_form(hearing: Hearing, key: str) -> tuple:
+    return Testimony.hearing_id == hearing.id, Testimony.submission_key == key
 
 
 def _check_content(

@@ -64,7 +64,7 @@ def submit(hearing_id: int):
         submission = form.to_submission(quarantine_reason=reason)
         begin_writing()  # the form is checked: only now wait for the database's write lock
         # The deadline, as it is now, inside the transaction that stores the testimony.
-        db.session.refresh(hearing, _HEARING_TIMES)
+        db.session.refresh(hearing, Hearing.STATUS_TIMES)
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
         try:
@@ -92,16 +92,6 @@ def submit(hearing_id: int):
         return page
     # Too many in a short time: nothing stored, the text handed back, and when to try again.
     return page, 429, {"Retry-After": str(limited.retry_after)}
-
-
-# What decides whether a hearing takes testimony (Hearing.status).
-_HEARING_TIMES = (
-    "cancelled_at",
-    "testimony_opens_at",
-    "testimony_closes_at",
-    "speaker_signup_closes_at",
-    "starts_at",
-)
 
 
 def _hearing_or_404(hearing_id: int) -> Hearing:
