@@ -147,7 +147,7 @@ def register(app: Flask) -> None:
         )
 
     @app.cli.command("follow-up-worker")
-    @click.option("--burst", is_flag=True, help="Stop when no work is left.")
+    @click.option("--burst", is_flag=True, help="Stop once nothing more can be done.")
     def follow_up_worker(burst: bool) -> None:
         """Place new testimony in campaigns and send receipts, as they arrive (FOLLOW_UP=worker).
 
