@@ -202,6 +202,11 @@ class Hearing(db.Model):
             "speaker_signup_closes_at IS NULL OR speaker_signup_closes_at <= testimony_closes_at",
             name="signup_within_window",
         ),
+        # Closing early moves the deadline forward and keeps the published one here.
+        CheckConstraint(
+            "published_closes_at IS NULL OR published_closes_at > testimony_closes_at",
+            name="closed_early_before_deadline",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,6 +222,9 @@ class Hearing(db.Model):
     testimony_closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     speaker_signup_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The deadline residents were told, while testimony was closed before it ("closed early");
+    # the early close is then testimony_closes_at. Empty when the published deadline holds.
+    published_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Publish only testimony whose sender followed the e-mail confirmation link.
     confirmed_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -270,6 +278,10 @@ class Hearing(db.Model):
             return False
         cutoff = self.speaker_signup_closes_at or self.testimony_closes_at
         return now < cutoff
+
+    @property
+    def closed_early(self) -> bool:
+        return self.published_closes_at is not None
 
     @property
     def speaker_signup_deadline(self) -> datetime:

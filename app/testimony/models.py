@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import get_locale
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -64,6 +65,12 @@ class RejectionReason(enum.StrEnum):
     DUPLICATE = "duplicate"
     PERSONAL_INFORMATION = "personal_information"
     OTHER = "other"
+
+
+def resident_language() -> str | None:
+    """The language of the page the resident sent from, which their receipt is written in."""
+    locale = get_locale()
+    return str(locale) if locale is not None else None
 
 
 class Testimony(db.Model):
@@ -154,6 +161,9 @@ class Testimony(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # So later notices about the hearing (closed early, rescheduled, cancelled) reach the
+    # resident in the language they used. Empty for testimony stored before it was kept.
+    language: Mapped[str | None] = mapped_column(String(12), default=resident_language)
 
     hearing: Mapped[Hearing] = relationship()
     measure: Mapped[Measure] = relationship()
