@@ -148,15 +148,18 @@ class TestimonyContentMixin:
                 "You can still submit written testimony."
             )
         self.max_chars = current_app.config["TESTIMONY_MAX_CHARS"]
-        self.body.validators.append(
+        # A new list for this form: the field's own list is shared by every form the class
+        # builds, so appending to it would add one more check (and error) on every request.
+        self.body.validators = [
+            *self.body.validators,
             Length(
                 max=self.max_chars,
                 message=_l(
                     "Keep your testimony to %(max)s characters or fewer.",
                     max=format_number(self.max_chars),
                 ),
-            )
-        )
+            ),
+        ]
         self.checked_uploads: tuple[Upload, ...] = ()
 
     def validate_attachments(self, field) -> None:
