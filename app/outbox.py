@@ -51,6 +51,8 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Set while one process is sending it, so no other process sends it too.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Which process holds the claim (a random token per batch): only it renews or releases it.
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
