@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import datetime
+from urllib.parse import unquote, urlsplit
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
@@ -70,11 +72,47 @@ def select_locale() -> str:
     )
 
 
-def safe_next(target: str | None) -> str:
-    """A path on this site to go back to; anything else (another site) becomes the home page."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
+# Longer than any page address of ours; a longer `next` is not one of our pages.
+MAX_NEXT_LENGTH = 2000
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """The page of this site to go on to after a form, or `default` for anything else.
+
+    The one check for every address a visitor hands us (the language switch's `next`, sign-in's
+    `next`): only a path on this site passes. Browsers drop tabs and newlines from a Location,
+    read `\\` as `/` and `//host` as another site, and some proxies decode `%2F` and `%5C`
+    before the browser sees them; so control characters, backslashes and white space are
+    refused in the address as given and in each of its percent-decoded forms, and no form may
+    start with two slashes. A control character in a header would also fail the response.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH or not _is_local_path(target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    decoded = target
+    for _ in range(3):  # "%252F" is "%2F" once decoded and "/" twice
+        decoded = unquote(decoded)
+        if not _is_local_path(decoded):
+            return default
     return target
+
+
+def _is_local_path(address: str) -> bool:
+    path = address.split("?", 1)[0].split("#", 1)[0]
+    return (
+        address.startswith("/")
+        and not address.startswith(("//", "/\\"))
+        and not any(_is_unsafe_character(c) for c in address)
+        and not any(unicodedata.category(c).startswith("Z") for c in path)
+    )
+
+
+def _is_unsafe_character(character: str) -> bool:
+    # Cc: control characters (tab, CR, LF, NUL, DEL, C1); Zl/Zp: line and paragraph
+    # separators, which some clients treat as line breaks.
+    return character == "\\" or unicodedata.category(character) in {"Cc", "Zl", "Zp"}
 
 
 def local_time(moment: datetime | None, timezone_name: str, style: str = "full") -> str:

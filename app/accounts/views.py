@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -27,6 +26,7 @@ from app.accounts.passwords import verify_password
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.timezones import utcnow
+from app.web import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -58,15 +58,9 @@ def _failed(response) -> bool:
     return response.status_code != 303
 
 
-def safe_next(target: str | None) -> str:
-    """Only ever continue to a page of this application."""
-    default = url_for("moderation.index")
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(c in target for c in "\r\n\\"):
-        return default
-    return target
+def _next_page(target: str | None) -> str:
+    """Where to go after signing in: a page of this site (see app.web.safe_next)."""
+    return safe_next(target, default=url_for("moderation.index"))
 
 
 def _start_session(user: StaffUser, *, second_factor: bool, record: bool = True) -> None:
@@ -79,7 +73,7 @@ def _start_session(user: StaffUser, *, second_factor: bool, record: bool = True)
         services.record_login(
             user, now=utcnow(), address=get_remote_address(), second_factor=second_factor
         )
-    session["_next"] = safe_next(next_page)
+    session["_next"] = _next_page(next_page)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -90,7 +84,7 @@ def _start_session(user: StaffUser, *, second_factor: bool, record: bool = True)
 def login():
     """Check e-mail and password; go on to the second factor when the user has one."""
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(_next_page(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         now = utcnow()
