@@ -89,11 +89,22 @@ def register(app: Flask) -> None:
 
     @outbox_group.command("deliver")
     def deliver() -> None:
-        """Send every queued message that has not been sent yet."""
+        """Send every queued message that has not been sent yet, now.
+
+        Messages whose automatic tries ran out are tried too. Those a stopped process had
+        claimed are sent once its claim lapses (within a minute); a live process's are left
+        to it. Fails when some could not be sent: run it again once the mail server is back."""
         # One pass: a message that fails now waits for the next run instead of being retried
         # in a tight loop against a mail server that is down.
-        sent = outbox.deliver_pending(limit=10_000)
-        click.echo(f"Delivered {sent} message(s).")
+        delivery = outbox.deliver_all()
+        click.echo(f"Delivered {delivery.sent} message(s).")
+        if delivery.held:
+            click.echo(f"{delivery.held} message(s) are being sent by another process.")
+        if delivery.failed:
+            raise click.ClickException(
+                f"{delivery.failed} message(s) could not be delivered; each keeps its last "
+                "error in the outbox and waits for the next run."
+            )
 
     @app.cli.command("export-packet")
     @click.argument("hearing_id", type=int)

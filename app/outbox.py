@@ -4,20 +4,32 @@ A message is only ever sent for a committed row, so a resident never gets a rece
 submission that was rolled back. Each app process delivers its own requests' messages soon
 after they commit (app/follow_up.py); delivery failures leave the row for the next sweep and
 for `flask outbox deliver`.
+
+A process claims a few messages at a time, and records each one as sent in a transaction of
+its own the moment the mail server has accepted it, before the next is tried: a process that
+dies mid-batch leaves at most the one message in flight to be sent again. While it sends, a
+heartbeat renews its claim on the rest, so a slow mail server never lets another process take
+them, while a dead process's claim lapses within CLAIM_LEASE and its messages go out then.
+Each message's Message-ID comes from its outbox row, so the rare second copy is recognisable.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 import smtplib
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import Index, Integer, String, Text, or_, select, update
+from sqlalchemy import Index, Integer, String, Text, and_, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import committed
@@ -26,10 +38,18 @@ from app.timezones import UTCDateTime, utcnow
 
 log = logging.getLogger("opentestimony.mail")
 
+# Automatic tries per message; `flask outbox deliver` tries the ones that ran out, too.
 MAX_ATTEMPTS = 5
-# Messages claimed, sent over one SMTP connection and recorded together.
-BATCH = 100
-CLAIM_LEASE = timedelta(minutes=5)
+# Messages claimed together and sent over one SMTP connection. Each is recorded as sent on its
+# own; the batch bounds how many a dead process's claim holds back until the claim lapses.
+BATCH = 20
+# A claim its process has not renewed for this long is abandoned (the process died): another
+# process retakes it. A live process renews it every HEARTBEAT_SECONDS, however slow the mail
+# server, and stops sending a batch whose claim it could not renew for two thirds of this.
+CLAIM_LEASE = timedelta(seconds=45)
+HEARTBEAT_SECONDS = 10.0
+# Tries to record a message as sent (the database busy for a moment) before giving up.
+RECORD_TRIES = 3
 
 # A link whose path carries a long token (a receipt link) is a key to someone's testimony.
 # Once the message is sent the row keeps no copy of it, so a database dump opens nothing.
@@ -85,6 +105,29 @@ class _Letter:
     to_address: str
     subject: str
     body_text: str
+    created_at: datetime
+
+
+@dataclass
+class Delivery:
+    """What became of a delivery run's messages."""
+
+    sent: int = 0
+    # Tried and refused (the row keeps the error), or left when the claim could not be renewed.
+    failed: int = 0
+    # Still being sent by another process that renews its claim.
+    held: int = 0
+
+    def add(self, other: Delivery) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+
+
+def message_id(letter: _Letter, sender: str) -> str:
+    """The Message-ID of one outbox row: the same for every copy of it, different for every
+    other message, and free of personal data."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "opentestimony"
+    return f"<outbox.{letter.id}.{letter.created_at:%Y%m%d%H%M%S%f}@{domain}>"
 
 
 def _build(letter: _Letter, sender: str) -> EmailMessage:
@@ -92,7 +135,7 @@ def _build(letter: _Letter, sender: str) -> EmailMessage:
     mail["From"] = sender
     mail["To"] = letter.to_address
     mail["Subject"] = letter.subject
-    mail["Message-ID"] = make_msgid(domain="opentestimony")
+    mail["Message-ID"] = message_id(letter, sender)
     mail.set_content(letter.body_text)
     return mail
 
@@ -112,28 +155,45 @@ def _connect(app: Flask) -> smtplib.SMTP:
     return smtp
 
 
-def _claim(message_ids: list[int], now: datetime) -> list[_Letter]:
-    """Take the unsent messages among `message_ids` for this process (none that another has).
+def _new_owner() -> str:
+    return secrets.token_hex(16)
+
+
+def _lapsed(now: datetime):
+    """Claimed by a process that has not renewed its claim within the lease: it died."""
+    return and_(OutboxMessage.claimed_at.is_not(None), OutboxMessage.claimed_at < now - CLAIM_LEASE)
+
+
+def _claim(
+    message_ids: list[int], now: datetime, owner: str, *, any_attempts: bool = False
+) -> list[_Letter]:
+    """Take the unsent messages among `message_ids` for `owner` (none that another holds).
 
     The claim is one conditional UPDATE committed at once: two deliverers (two app processes,
     or one and the CLI) never both send a message, and no lock is held while talking SMTP.
-    A claim older than CLAIM_LEASE is treated as abandoned (its process died) and retaken.
+    A claim not renewed within CLAIM_LEASE is abandoned (its process died) and retaken.
+    `any_attempts` also takes messages whose automatic tries ran out.
     """
+    if not message_ids:
+        return []
+    conditions = [
+        OutboxMessage.id.in_(message_ids),
+        OutboxMessage.sent_at.is_(None),
+        or_(OutboxMessage.claimed_at.is_(None), _lapsed(now)),
+    ]
+    if not any_attempts:
+        conditions.append(OutboxMessage.attempts < MAX_ATTEMPTS)
     rows = db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(message_ids),
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.attempts < MAX_ATTEMPTS,
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_LEASE),
-        )
-        .values(claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .where(*conditions)
+        .values(claimed_at=now, claimed_by=owner, attempts=OutboxMessage.attempts + 1)
         .returning(
             OutboxMessage.id,
             OutboxMessage.kind,
             OutboxMessage.to_address,
             OutboxMessage.subject,
             OutboxMessage.body_text,
+            OutboxMessage.created_at,
         )
         .execution_options(synchronize_session=False)
     ).all()
@@ -141,78 +201,163 @@ def _claim(message_ids: list[int], now: datetime) -> list[_Letter]:
     return sorted((_Letter(*row) for row in rows), key=lambda letter: letter.id)
 
 
+class _Heartbeat:
+    """Renews the claim on a batch's unsent messages every HEARTBEAT_SECONDS, from a thread of
+    its own, for as long as the batch is being sent (a context manager)."""
+
+    def __init__(self, engine: Engine, owner: str, message_ids: list[int]) -> None:
+        self.engine = engine
+        self.owner = owner
+        self.message_ids = message_ids
+        self.renewed = time.monotonic()  # the claim was taken just now
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self._beat, name="opentestimony-mail-heartbeat", daemon=True
+        )
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(HEARTBEAT_SECONDS):
+            started = time.monotonic()
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id.in_(self.message_ids),
+                            OutboxMessage.sent_at.is_(None),
+                            OutboxMessage.claimed_by == self.owner,
+                        )
+                        .values(claimed_at=utcnow())
+                    )
+            except SQLAlchemyError as error:
+                log.warning("claim on unsent mail not renewed: %s", type(error).__name__)
+            else:
+                self.renewed = started
+
+    def holds(self) -> bool:
+        """Whether the claim surely still stands: renewed well within the lease. Past that,
+        another process may have taken the messages, and sending one would send it twice."""
+        return time.monotonic() - self.renewed < CLAIM_LEASE.total_seconds() * 2 / 3
+
+
 def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def _emit(app: Flask, letters: list[_Letter]) -> dict[int, str | None]:
-    """Send the letters over one SMTP connection, or write them to the log; return each one's
-    error description, or None when it was handed over."""
-    if not app.config["MAIL_SERVER"]:
-        for letter in letters:
-            # Development fallback. The body holds the private receipt link, which is why
-            # production must configure a mail server; the recipient is masked.
-            log.info(
-                "mail %s to %s (no MAIL_SERVER set)\nSubject: %s\n\n%s",
-                letter.kind,
-                mask_address(letter.to_address),
-                letter.subject,
-                letter.body_text,
-            )
-        return dict.fromkeys((letter.id for letter in letters), None)
-    outcome: dict[int, str | None] = {}
-    smtp: smtplib.SMTP | None = None
-    try:
-        for index, letter in enumerate(letters):
-            try:
-                smtp = smtp or _connect(app)
-                smtp.send_message(_build(letter, app.config["MAIL_SENDER"]))
-                outcome[letter.id] = None
-            except (OSError, smtplib.SMTPException) as error:
-                log.warning(
-                    "mail %s #%s not delivered: %s", letter.kind, letter.id, type(error).__name__
+def _server_gone(error: OSError) -> bool:
+    """Whether the connection is lost, rather than this one message refused. (smtplib's
+    errors are OSErrors too: a refused recipient must not hold up the rest of the batch.)"""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421  # the server is closing the connection
+    return True
+
+
+def _record_sent(letter: _Letter) -> None:
+    """Record one accepted message as sent, at once and on its own, so that a crash after this
+    point cannot make it go out again."""
+    for attempt in range(1, RECORD_TRIES + 1):
+        try:
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == letter.id)
+                .values(
+                    sent_at=utcnow(),
+                    last_error=None,
+                    # The sent row keeps no key to the receipt: a database dump must not open it.
+                    body_text=SECRET_LINK.sub(LINK_REMOVED_NOTE, letter.body_text),
                 )
-                outcome[letter.id] = _describe(error)
-                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
-                    # The server is gone: the rest wait for the next pass instead of each
-                    # waiting out its own connection timeout now.
-                    for rest in letters[index + 1 :]:
-                        outcome[rest.id] = _describe(error)
-                    smtp = None
-                    break
-    finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                smtp.close()
-    return outcome
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            return
+        except SQLAlchemyError:
+            db.session.rollback()
+            if attempt == RECORD_TRIES:
+                raise  # nothing more is sent: the batch's claim lapses and the rest wait
+            time.sleep(0.5 * attempt)
 
 
-def _record(letters: list[_Letter], outcome: dict[int, str | None]) -> int:
-    """Write down what became of each letter, in one transaction; return how many were sent."""
-    now = utcnow()
-    sent = [
-        {
-            "id": letter.id,
-            "sent_at": now,
-            "last_error": None,
-            # The sent row keeps no key to the receipt: a database dump must not open it.
-            "body_text": SECRET_LINK.sub(LINK_REMOVED_NOTE, letter.body_text),
-        }
-        for letter in letters
-        if outcome[letter.id] is None
-    ]
-    failed = [
-        {"id": letter.id, "claimed_at": None, "last_error": outcome[letter.id]}
-        for letter in letters
-        if outcome[letter.id] is not None
-    ]
-    for changes in (sent, failed):
-        if changes:
-            db.session.execute(update(OutboxMessage), changes)
+def _release(letters: list[_Letter], owner: str, error: str | None) -> None:
+    """Give up this process's claim on messages it did not send, so the next pass may."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_([letter.id for letter in letters]),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.claimed_by == owner,
+        )
+        .values(claimed_at=None, claimed_by=None, last_error=error)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    return len(sent)
+
+
+def _send(app: Flask, letters: list[_Letter], owner: str) -> Delivery:
+    """Send claimed letters over one SMTP connection, or write them to the log, recording
+    each as sent the moment it is handed over."""
+    outcome = Delivery()
+    with _Heartbeat(db.engine, owner, [letter.id for letter in letters]) as heartbeat:
+        if not app.config["MAIL_SERVER"]:
+            for letter in letters:
+                # Development fallback. The body holds the private receipt link, which is why
+                # production must configure a mail server; the recipient is masked.
+                log.info(
+                    "mail %s to %s (no MAIL_SERVER set)\nSubject: %s\n\n%s",
+                    letter.kind,
+                    mask_address(letter.to_address),
+                    letter.subject,
+                    letter.body_text,
+                )
+                _record_sent(letter)
+                outcome.sent += 1
+            return outcome
+        smtp: smtplib.SMTP | None = None
+        try:
+            for index, letter in enumerate(letters):
+                if not heartbeat.holds():
+                    log.warning("claim on %d unsent message(s) lapsed", len(letters) - index)
+                    _release(letters[index:], owner, None)
+                    outcome.failed += len(letters) - index
+                    break
+                try:
+                    smtp = smtp or _connect(app)
+                    smtp.send_message(_build(letter, app.config["MAIL_SENDER"]))
+                except (OSError, smtplib.SMTPException) as error:
+                    log.warning(
+                        "mail %s #%s not delivered: %s",
+                        letter.kind,
+                        letter.id,
+                        type(error).__name__,
+                    )
+                    # When the server is gone, the rest wait for the next pass instead of each
+                    # waiting out its own connection timeout now.
+                    gone = _server_gone(error)
+                    refused = letters[index:] if gone else [letter]
+                    _release(refused, owner, _describe(error))
+                    outcome.failed += len(refused)
+                    if gone:
+                        smtp = None
+                        break
+                    continue
+                _record_sent(letter)
+                outcome.sent += 1
+        finally:
+            if smtp is not None:
+                try:
+                    smtp.quit()
+                except (OSError, smtplib.SMTPException):
+                    smtp.close()
+    return outcome
 
 
 def deliver_pending(
@@ -224,14 +369,15 @@ def deliver_pending(
 ) -> int:
     """Send unsent messages (SMTP when configured, else the log); return how many were sent.
 
-    Messages go in batches: each batch is claimed in one transaction, sent over one SMTP
-    connection and recorded in one more, so a surge of receipts costs a few transactions per
-    batch, not per message. `only_ids` limits it to some messages (a request's own);
-    `queued_before` to those queued before a moment (a sweep leaves fresh ones to their
-    own process); `fresh_only` to those never tried (the follow-up worker leaves failed ones
-    to its sweep, instead of trying a mail server that is down again at once).
+    Messages go in batches: each batch is claimed in one transaction and sent over one SMTP
+    connection, each message recorded as it is accepted. `only_ids` limits it to some
+    messages (a request's own); `queued_before` to those queued before a moment (a sweep
+    leaves fresh ones to their own process); `fresh_only` to those never tried (the follow-up
+    worker leaves failed ones to its sweep, instead of trying a mail server that is down again
+    at once). Messages whose claim lapsed (their process died) are taken in every case.
     """
     app = current_app._get_current_object()
+    now = utcnow()
     query = (
         select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
@@ -241,14 +387,66 @@ def deliver_pending(
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
     if queued_before is not None:
-        query = query.where(OutboxMessage.created_at < queued_before)
+        query = query.where(or_(OutboxMessage.created_at < queued_before, _lapsed(now)))
     if fresh_only:
-        query = query.where(OutboxMessage.attempts == 0)
+        query = query.where(or_(OutboxMessage.attempts == 0, _lapsed(now)))
     message_ids = list(db.session.scalars(query))
     db.session.commit()
+    owner = _new_owner()
     sent = 0
     for start in range(0, len(message_ids), BATCH):
-        letters = _claim(message_ids[start : start + BATCH], utcnow())
+        letters = _claim(message_ids[start : start + BATCH], utcnow(), owner)
         if letters:
-            sent += _record(letters, _emit(app, letters))
+            sent += _send(app, letters, owner).sent
     return sent
+
+
+def deliver_all(*, poll_seconds: float = 0.5) -> Delivery:
+    """Try every unsent message once now (`flask outbox deliver`), those whose automatic tries
+    ran out included. Messages another process holds are waited for until it has sent them or
+    its claim lapsed (then they are sent here), at most CLAIM_LEASE and a second: a process
+    still renewing its claim after that is alive and sending them, and they are counted as held.
+    """
+    app = current_app._get_current_object()
+    owner = _new_owner()
+    delivery = Delivery()
+    held: set[int] = set()
+    after = 0
+    while True:  # one pass over the outbox, in the order the messages were queued
+        message_ids = list(
+            db.session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.id > after)
+                .order_by(OutboxMessage.id)
+                .limit(BATCH)
+            )
+        )
+        db.session.commit()
+        if not message_ids:
+            break
+        after = message_ids[-1]
+        letters = _claim(message_ids, utcnow(), owner, any_attempts=True)
+        held.update(set(message_ids) - {letter.id for letter in letters})
+        if letters:
+            delivery.add(_send(app, letters, owner))
+    deadline = time.monotonic() + CLAIM_LEASE.total_seconds() + 1
+    while held:
+        held = set(
+            db.session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.id.in_(held), OutboxMessage.sent_at.is_(None)
+                )
+            )
+        )
+        db.session.commit()
+        waiting = sorted(held)
+        for start in range(0, len(waiting), BATCH):
+            letters = _claim(waiting[start : start + BATCH], utcnow(), owner, any_attempts=True)
+            held -= {letter.id for letter in letters}
+            if letters:
+                delivery.add(_send(app, letters, owner))
+        if not held or time.monotonic() >= deadline:
+            break
+        time.sleep(poll_seconds)
+    delivery.held = len(held)
+    return delivery

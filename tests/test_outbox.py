@@ -279,12 +279,12 @@ def test_a_message_claimed_by_one_deliverer_is_not_sent_by_another(db):
 
     message = _queued_message(db)
     now = message.created_at
-    assert [letter.id for letter in outbox._claim([message.id], now)] == [message.id]
+    assert [letter.id for letter in outbox._claim([message.id], now, "first")] == [message.id]
     # The CLI running at the same moment finds it taken.
-    assert outbox._claim([message.id], now + timedelta(seconds=1)) == []
+    assert outbox._claim([message.id], now + timedelta(seconds=1), "second") == []
     # A claim abandoned by a process that died is retaken after the lease.
     later = now + outbox.CLAIM_LEASE + timedelta(seconds=1)
-    assert [letter.id for letter in outbox._claim([message.id], later)] == [message.id]
+    assert [letter.id for letter in outbox._claim([message.id], later, "second")] == [message.id]
 
 
 def test_releasing_a_savepoint_does_not_count_as_committing_queued_mail(db):
@@ -320,3 +320,79 @@ def test_a_batch_of_receipts_goes_over_one_connection(db, smtp):
     assert count(db, OutboxMessage) == 5
     assert all(m.sent_at is not None for m in db.session.scalars(select(OutboxMessage)))
     assert outbox.deliver_pending() == 0  # nothing twice
+
+
+def _queue_for(db, addresses: list[str]) -> list[OutboxMessage]:
+    hearing = make_hearing()
+    for address in addresses:
+        services.submit_testimony(
+            hearing, make_submission(hearing, email=address), now=hearing.testimony_opens_at
+        )
+    db.session.commit()
+    db.session.info.clear()
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_the_deliver_command_sends_every_unsent_message_whatever_held_it_back(
+    app, db, smtp, monkeypatch
+):
+    """What the README promises: every queued message not sent yet goes out, including one
+    whose automatic tries ran out during a long outage and one a process that was stopped
+    had claimed (sent once that claim lapses), each exactly once, over several batches."""
+    from datetime import timedelta
+
+    monkeypatch.setattr(outbox, "CLAIM_LEASE", timedelta(seconds=1))
+    monkeypatch.setattr(outbox, "BATCH", 2)
+    smtp.start()
+    addresses = [f"queued{n}@example.org" for n in range(5)]
+    exhausted, abandoned, *_fresh = _queue_for(db, addresses)
+    exhausted.attempts = outbox.MAX_ATTEMPTS
+    exhausted.last_error = "ConnectionRefusedError: [Errno 111] Connection refused"
+    abandoned.attempts = 1
+    abandoned.claimed_at = outbox.utcnow()  # by a process that has just been killed
+    abandoned.claimed_by = "a-process-that-died"
+    db.session.commit()
+    # The app's own passes leave both alone.
+    assert outbox.deliver_pending() == 3
+
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+
+    assert result.exit_code == 0, result.output
+    assert "Delivered 2 message(s)." in result.output
+    assert sorted(e.rcpt_tos[0] for e in smtp.handler.envelopes) == addresses
+    db.session.expire_all()
+    assert all(m.sent_at is not None for m in db.session.scalars(select(OutboxMessage)))
+    assert all(m.last_error is None for m in db.session.scalars(select(OutboxMessage)))
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert "Delivered 0 message(s)." in result.output
+    assert len(smtp.handler.envelopes) == 5
+
+
+class RefusingCollector(Collector):
+    """Refuses one recipient, as a mail server does for a mailbox that does not exist."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("nobody"):
+            return "550 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_the_deliver_command_says_when_messages_could_not_be_sent(app, db, smtp):
+    smtp.handler = RefusingCollector()
+    smtp.start()
+    _queue_for(db, ["nobody@example.org", "someone@example.org"])
+
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+
+    assert result.exit_code == 1
+    assert "Delivered 1 message(s)." in result.output
+    assert "1 message(s) could not be delivered" in result.output
+    assert [e.rcpt_tos for e in smtp.handler.envelopes] == [["someone@example.org"]]
+    db.session.expire_all()
+    refused = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == "nobody@example.org")
+    ).one()
+    assert refused.sent_at is None
+    assert refused.claimed_at is None
+    assert refused.last_error.startswith("SMTPRecipientsRefused")
