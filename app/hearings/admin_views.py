@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,7 +17,14 @@ from app.accounts.models import Role
 from app.errors import DomainError
 from app.extensions import db
 from app.hearings import services
-from app.hearings.forms import BodyForm, CancelForm, CommitteeForm, HearingForm, MeasureForm
+from app.hearings.forms import (
+    BodyForm,
+    CancelForm,
+    CommitteeForm,
+    ConfirmForm,
+    HearingForm,
+    MeasureForm,
+)
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.timezones import utcnow
 
@@ -195,9 +203,33 @@ def hearing(hearing_id: int):
 ACTIONS = {
     "open": (services.open_window, _l("Testimony is open.")),
     "close": (services.close_window, _l("Testimony is closed.")),
-    "cancel": (services.cancel_hearing, _l("The hearing is cancelled. Residents are told so.")),
+    "cancel": (services.cancel_hearing, _l("The hearing is cancelled.")),
     "reinstate": (services.reinstate_hearing, _l("The hearing is reinstated.")),
 }
+# These e-mail every resident with testimony on the hearing, so they ask for a tick first.
+CONFIRMED = {"close", "cancel"}
+
+
+def _confirm_page(item: Hearing, action: str, form: ConfirmForm, status: int = 200):
+    return (
+        render_template(
+            "hearing_admin/confirm.html",
+            hearing=item,
+            action=action,
+            form=form,
+            residents=services.count_residents(item),
+            now=utcnow(),
+        ),
+        status,
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/<any(close, cancel):action>/confirm")
+@role_required(Role.CLERK)
+def confirm_action(hearing_id: int, action: str):
+    """Say what closing early or cancelling will do, and ask the clerk to confirm it."""
+    item = db.get_or_404(Hearing, hearing_id)
+    return _confirm_page(item, action, ConfirmForm())
 
 
 @bp.route(
@@ -207,14 +239,27 @@ ACTIONS = {
 def window_action(hearing_id: int, action: str):
     """Open or close testimony now, cancel the hearing, or reinstate it."""
     item = db.get_or_404(Hearing, hearing_id)
-    if CancelForm().validate_on_submit():
-        change, message = ACTIONS[action]
-        try:
-            change(current_user, item, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(str(message), "success")
+    form = ConfirmForm() if action in CONFIRMED else CancelForm()
+    if not form.validate_on_submit():
+        if action in CONFIRMED and not form.csrf_token.errors:
+            return _confirm_page(item, action, form, 422)
+        return _back(item)
+    change, message = ACTIONS[action]
+    try:
+        told = change(current_user, item, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(str(message), "success")
+        if told:
+            flash(
+                ngettext(
+                    "%(num)d resident is being told by e-mail.",
+                    "%(num)d residents are being told by e-mail.",
+                    told,
+                ),
+                "success",
+            )
     return _back(item)

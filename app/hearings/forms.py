@@ -218,8 +218,17 @@ class HearingForm(FlaskForm):
             and field.data <= self.testimony_opens_at.data
         ):
             raise ValidationError(_l("The deadline must be after testimony opens."))
+        # Both times are in the body's zone, so they compare as typed.
+        starts = self.starts_at.data
+        if field.data and starts and field.data > starts:
+            raise ValidationError(
+                _l("The testimony deadline must be no later than the hearing's start.")
+            )
 
     def validate_speaker_signup_closes_at(self, field) -> None:
+        starts = self.starts_at.data
+        if field.data and starts and field.data > starts:
+            raise ValidationError(_l("Sign-up to speak must close by the hearing's start."))
         closes = self.testimony_closes_at.data
         if field.data and closes and field.data > closes:
             raise ValidationError(_l("Sign-up to speak must close by the testimony deadline."))
@@ -227,3 +236,13 @@ class HearingForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     """Only a CSRF token."""
+
+
+class ConfirmForm(FlaskForm):
+    """Closing testimony early or cancelling e-mails every resident: the clerk ticks a box
+    first, so a stray click (or a forged one without the box) changes nothing."""
+
+    confirm = BooleanField(
+        _l("Yes, do this and e-mail everyone with testimony on this hearing"),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app import audit
+from app import audit, outbox
 from app.accounts.models import StaffUser
 from app.errors import DomainError
 from app.extensions import db
@@ -168,10 +170,16 @@ def save_hearing(
     hearing: Hearing | None = None,
     now: datetime,
 ) -> Hearing:
-    """Create a hearing for `committee`, or reschedule and edit `hearing`."""
+    """Create a hearing for `committee`, or reschedule and edit `hearing`.
+
+    Moving an existing hearing's start tells everyone with testimony on it by e-mail."""
     if details.testimony_opens_at >= details.testimony_closes_at:
         raise BadWindow(_("The deadline must be after testimony opens."))
+    if details.testimony_closes_at > details.starts_at:
+        raise BadWindow(_("The testimony deadline must be no later than the hearing's start."))
     signup = details.speaker_signup_closes_at
+    if signup is not None and signup > details.starts_at:
+        raise BadWindow(_("Sign-up to speak must close by the hearing's start."))
     if signup is not None and signup > details.testimony_closes_at:
         raise BadWindow(_("Sign-up to speak must close by the testimony deadline."))
     committee_id = hearing.committee_id if hearing else committee.id
@@ -185,8 +193,10 @@ def save_hearing(
     if not measures or len(measures) != len(set(details.measure_ids)):
         raise BadWindow(_("Choose measures of this committee."))
     action = "hearing.updated" if hearing else "hearing.created"
+    previous_start = hearing.starts_at if hearing is not None else None
     if hearing is not None:
         _keep_measures_with_testimony(hearing, {m.id for m in measures})
+        details = _keep_early_close(hearing, details)
     else:
         hearing = Hearing(committee_id=committee_id)
         db.session.add(hearing)
@@ -213,7 +223,40 @@ def save_hearing(
         opens=details.testimony_opens_at.isoformat(),
         closes=details.testimony_closes_at.isoformat(),
     )
+    # A cancelled hearing's residents hear the time when it is reinstated, not before.
+    # Compared to the minute, as the form shows it: re-saving the same time moves nothing.
+    moved = previous_start is not None and _minute(previous_start) != _minute(details.starts_at)
+    if moved and hearing.cancelled_at is None:
+        told = tell_residents(
+            hearing, "hearing_rescheduled", now=now, previous_start=previous_start
+        )
+        audit.record(
+            actor.audit_name,
+            "hearing.rescheduled",
+            hearing,
+            at=now,
+            starts=details.starts_at.isoformat(),
+            told=told,
+        )
     return hearing
+
+
+def _keep_early_close(hearing: Hearing, details: HearingDetails) -> HearingDetails:
+    """Keep the record of an early close unless the clerk set a new deadline.
+
+    The form shows times to the minute, so saving other changes sends back the early close
+    without its seconds: that is the same deadline, kept exactly, not a new one.
+    """
+    if not hearing.closed_early:
+        return details
+    if _minute(details.testimony_closes_at) == _minute(hearing.testimony_closes_at):
+        return replace(details, testimony_closes_at=hearing.testimony_closes_at)
+    hearing.published_closes_at = None
+    return details
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def _keep_measures_with_testimony(hearing: Hearing, kept: set[int]) -> None:
@@ -254,26 +297,104 @@ def open_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
     audit.record(actor.audit_name, "hearing.opened", hearing, at=now)
 
 
-def close_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
-    """Stop taking testimony now."""
+def close_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
+    """Stop taking testimony now, keep the published deadline on record, and tell everyone
+    with testimony on the hearing; return how many addresses are told."""
     if not hearing.is_accepting_testimony(now):
         raise BadWindow(_("Testimony is not open, so there is nothing to close."))
+    hearing.published_closes_at = hearing.testimony_closes_at
     hearing.testimony_closes_at = now
     if hearing.speaker_signup_closes_at is None or hearing.speaker_signup_closes_at > now:
         hearing.speaker_signup_closes_at = now
     db.session.flush()
-    audit.record(actor.audit_name, "hearing.closed", hearing, at=now)
+    told = tell_residents(hearing, "hearing_closed_early", now=now)
+    audit.record(
+        actor.audit_name,
+        "hearing.closed",
+        hearing,
+        at=now,
+        published=hearing.published_closes_at.isoformat(),
+        told=told,
+    )
+    return told
 
 
-def cancel_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
-    if hearing.cancelled_at is None:
-        hearing.cancelled_at = now
-        db.session.flush()
-        audit.record(actor.audit_name, "hearing.cancelled", hearing, at=now)
-
-
-def reinstate_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
+def cancel_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
+    """Cancel the hearing and tell everyone with testimony on it; cancelling twice is
+    harmless and tells no one again."""
     if hearing.cancelled_at is not None:
-        hearing.cancelled_at = None
-        db.session.flush()
-        audit.record(actor.audit_name, "hearing.reinstated", hearing, at=now)
+        return 0
+    hearing.cancelled_at = now
+    db.session.flush()
+    told = tell_residents(hearing, "hearing_cancelled", now=now)
+    audit.record(actor.audit_name, "hearing.cancelled", hearing, at=now, told=told)
+    return told
+
+
+def reinstate_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
+    """Undo a cancellation, and tell those who were told of it."""
+    if hearing.cancelled_at is None:
+        return 0
+    hearing.cancelled_at = None
+    db.session.flush()
+    told = tell_residents(hearing, "hearing_reinstated", now=now)
+    audit.record(actor.audit_name, "hearing.reinstated", hearing, at=now, told=told)
+    return told
+
+
+NOTICE_SUBJECTS = {
+    "hearing_closed_early": lambda h: _("Testimony closed early: %(title)s", title=h.title),
+    "hearing_rescheduled": lambda h: _("Hearing rescheduled: %(title)s", title=h.title),
+    "hearing_cancelled": lambda h: _("Hearing cancelled: %(title)s", title=h.title),
+    "hearing_reinstated": lambda h: _("Hearing back on the calendar: %(title)s", title=h.title),
+}
+
+
+def _residents_query(hearing: Hearing):
+    from app.testimony.models import ReviewStatus, Testimony
+
+    return select(Testimony).where(
+        Testimony.hearing_id == hearing.id, Testimony.status != ReviewStatus.WITHDRAWN
+    )
+
+
+def count_residents(hearing: Hearing) -> int:
+    """How many e-mail addresses have testimony or a speaking request on the hearing."""
+    from app.testimony.models import Testimony
+
+    inner = _residents_query(hearing).with_only_columns(Testimony.email_key).distinct()
+    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+
+
+def tell_residents(hearing: Hearing, kind: str, *, now: datetime, **context) -> int:
+    """Queue one e-mail of `kind` to each address with testimony (or a speaking request, which
+    is part of it) on the hearing and not withdrawn, in the language the resident used.
+
+    Queued in the caller's transaction: sent after it commits, never for a change rolled
+    back. One message per address however many testimonies it sent; the latest testimony's
+    language is the one used. Returns how many were queued."""
+    from app.testimony.models import Testimony
+
+    rows = db.session.execute(
+        _residents_query(hearing)
+        .with_only_columns(Testimony.email, Testimony.email_key, Testimony.language)
+        .order_by(Testimony.id)
+    ).all()
+    latest: dict[str, tuple[str, str | None]] = {}
+    for email, key, language in rows:
+        latest[key or email.lower()] = (email, language)
+    config = current_app.config
+    offered, fallback = config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"]
+    hearing_url = f"{config['BASE_URL'].rstrip('/')}/hearings/{hearing.id}"
+    for email, language in latest.values():
+        with force_locale(language if language in offered else fallback):
+            outbox.queue(
+                kind,
+                to=email,
+                subject=NOTICE_SUBJECTS[kind](hearing),
+                hearing=hearing,
+                hearing_url=hearing_url,
+                now=now,
+                **context,
+            )
+    return len(latest)
