@@ -25,6 +25,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    delete,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -136,6 +137,13 @@ class DatabaseStore:
     def exists(self, sha256: str) -> bool:
         wanted = select(StoredFile.sha256).where(StoredFile.sha256 == _check(sha256))
         return db.session.scalar(wanted) is not None
+
+    def discard(self, sha256: str) -> None:
+        """Delete a stored file, and this machine's copy of it; the caller has made sure
+        nothing refers to it any more."""
+        db.session.execute(delete(FileChunk).where(FileChunk.sha256 == _check(sha256)))
+        db.session.execute(delete(StoredFile).where(StoredFile.sha256 == sha256))
+        (self.root / "cache" / sha256[:2] / sha256[2:4] / sha256).unlink(missing_ok=True)
 
     def path(self, sha256: str) -> Path:
         """A copy on this machine's disk, made on first use and checked against its digest."""

@@ -92,6 +92,10 @@ class FileStore:
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).exists()
 
+    def discard(self, sha256: str) -> None:
+        """Delete a stored file; the caller has made sure nothing refers to it any more."""
+        self._path(sha256).unlink(missing_ok=True)
+
 
 FILE_STORES = ("folder", "database")
 

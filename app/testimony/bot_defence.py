@@ -4,6 +4,9 @@ Nothing here refuses testimony outright. A hidden field people never see and the
 opening the form and sending it only mark a submission for moderators (QuarantineReason); the
 sender gets the same receipt either way, so a bot learns nothing. Rate limits per network
 address and per e-mail address on a hearing ask a resident to wait, and hand their text back.
+Reading an attached PDF costs the server time, so a form sent back after its files were read
+counts toward the address's limit too (one per file), and an address over its limit has no
+file read at all.
 """
 
 from __future__ import annotations
@@ -55,11 +58,11 @@ class Limited:
     retry_after: int
 
 
-def _hit(setting: str, *identifiers: str) -> Limited | None:
+def _hit(setting: str, *identifiers: str, cost: int = 1) -> Limited | None:
     strategy = limiter.limiter
     try:
         for limit in parse_many(current_app.config[setting]):
-            if not strategy.hit(limit, *identifiers):
+            if not strategy.hit(limit, *identifiers, cost=cost):
                 reset_at, _remaining = strategy.get_window_stats(limit, *identifiers)
                 return Limited(retry_after=max(1, int(reset_at - time.time()) + 1))
     except Exception as error:  # the counting store (Redis) is down: take the testimony
@@ -67,9 +70,27 @@ def _hit(setting: str, *identifiers: str) -> Limited | None:
     return None
 
 
-def count_from_address(hearing_id: int, address: str) -> Limited | None:
-    """Count one submission from this network address to this hearing."""
-    return _hit("SUBMIT_LIMIT_PER_ADDRESS", "testimony-address", str(hearing_id), address)
+def count_from_address(hearing_id: int, address: str, *, cost: int = 1) -> Limited | None:
+    """Count one submission from this network address to this hearing; `cost` counts a form
+    sent back after its files were read as that many submissions (one per file)."""
+    return _hit(
+        "SUBMIT_LIMIT_PER_ADDRESS", "testimony-address", str(hearing_id), address, cost=cost
+    )
+
+
+def over_address_limit(hearing_id: int, address: str) -> Limited | None:
+    """Whether this address has used up its submissions to this hearing, without counting:
+    asked before a form's files are read, so over the limit they cost nothing."""
+    strategy = limiter.limiter
+    identifiers = ("testimony-address", str(hearing_id), address)
+    try:
+        for limit in parse_many(current_app.config["SUBMIT_LIMIT_PER_ADDRESS"]):
+            if not strategy.test(limit, *identifiers):
+                reset_at, _remaining = strategy.get_window_stats(limit, *identifiers)
+                return Limited(retry_after=max(1, int(reset_at - time.time()) + 1))
+    except Exception as error:  # the counting store (Redis) is down: take the testimony
+        log.warning("submission limits not checked: %s", type(error).__name__)
+    return None
 
 
 def count_for_email(hearing_id: int, email: str) -> Limited | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import current_app
@@ -89,6 +90,27 @@ def _line(
     return StringField(label, validators=validators, filters=[strip_text], render_kw=render_kw)
 
 
+def _form_key():
+    """The form's random key: it makes a resent form one submission, and unlocks the files
+    kept for that form (app/testimony/held_uploads.py)."""
+    # Hidden fields get an empty label: without one WTForms makes one up through its own
+    # message catalogue, which Flask-WTF then reads from disk on every submission.
+    return HiddenField(
+        "",
+        validators=[
+            Regexp(
+                r"^[A-Za-z0-9_-]{16,64}\Z",
+                message=_l("This form was damaged. Check your answers and submit it again."),
+            )
+        ],
+    )
+
+
+def has_good_key(key: str | None) -> bool:
+    """Whether a form key as sent has the shape of one this site makes."""
+    return bool(key) and re.fullmatch(r"[A-Za-z0-9_-]{16,64}", key) is not None
+
+
 def _testimony_text():
     return TextAreaField(
         _l("Your written testimony"),
@@ -127,6 +149,14 @@ class TestimonyContentMixin:
         allow_speaking: bool,
         keep_speaking: SpeakingRequest | None = None,
     ) -> None:
+        if not self.key_field.data:
+            self.key_field.data = secrets.token_urlsafe(24)
+        # Files kept from this form's earlier tries (HeldUpload rows; the view looks them up
+        # by the form's key), listed on the page and counted toward the limit.
+        self.held: list = []
+        # Set by the view when this address is over its limit: files are then not even read.
+        self.skip_file_checks = False
+        self.files_checked = 0
         self.measure_id.choices = [SelectChoice(m.id, m.label) for m in hearing.measures]
         if len(hearing.measures) == 1 and self.measure_id.data is None:
             self.measure_id.data = hearing.measures[0].id
@@ -162,17 +192,35 @@ class TestimonyContentMixin:
         ]
         self.checked_uploads: tuple[Upload, ...] = ()
 
+    def new_files(self) -> list:
+        """The files this request carries (a browser sends an empty part for no file)."""
+        return [f for f in (self.attachments.data or []) if f and getattr(f, "filename", "")]
+
+    @property
+    def key_field(self):
+        """The hidden field holding this form's key."""
+        return self[self.KEY_FIELD]
+
+    def _renew_damaged_key(self, field) -> None:
+        if field.errors:
+            # Send a good key back, or the damaged one would make every retry fail too.
+            field.data = secrets.token_urlsafe(24)
+
     def validate_attachments(self, field) -> None:
-        files = [f for f in (field.data or []) if f and getattr(f, "filename", "")]
+        files = self.new_files()
+        if not files or self.skip_file_checks or not self.csrf_is_valid():
+            # Another site's form (or an expired one) gets no file read: reading costs time.
+            return
         config = current_app.config
-        if len(files) > self.max_attachments():
+        if len(files) + len(self.held) > self.max_attachments():
             raise ValidationError(
                 _l("Attach at most %(count)d files in all.", count=config["ATTACHMENT_MAX_COUNT"])
             )
-        uploads = []
+        uploads, refusals = [], []
         for storage in files:
             data = storage.read(config["ATTACHMENT_MAX_BYTES"] + 1)
             name = _display_name(storage.filename)
+            self.files_checked += 1
             try:
                 pdf = check_pdf(
                     data,
@@ -180,9 +228,25 @@ class TestimonyContentMixin:
                     max_pages=config["ATTACHMENT_MAX_PAGES"],
                 )
             except RejectedFile as rejected:
-                raise ValidationError(f"{name}: {rejected}") from rejected
+                refusals.append(f"{name}: {rejected}")
+                continue
             uploads.append(Upload(filename=name, pdf=pdf))
+        # The good files are kept even when another is refused: the form comes back listing
+        # them, and the resident only replaces the bad one.
         self.checked_uploads = tuple(uploads)
+        if refusals:
+            field.errors.extend(refusals[:-1])
+            raise ValidationError(refusals[-1])
+
+    def csrf_is_valid(self) -> bool:
+        token = getattr(self, "csrf_token", None)
+        if token is None:
+            return True
+        try:
+            self._csrf.validate_csrf_token(self, token)
+        except ValidationError:
+            return False
+        return True
 
     def max_attachments(self) -> int:
         return current_app.config["ATTACHMENT_MAX_COUNT"]
@@ -220,17 +284,8 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         "public_record_acknowledged",
     )
 
-    # Hidden fields get an empty label: without one WTForms makes one up through its own
-    # message catalogue, which Flask-WTF then reads from disk on every submission.
-    submission_key = HiddenField(
-        "",
-        validators=[
-            Regexp(
-                r"^[A-Za-z0-9_-]{16,64}\Z",
-                message=_l("This form was damaged. Check your answers and submit it again."),
-            )
-        ],
-    )
+    KEY_FIELD = "submission_key"
+    submission_key = _form_key()
     # When the form was shown, signed; and a field hidden from people that only bots fill in.
     opened = HiddenField("")
     website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off"})
@@ -295,21 +350,17 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
     def __init__(self, *args, hearing: Hearing, allow_speaking: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.setup_content(hearing, allow_speaking=allow_speaking)
-        if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
         if not self.opened.data and not self.is_submitted():
             self.opened.data = opened_stamp(utcnow())
 
     def validate_submission_key(self, field) -> None:
-        if field.errors:
-            # Send a good key back, or the damaged one would make every retry fail too.
-            field.data = secrets.token_urlsafe(24)
+        self._renew_damaged_key(field)
 
     def validate_speaks_for_organization(self, field) -> None:
         if field.data and not self.organization.data:
             raise ValidationError(_l("Name the organization you are testifying for."))
 
-    def to_submission(self, *, quarantine_reason=None) -> Submission:
+    def to_submission(self, *, quarantine_reason=None, kept: tuple[Upload, ...] = ()) -> Submission:
         return Submission(
             submission_key=self.submission_key.data,
             full_name=self.full_name.data,
@@ -327,14 +378,25 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
             accessibility_need=self.accessibility_need.data or None,
             hide_street_address=bool(self.hide_street_address.data),
             public_record_acknowledged=bool(self.public_record_acknowledged.data),
-            uploads=self.checked_uploads,
+            uploads=kept + self.checked_uploads,
             quarantine_reason=quarantine_reason,
         )
 
 
 class AmendmentForm(TestimonyContentMixin, FlaskForm):
-    PAGE_ORDER = ("measure_id", "position", "body", "speaking_request", "attachments", "reason")
+    PAGE_ORDER = (
+        "form_key",
+        "measure_id",
+        "position",
+        "body",
+        "speaking_request",
+        "attachments",
+        "reason",
+    )
 
+    # Not "submission_key": filled from the testimony, that would be the first form's key.
+    KEY_FIELD = "form_key"
+    form_key = _form_key()
     body = _testimony_text()
     reason = StringField(
         _l("Why are you changing your testimony?"),
@@ -360,17 +422,20 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         self.existing_attachments = existing_attachments
         self.setup_content(hearing, allow_speaking=allow_speaking, keep_speaking=current_speaking)
 
+    def validate_form_key(self, field) -> None:
+        self._renew_damaged_key(field)
+
     def max_attachments(self) -> int:
         return max(0, super().max_attachments() - self.existing_attachments)
 
-    def to_amendment(self) -> Amendment:
+    def to_amendment(self, *, kept: tuple[Upload, ...] = ()) -> Amendment:
         return Amendment(
             measure_id=self.measure_id.data,
             position=Position(self.position.data),
             body=self.body.data,
             speaking_request=SpeakingRequest(self.speaking_request.data),
             reason=self.reason.data,
-            uploads=self.checked_uploads,
+            uploads=kept + self.checked_uploads,
         )
 
 

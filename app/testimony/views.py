@@ -22,8 +22,8 @@ from app.database import begin_writing, reads_first
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.hearings.models import Committee, Hearing
-from app.testimony import bot_defence, services
-from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
+from app.testimony import bot_defence, held_uploads, services
+from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm, has_good_key
 from app.timezones import utcnow
 from app.web import remember_language
 
@@ -51,8 +51,15 @@ def submit(hearing_id: int):
     if switch:
         return _in_language(switch, hearing, now)
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
+    scope = _held_files(form, hearing, None, now)
+    address = request_address()
     limited = stored = None
-    valid = form.validate_on_submit()  # the CSRF token first: no other site can use up limits
+    if _removing(form, scope, now):
+        valid = False
+    else:
+        limited = _files_over_limit(form, hearing, address)
+        # The CSRF token first: no other site can use up limits.
+        valid = limited is None and form.validate_on_submit()
     if valid:
         stored = services.already_stored(hearing, form.submission_key.data)
     if valid and not stored:
@@ -61,10 +68,12 @@ def submit(hearing_id: int):
         )
     if valid and limited is None:
         reason = bot_defence.quarantine_reason(form.website.data, form.opened.data, now)
-        submission = form.to_submission(quarantine_reason=reason)
         begin_writing()  # the form is checked: only now wait for the database's write lock
         # The deadline, as it is now, inside the transaction that stores the testimony.
         db.session.refresh(hearing, Hearing.STATUS_TIMES)
+        # Files kept from this form's earlier tries go with it (and stay kept if it fails).
+        kept = held_uploads.take(scope, now=now) if scope else ()
+        submission = form.to_submission(quarantine_reason=reason, kept=kept)
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
         try:
@@ -80,6 +89,8 @@ def submit(hearing_id: int):
     elif request.method == "POST" and not hearing.is_accepting_testimony(now):
         # Say so at once, whatever else is wrong; the form comes back with what they typed.
         form.form_errors.append(str(services.refusal(hearing, now)))
+    if request.method == "POST":
+        _keep_checked_files(form, scope, hearing.id, address, now)
     page = render_template(
         "testimony/submit.html",
         hearing=hearing,
@@ -92,6 +103,65 @@ def submit(hearing_id: int):
         return page
     # Too many in a short time: nothing stored, the text handed back, and when to try again.
     return page, 429, {"Retry-After": str(limited.retry_after)}
+
+
+def _held_files(form, hearing: Hearing, testimony_id: int | None, now):
+    """The scope of the files kept for this form, with those files put on the form; None
+    when the form's key is missing or damaged (then nothing is kept or shown)."""
+    key = form.key_field.data if request.method == "POST" else None
+    if not has_good_key(key):
+        return None
+    scope = held_uploads.FormScope(hearing.id, key, testimony_id)
+    form.held = held_uploads.held_for(scope, now=now)
+    return scope
+
+
+def _removing(form, scope, now) -> bool:
+    """Handle a "remove" button beside a kept file: the form comes back without that file,
+    with what was typed and no other check. True when this request was one."""
+    wanted = request.form.get("remove_attachment") if request.method == "POST" else None
+    if wanted is None:
+        return False
+    if scope is not None and wanted.isdigit() and len(wanted) < 11 and form.csrf_is_valid():
+        begin_writing()
+        removed = held_uploads.release(scope, int(wanted), now=now)
+        db.session.commit()
+        if removed is not None:
+            held_uploads.forget_files([removed.sha256])
+            db.session.commit()
+            form.held = [held for held in form.held if held.id != removed.id]
+    # Files chosen alongside are checked and kept like those of any form sent back.
+    if form.new_files():
+        form.attachments.validate(form, [type(form).validate_attachments])
+    return True
+
+
+def _files_over_limit(form, hearing: Hearing, address: str):
+    """Before any file is read: an address over its limit gets the form back unread."""
+    if request.method != "POST" or not form.new_files():
+        return None
+    limited = bot_defence.over_address_limit(hearing.id, address)
+    form.skip_file_checks = limited is not None
+    return limited
+
+
+def _keep_checked_files(form, scope, hearing_id: int, address: str, now) -> None:
+    """The form is going back to the resident: keep the files that passed the checks, and
+    count every file read toward the address's limit (reading one costs the server time)."""
+    if form.files_checked:
+        bot_defence.count_from_address(hearing_id, address, cost=form.files_checked)
+    if scope is None or not form.checked_uploads:
+        return
+    begin_writing()
+    form.held.extend(held_uploads.hold(scope, form.checked_uploads, now=now))
+    db.session.commit()
+    form.checked_uploads = ()
+    # Forget a few expired files in passing, so a site nobody sweeps still lets them go.
+    expired = held_uploads.sweep_expired(now=now, limit=20)
+    if expired:
+        db.session.commit()
+        held_uploads.forget_files(expired)
+        db.session.commit()
 
 
 def _hearing_or_404(hearing_id: int) -> Hearing:
@@ -113,6 +183,7 @@ def _in_language(code: str, hearing: Hearing, now):
         code = str(get_locale())
     with force_locale(code):
         form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
+        _held_files(form, hearing, None, now)
         page = render_template(
             "testimony/submit.html",
             hearing=hearing,
@@ -159,9 +230,18 @@ def amend(token: str):
         existing_attachments=len(testimony.attachments),
         current_speaking=testimony.speaking_request,
     )
-    if form.validate_on_submit():
+    scope = _held_files(form, hearing, testimony.id, now)
+    address = request_address()
+    limited = None
+    if _removing(form, scope, now):
+        valid = False
+    else:
+        limited = _files_over_limit(form, hearing, address)
+        valid = limited is None and form.validate_on_submit()
+    if valid:
+        kept = held_uploads.take(scope, now=now) if scope else ()
         try:
-            changed = services.amend_testimony(testimony, form.to_amendment(), now=now)
+            changed = services.amend_testimony(testimony, form.to_amendment(kept=kept), now=now)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
@@ -172,7 +252,9 @@ def amend(token: str):
                 "success",
             )
             return redirect(url_for("testimony.receipt", token=token), code=303)
-    return render_template(
+    if request.method == "POST":
+        _keep_checked_files(form, scope, hearing.id, address, now)
+    page = render_template(
         "testimony/amend.html",
         testimony=testimony,
         hearing=hearing,
@@ -180,7 +262,11 @@ def amend(token: str):
         token=token,
         now=now,
         csrf_expired=_csrf_expired(form),
+        limited=limited,
     )
+    if limited is None:
+        return page
+    return page, 429, {"Retry-After": str(limited.retry_after)}
 
 
 @bp.route("/receipts/<token>/withdraw", methods=["GET", "POST"])
