@@ -29,6 +29,9 @@ class AuditEvent(db.Model):
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None] = mapped_column()
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Set on events recorded at most once per key (a refusal per address, page and minute): a
+    # second row with the same key fails on the unique index instead of flooding the log.
+    dedup_key: Mapped[str | None] = mapped_column(String(160), unique=True)
 
 
 def record(

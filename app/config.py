@@ -58,6 +58,18 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": True,
     # Staff sessions: signed out after 30 idle minutes, and after 12 hours whatever happens.
     "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
+    # Failed sign-ins for one account, from every address together: after SIGN_IN_FREE_FAILURES
+    # in a row, each further failure makes the account wait before the next try (the first
+    # wait SIGN_IN_FIRST_DELAY, doubling each time, never longer than SIGN_IN_MAX_DELAY, so a
+    # stranger can slow an account but never lock it). Failures are forgotten after
+    # SIGN_IN_FAILURE_MEMORY without one, or at the next successful sign-in.
+    "SIGN_IN_FREE_FAILURES": 5,
+    "SIGN_IN_FIRST_DELAY": timedelta(seconds=30),
+    "SIGN_IN_MAX_DELAY": timedelta(minutes=15),
+    "SIGN_IN_FAILURE_MEMORY": timedelta(hours=1),
+    # A browser that signed in to an account is not made to wait by other people's failures
+    # on that account for this long (a signed cookie naming the account).
+    "SIGN_IN_DEVICE_DAYS": 90,
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "RATELIMIT_STORAGE_URI": "memory://",
     # Testimony from one network address (on one hearing), and with one e-mail address on one

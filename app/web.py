@@ -219,6 +219,35 @@ def choose_language():
     return response
 
 
+HOST_ONLY_PREFIX = "__Host-"
+
+
+def host_only(name: str) -> str:
+    """The cookie's name with the `__Host-` prefix when cookies are Secure (production).
+
+    Browsers accept such a cookie only from this very host, over HTTPS, with Path=/ and no
+    Domain: a neighbouring subdomain (or a network attacker over plain HTTP) cannot plant or
+    overwrite it. Local HTTP (`make run`, OPENTESTIMONY_SECURE_COOKIES=0) keeps the plain name,
+    which browsers would otherwise refuse.
+    """
+    return HOST_ONLY_PREFIX + name if current_app.config.get("SESSION_COOKIE_SECURE") else name
+
+
+def device_cookie_name() -> str:
+    """The cookie that marks a browser which signed in to a staff account before."""
+    return host_only("staff_device")
+
+
+def host_only_session_cookie(app: Flask) -> None:
+    """Give the session cookie the `__Host-` prefix when it is Secure, and what the prefix
+    requires: Path=/ and no Domain."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    if app.config.get("SESSION_COOKIE_SECURE") and not name.startswith(HOST_ONLY_PREFIX):
+        app.config["SESSION_COOKIE_NAME"] = HOST_ONLY_PREFIX + name
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
+
+
 def remember_language(response, code: str):
     response.set_cookie(
         LANGUAGE_COOKIE,
@@ -232,6 +261,7 @@ def remember_language(response, code: str):
 
 
 def init_app(app: Flask) -> None:
+    host_only_session_cookie(app)
     app.url_map.converters["int"] = RowIdConverter
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, ReceiptLinkFilter) for f in werkzeug_log.filters):

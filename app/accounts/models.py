@@ -81,3 +81,24 @@ class StaffPolicy(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     require_totp: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SignInThrottle(db.Model):
+    """Recent failed sign-ins with one e-mail address, from every network address together.
+
+    Keyed by a keyed hash of the address typed (known account or not, so a delay says nothing
+    about whether an account exists), never the address itself. Shared by every worker.
+    """
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (CheckConstraint("failures > 0", name="failures_positive"),)
+
+    account_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Failures since the last quiet spell (SIGN_IN_FAILURE_MEMORY) or successful sign-in.
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Until then, tries for this account are refused (the right password too).
+    delayed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def is_delayed(self, now: datetime) -> bool:
+        return self.delayed_until is not None and now < self.delayed_until

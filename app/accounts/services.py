@@ -7,10 +7,13 @@ from datetime import datetime
 
 import pyotp
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
-from app import audit
+from app import audit, outbox
+from app.accounts import sign_in_throttle
 from app.accounts.models import Role, StaffPolicy, StaffUser
 from app.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.errors import DomainError
@@ -120,8 +123,18 @@ def _keep_an_admin(*, excluding: StaffUser) -> None:
         raise LastAdmin()
 
 
-def authenticate(email: str, password: str, *, now: datetime, address: str) -> StaffUser | None:
-    """Return the user when the password is right; record the attempt either way."""
+def authenticate(
+    email: str, password: str, *, now: datetime, address: str, trusted_device: bool = False
+) -> StaffUser | None:
+    """Return the user when the password is right; record the attempt either way.
+
+    Raise SignInDelayed, checking no password, while the account waits after too many failures
+    from anywhere, unless this browser has signed in to it before (`trusted_device`).
+    """
+    key = sign_in_throttle.account_key(email)
+    until = sign_in_throttle.delayed_until(key, now)
+    if until is not None and not trusted_device:
+        raise sign_in_throttle.SignInDelayed(until)
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
@@ -132,10 +145,51 @@ def authenticate(email: str, password: str, *, now: datetime, address: str) -> S
             user_id=user.id if user else None,
             address=address,
         )
+        failures = sign_in_throttle.count_failure(key, now=now)
+        if sign_in_throttle.starts_delays(failures):
+            _alert_admins_of_guessing(user, failures=failures, now=now)
         return None
+    sign_in_throttle.forget_failures(key)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def _alert_admins_of_guessing(user: StaffUser | None, *, failures: int, now: datetime) -> None:
+    """Once per burst: an audit row, and for a real account an e-mail to every active admin.
+
+    Guesses at addresses that are no account are recorded without the address (the audit log
+    must not collect what strangers type) and mailed to nobody.
+    """
+    config = current_app.config
+    audit.record(
+        audit.ANONYMOUS,
+        "login.throttled",
+        user,
+        at=now,
+        failures=failures,
+        max_delay_minutes=int(config["SIGN_IN_MAX_DELAY"].total_seconds() // 60),
+    )
+    if user is None:
+        return
+    admins = db.session.scalars(
+        select(StaffUser)
+        .where(StaffUser.active.is_(True), StaffUser.role == Role.ADMIN)
+        .order_by(StaffUser.id)
+    ).all()
+    audit_url = config["BASE_URL"].rstrip("/") + url_for("staff_admin.audit_log", action="login.")
+    # Staff read the product's own language, not that of whoever typed the passwords.
+    with force_locale(config.get("BABEL_DEFAULT_LOCALE", "en")):
+        for admin in admins:
+            outbox.queue(
+                "sign_in_throttled",
+                to=admin.email,
+                subject=_("Repeated failed sign-ins to a staff account"),
+                user=user,
+                failures=failures,
+                max_minutes=int(config["SIGN_IN_MAX_DELAY"].total_seconds() // 60),
+                audit_url=audit_url,
+            )
 
 
 def record_login(user: StaffUser, *, now: datetime, address: str, second_factor: bool) -> None:

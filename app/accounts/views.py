@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
 import segno
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from app.accounts import services
+from app.accounts import services, sign_in_throttle
 from app.accounts.access import LAST_SEEN, SIGNED_IN
 from app.accounts.forms import (
     CodeForm,
@@ -26,7 +38,7 @@ from app.accounts.passwords import verify_password
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.timezones import utcnow
-from app.web import safe_next
+from app.web import device_cookie_name, local_time, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -73,6 +85,7 @@ def _start_session(user: StaffUser, *, second_factor: bool, record: bool = True)
         services.record_login(
             user, now=utcnow(), address=get_remote_address(), second_factor=second_factor
         )
+        _remember_device(user)
     session["_next"] = _next_page(next_page)
 
 
@@ -88,9 +101,17 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         now = utcnow()
-        user = services.authenticate(
-            form.email.data, form.password.data, now=now, address=get_remote_address()
-        )
+        key = sign_in_throttle.account_key(form.email.data)
+        try:
+            user = services.authenticate(
+                form.email.data,
+                form.password.data,
+                now=now,
+                address=get_remote_address(),
+                trusted_device=_device_account() == key,
+            )
+        except sign_in_throttle.SignInDelayed as delayed:
+            return _delayed_page(form, delayed.until, now)
         if user is None:
             db.session.commit()  # keep the record of the failed attempt
             form.form_errors.append(_("The e-mail address or password is not right."))
@@ -110,6 +131,57 @@ def login():
     return render_template(
         "accounts/login.html", form=form, expired=bool(request.args.get("expired"))
     )
+
+
+def _delayed_page(form: LoginForm, until: datetime, now: datetime):
+    """Refuse the try, the right password too, and say when the account may be tried again."""
+    when = local_time(until, current_app.config["DEFAULT_TIMEZONE"], "time")
+    form.form_errors.append(
+        _(
+            "There were too many failed attempts to sign in to this account. "
+            "For its protection, try again after %(time)s.",
+            time=when,
+        )
+    )
+    wait = max(1, math.ceil((until - now).total_seconds()))
+    page = render_template("accounts/login.html", form=form, expired=False)
+    return page, 429, {"Retry-After": str(wait)}
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-in-device")
+
+
+def _device_account() -> str | None:
+    """The account this browser signed in to before (its throttle key), if it did lately."""
+    value = request.cookies.get(device_cookie_name())
+    if not value:
+        return None
+    max_age = current_app.config["SIGN_IN_DEVICE_DAYS"] * 24 * 3600
+    try:
+        return str(_device_serializer().loads(value, max_age=max_age))
+    except BadSignature:  # also an expired one
+        return None
+
+
+def _remember_device(user: StaffUser) -> None:
+    """Mark this browser as one that signed in to `user`'s account: other people's failed
+    guesses will not make it wait. It holds a keyed hash, not the address."""
+    value = _device_serializer().dumps(sign_in_throttle.account_key(user.email))
+    secure = current_app.config.get("SESSION_COOKIE_SECURE", False)
+
+    @after_this_request
+    def _set_cookie(response):
+        response.set_cookie(
+            device_cookie_name(),
+            value,
+            max_age=current_app.config["SIGN_IN_DEVICE_DAYS"] * 24 * 3600,
+            path="/",
+            secure=secure,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

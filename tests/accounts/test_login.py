@@ -64,7 +64,7 @@ def _sign_in(client, email, password=STAFF_PASSWORD, *, next_page=None, **kwargs
 
 
 def _session_cookie(client) -> str:
-    cookie = client.get_cookie("session")
+    cookie = client.get_cookie(client.application.config["SESSION_COOKIE_NAME"])
     assert cookie is not None
     return cookie.value
 
@@ -72,7 +72,7 @@ def _session_cookie(client) -> str:
 def _copy_session(source, app):
     """A second browser holding a stolen copy of `source`'s session cookie."""
     thief = app.test_client()
-    thief.set_cookie("session", _session_cookie(source))
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], _session_cookie(source))
     return thief
 
 
