@@ -48,6 +48,11 @@ DEFAULTS: dict[str, Any] = {
     "ATTACHMENT_MAX_BYTES": 10 * MB,
     "ATTACHMENT_MAX_COUNT": 3,
     "ATTACHMENT_MAX_PAGES": 100,
+    # ClamAV, when available: a clamd socket (path or host:port), else the clamscan program
+    # with an optional signature database; both empty means uploads are not scanned.
+    "CLAMD_SOCKET": "",
+    "CLAMSCAN": "",
+    "CLAMAV_DATABASE": "",
     "TESTIMONY_MAX_CHARS": 10_000,
     # Three full attachments plus the text fields; anything larger is refused before it is read.
     "MAX_CONTENT_LENGTH": 3 * 10 * MB + 256 * 1024,
@@ -113,6 +118,9 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "SECURE_COOKIES": ("SESSION_COOKIE_SECURE", _parse_bool),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "FILE_STORE": ("FILE_STORE", str),
+    "CLAMD_SOCKET": ("CLAMD_SOCKET", str),
+    "CLAMSCAN": ("CLAMSCAN", str),
+    "CLAMAV_DATABASE": ("CLAMAV_DATABASE", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),

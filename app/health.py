@@ -136,6 +136,10 @@ def _failed(why: str) -> dict:
 def checks(app: Flask) -> dict[str, dict]:
     found = _database()
     found["queue"] = _queue(app)
+    # Never a failure: without ClamAV uploads are still checked and cleaned, only not scanned.
+    from app.testimony import malware
+
+    found["malware_scan"] = malware.health()
     if found["database"]["ok"] and found["migrations"]["ok"]:
         try:
             found["follow_up"] = _follow_up(app)

@@ -16,7 +16,14 @@ def test_a_migrated_database_and_an_in_process_queue_are_healthy(client, config)
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "migrations", "durability", "queue", "follow_up"}
+    assert set(body["checks"]) == {
+        "database",
+        "migrations",
+        "durability",
+        "queue",
+        "malware_scan",
+        "follow_up",
+    }
     assert all(check["ok"] for check in body["checks"].values())
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -1,21 +1,39 @@
-"""Residents' PDF attachments, re-checked and stripped before they join a packet.
+"""Residents' PDF attachments, re-checked and stripped before they join a packet or a bundle,
+or are downloaded.
 
-Only pages are copied into the packet, so document-level scripts, forms and embedded files of
-an attachment never come along; on each page we flatten what form fields show into plain
-content and drop every annotation and page action, so no link, script, file or field does.
+Uploads are cleaned when they arrive (app/testimony/pdf_check.py); files stored before that
+are cleaned here the same way, after the same cheap survey that refuses bombs. Only pages are
+copied into the packet, so document-level scripts, forms and embedded files never come along;
+on each page what form fields show is flattened into plain content and every annotation and
+page action goes, so no link, script, file or field does.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
-# Page entries that can trigger actions or carry extra content a packet must not pass on.
-# (The packet writer also copies only the entries that draw the page: see pdf_stream.py.)
-_PAGE_KEYS_TO_DROP = ("/Annots", "/AA", "/AF", "/B", "/PieceInfo", "/Thumb")
+from app.testimony.pdf_check import (
+    MAX_DECOMPRESSED_BYTES,
+    MAX_OBJECTS,
+    Budget,
+    RejectedFile,
+    save_cleaned,
+    strip_active_content,
+    survey,
+)
+
+if TYPE_CHECKING:
+    from app.testimony.models import Attachment
+
+# Files stored before uploads were surveyed are checked again here; a clerk's export may take
+# longer than a resident's upload.
+_CPU_SECONDS = 5.0
 
 
 class UnusableAttachment(Exception):
@@ -40,6 +58,15 @@ def open_clean(path: Path, sha256: str, *, max_pages: int) -> CleanAttachment:
     if digest.hexdigest() != sha256:
         raise UnusableAttachment("the stored file does not match its checksum")
     try:
+        survey(
+            path.read_bytes(),
+            max_objects=MAX_OBJECTS,
+            max_decompressed=MAX_DECOMPRESSED_BYTES,
+            budget=Budget(_CPU_SECONDS),
+        )
+    except RejectedFile as error:
+        raise UnusableAttachment(f"the file is unsafe to open: {error}") from error
+    try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError as error:
         raise UnusableAttachment("the file is password-protected") from error
@@ -62,9 +89,54 @@ def open_clean(path: Path, sha256: str, *, max_pages: int) -> CleanAttachment:
 
 
 def _strip(pdf: pikepdf.Pdf) -> None:
-    # What filled-in fields and stamps show becomes ordinary page content before they go.
-    pdf.flatten_annotations("all")
-    for page in pdf.pages:
-        for key in _PAGE_KEYS_TO_DROP:
-            if key in page.obj:
-                del page.obj[key]
+    # The packet writer also copies only the entries that draw the page: see pdf_stream.py.
+    strip_active_content(pdf)
+
+
+def write_clean_copy(path: Path, sha256: str, target: Path, *, max_pages: int) -> int:
+    """Write the stored attachment, checked and stripped, to `target`; return its page count.
+    Raise UnusableAttachment when it cannot be passed on."""
+    clean = open_clean(path, sha256, max_pages=max_pages)
+    try:
+        with target.open("wb") as out:
+            save_cleaned(clean.pdf, out)
+    except pikepdf.PdfError as error:
+        target.unlink(missing_ok=True)
+        raise UnusableAttachment("the file could not be read as a PDF") from error
+    finally:
+        clean.pdf.close()
+    return clean.page_count
+
+
+def clean_bytes(path: Path, sha256: str, *, max_pages: int) -> bytes:
+    """The stored attachment, checked and stripped, for a download."""
+    clean = open_clean(path, sha256, max_pages=max_pages)
+    try:
+        out = io.BytesIO()
+        save_cleaned(clean.pdf, out)
+    except pikepdf.PdfError as error:
+        raise UnusableAttachment("the file could not be read as a PDF") from error
+    finally:
+        clean.pdf.close()
+    return out.getvalue()
+
+
+def clean_download(attachment: Attachment) -> tuple[bytes, str]:
+    """The attachment as staff download it: the cleaned PDF, named `<n>-<safe name>.pdf` (n its
+    place among the testimony's attachments). Raise UnusableAttachment when it cannot be."""
+    from flask import current_app
+
+    from app.exports.bundle import attachment_file_name
+    from app.storage import file_store
+
+    store = file_store()
+    try:
+        path = store.path(attachment.sha256)
+    except FileNotFoundError as error:
+        raise UnusableAttachment("the stored file is missing") from error
+    data = clean_bytes(
+        path, attachment.sha256, max_pages=current_app.config["ATTACHMENT_MAX_PAGES"]
+    )
+    siblings = [item.id for item in attachment.testimony.attachments]
+    index = siblings.index(attachment.id) + 1 if attachment.id in siblings else 1
+    return data, attachment_file_name(index, attachment.original_name)

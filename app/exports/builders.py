@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import get_locale
 
+from app.exports.attachment_pages import UnusableAttachment, write_clean_copy
 from app.exports.bundle import (
     BundleFile,
     approved_attachments,
@@ -126,12 +127,26 @@ def _bundle(request: ExportRequest) -> Built:
         BundleFile("speakers.pdf", work / "speakers.pdf", "Speaker list, printable"),
     ]
     store = file_store()
+    cleaned = work / "attachments"
+    cleaned.mkdir(exist_ok=True)
+    max_pages = current_app.config["ATTACHMENT_MAX_PAGES"]
     for tracking, index, attachment in approved_attachments(approved_ids(hearing, measure)):
+        # The committee gets the cleaned copy (no scripts, embedded files, forms or links),
+        # always as `<n>-<name>.pdf`; a file that cannot be cleaned stays out, as the packet
+        # says of it.
+        target = cleaned / f"{attachment.id}.pdf"
+        try:
+            write_clean_copy(
+                store.path(attachment.sha256), attachment.sha256, target, max_pages=max_pages
+            )
+        except UnusableAttachment:
+            continue
         files.append(
             BundleFile(
                 attachment_entry_name(tracking, index, attachment.original_name),
-                store.path(attachment.sha256),
-                f"Attachment {index} of {tracking} as the resident sent it",
+                target,
+                f"Attachment {index} of {tracking}, with scripts, embedded files, forms and "
+                "links removed",
             )
         )
     about = {

@@ -77,8 +77,19 @@ def approved_attachments(ids: list[int]) -> Iterator[tuple[str, int, Attachment]
                 db.session.expunge(attachment)
 
 
+def attachment_file_name(index: int, original: str) -> str:
+    """`<n>-<safe name>.pdf` whatever the resident called the file: the file is always the
+    cleaned PDF, so `app.py` becomes `1-app_py.pdf` and `passwd` `1-passwd.pdf`."""
+    name = unicodedata.normalize("NFKC", original).replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() == "pdf":
+        name = stem
+    stem = safe_file_name(name.replace(".", "_"), fallback="attachment", limit=76)
+    return f"{index}-{stem}.pdf"
+
+
 def attachment_entry_name(tracking: str, index: int, original: str) -> str:
-    return f"attachments/{safe_file_name(tracking)}/{index}-{safe_file_name(original)}"
+    return f"attachments/{safe_file_name(tracking)}/{attachment_file_name(index, original)}"
 
 
 def write_bundle(

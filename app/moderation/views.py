@@ -8,7 +8,6 @@ from urllib.parse import quote
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -26,6 +25,7 @@ from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
 from app.campaigns import queries as campaign_queries
 from app.errors import DomainError
+from app.exports.attachment_pages import UnusableAttachment, clean_download
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation import dashboard as dashboard_figures
@@ -41,7 +41,6 @@ from app.moderation.forms import (
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.pii import Kind, not_yet_redacted
 from app.moderation.redaction import segments
-from app.storage import file_store
 from app.testimony import identity
 from app.testimony.models import Attachment, ReviewStatus, Testimony
 from app.timezones import utcnow
@@ -358,16 +357,17 @@ def remove_redaction(redaction_id: int):
 @bp.route("/attachments/<int:attachment_id>")
 @role_required(Role.MODERATOR)
 def attachment(attachment_id: int):
-    """The original file, always as a download, never rendered in the app's origin."""
+    """The cleaned file (no scripts, embedded files, forms or links), named
+    `<n>-<safe name>.pdf`, always as a download, never rendered in the app's origin."""
     item = db.get_or_404(Attachment, attachment_id)
     try:
-        data = file_store().get(item.sha256)
-    except FileNotFoundError:
-        abort(404)
+        data, original = clean_download(item)
+    except UnusableAttachment as error:
+        flash(_("This attachment cannot be opened safely (%(why)s).", why=str(error)), "error")
+        return redirect(url_for("moderation.review", testimony_id=item.testimony_id), code=303)
     response = Response(data, mimetype="application/pdf")
     # Header values must be Latin-1 (PEP 3333); a name beyond ASCII goes in filename* as
     # UTF-8 (RFC 6266), with an ASCII fallback, as Flask's send_file does.
-    original = item.original_name
     options = {"filename": original}
     if not original.isascii():
         fallback = unicodedata.normalize("NFKD", original).encode("ascii", "ignore").decode()

@@ -11,10 +11,16 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from app.exports.builders import ExportRequest, build
-from app.exports.bundle import MANIFEST_FORMAT, attachment_entry_name, safe_file_name
+from app.exports.bundle import (
+    MANIFEST_FORMAT,
+    attachment_entry_name,
+    attachment_file_name,
+    safe_file_name,
+)
 from app.exports.models import PacketKind
 from app.testimony.models import ReviewStatus, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
@@ -138,11 +144,13 @@ def test_the_bundle_holds_the_prints_sheets_and_approved_attachments(db, scene, 
         expected = []
         for testimony in scene["approved"]:
             for index, attachment in enumerate(testimony.attachments, start=1):
-                entry = f"attachments/{testimony.tracking_number}/{index}-"
-                entry += safe_file_name(attachment.original_name)
+                entry = f"attachments/{testimony.tracking_number}/"
+                entry += attachment_file_name(index, attachment.original_name)
+                assert entry.endswith(".pdf")
                 expected.append(entry)
-                # The resident's file as they sent it.
-                assert hashlib.sha256(bundle.read(entry)).hexdigest() == attachment.sha256
+                # The resident's pages, in the cleaned copy (see tests/security).
+                with pikepdf.open(io.BytesIO(bundle.read(entry))) as pdf:
+                    assert len(pdf.pages) == attachment.page_count
         assert sorted(attachments) == sorted(expected)
         assert len(attachments) == len(scene["names"])
         for testimony in scene["hidden"].values():
@@ -193,8 +201,8 @@ def test_no_entry_name_can_escape_the_folder_it_is_unpacked_into(db, scene, tmp_
     assert "evil.pdf" in joined
     assert "_CON.pdf" in joined
     # Letters of other scripts survive, so the clerk can still tell the files apart.
-    assert safe_file_name(HEBREW) in joined and "עדות" in joined
-    assert safe_file_name(CHINESE) in joined and "证词" in joined
+    assert attachment_file_name(1, HEBREW).removeprefix("1-") in joined and "עדות" in joined
+    assert attachment_file_name(1, CHINESE).removeprefix("1-") in joined and "证词" in joined
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.outbox import OutboxMessage
@@ -762,11 +763,13 @@ def test_a_valid_pdf_is_attached_with_its_details(client, db):
     testimony = assert_accepted(response, db)
     [attachment] = testimony.attachments
     assert attachment.original_name == "My statement (final).pdf"
-    assert attachment.sha256 == hashlib.sha256(pdf).hexdigest()
-    assert attachment.size_bytes == len(pdf)
+    # What is stored is the cleaned copy of the resident's pages (see tests/security).
+    stored = file_store().get(attachment.sha256)
+    assert attachment.sha256 == hashlib.sha256(stored).hexdigest()
+    assert attachment.size_bytes == len(stored)
     assert attachment.page_count == 3
     assert attachment.content_type == "application/pdf"
-    assert file_store().get(attachment.sha256) == pdf
+    assert len(PdfReader(io.BytesIO(stored)).pages) == 3
     receipt = client.get(response.headers["Location"]).text
     assert "My statement (final).pdf (3 pages" in receipt
 
@@ -892,8 +895,10 @@ def test_a_path_in_the_file_name_is_kept_only_as_a_display_name(client, db, sent
 
     [attachment] = assert_accepted(response, db).attachments
     assert attachment.original_name == shown_name
-    # The file lives under its hash, wherever the name pointed.
-    assert file_store().get(attachment.sha256) == pdf
+    # The file (its cleaned copy) lives under its hash, wherever the name pointed.
+    stored = file_store().get(attachment.sha256)
+    assert hashlib.sha256(stored).hexdigest() == attachment.sha256
+    assert len(PdfReader(io.BytesIO(stored)).pages) == 1
 
 
 @pytest.mark.parametrize(
