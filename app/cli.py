@@ -210,3 +210,19 @@ def register(app: Flask) -> None:
                 f"{len(found.damaged)} file(s) do not match their SHA-256 and were not copied "
                 f"(restore them from a backup, then run this again): {listed}"
             )
+
+    @files_group.command("forget-held")
+    def forget_held() -> None:
+        """Delete the files kept from testimony forms sent back with an error that were never
+        sent, once they expire (3 hours). The app also does some in passing; run this from cron
+        to be sure none lingers."""
+        from app.testimony import held_uploads
+
+        now = utcnow()
+        expired = files = 0
+        while digests := held_uploads.sweep_expired(now=now, limit=200):
+            db.session.commit()  # a batch at a time; files go only once their rows have
+            files += held_uploads.forget_files(digests)
+            db.session.commit()
+            expired += len(digests)
+        click.echo(f"Forgot {expired} expired kept file(s); deleted {files} stored file(s).")
