@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, exists, select
+from flask_babel import ngettext
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.exports.packet_campaigns import (
@@ -86,6 +87,10 @@ class PacketCover:
     generated_at: str
     generated_by: str
     scope: str  # the one measure this packet covers, or "" for the whole hearing
+    # Lines the cover prints under the tallies: testimony closed early, and how much testimony
+    # awaits review and is left out. Not part of the fingerprint: they say nothing about the
+    # testimony printed, and the count changes as moderators work.
+    notices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -133,7 +138,9 @@ class Fingerprint:
 
     def add_scope(self, cover: PacketCover) -> None:
         fixed = {
-            k: v for k, v in asdict(cover).items() if k not in ("generated_at", "generated_by")
+            k: v
+            for k, v in asdict(cover).items()
+            if k not in ("generated_at", "generated_by", "notices")
         }
         self._digest.update(json.dumps(fixed, sort_keys=True).encode() + b"\n")
 
@@ -157,7 +164,49 @@ def cover_for(
         generated_at=local_time(generated_at, zone),
         generated_by=generated_by,
         scope=measure.number if measure else "",
+        notices=cover_notices(hearing, measure),
     )
+
+
+AWAITING_REVIEW = (ReviewStatus.PENDING, ReviewStatus.FLAGGED)
+
+
+def awaiting_review(hearing: Hearing, measure: Measure | None = None) -> int:
+    """How many testimonies of the hearing (or one measure) await a moderator's decision: the
+    packet leaves them out until they are approved."""
+    query = select(func.count(Testimony.id)).where(
+        Testimony.hearing_id == hearing.id, Testimony.status.in_(AWAITING_REVIEW)
+    )
+    if measure is not None:
+        query = query.where(Testimony.measure_id == measure.id)
+    return db.session.scalar(query) or 0
+
+
+def awaiting_review_notice(count: int) -> str:
+    return ngettext(
+        "%(num)d testimony awaits review and is not in this packet.",
+        "%(num)d testimonies await review and are not in this packet.",
+        count,
+    )
+
+
+def closed_early_notice(hearing: Hearing) -> str:
+    zone = hearing.timezone
+    return _(
+        "Testimony closed early on %(closed)s; the published deadline was %(published)s.",
+        closed=local_time(hearing.testimony_closes_at, zone),
+        published=local_time(hearing.published_closes_at, zone),
+    )
+
+
+def cover_notices(hearing: Hearing, measure: Measure | None) -> tuple[str, ...]:
+    notices = []
+    if hearing.closed_early:
+        notices.append(closed_early_notice(hearing))
+    waiting = awaiting_review(hearing, measure)
+    if waiting:
+        notices.append(awaiting_review_notice(waiting))
+    return tuple(notices)
 
 
 def _approved_in_packet_order(hearing: Hearing, measure: Measure | None, *columns):

@@ -111,6 +111,8 @@ def render_cover(
     _bar_chart(writer, tallies)
     writer.space(10)
     total = tallies.total
+    for notice in cover.notices:  # closed early; testimony awaiting review, left out
+        writer.paragraph(notice, BODY)
     for line in (
         _("Generated %(when)s by %(who)s.", when=cover.generated_at, who=cover.generated_by),
         ngettext(

@@ -9,6 +9,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -23,6 +24,7 @@ from app.accounts.models import Role
 from app.exports import jobs, services
 from app.exports.forms import BackgroundExportForm
 from app.exports.models import ExportStatus, Packet, PacketKind
+from app.exports.packet_data import awaiting_review
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.hearings.services import slugify
@@ -46,7 +48,34 @@ def history(hearing_id: int):
         kinds=list(PacketKind),
         button_form=EmptyForm(),
         background_form=BackgroundExportForm(hearing),
+        awaiting_review=awaiting_review(hearing),
         now=utcnow(),
+    )
+
+
+# How often the page of an export being made reloads itself (no JavaScript needed).
+REFRESH_SECONDS = 3
+
+
+@bp.route("/exports/<int:packet_id>")
+@role_required(Role.CLERK)
+def show(packet_id: int):
+    """One export: its progress while it is made, then its download.
+
+    Reached with ?download=1 right after the clerk asked for it: the page reloads itself until
+    the file is ready, then starts the download (and links to it, for browsers that do not
+    follow a refresh)."""
+    packet = db.get_or_404(Packet, packet_id)
+    now = utcnow()
+    return render_template(
+        "exports/show.html",
+        packet=packet,
+        hearing=packet.hearing,
+        working=packet.is_working(now),
+        interrupted=packet.is_interrupted(now),
+        start_download=request.args.get("download") == "1",
+        refresh_seconds=REFRESH_SECONDS,
+        now=now,
     )
 
 
@@ -81,9 +110,13 @@ def create_background(hearing_id: int):
         )
         return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
     flash(
-        _("The export has started. Its progress shows below; you can leave this page."), "success"
+        _(
+            "The export has started. This page shows its progress and starts the download when "
+            "it is ready; you can also leave it and find the export in the history."
+        ),
+        "success",
     )
-    return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
+    return redirect(url_for("exports.show", packet_id=packet.id, download=1), code=303)
 
 
 @bp.route("/exports/<int:packet_id>/progress")
@@ -108,16 +141,15 @@ def progress(packet_id: int):
 @role_required(Role.CLERK)
 def create(hearing_id: int, kind: str):
     hearing = db.get_or_404(Hearing, hearing_id)
-    if EmptyForm().validate_on_submit():
-        packet = services.export_testimony(current_user, hearing, PacketKind(kind), now=utcnow())
-        db.session.commit()
-        flash(
-            ngettext(
-                "Export ready: %(num)d row.", "Export ready: %(num)d rows.", packet.item_count
-            ),
-            "success",
-        )
-    return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
+    packet = services.export_testimony(current_user, hearing, PacketKind(kind), now=utcnow())
+    db.session.commit()
+    flash(
+        ngettext("Export ready: %(num)d row.", "Export ready: %(num)d rows.", packet.item_count),
+        "success",
+    )
+    return redirect(url_for("exports.show", packet_id=packet.id, download=1), code=303)
 
 
 @bp.route("/exports/<int:packet_id>/download")

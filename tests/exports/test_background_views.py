@@ -144,8 +144,8 @@ def test_a_clerk_makes_a_background_export_and_downloads_it(app, db, scene, kind
     response = press(client, scene, kind)
 
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(history_url(scene))
     [packet] = packets()
+    assert response.headers["Location"].endswith(f"/staff/exports/{packet.id}?download=1")
     assert packet.kind is PacketKind(kind)
     assert packet.status is ExportStatus.READY, packet.error
     assert packet.created_by_id == scene["clerk_id"]

@@ -81,10 +81,11 @@ def make_export(app, scene, kind: str):
         data={"csrf_token": csrf_token_from(page.text)},
     )
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/staff/hearings/{scene['hearing_id']}/exports")
     _db.session.expire_all()
     packets = _db.session.scalars(select(Packet)).all()
     assert len(packets) == 1
+    # To the export's own page, which starts the download.
+    assert response.headers["Location"].endswith(f"/staff/exports/{packets[0].id}?download=1")
     return client, packets[0]
 
 
