@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import JSON, Index, String
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -53,3 +58,50 @@ def record(
 def record_anonymous(action: str, *, at: datetime | None = None, **data) -> AuditEvent:
     """Record an event by someone not signed in (a failed login), about no particular row."""
     return record(ANONYMOUS, action, None, at=at, **data)
+
+
+# Refused requests (403, 429) are recorded once per address, route and minute: an attacker
+# hammering a limit must not flood the log (or the database) with a row per request.
+REFUSED = "request.refused"
+_refusals_seen: set[str] = set()  # this process's keys already written, to skip the insert
+_REFUSALS_SEEN_LIMIT = 10_000
+log = logging.getLogger("opentestimony.audit")
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of a network address: tells one address's refusals from another's, and
+    cannot be turned back into the address without the application's secret key."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"address:" + address.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def record_refusal(
+    actor: str, status: int, route: str, address: str, *, now: datetime
+) -> AuditEvent | None:
+    """Add a row for a refused request unless one for this address, route and minute exists.
+
+    `route` is the URL rule (`/staff/admin/users/<int:user_id>`), never the path, which may
+    hold a receipt's secret; the address is stored only as its keyed hash. Returns the row, or
+    None when the minute already has one. Callers commit.
+    """
+    hashed = address_hash(address)
+    route = route[:100]
+    key = f"refused:{status}:{hashed}:{now:%Y%m%d%H%M}:{route}"
+    if key in _refusals_seen:
+        return None
+    if len(_refusals_seen) >= _REFUSALS_SEEN_LIMIT:
+        _refusals_seen.clear()
+    event = AuditEvent(
+        actor=actor,
+        action=REFUSED,
+        occurred_at=now,
+        data={"status": status, "route": route, "address_hash": hashed},
+        dedup_key=key,
+    )
+    try:
+        with db.session.begin_nested():  # another worker may have written this minute's row
+            db.session.add(event)
+    except IntegrityError:
+        event = None
+    _refusals_seen.add(key)
+    return event

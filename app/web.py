@@ -16,9 +16,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
+from app import audit
 from app.accounts.models import Role
 from app.testimony.models import Position, RejectionReason
-from app.timezones import to_local
+from app.timezones import to_local, utcnow
 
 # No inline script or style anywhere, so the policy can forbid both.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -260,6 +261,27 @@ def remember_language(response, code: str):
     return response
 
 
+def _record_refusal(app: Flask, status: int) -> None:
+    """Audit a refused request (forbidden, or over a rate limit), at most once per address,
+    route and minute. Nothing the refused request did is kept; a failure to write is logged
+    and the refusal still goes out."""
+    from flask_login import current_user
+
+    from app.extensions import db
+
+    actor = audit.ANONYMOUS
+    try:
+        db.session.rollback()
+        if current_user.is_authenticated:
+            actor = current_user.audit_name
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        if audit.record_refusal(actor, status, route, request.remote_addr or "", now=utcnow()):
+            db.session.commit()
+    except Exception as error:  # a busy database must not turn a refusal into an error page
+        db.session.rollback()
+        app.logger.warning("could not audit a refused request (%s)", type(error).__name__)
+
+
 def init_app(app: Flask) -> None:
     host_only_session_cookie(app)
     app.url_map.converters["int"] = RowIdConverter
@@ -285,6 +307,12 @@ def init_app(app: Flask) -> None:
         # while its upload trickles in: read the whole body before anything queries.
         if request.method == "POST":
             request.files  # noqa: B018
+
+    @app.after_request
+    def _audit_refusals(response):
+        if response.status_code in (403, 429):
+            _record_refusal(app, response.status_code)
+        return response
 
     @app.after_request
     def _security_headers(response):
