@@ -94,6 +94,11 @@ def _default_timezone() -> str:
 
 class Body(db.Model):
     __tablename__ = "bodies"
+    __table_args__ = (
+        CheckConstraint(
+            "retention_days IS NULL OR retention_days > 0", name="retention_days_positive"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -110,6 +115,9 @@ class Body(db.Model):
         String(200), default="", server_default=text("''")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Days after a hearing is over before residents' e-mail and street address are removed
+    # from its testimony (app/retention.py); empty keeps them.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
 
     committees: Mapped[list[Committee]] = relationship(back_populates="body")
 

@@ -1,0 +1,230 @@
+"""Retention: `flask retention run` shows, then (with --apply) removes residents' e-mail and
+street address from testimony older than their body's retention period, keeping the record."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import retention
+from app.audit import AuditEvent
+from app.hearings.models import Body
+from app.outbox import OutboxMessage
+from app.testimony import identity
+from app.testimony.models import Attachment, Position, Testimony
+from app.timezones import utcnow
+from tests.factories import make_body, make_committee, make_hearing, make_testimony, make_upload
+
+ADDRESS = "14 Private Lane"
+
+
+def send_testimony(hearing, email: str, **overrides):
+    """Testimony sent while the hearing was open, with its receipt queued at that time."""
+    sent_at = hearing.testimony_opens_at + timedelta(hours=1)
+    return make_testimony(hearing, now=sent_at, email=email, street_address=ADDRESS, **overrides)
+
+
+def backdate_mail(db, when) -> None:
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.created_at > when).values(created_at=when)
+    )
+
+
+@pytest.fixture
+def town(db):
+    """A body keeping personal data a year after each hearing, with a hearing over 400 days
+    ago and one 100 days ago, and a body with no period holding an equally old hearing."""
+    now = utcnow()
+    council = make_body(name="Somerville City Council", retention_days=365)
+    committee = make_committee(council)
+    old = make_hearing(committee=committee, now=now - timedelta(days=400), title="Old hearing")
+    recent = make_hearing(committee=committee, now=now - timedelta(days=100), title="Recent")
+    forever = make_hearing(
+        committee=make_committee(make_body(name="Kept for ever")), now=now - timedelta(days=400)
+    )
+    old_receipts = [
+        send_testimony(
+            old,
+            "Ana.Silva@example.org",
+            full_name="Ana Silva",
+            accessibility_need="Wheelchair access",
+            interpreter_language="Portuguese",
+            uploads=(make_upload(),),
+        ),
+        send_testimony(
+            old,
+            "bo@example.org",
+            full_name="Bo Chen",
+            body="I oppose it.",
+            position=Position.OPPOSE,
+        ),
+    ]
+    backdate_mail(db, old.testimony_opens_at + timedelta(hours=1))
+    recent_receipt = send_testimony(recent, "ana.silva@example.org", full_name="Ana Silva")
+    kept_receipt = send_testimony(forever, "cy@example.org", full_name="Cy Doe")
+    backdate_mail(db, recent.testimony_opens_at + timedelta(hours=1))
+    db.session.commit()
+    db.session.info.clear()
+    return {
+        "council": council,
+        "old": old,
+        "old_receipts": old_receipts,
+        "recent": recent_receipt.testimony.id,
+        "kept": kept_receipt.testimony.id,
+    }
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["retention", "run", *args])
+
+
+def audit_events(db, action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def snapshot(db) -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.scalars(select(Testimony).order_by(Testimony.id)).all()
+    return [
+        (t.email, t.email_key, t.street_address, t.accessibility_need, t.interpreter_language)
+        for t in rows
+    ]
+
+
+def test_a_dry_run_shows_counts_and_changes_nothing(app, db, town):
+    before = snapshot(db)
+    messages = db.session.scalars(select(OutboxMessage.id)).all()
+
+    result = run(app)
+
+    assert result.exit_code == 0, result.output
+    assert "Somerville City Council (kept 365 days after a hearing):" in result.output
+    assert f"hearing {town['old'].id}, over " in result.output
+    assert "2 testimonies, 2 e-mail messages" in result.output
+    assert "Would remove e-mail and street addresses from 2 testimonies on 1 hearings" in (
+        result.output
+    )
+    assert "Run again with --apply" in result.output
+    assert "1 bodies have no retention period" in result.output
+    for personal in ("@", ADDRESS, "Ana", "Wheelchair", "Portuguese"):
+        assert personal not in result.output
+    assert snapshot(db) == before
+    assert db.session.scalars(select(OutboxMessage.id)).all() == messages
+    assert audit_events(db, "retention.applied") == []
+
+
+def test_applying_removes_contact_details_and_keeps_the_public_record(app, client, db, town):
+    old_ids = [receipt.testimony.id for receipt in town["old_receipts"]]
+
+    result = run(app, "--apply")
+
+    assert result.exit_code == 0, result.output
+    assert "Removed e-mail and street addresses from 2 testimonies on 1 hearings" in result.output
+    db.session.expire_all()
+    ana, bo = (db.session.get(Testimony, id_) for id_ in old_ids)
+    for testimony in (ana, bo):
+        assert testimony.email == ""
+        assert testimony.street_address == ""
+        assert testimony.email_key == f"removed:{testimony.id}"
+        assert testimony.accessibility_need is None
+        assert testimony.interpreter_language is None
+    # The public record stays as it was.
+    assert (ana.full_name, ana.city, ana.zip_code) == ("Ana Silva", "Dorchester", "02124")
+    assert ana.body == "I support the ban on face surveillance."
+    assert (bo.full_name, bo.position, bo.body) == ("Bo Chen", Position.OPPOSE, "I oppose it.")
+    assert [a.original_name for a in db.session.scalars(select(Attachment))] == ["statement.pdf"]
+    # Two senders whose addresses are gone are not taken for one sender.
+    assert identity.repeat_counts(town["old"].id, [ana, bo]) == {ana.id: 1, bo.id: 1}
+    # The resident's receipt link still opens their testimony.
+    receipt = client.get(f"/receipts/{town['old_receipts'][0].token}")
+    assert receipt.status_code == 200
+    assert ana.tracking_number in receipt.text
+    # Testimony on the recent hearing, and a body without a period, keep everything.
+    recent, kept = (
+        db.session.get(Testimony, town["recent"]),
+        db.session.get(Testimony, town["kept"]),
+    )
+    assert (recent.email, recent.street_address) == ("ana.silva@example.org", ADDRESS)
+    assert (kept.email, kept.street_address) == ("cy@example.org", ADDRESS)
+    # The old receipts are gone from the outbox; mail of the recent hearing, even to the same
+    # resident, is not.
+    left = sorted(db.session.scalars(select(OutboxMessage.to_address)))
+    assert left == ["ana.silva@example.org", "cy@example.org"]
+    # One audit event for the run, with counts and nothing personal.
+    (event,) = audit_events(db, "retention.applied")
+    assert event.data["testimonies"] == 2
+    assert event.data["messages"] == 2
+    assert event.data["hearing_ids"] == [town["old"].id]
+    recorded = json.dumps(event.data)
+    assert "@" not in recorded and ADDRESS not in recorded
+
+
+def test_running_again_changes_nothing_more(app, db, town):
+    assert run(app, "--apply").exit_code == 0
+    after_first = snapshot(db)
+
+    result = run(app, "--apply")
+
+    assert result.exit_code == 0, result.output
+    assert "from 0 testimonies on 0 hearings" in result.output
+    assert snapshot(db) == after_first
+    assert [e.data["testimonies"] for e in audit_events(db, "retention.applied")] == [2, 0]
+    assert "Nothing is due for removal." in run(app).output
+
+
+def test_an_administrator_sets_and_clears_a_body_period(app, db):
+    body = make_body(slug="cambridge-council", name="Cambridge City Council")
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["retention", "set", "cambridge-council", "--days", "730"])
+    assert result.exit_code == 0, result.output
+    assert "keeps residents' e-mail and street addresses 730 days after each hearing" in (
+        result.output
+    )
+    db.session.expire_all()
+    assert db.session.get(Body, body.id).retention_days == 730
+
+    for refused in (["--days", "0"], ["--days", "40000"], [], ["--days", "5", "--keep-forever"]):
+        result = runner.invoke(args=["retention", "set", "cambridge-council", *refused])
+        assert result.exit_code != 0, refused
+    assert (
+        "between 1 and 36500 days; 0 is not"
+        in runner.invoke(args=["retention", "set", "cambridge-council", "--days", "0"]).output
+    )
+    assert runner.invoke(args=["retention", "set", "nowhere", "--days", "5"]).exit_code == 1
+    db.session.expire_all()
+    assert db.session.get(Body, body.id).retention_days == 730
+
+    result = runner.invoke(args=["retention", "set", "cambridge-council", "--keep-forever"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(Body, body.id).retention_days is None
+    assert [e.data["retention_days"] for e in audit_events(db, "body.retention_set")] == [730, None]
+
+
+def test_the_database_refuses_a_period_that_is_not_positive(db):
+    with pytest.raises(IntegrityError):
+        make_body(retention_days=0)
+    db.session.rollback()
+
+
+def test_a_period_counts_from_the_later_of_the_hearing_and_the_close_of_testimony(db):
+    now = utcnow()
+    committee = make_committee(make_body(retention_days=1))
+    # The hearing started a month ago, but testimony stays open until next week.
+    hearing = make_hearing(
+        committee=committee,
+        now=now,
+        starts_at=now - timedelta(days=30),
+        speaker_signup_closes_at=None,
+    )
+    send_testimony(hearing, "late@example.org")
+    db.session.commit()
+
+    assert retention.plan(now=now + timedelta(days=3)).testimonies == 0
+    assert retention.plan(now=now + timedelta(days=9)).testimonies == 1
