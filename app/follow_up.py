@@ -16,8 +16,9 @@ campaign (comparing it with earlier testimony) and sending the e-mail come after
   been sent (as the WSGI server closes it). Tests use this: it is deterministic.
 
 The work is in the database before anyone is answered: if a process dies with work in hand,
-the background thread of any process sweeps it up after SWEEP_AGE (and `flask outbox
-deliver` / `flask place-campaigns` do the same by hand).
+the background thread of any process sweeps it up after SWEEP_AGE, or its e-mail as soon as
+the dead process's claim on it lapses (app/outbox.py); `flask outbox deliver` and `flask
+place-campaigns` do the same by hand.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ between; the app processes' requests no longer share one Python process (and its
 thread at a time) with it.
 
 It looks for new work every POLL_SECONDS: fresh receipts first (a batch over one SMTP
-connection), then placements in batches (app/follow_up.py says how many). Work that failed (a
+connection), and receipts whose claim lapsed because the process sending them died
+(app/outbox.py), then placements in batches (app/follow_up.py says how many). Work that failed (a
 mail server down, a busy database) is not tried again at once: failed receipts and placements
 older than SWEEP_AGE are swept up every SWEEP_SECONDS, as in the background thread. Should no
 worker run, the app processes still sweep up work older than WORKER_MISSING_AGE, so nothing
