@@ -87,7 +87,8 @@ def test_session_cookie_is_httponly_samesite_lax_and_secure(client, db):
     db.session.commit()
     response = client.get(f"/hearings/{hearing.id}/testimony/new")
     cookies = response.headers.getlist("Set-Cookie")
-    session_cookies = [c for c in cookies if c.startswith("session=")]
+    # Secure cookies get the __Host- prefix (tests/security/test_refusals_audited.py).
+    session_cookies = [c for c in cookies if c.startswith("__Host-session=")]
     assert session_cookies, cookies
     attributes = {
         part.strip().split("=")[0].lower(): part for part in session_cookies[0].split(";")
