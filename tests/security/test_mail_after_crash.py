@@ -236,3 +236,44 @@ def test_a_live_worker_waiting_on_a_slow_mail_server_keeps_its_claim(app, db, co
         assert unsent(db) == []
     finally:
         server.stop()
+
+
+def test_the_deliver_command_leaves_a_live_workers_messages_to_it(app, db, smtp, monkeypatch):
+    """Attack: an operator runs `flask outbox deliver` while a worker is still sending (its
+    claim renewed by its heartbeat). The command must wait and then leave those messages to
+    the worker, saying so, instead of sending them a second time."""
+    monkeypatch.setattr(outbox, "CLAIM_LEASE", timedelta(seconds=1))
+    queue_receipts(db, 2)
+    held, free = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    held_id, free_address = held.id, free.to_address
+    db.session.commit()
+    stop = threading.Event()
+    engine = db.engine
+
+    def renew() -> None:
+        with engine.begin() as connection:
+            connection.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == held_id)
+                .values(claimed_at=outbox.utcnow(), claimed_by="a-live-worker", attempts=1)
+            )
+
+    def live_worker_heartbeat() -> None:
+        while not stop.wait(0.1):
+            renew()
+
+    renew()  # the worker has claimed it
+    beating = threading.Thread(target=live_worker_heartbeat)
+    beating.start()
+    try:
+        result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    finally:
+        stop.set()
+        beating.join()
+
+    assert result.exit_code == 0, result.output
+    assert "Delivered 1 message(s)." in result.output
+    assert "1 message(s) are being sent by another process." in result.output
+    assert [envelope.rcpt_tos for envelope in smtp.handler.envelopes] == [[free_address]]
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, held_id).sent_at is None
