@@ -68,6 +68,11 @@ _REFUSALS_SEEN_LIMIT = 10_000
 log = logging.getLogger("opentestimony.audit")
 
 
+def forget_seen_refusals() -> None:
+    """Forget which refusals this process wrote (for a database emptied under it, in tests)."""
+    _refusals_seen.clear()
+
+
 def address_hash(address: str) -> str:
     """A keyed hash of a network address: tells one address's refusals from another's, and
     cannot be turned back into the address without the application's secret key."""

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.audit import forget_seen_refusals
 from app.extensions import db as _db
 from app.extensions import limiter
 
@@ -101,6 +102,7 @@ def db(app):
         _db.session.remove()
         _empty_all_tables()
         limiter.reset()  # rate-limit counters belong to one test
+        forget_seen_refusals()  # so do the refusals already in the (now empty) audit log
 
 
 def _empty_all_tables() -> None:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
+from app.audit import AuditEvent
 from app.exports import services as exports
 from app.exports.models import PacketKind
 from app.extensions import db as _db
@@ -134,6 +135,7 @@ def test_lower_roles_are_refused_and_change_nothing(app, client, db, world, role
     assert log_in(client, user).status_code == 303
     token = csrf_token_from(client.get("/staff/account").text)
     before = table_counts(db)
+    last_event = db.session.scalar(select(func.max(AuditEvent.id)))
     checked = 0
     for rule in staff_rules(app):
         needed = required_role(app, rule.endpoint)
@@ -148,6 +150,12 @@ def test_lower_roles_are_refused_and_change_nothing(app, client, db, world, role
     assert checked > 0
     db.session.expire_all()
     after = table_counts(db)
+    # The only trace: the refusals themselves, in the audit log (tests/security covers them).
+    refusals = list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > last_event)))
+    assert refusals and {(e.action, e.data["status"]) for e in refusals} == {
+        ("request.refused", 403)
+    }
+    after["audit_events"] -= len(refusals)
     assert after == before
 
 
