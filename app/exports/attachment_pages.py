@@ -123,17 +123,16 @@ def clean_bytes(path: Path, sha256: str, *, max_pages: int) -> bytes:
 
 def clean_download(attachment: Attachment) -> tuple[bytes, str]:
     """The attachment as staff download it: the cleaned PDF, named `<n>-<safe name>.pdf` (n its
-    place among the testimony's attachments). Raise UnusableAttachment when it cannot be."""
+    place among the testimony's attachments). Raise FileNotFoundError when the stored file is
+    missing, UnusableAttachment when it cannot be passed on."""
     from flask import current_app
 
     from app.exports.bundle import attachment_file_name
     from app.storage import file_store
 
-    store = file_store()
-    try:
-        path = store.path(attachment.sha256)
-    except FileNotFoundError as error:
-        raise UnusableAttachment("the stored file is missing") from error
+    path = file_store().path(attachment.sha256)  # FileNotFoundError when it is missing
+    if not path.exists():
+        raise FileNotFoundError(attachment.sha256)
     data = clean_bytes(
         path, attachment.sha256, max_pages=current_app.config["ATTACHMENT_MAX_PAGES"]
     )

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -362,6 +363,8 @@ def attachment(attachment_id: int):
     item = db.get_or_404(Attachment, attachment_id)
     try:
         data, original = clean_download(item)
+    except FileNotFoundError:
+        abort(404)
     except UnusableAttachment as error:
         flash(_("This attachment cannot be opened safely (%(why)s).", why=str(error)), "error")
         return redirect(url_for("moderation.review", testimony_id=item.testimony_id), code=303)

@@ -1,0 +1,340 @@
+"""Hostile uploads: files built to stall the site, to expand into hundreds of megabytes, to run
+code on a committee member's computer, or to carry a virus. Each is refused with a message
+the resident can act on, or reaches staff and the committee only as a cleaned PDF named
+`<n>-<safe name>.pdf`."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+
+import pikepdf
+import pytest
+from sqlalchemy import func, select
+from werkzeug.http import parse_options_header
+
+from app.exports.builders import ExportRequest, build
+from app.exports.models import PacketKind
+from app.extensions import db as database
+from app.storage import file_store
+from app.testimony.models import Attachment, ReviewStatus, Testimony
+from app.testimony.pdf_check import CheckedPdf, RejectedFile, check_pdf
+from app.testimony.submissions import Upload
+from app.timezones import utcnow
+from tests.factories import (
+    form_fields,
+    make_hearing,
+    make_pdf,
+    make_testimony,
+    set_review_status,
+    signed_in_client,
+)
+from tests.security import hostile_pdfs as hostile
+
+MAX = {"max_bytes": 10_000_000, "max_pages": 100}
+
+TOO_COMPLEX = "too many parts to check"
+EXPANDS = "contents expand to more than 100 MB"
+DAMAGED = "could not be opened; it may be damaged"
+TOO_MANY_PAGES = "more than 100 pages"
+
+
+def refusal(data: bytes) -> str:
+    with pytest.raises(RejectedFile) as refused:
+        check_pdf(data, **MAX, scan_for_malware=False)
+    return str(refused.value)
+
+
+# --- Files built to stall the check -----------------------------------------------------------
+
+
+def test_a_pdf_with_90000_page_objects_is_refused_before_it_is_parsed():
+    """The file from the report: 8.7 MB, 90,000 page objects, 6 s and 300 MB per check."""
+    assert TOO_COMPLEX in refusal(hostile.pages_pdf(90_000))
+
+
+def test_a_pdf_with_90000_page_objects_and_a_broken_xref_is_refused():
+    """A broken cross-reference table makes a reader scan the whole file to rebuild it."""
+    assert TOO_COMPLEX in refusal(hostile.pages_pdf(90_000, broken_xref=True))
+
+
+def test_90000_page_objects_packed_in_an_object_stream_are_counted_and_refused():
+    """Objects hidden in a compressed object stream, invisible to a search of the raw bytes."""
+    data = hostile.object_stream_pdf(90_000)
+    assert len(data) < 2_000_000
+    assert TOO_COMPLEX in refusal(data)
+
+
+def test_a_page_tree_listing_one_page_a_million_times_is_refused():
+    """Few objects, but a /Kids array of a million references to the same page."""
+    assert TOO_COMPLEX in refusal(hostile.wide_tree_pdf())
+
+
+def test_a_page_tree_listing_one_page_200_times_is_refused_as_too_many_pages():
+    """Under every size cap, but 200 pages once the tree is walked."""
+    assert TOO_MANY_PAGES in refusal(hostile.wide_tree_pdf(200))
+
+
+def test_a_page_tree_nested_5000_deep_is_refused():
+    """Page-tree nodes nested 5,000 deep, to exhaust a recursive reader's stack."""
+    assert DAMAGED in refusal(hostile.deep_tree_pdf())
+
+
+def test_a_page_tree_that_contains_itself_is_refused():
+    """A page-tree node listed among its own kids would make a naive walk loop forever."""
+    assert DAMAGED in refusal(hostile.looped_tree_pdf())
+
+
+def test_an_array_of_four_million_numbers_is_refused_before_it_is_parsed():
+    """8 MB of `0 0 0 ...` costs a PDF library hundreds of megabytes to hold."""
+    assert TOO_COMPLEX in refusal(hostile.big_array_pdf())
+
+
+def test_90000_tiny_streams_are_refused():
+    """Many tiny content streams, each an object to parse and a stream to inflate."""
+    assert TOO_COMPLEX in refusal(hostile.many_streams_pdf(90_000))
+
+
+def test_a_file_of_obj_keywords_is_refused():
+    """Ten megabytes of `obj` keywords, to make the survey itself slow."""
+    assert TOO_COMPLEX in refusal(b"%PDF-1.7\n" + b"obj " * 2_000_000)
+
+
+# --- Flate bombs ------------------------------------------------------------------------------
+
+
+def test_a_200_kb_stream_that_expands_to_200_mb_is_refused():
+    """The flate bomb from the report: accepted, then copied into packet.pdf and the bundle."""
+    data = hostile.flate_bomb_pdf(200_000_000)
+    assert len(data) < 300_000
+    assert EXPANDS in refusal(data)
+
+
+def test_a_flate_bomb_whose_filter_name_is_disguised_is_refused():
+    """`/Fl#61teDecode` is `/FlateDecode` to a PDF reader; the check is not fooled."""
+    assert EXPANDS in refusal(hostile.flate_bomb_pdf(200_000_000, hide_filter=True))
+
+
+def test_an_object_stream_that_expands_to_50_mb_is_refused():
+    """An object stream a PDF library must expand in memory to read any object in it."""
+    assert EXPANDS in refusal(hostile.object_stream_pdf(10, expanded_padding=50_000_000))
+
+
+def test_a_flate_bomb_sent_through_the_form_is_refused_and_nothing_is_kept(client, db):
+    """A resident's form with a flate bomb attached comes back with the reason; nothing is
+    stored."""
+    hearing = make_hearing()
+    db.session.commit()
+    response = submit(client, hearing, hostile.flate_bomb_pdf(), "bomb.pdf")
+    assert response.status_code == 200
+    assert "bomb.pdf: The PDF&#39;s contents expand to more than 100 MB" in response.text
+    assert db.session.scalar(select(func.count(Testimony.id))) == 0
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+
+def test_the_90000_page_file_sent_through_the_form_is_refused_with_a_message(client, db):
+    """The report's 8.7 MB file, through the form: refused with advice, nothing kept."""
+    hearing = make_hearing()
+    db.session.commit()
+    response = submit(client, hearing, hostile.pages_pdf(90_000), "pages.pdf")
+    assert response.status_code == 200
+    assert "pages.pdf: The PDF is built from too many parts to check" in response.text
+    assert db.session.scalar(select(func.count(Testimony.id))) == 0
+
+
+# --- Active content ---------------------------------------------------------------------------
+
+
+def test_scripts_launch_actions_embedded_files_and_xfa_are_removed_at_upload(client, db):
+    """A PDF that runs JavaScript on opening, launches cmd.exe from a link, embeds app.py and
+    an XFA form is stored only as its cleaned copy, with its page."""
+    original = hostile.active_content_pdf()
+    assert {"/JS", "/Launch", "/EmbeddedFiles", "/XFA", "/OpenAction"} <= hostile.active_content_in(
+        original
+    )
+    hearing = make_hearing()
+    db.session.commit()
+    response = submit(client, hearing, original, "statement.pdf")
+    assert response.status_code == 303
+    [attachment] = db.session.scalars(select(Attachment)).all()
+    stored = file_store().get(attachment.sha256)
+    assert hostile.active_content_in(stored) == set()
+    assert b"os.system" not in stored and b"cmd.exe" not in stored
+    with pikepdf.open(io.BytesIO(stored)) as pdf:
+        assert len(pdf.pages) == 1
+        assert b"Statement" in pdf.pages[0].Contents.read_bytes()
+
+
+def stored_before_the_fix(hearing, files: list[tuple[str, bytes]]):
+    """Testimony whose attachments were stored as sent, as they were before uploads were
+    cleaned (the form can no longer store such files)."""
+    uploads = tuple(
+        Upload(filename=name, pdf=CheckedPdf(data=data, page_count=1)) for name, data in files
+    )
+    testimony = make_testimony(hearing, uploads=uploads).testimony
+    set_review_status(testimony, ReviewStatus.APPROVED)
+    database.session.commit()
+    return testimony
+
+
+def bundle_of(hearing, workdir):
+    workdir.mkdir(parents=True, exist_ok=True)
+    built = build(
+        ExportRequest(
+            kind=PacketKind.BUNDLE_ZIP,
+            hearing=hearing,
+            measure=None,
+            generated_at=utcnow(),
+            generated_by="Casey Clerk",
+            workdir=workdir,
+        )
+    )
+    return zipfile.ZipFile(built.path)
+
+
+def test_the_bundle_holds_cleaned_attachments_named_n_safe_name_pdf(db, tmp_path):
+    """Files stored as sent, with scripts and embedded files and named `app.py` and `passwd`,
+    reach the committee's bundle only cleaned, as `1-app_py.pdf` and `2-passwd.pdf`."""
+    hearing = make_hearing()
+    active = hostile.active_content_pdf()
+    testimony = stored_before_the_fix(hearing, [("app.py", active), ("passwd", active)])
+
+    with bundle_of(hearing, tmp_path / "work") as bundle:
+        entries = sorted(n for n in bundle.namelist() if n.startswith("attachments/"))
+        folder = f"attachments/{testimony.tracking_number}/"
+        assert entries == [folder + "1-app_py.pdf", folder + "2-passwd.pdf"]
+        for entry in entries:
+            data = bundle.read(entry)
+            assert hostile.active_content_in(data) == set()
+            assert b"os.system" not in data
+        packet = bundle.read("packet.pdf")
+    assert hostile.active_content_in(packet) == set()
+
+
+def test_a_flate_bomb_stored_before_the_fix_stays_out_of_the_bundle(db, tmp_path):
+    """A bomb accepted by the old check is not copied into the bundle."""
+    hearing = make_hearing()
+    testimony = stored_before_the_fix(
+        hearing, [("bomb.pdf", hostile.flate_bomb_pdf()), ("fine.pdf", make_pdf(1))]
+    )
+    with bundle_of(hearing, tmp_path / "work") as bundle:
+        entries = [n for n in bundle.namelist() if n.startswith("attachments/")]
+    assert entries == [f"attachments/{testimony.tracking_number}/2-fine.pdf"]
+
+
+def test_a_moderator_downloads_the_cleaned_file_named_n_safe_name_pdf(app, db):
+    """The staff download of `app.py` (stored as sent) is the cleaned PDF, `1-app_py.pdf`."""
+    hearing = make_hearing()
+    testimony = stored_before_the_fix(hearing, [("app.py", hostile.active_content_pdf())])
+    browser = signed_in_client(app)
+
+    response = browser.get(f"/staff/attachments/{testimony.attachments[0].id}")
+
+    assert response.status_code == 200
+    _disposition, options = parse_options_header(response.headers["Content-Disposition"])
+    assert options["filename"] == "1-app_py.pdf"
+    assert hostile.active_content_in(response.data) == set()
+    assert b"os.system" not in response.data
+
+
+def test_a_moderator_is_told_when_a_stored_bomb_cannot_be_opened_safely(app, db):
+    """Downloading a bomb stored before the fix gives a message, not 200 MB of memory."""
+    hearing = make_hearing()
+    testimony = stored_before_the_fix(hearing, [("bomb.pdf", hostile.flate_bomb_pdf())])
+    browser = signed_in_client(app)
+
+    response = browser.get(
+        f"/staff/attachments/{testimony.attachments[0].id}", follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "This attachment cannot be opened safely" in response.text
+
+
+# --- Malware ----------------------------------------------------------------------------------
+
+
+needs_clamscan = pytest.mark.skipif(
+    shutil.which("clamscan") is None, reason="ClamAV's clamscan is not installed"
+)
+
+
+@pytest.fixture
+def clamscan(config, tmp_path):
+    """The real clamscan, with a signature database of our own that knows the EICAR test
+    string (no signatures are downloaded)."""
+    database = tmp_path / "opentestimony-test.ndb"
+    database.write_text(f"OpenTestimony.Test.EICAR:0:*:{hostile.EICAR.hex()}\n")
+    config["CLAMSCAN"] = "clamscan"
+    config["CLAMAV_DATABASE"] = str(database)
+    return database
+
+
+def eicar_pdf() -> bytes:
+    return hostile.write_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            hostile.stream(hostile.EICAR),
+        ]
+    )
+
+
+@needs_clamscan
+def test_a_pdf_carrying_the_eicar_test_virus_is_refused(client, db, clamscan):
+    """ClamAV finds the EICAR string in the upload: refused with a clear message, nothing
+    kept."""
+    hearing = make_hearing()
+    db.session.commit()
+    response = submit(client, hearing, eicar_pdf(), "eicar.pdf")
+    assert response.status_code == 200
+    assert "eicar.pdf: Our virus scanner found malware in this file" in response.text
+    assert db.session.scalar(select(func.count(Testimony.id))) == 0
+
+
+@needs_clamscan
+def test_a_clean_pdf_passes_the_virus_scan(client, db, clamscan):
+    """With ClamAV configured an ordinary PDF is accepted as before."""
+    hearing = make_hearing()
+    db.session.commit()
+    response = submit(client, hearing, make_pdf(2), "statement.pdf")
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count(Attachment.id))) == 1
+    assert client.get("/healthz").get_json()["checks"]["malware_scan"] == {
+        "ok": True,
+        "detail": "clamscan",
+    }
+
+
+def test_an_upload_is_refused_when_the_configured_scanner_cannot_be_run(client, db, config):
+    """Scanning is promised but clamscan is missing: the file is refused (never accepted
+    unscanned), the resident is told to retry, and /healthz warns."""
+    config["CLAMSCAN"] = "/nonexistent/clamscan"
+    hearing = make_hearing()
+    db.session.commit()
+    response = submit(client, hearing, make_pdf(1), "statement.pdf")
+    assert response.status_code == 200
+    assert "could not be checked for viruses just now" in response.text
+    assert db.session.scalar(select(func.count(Testimony.id))) == 0
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert "clamscan is not installed" in health.get_json()["checks"]["malware_scan"]["warning"]
+
+
+def test_healthz_warns_when_uploads_are_not_scanned(client, db, config):
+    """Without ClamAV configured, uploads are accepted unscanned and /healthz says so."""
+    config["CLAMD_SOCKET"] = ""
+    config["CLAMSCAN"] = ""
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    scan = health.get_json()["checks"]["malware_scan"]
+    assert scan["ok"] is True
+    assert "not scanned for malware" in scan["warning"]
+
+
+def submit(client, hearing, data: bytes, name: str):
+    url = f"/hearings/{hearing.id}/testimony/new"
+    fields = form_fields(hearing, client.get(url).text)
+    fields["attachments"] = [(io.BytesIO(data), name, "application/pdf")]
+    return client.post(url, data=fields, content_type="multipart/form-data")
