@@ -61,7 +61,6 @@ class StoredTestimony(db.Model):
     zip_code: Mapped[str] = mapped_column(String(10))
     organization: Mapped[str | None] = mapped_column(String(200))
     speaks_for_organization: Mapped[bool] = mapped_column(Boolean)
-    hide_street_address: Mapped[bool] = mapped_column(Boolean)
     public_record_acknowledged: Mapped[bool] = mapped_column(Boolean)
     position: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
@@ -120,7 +119,6 @@ def create_app() -> Flask:
                 zip_code=form["zip_code"].strip(),
                 organization=_optional("organization"),
                 speaks_for_organization="speaks_for_organization" in form,
-                hide_street_address="hide_street_address" in form,
                 public_record_acknowledged="public_record_acknowledged" in form,
                 position=form["position"],
                 body=form["body"].replace("\r\n", "\n").strip(),

@@ -116,7 +116,6 @@ class Residents:
                 "street_address": f"{rng.randint(1, 999)} {rng.choice(STREETS)}",
                 "city": city,
                 "zip_code": zip_code,
-                "hide_street_address": "y",
                 "organization": "Dorchester Neighborhood Association" if organization else "",
                 "measure_id": str(self.measure_id),
                 "position": rng.choices(["support", "oppose", "neutral"], [6, 3, 1])[0],

@@ -80,7 +80,6 @@ def main() -> None:
                 speaking_request=SpeakingRequest.NONE,
                 interpreter_language=None,
                 accessibility_need=None,
-                hide_street_address=True,
                 public_record_acknowledged=True,
             )
             submit_testimony(hearing, submission, now=utcnow())

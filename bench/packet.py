@@ -333,7 +333,6 @@ def load(size: int, pool: list[str]) -> dict[str, int]:
                 "zip_code": zip_code,
                 "organization": organization,
                 "speaks_for_organization": bool(organization) and rng.random() < 0.5,
-                "hide_street_address": True,
                 "public_record_acknowledged": True,
                 "position": rng.choices(["support", "oppose", "neutral"], [55, 35, 10])[0],
                 "body": body_text,

@@ -77,7 +77,6 @@ def build(size: int) -> Hearing:
                 "city": "Boston",
                 "zip_code": "02108",
                 "speaks_for_organization": False,
-                "hide_street_address": True,
                 "public_record_acknowledged": True,
                 "position": rng.choice(["support", "oppose", "neutral"]),
                 "body": " ".join(rng.choices(WORDS, k=60)),

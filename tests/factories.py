@@ -117,7 +117,6 @@ def make_submission(hearing: Hearing, **overrides) -> Submission:
         "speaking_request": SpeakingRequest.NONE,
         "interpreter_language": None,
         "accessibility_need": None,
-        "hide_street_address": True,
         "public_record_acknowledged": True,
         "uploads": (),
     }
@@ -168,7 +167,6 @@ def form_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
         "speaking_request": "none",
         "interpreter_language": "",
         "accessibility_need": "",
-        "hide_street_address": "y",
         "public_record_acknowledged": "y",
     }
     fields.update(overrides)

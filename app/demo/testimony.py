@@ -421,7 +421,6 @@ def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
             zip_code=zip_code,
             organization=org,
             speaks_for_organization=org is not None,
-            hide_street_address=True,
             public_record_acknowledged=True,
             position=position,
             body=text,

@@ -271,7 +271,6 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         "street_address",
         "city",
         "zip_code",
-        "hide_street_address",
         "organization",
         "speaks_for_organization",
         "measure_id",
@@ -337,9 +336,6 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         filters=[normalise_newlines, strip_text],
         render_kw={"rows": 3, "maxlength": 500},
     )
-    hide_street_address = BooleanField(
-        _l("Keep my street address out of anything published"), default=True
-    )
     public_record_acknowledged = BooleanField(
         _l("I understand that my testimony, name and city or town become public record."),
         validators=[
@@ -376,7 +372,6 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
             speaking_request=SpeakingRequest(self.speaking_request.data),
             interpreter_language=self.interpreter_language.data or None,
             accessibility_need=self.accessibility_need.data or None,
-            hide_street_address=bool(self.hide_street_address.data),
             public_record_acknowledged=bool(self.public_record_acknowledged.data),
             uploads=kept + self.checked_uploads,
             quarantine_reason=quarantine_reason,

@@ -123,7 +123,6 @@ class Testimony(db.Model):
     zip_code: Mapped[str] = mapped_column(String(10))
     organization: Mapped[str | None] = mapped_column(String(200))
     speaks_for_organization: Mapped[bool] = mapped_column(Boolean, default=False)
-    hide_street_address: Mapped[bool] = mapped_column(Boolean, default=True)
     public_record_acknowledged: Mapped[bool] = mapped_column(Boolean)
 
     position: Mapped[Position] = mapped_column(enum_column(Position, "testimony_position"))

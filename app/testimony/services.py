@@ -200,7 +200,6 @@ def submit_testimony(
         zip_code=sub.zip_code,
         organization=sub.organization,
         speaks_for_organization=sub.speaks_for_organization,
-        hide_street_address=sub.hide_street_address,
         public_record_acknowledged=sub.public_record_acknowledged,
         position=sub.position,
         body=sub.body,

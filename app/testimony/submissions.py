@@ -32,7 +32,6 @@ class Submission:
     speaking_request: SpeakingRequest
     interpreter_language: str | None
     accessibility_need: str | None
-    hide_street_address: bool
     public_record_acknowledged: bool
     uploads: tuple[Upload, ...] = field(default_factory=tuple)
     # Set when the submission looked automated (see app/testimony/bot_defence.py).

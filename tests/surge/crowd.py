@@ -69,7 +69,6 @@ def fields_from(page: str, measure_id: int, *, name: str, email: str, body: str)
         "position": "support",
         "body": body,
         "speaking_request": "none",
-        "hide_street_address": "y",
         "public_record_acknowledged": "y",
     }
 

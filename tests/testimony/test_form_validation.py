@@ -443,9 +443,7 @@ def test_what_the_resident_typed_comes_back_in_the_refused_form(client, db):
         "accessibility_need": "Wheelchair access\nand captions",
     }
     page = open_form(client, hearing)
-    data = form_fields(
-        hearing, page, hide_street_address=None, public_record_acknowledged=None, **typed
-    )
+    data = form_fields(hearing, page, public_record_acknowledged=None, **typed)
 
     response = client.post(form_url(hearing), data=data, content_type="multipart/form-data")
 
@@ -453,7 +451,6 @@ def test_what_the_resident_typed_comes_back_in_the_refused_form(client, db):
     values = form_values(response.text)
     for field, value in typed.items():
         assert values[field] == value, field
-    assert "hide_street_address" not in values  # left unticked, stays unticked
     assert "public_record_acknowledged" not in values
     # The same key comes back, so submitting twice still makes one testimony.
     assert values["submission_key"] == data["submission_key"]
