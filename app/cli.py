@@ -21,6 +21,10 @@ from app.extensions import db
 from app.timezones import utcnow
 
 
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only load when there are no hearings yet.")
@@ -123,15 +127,16 @@ def register(app: Flask) -> None:
         if apply_changes:
             db.session.commit()
         for body in found.bodies:
-            click.echo(f"{body.name} (kept {body.retention_days} days after a hearing):")
+            click.echo(f"{body.name} (kept {_count(body.retention_days, 'day')} after a hearing):")
             for hearing in body.hearings:
                 click.echo(
                     f"  hearing {hearing.hearing_id}, over {hearing.over_at:%Y-%m-%d}: "
-                    f"{hearing.testimonies} testimonies, {hearing.messages} e-mail messages"
+                    f"{_count(hearing.testimonies, 'testimony', 'testimonies')}, "
+                    f"{_count(hearing.messages, 'e-mail message')}"
                 )
         totals = (
-            f"{found.testimonies} testimonies on {found.hearings} hearings and "
-            f"{found.messages} e-mail messages"
+            f"{_count(found.testimonies, 'testimony', 'testimonies')} on "
+            f"{_count(found.hearings, 'hearing')} and {_count(found.messages, 'e-mail message')}"
         )
         if apply_changes:
             click.echo(f"Removed e-mail and street addresses from {totals}.")
@@ -141,7 +146,10 @@ def register(app: Flask) -> None:
         else:
             click.echo("Nothing is due for removal.")
         if found.kept_forever:
-            click.echo(f"{found.kept_forever} bodies have no retention period: nothing is removed.")
+            click.echo(
+                f"{_count(found.kept_forever, 'body', 'bodies')} without a retention period: "
+                "nothing is removed there."
+            )
 
     @retention_group.command("set")
     @click.argument("body_slug")
@@ -164,7 +172,7 @@ def register(app: Flask) -> None:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
         db.session.commit()
-        kept = f"{days} days after each hearing" if days else "for ever"
+        kept = f"{_count(days, 'day')} after each hearing" if days else "for ever"
         click.echo(f"{body.name} keeps residents' e-mail and street addresses {kept}.")
 
     @app.cli.command("export-packet")

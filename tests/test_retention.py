@@ -105,11 +105,11 @@ def test_a_dry_run_shows_counts_and_changes_nothing(app, db, town):
     assert "Somerville City Council (kept 365 days after a hearing):" in result.output
     assert f"hearing {town['old'].id}, over " in result.output
     assert "2 testimonies, 2 e-mail messages" in result.output
-    assert "Would remove e-mail and street addresses from 2 testimonies on 1 hearings" in (
+    assert "Would remove e-mail and street addresses from 2 testimonies on 1 hearing" in (
         result.output
     )
     assert "Run again with --apply" in result.output
-    assert "1 bodies have no retention period" in result.output
+    assert "1 body without a retention period" in result.output
     for personal in ("@", ADDRESS, "Ana", "Wheelchair", "Portuguese"):
         assert personal not in result.output
     assert snapshot(db) == before
@@ -123,7 +123,7 @@ def test_applying_removes_contact_details_and_keeps_the_public_record(app, clien
     result = run(app, "--apply")
 
     assert result.exit_code == 0, result.output
-    assert "Removed e-mail and street addresses from 2 testimonies on 1 hearings" in result.output
+    assert "Removed e-mail and street addresses from 2 testimonies on 1 hearing" in result.output
     db.session.expire_all()
     ana, bo = (db.session.get(Testimony, id_) for id_ in old_ids)
     for testimony in (ana, bo):
@@ -170,7 +170,7 @@ def test_running_again_changes_nothing_more(app, db, town):
     result = run(app, "--apply")
 
     assert result.exit_code == 0, result.output
-    assert "from 0 testimonies on 0 hearings" in result.output
+    assert "from 0 testimonies on 0 hearings and 0 e-mail messages" in result.output
     assert snapshot(db) == after_first
     assert [e.data["testimonies"] for e in audit_events(db, "retention.applied")] == [2, 0]
     assert "Nothing is due for removal." in run(app).output
