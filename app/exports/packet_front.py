@@ -27,6 +27,7 @@ from app.exports.typesetting import (
     Style,
     draw_text,
     fonts,
+    isolated,
     text_width,
     truncate,
 )
@@ -88,7 +89,7 @@ def render_cover(
     writer = PageWriter(str(path) if path else None, title=title, furniture=furniture)
     heading = _("Testimony packet")
     if cover.scope:
-        heading = _("Testimony packet: %(measure)s", measure=cover.scope)
+        heading = _("Testimony packet: %(measure)s", measure=isolated(cover.scope))
     writer.paragraph(heading, TITLE)
     writer.space(6)
     writer.paragraph(cover.hearing, HEADING)
@@ -104,7 +105,8 @@ def render_cover(
     writer.space(8)
     writer.paragraph(_("Measures"), HEADING)
     for measure in cover.measures:
-        writer.paragraph(f"{measure.number}: {measure.title}", BODY, indent=12)
+        line = f"{isolated(measure.number)}: {isolated(measure.title)}"
+        writer.paragraph(line, BODY, indent=12)
     writer.space(8)
     _tally_table(writer, cover, tallies)
     writer.space(8)
@@ -114,7 +116,11 @@ def render_cover(
     for notice in cover.notices:  # closed early; testimony awaiting review, left out
         writer.paragraph(notice, BODY)
     for line in (
-        _("Generated %(when)s by %(who)s.", when=cover.generated_at, who=cover.generated_by),
+        _(
+            "Generated %(when)s by %(who)s.",
+            when=cover.generated_at,
+            who=isolated(cover.generated_by),
+        ),
         ngettext(
             "%(num)d approved testimony",
             "%(num)d approved testimonies",
@@ -145,7 +151,7 @@ def _tally_table(writer: PageWriter, cover: PacketCover, tallies: Tallies) -> No
     writer.paragraph(
         _(
             "Residents: from %(jurisdiction)s. To speak: asked to speak at the hearing.",
-            jurisdiction=cover.jurisdiction,
+            jurisdiction=isolated(cover.jurisdiction),
         ),
         SMALL,
     )
@@ -170,7 +176,7 @@ def _bar_chart(writer: PageWriter, tallies: Tallies) -> None:
     for (measure, position), tally in tallies.rows.items():
         writer.ensure(16)
         writer.y -= 16
-        label = truncate(f"{measure} · {position}", label_width - 6, SMALL.size)
+        label = truncate(f"{isolated(measure)} · {position}", label_width - 6, SMALL.size)
         draw_text(writer.canvas, MARGIN, writer.y + 3, label, SMALL.size)
         length = max(bar_space * tally.count / most, 1.0)
         writer.canvas.setFillColorRGB(*colours.get(position, (0.4, 0.4, 0.45)))

@@ -39,7 +39,7 @@ from app.exports.packet_front import (
     toc_page_count,
 )
 from app.exports.pdf_stream import Bookmark, StreamingPdfWriter
-from app.exports.typesetting import BODY, HEADING, LABEL, SMALL, PageWriter, Style
+from app.exports.typesetting import BODY, HEADING, LABEL, SMALL, PageWriter, Style, isolated
 
 SUBHEADING = Style(size=11, leading=15, bold=True)
 
@@ -88,7 +88,7 @@ def build_packet(
     records = job.workdir / "entries.jsonl"
     placements, tallies, digest, attachment_pages = _first_pass(cover, entries, records, job)
     title = _("Testimony packet: %(hearing)s", hearing=cover.hearing)
-    header = f"{cover.hearing} · {cover.committee}"
+    header = f"{isolated(cover.hearing)} · {isolated(cover.committee)}"
     cover_pages = render_cover(
         None, cover, tallies, digest, title=title, attachment_pages=attachment_pages
     )
@@ -246,7 +246,7 @@ def _second_pass(writer, records, placements, job: PacketJob, *, header: str, to
                     label = _(
                         "Attachment to %(tracking)s: %(name)s",
                         tracking=entry.tracking_number,
-                        name=attachment.name,
+                        name=isolated(attachment.name),
                     )
                     _copy_attachment(writer, attachment, job, label, page, total)
                     page += pages
@@ -321,13 +321,15 @@ def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
         writer.field(_("Speaking"), entry.speaking)
     for name, pages, reason in attachments:
         if pages is None:
-            note = _("%(name)s: not included, because %(reason)s.", name=name, reason=reason)
+            note = _(
+                "%(name)s: not included, because %(reason)s.", name=isolated(name), reason=reason
+            )
         else:
             note = ngettext(
                 "%(name)s (%(num)d page, follows this testimony)",
                 "%(name)s (%(num)d pages, follows this testimony)",
                 pages,
-                name=name,
+                name=isolated(name),
             )
         writer.field(_("Attachment"), note)
     writer.rule()
@@ -365,7 +367,7 @@ def _write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
     writer.paragraph(_("Signatories"), SUBHEADING)
     for person in entry.signatories:
         details = [person.name, person.city, person.organization, person.position, person.speaking]
-        line = " · ".join(part for part in details if part)
+        line = " · ".join(isolated(part) for part in details if part)
         writer.paragraph(f"{person.tracking_number}  {line}  ({person.received})", SMALL)
     differing = [
         person
@@ -377,7 +379,7 @@ def _write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
         writer.paragraph(_("What signatories added or changed"), SUBHEADING)
         for person in differing:
             writer.space(4)
-            who = ", ".join(part for part in (person.name, person.city) if part)
+            who = ", ".join(isolated(part) for part in (person.name, person.city) if part)
             writer.paragraph(f"{person.tracking_number}  {who}", LABEL)
             if person.personal_text:
                 writer.field(_("Added"), person.personal_text)
@@ -402,7 +404,7 @@ def _entry_label(entry: PacketEntry | CampaignEntry) -> str:
             len(entry.signatories),
             label=entry.label,
         )
-    who = ", ".join(part for part in (entry.name, entry.city) if part)
+    who = ", ".join(isolated(part) for part in (entry.name, entry.city) if part)
     return f"{entry.tracking_number}  {who} ({entry.position})"
 
 
@@ -413,7 +415,8 @@ def _toc_lines(placements: list[Placed], cover: PacketCover) -> list[TocLine]:
     for item in placements:
         if item.measure != measure:
             measure = item.measure
-            lines.append(TocLine(f"{measure}: {titles.get(measure, '')}", None, heading=True))
+            heading = f"{isolated(measure)}: {isolated(titles.get(measure, ''))}"
+            lines.append(TocLine(heading, None, heading=True))
         lines.append(TocLine(item.label, item.first_page or None))
     return lines
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import ObjectType
 
+from app.exports.typesetting import clean
+
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _PAGE_TYPES = ("/Page", "/Pages")
 # The page entries that carry what a page shows; anything else (actions, annotations,
@@ -41,8 +43,19 @@ _NEVER = frozenset(
 )
 
 
+# The isolates typesetting.isolated() puts around names in our lines: not wanted in a bookmark.
+_ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"), None)
+
+
 def text_string(value: str) -> bytes:
-    """A PDF text string that holds any Unicode text (UTF-16 with a byte-order mark)."""
+    """A PDF text string that holds any Unicode text (UTF-16 with a byte-order mark).
+
+    Used for bookmarks and document properties, which the reader lays out itself, with its own
+    bidi algorithm and fonts: so they keep the order typed (right-to-left text put in visual
+    order here would be shown backwards) and are never passed through visual_line(); only
+    control characters go, and line breaks become spaces.
+    """
+    value = clean(value).replace("\n", " ").translate(_ISOLATES)
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode() + b">"
 
 

@@ -13,7 +13,7 @@ from app.exports.packet_data import PacketCover, position_label
 from app.exports.packet_front import page_furniture
 from app.exports.pdf_stream import StreamingPdfWriter
 from app.exports.rows import SPEAKER_COLUMNS, SheetRow
-from app.exports.typesetting import HEADING, SMALL, TITLE, PageWriter, Style
+from app.exports.typesetting import HEADING, SMALL, TITLE, PageWriter, Style, isolated
 from app.testimony.models import Position
 
 NAME = Style(size=11, leading=15, bold=True)
@@ -34,7 +34,7 @@ def build_speakers_pdf(
     title = _("Speaker list: %(hearing)s", hearing=cover.hearing)
     total = _write(None, cover, speakers, title=title, furniture=None)
     typeset = workdir / "speakers-typeset.pdf"
-    furniture = page_furniture(f"{cover.hearing} · {cover.committee}", total)
+    furniture = page_furniture(f"{isolated(cover.hearing)} · {isolated(cover.committee)}", total)
     _write(typeset, cover, speakers, title=title, furniture=furniture)
     writer = StreamingPdfWriter(out_path)
     try:
@@ -67,7 +67,7 @@ def _write(
     writer = PageWriter(str(path) if path else None, title=title, furniture=furniture)
     writer.paragraph(_("Speaker list"), TITLE)
     writer.paragraph(cover.hearing, HEADING)
-    writer.paragraph(f"{cover.committee} · {cover.starts}", SMALL)
+    writer.paragraph(f"{isolated(cover.committee)} · {cover.starts}", SMALL)
     if cover.location:
         writer.paragraph(cover.location, SMALL)
     writer.paragraph(
@@ -84,14 +84,14 @@ def _write(
     for speaker in speakers:
         writer.ensure(NAME.leading + 4 * 14)  # keep a speaker's name with their details
         writer.rule()
-        writer.paragraph(f"{speaker['Order']}.  {speaker['Name']}", NAME)
+        writer.paragraph(f"{speaker['Order']}.  {isolated(speaker['Name'])}", NAME)
         place = ", ".join(
-            part for part in (speaker["City or town"], speaker["Organization"]) if part
+            isolated(part) for part in (speaker["City or town"], speaker["Organization"]) if part
         )
         if place:
             writer.field(_("From"), place)
         position = position_label(Position(speaker["Position"]))
-        writer.field(_("Measure"), f"{speaker['Measure']} · {position}")
+        writer.field(_("Measure"), f"{isolated(speaker['Measure'])} · {position}")
         how = {"in_person": _("In person"), "remote": _("Remotely")}[speaker["Speaking"]]
         writer.field(_("Speaking"), how)
         if speaker["Interpreter"]:

@@ -1,9 +1,15 @@
 """Text on PDF pages: the fonts we ship, per-character fallback, right-to-left text, wrapping.
 
 Everything is drawn with ReportLab's canvas, never through its paragraph mark-up, so resident
-text is printed character for character and cannot be read as mark-up. Wrapping happens in
-logical order; each finished line is then put into visual order (Unicode bidi algorithm), which
-is how Hebrew and Arabic read correctly and copy out of the PDF in the order they were typed.
+text is printed character for character and cannot be read as mark-up. Every string is kept in
+the order it was typed (wrapped, cut and measured that way) until draw_text() prints it, and
+draw_text() is the only place that puts text on a page: it passes each line through
+visual_line() (Arabic letters joined, then the Unicode bidi algorithm, UAX #9), so Hebrew and
+Arabic read correctly and copy out of the PDF in the order they were typed, wherever the
+string is printed: cover, tallies, contents, running header, testimony or speaker list.
+
+Bookmarks and document properties are not drawn: a PDF reader lays them out with its own bidi
+algorithm, so they keep the order typed (see pdf_stream).
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
+from unicodedata import bidirectional
 
-import arabic_reshaper
-from bidi import get_base_level, get_display
+from arabic_reshaper import ArabicReshaper
+from arabic_reshaper.ligatures import LIGATURES
+from bidi import get_display
+from bidi.mirror import MIRRORED
 from reportlab import rl_config
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -28,6 +38,10 @@ FONT_DIR = Path(__file__).with_name("fonts")
 REGULAR = "OpenTestimonySans"
 BOLD = "OpenTestimonySans-Bold"
 SYMBOLS = "OpenTestimonySymbols"
+# The regular face again, every character it is asked for drawn as nothing (zero width): what
+# an emoji sequence adds to its first emoji (skin tone, the people joined to it) still copies
+# out as typed but is not printed as a second picture or an empty box.
+HIDDEN = "OpenTestimonyHidden"
 # Adobe's CID fonts for Chinese and Japanese, and for Korean: readers supply them, so they are
 # not embedded and the packet stays small; without them the characters still copy out.
 CJK = "STSong-Light"
@@ -44,7 +58,19 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 _CJK_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF))
 _HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"), None)
+# Embeddings, overrides, isolates and marks: they steer the bidi algorithm and are not printed.
+_BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None
+)
+_EXPLICIT = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+# L1: reset to the paragraph's level when they end a line or come before a tab.
+_TRAILING = frozenset({"WS", "BN", *_EXPLICIT})
+ZWJ = "\u200d"
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+_TAGS = range(0xE0020, 0xE0080)
+_REGIONAL = range(0x1F1E6, 0x1F200)
+_KEYCAP = 0x20E3
+_LEVELS = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -87,6 +113,7 @@ rl_config.useA85 = 0
 @dataclass(frozen=True)
 class Coverage:
     regular: frozenset[int]
+    bold: frozenset[int]
     symbols: frozenset[int]
 
 
@@ -94,15 +121,37 @@ class Coverage:
 def fonts() -> Coverage:
     """Register the shipped fonts once per process and say which characters each can draw."""
     regular = TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf"))
+    bold = TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     symbols = TTFont(SYMBOLS, str(FONT_DIR / "SymbolaEmoji.ttf"))
-    pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFont(symbols)
+    hidden = TTFont(HIDDEN, str(FONT_DIR / "DejaVuSans.ttf"))  # a face of its own to change
+    for font in (regular, bold):
+        _letters_for_flags(font.face)
+    hidden.face.charToGlyph = {}
+    hidden.face.charWidths = {}
+    for font in (regular, bold, symbols, hidden):
+        pdfmetrics.registerFont(font)
     pdfmetrics.registerFont(UnicodeCIDFont(CJK))
     pdfmetrics.registerFont(UnicodeCIDFont(KOREAN))
     return Coverage(
-        regular=frozenset(regular.face.charToGlyph), symbols=frozenset(symbols.face.charToGlyph)
+        regular=frozenset(regular.face.charToGlyph),
+        bold=frozenset(bold.face.charToGlyph),
+        symbols=frozenset(symbols.face.charToGlyph),
     )
+
+
+def _letters_for_flags(face) -> None:
+    """Draw a flag's two regional indicator letters as the capital letters they stand for
+    ("🇺🇸" prints as US): no shipped font has flags, and the characters still copy out."""
+    for offset, code in enumerate(_REGIONAL[:26]):
+        face.charToGlyph[code] = face.charToGlyph[ord("A") + offset]
+        face.charWidths[code] = face.charWidths[ord("A") + offset]
+
+
+def _hide(code: int) -> None:
+    face = pdfmetrics.getFont(HIDDEN).face
+    if code not in face.charToGlyph:
+        face.charToGlyph[code] = pdfmetrics.getFont(REGULAR).face.charToGlyph[0x200B]
+        face.charWidths[code] = 0
 
 
 def _in(code: int, ranges) -> bool:
@@ -117,16 +166,51 @@ def _keep_copyable(font: str, code: int) -> None:
         face.charToGlyph[code] = 0
 
 
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    return 0x1F000 <= code <= 0x1FAFF or (
+        0x2300 <= code <= 0x2BFF and unicodedata.category(char) == "So"
+    )
+
+
+def _emoji_extras(text: str) -> list[bool]:
+    """Which characters only modify or join onto an emoji before them: skin tones, variation
+    selectors, keycap frames, tags, and everything after a zero-width joiner in a sequence.
+
+    The fonts have no pictures for sequences, and drawn one by one a family would print as
+    three people and a skin tone as a colour swatch; so each sequence prints as its first emoji
+    (a keycap as its digit), and the rest is kept for copying out but drawn as nothing.
+    """
+    hidden = [False] * len(text)
+    in_emoji = joined = False
+    for index, char in enumerate(text):
+        code = ord(char)
+        if char == ZWJ and in_emoji:
+            hidden[index] = joined = True
+        elif code in _SKIN_TONES or code in _TAGS or code in (0xFE0E, 0xFE0F, _KEYCAP):
+            hidden[index] = True
+        elif _is_emoji(char):
+            hidden[index] = joined
+            in_emoji, joined = True, False
+        else:
+            in_emoji = joined = False
+    return hidden
+
+
 def font_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     """Split text into (font, piece) runs so that each character is drawn by a font that has it."""
     coverage = fonts()
-    main = BOLD if bold else REGULAR
-    if coverage.regular.issuperset(map(ord, text)):
+    main, covered = (BOLD, coverage.bold) if bold else (REGULAR, coverage.regular)
+    codes = set(map(ord, text))
+    if covered.issuperset(codes) and codes.isdisjoint(_SEQUENCE_PARTS):
         return [(main, text)]
     runs: list[tuple[str, str]] = []
-    for char in text:
+    for char, hidden in zip(text, _emoji_extras(text), strict=True):
         code = ord(char)
-        if code in coverage.regular:
+        if hidden:
+            font = HIDDEN
+            _hide(code)
+        elif code in covered:
             font = main
         elif code in coverage.symbols:
             font = SYMBOLS
@@ -138,7 +222,7 @@ def font_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
             font = runs[-1][0]  # joiners and variation selectors stay with what they modify
         else:
             font = main
-        if font not in (CJK, KOREAN):
+        if font not in (CJK, KOREAN, HIDDEN):
             _keep_copyable(font, code)
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + char)
@@ -147,13 +231,163 @@ def font_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     return runs
 
 
+_SEQUENCE_PARTS = frozenset([ord(ZWJ), 0xFE0E, 0xFE0F, _KEYCAP, *_SKIN_TONES, *_TAGS])
+
+
+# -- right-to-left text --------------------------------------------------------------------------
+
+
+def _reshaper() -> ArabicReshaper:
+    """Arabic letters in their joined forms, keeping vowel marks, with only the ligatures the
+    shipped fonts can draw (the default "Allah" ligature, U+FDF2, is not in DejaVu Sans)."""
+    coverage = fonts()
+    drawable = coverage.regular & coverage.bold
+    config = {"delete_harakat": False, "support_ligatures": True}
+    for name, (_match, forms) in LIGATURES:
+        config[name] = all(ord(form) in drawable for form in chain(*forms) if form)
+    return ArabicReshaper(configuration=config)
+
+
+_reshape = cache(_reshaper)
+
+
+def _has_rtl(text: str) -> bool:
+    return _RTL.search(text) is not None
+
+
+def isolated(text: str) -> str:
+    """A value set into a sentence or line of ours, fenced off as a first-strong isolate (UAX
+    #9) when it holds right-to-left text: its direction neither takes over the line nor pulls
+    in the punctuation around it, so "OT-1  محمد العلي, תל אביב (Support)" keeps its English
+    order with each name reading right to left. Not printed; bookmarks drop it (pdf_stream)."""
+    return f"\u2068{text}\u2069" if _has_rtl(text) else text
+
+
+def base_direction(text: str) -> str:
+    """ "R" when the text's first strong character outside any isolate is right-to-left (UAX #9,
+    P2-P3), else "L": a line of ours with names isolated in it stays left-to-right."""
+    if not _has_rtl(text):
+        return "L"
+    depth = 0
+    for char in text:
+        kind = bidirectional(char)
+        if kind in ("LRI", "RLI", "FSI"):
+            depth += 1
+        elif kind == "PDI":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and kind in ("L", "R", "AL"):
+            return "L" if kind == "L" else "R"
+    return "L"
+
+
+def _levels(text: str, base: str) -> list[int] | None:
+    """The bidi algorithm's resolved embedding level of each character.
+
+    python-bidi (the Rust unicode-bidi crate) resolves levels to UAX #9 as of today, isolates and
+    bracket pairs included, but only reorders: it neither mirrors brackets (L4) nor keeps marks
+    after their letters (L3). It shows its levels, one per UTF-8 byte, in its debug output, which
+    is read here; None if that output ever changes shape (then lines are reordered unmirrored).
+    """
+    info = get_display(text, base_dir=base, debug=True)
+    _before, found, after = info.partition("\n    levels: [")
+    per_byte = [int(level) for level in _LEVELS.findall(after.partition("]")[0])] if found else []
+    if len(per_byte) != len(text.encode("utf-8")):
+        return None
+    levels, at = [], 0
+    for char in text:
+        levels.append(per_byte[at])
+        at += len(char.encode("utf-8"))
+    return levels
+
+
+def _clusters(text: str) -> list[str]:
+    """Characters that must stay together, in typed order, when a run is reversed: a letter
+    and its marks, an emoji and its modifiers and joined emoji, a flag's two letters."""
+    clusters: list[str] = []
+    for char in text:
+        code = ord(char)
+        previous = clusters[-1] if clusters else ""
+        joins = bool(previous) and (
+            bidirectional(char) == "NSM"
+            or char == ZWJ
+            or code in _SKIN_TONES
+            or code in _TAGS
+            or (previous.endswith(ZWJ) and _is_emoji(char))
+            or (code in _REGIONAL and len(previous) == 1 and ord(previous) in _REGIONAL)
+        )
+        if joins and bidirectional(char) not in _EXPLICIT:
+            clusters[-1] = previous + char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+@lru_cache(maxsize=20_000)
+def visual_line(text: str, base: str | None = None) -> str:
+    """One line, as typed, turned into the characters to draw from left to right.
+
+    Arabic letters take their joined forms; the line is then laid out by the Unicode bidi
+    algorithm (UAX #9: levels, L1 at the line's end, L2 reordering, L3 marks after their
+    letters, L4 mirrored brackets) in the paragraph direction `base` ("L" or "R"; by default
+    found from the line itself); the controls that steered it are not printed. Every string in
+    every PDF is drawn through this function, by draw_text().
+    """
+    if not _has_rtl(text) and not any(bidirectional(c) in _EXPLICIT for c in text):
+        return text
+    if re.search("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]", text):
+        text = _reshape().reshape(text)
+    base = base or base_direction(text)
+    levels = _levels(text, base)
+    if levels is None:
+        return get_display(text, base_dir=base).translate(_BIDI_CONTROLS)
+    base_level = 1 if base == "R" else 0
+    trailing = True
+    for index in range(len(text) - 1, -1, -1):  # L1
+        kind = bidirectional(text[index])
+        if kind in ("S", "B"):
+            levels[index], trailing = base_level, True
+        elif trailing and kind in _TRAILING:
+            levels[index] = base_level
+        else:
+            trailing = False
+    clusters, at = [], 0
+    for cluster in _clusters(text):
+        clusters.append((levels[at], cluster))
+        at += len(cluster)
+    highest = max(level for level, _c in clusters)
+    lowest_odd = min((level for level, _c in clusters if level % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):  # L2, a cluster at a time (L3)
+        index = 0
+        while index < len(clusters):
+            if clusters[index][0] < level:
+                index += 1
+                continue
+            end = index
+            while end < len(clusters) and clusters[end][0] >= level:
+                end += 1
+            clusters[index:end] = clusters[index:end][::-1]
+            index = end
+    drawn = "".join(
+        "".join(MIRRORED.get(c, c) for c in cluster) if level % 2 else cluster  # L4
+        for level, cluster in clusters
+    )
+    return drawn.translate(_BIDI_CONTROLS)
+
+
+# -- measuring, wrapping and drawing, all in the order typed --------------------------------------
+
+
 # Bounded: the words of a large hearing would otherwise fill memory as they are met.
 @lru_cache(maxsize=20_000)
 def _unit_width(text: str, bold: bool) -> float:
-    return sum(pdfmetrics.stringWidth(piece, font, 1.0) for font, piece in font_runs(text, bold))
+    return sum(
+        pdfmetrics.stringWidth(piece, font, 1.0)
+        for font, piece in font_runs(visual_line(text), bold)
+    )
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
+    """How wide text (as typed) is printed: its joined Arabic forms and fonts as drawn."""
     return _unit_width(text, bold) * size
 
 
@@ -163,23 +397,13 @@ def clean(text: str) -> str:
     return _UNPRINTABLE.sub("", text)
 
 
-def _has_rtl(text: str) -> bool:
-    return _RTL.search(text) is not None
-
-
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[tuple[str, bool]]:
-    """Break text into lines no wider than width: (line in visual order, right-aligned?)."""
-    lines: list[tuple[str, bool]] = []
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[tuple[str, str]]:
+    """Break text into lines no wider than width, in the order typed: (line, direction of its
+    paragraph, "R" or "L"). Right-to-left paragraphs are printed right-aligned."""
+    lines: list[tuple[str, str]] = []
     for paragraph in clean(text).split("\n"):
-        rtl = _has_rtl(paragraph)
-        if rtl:
-            paragraph = arabic_reshaper.reshape(paragraph)  # joined letter forms
-        right_to_left = rtl and get_base_level(paragraph) == 1
-        for line in _wrap_paragraph(paragraph, width, size, bold):
-            if rtl:
-                base = "R" if right_to_left else "L"
-                line = get_display(line, base_dir=base).translate(_BIDI_CONTROLS)
-            lines.append((line, right_to_left))
+        base = base_direction(paragraph)
+        lines.extend((line, base) for line in _wrap_paragraph(paragraph, width, size, bold))
     return lines
 
 
@@ -216,7 +440,8 @@ def _fitting_prefix(word: str, width: float, size: float, bold: bool) -> int:
 
 
 def truncate(text: str, width: float, size: float, bold: bool = False) -> str:
-    """One line of at most width, ending in an ellipsis when cut (for contents and headers)."""
+    """One line of at most width, ending in an ellipsis when cut (for contents and headers).
+    Cut in the order typed, so a right-to-left name loses its last letters, not its first."""
     text = " ".join(clean(text).split())
     if text_width(text, size, bold) <= width:
         return text
@@ -224,13 +449,22 @@ def truncate(text: str, width: float, size: float, bold: bool = False) -> str:
     return text[:cut].rstrip() + "…"
 
 
-def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, bold: bool = False):
-    """Draw one line (already in visual order) starting at x, switching fonts as needed."""
-    runs = font_runs(text, bold)
-    if len(runs) == 1:
-        canvas.setFont(runs[0][0], size)
-        canvas.drawString(x, y, text)
-        return
+def draw_text(
+    canvas: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    bold: bool = False,
+    *,
+    base: str | None = None,
+) -> None:
+    """Draw one line of text, as typed, starting at x: the only way text reaches a page.
+
+    The line goes through visual_line() (joined Arabic, bidi order in paragraph direction
+    `base`, found from the line when None), then each piece is set in a font that has it.
+    """
+    runs = font_runs(visual_line(text, base), bold)
     line = canvas.beginText(x, y)
     for font, piece in runs:
         line.setFont(font, size)
@@ -313,8 +547,16 @@ class PageWriter:
     def space(self, height: float) -> None:
         self.y -= height
 
-    def line(self, text: str, style: Style, *, x: float = 0.0, right: bool = False) -> None:
-        """Write one line that is known to fit (visual order) and move down."""
+    def line(
+        self,
+        text: str,
+        style: Style,
+        *,
+        x: float = 0.0,
+        right: bool = False,
+        base: str | None = None,
+    ) -> None:
+        """Write one line (as typed) that is known to fit and move down."""
         self.ensure(style.leading)
         self.y -= style.leading
         self.blank = False
@@ -325,28 +567,29 @@ class PageWriter:
             left = MARGIN + self.width - text_width(text, style.size, style.bold)
         self.canvas.setFillGray(0.35 if style.grey else 0)
         baseline = self.y + (style.leading - style.size) / 2
-        draw_text(self.canvas, left, baseline, text, style.size, style.bold)
+        draw_text(self.canvas, left, baseline, text, style.size, style.bold, base=base)
 
     def paragraph(self, text: str, style: Style = BODY, *, indent: float = 0.0) -> None:
+        """Wrapped text; a right-to-left paragraph is right-aligned."""
         width = self.width - indent
-        for line, right_to_left in wrap(text, width, style.size, style.bold):
-            if right_to_left:
-                self.line(line, style, right=True)
+        for line, direction in wrap(text, width, style.size, style.bold):
+            if direction == "R":
+                self.line(line, style, right=True, base=direction)
             else:
-                self.line(line, style, x=indent)
+                self.line(line, style, x=indent, base=direction)
 
     def field(self, label: str, value: str, *, label_width: float = 110.0) -> None:
         """A labelled value: the label on the left, the value wrapped beside it."""
         width = self.width - label_width
-        for index, (line, right_to_left) in enumerate(wrap(value, width, BODY.size)):
+        for index, (line, direction) in enumerate(wrap(value, width, BODY.size)):
             self.ensure(BODY.leading)
             if index == 0 and not self.dry:
                 self.canvas.setFillGray(0.35)
                 draw_text(self.canvas, MARGIN, self.y - BODY.leading + 3, label, LABEL.size, True)
             x = label_width
-            if right_to_left:
+            if direction == "R":
                 x = self.width - text_width(line, BODY.size)
-            self.line(line, BODY, x=x)
+            self.line(line, BODY, x=x, base=direction)
 
     def cells(self, columns: tuple[float, ...], values: tuple[str, ...], style: Style) -> None:
         """One table row, each value cut to its column; numbers (third column on) right-aligned."""
