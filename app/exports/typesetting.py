@@ -70,7 +70,10 @@ _SKIN_TONES = range(0x1F3FB, 0x1F400)
 _TAGS = range(0xE0020, 0xE0080)
 _REGIONAL = range(0x1F1E6, 0x1F200)
 _KEYCAP = 0x20E3
-_LEVELS = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_SEQUENCE_PARTS = frozenset([ord(ZWJ), 0xFE0E, 0xFE0F, _KEYCAP, *_SKIN_TONES, *_TAGS])
+_EXPLICIT_CHARACTERS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_NUMBER = re.compile(r"\d+")
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -182,18 +185,18 @@ def _emoji_extras(text: str) -> list[bool]:
     (a keycap as its digit), and the rest is kept for copying out but drawn as nothing.
     """
     hidden = [False] * len(text)
-    in_emoji = joined = False
+    in_emoji = after_joiner = False
     for index, char in enumerate(text):
         code = ord(char)
         if char == ZWJ and in_emoji:
-            hidden[index] = joined = True
+            hidden[index] = after_joiner = True
         elif code in _SKIN_TONES or code in _TAGS or code in (0xFE0E, 0xFE0F, _KEYCAP):
             hidden[index] = True
         elif _is_emoji(char):
-            hidden[index] = joined
-            in_emoji, joined = True, False
+            hidden[index] = after_joiner
+            in_emoji, after_joiner = True, False
         else:
-            in_emoji = joined = False
+            in_emoji = after_joiner = False
     return hidden
 
 
@@ -231,24 +234,20 @@ def font_runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     return runs
 
 
-_SEQUENCE_PARTS = frozenset([ord(ZWJ), 0xFE0E, 0xFE0F, _KEYCAP, *_SKIN_TONES, *_TAGS])
-
-
 # -- right-to-left text --------------------------------------------------------------------------
 
 
+@cache
 def _reshaper() -> ArabicReshaper:
     """Arabic letters in their joined forms, keeping vowel marks, with only the ligatures the
     shipped fonts can draw (the default "Allah" ligature, U+FDF2, is not in DejaVu Sans)."""
     coverage = fonts()
     drawable = coverage.regular & coverage.bold
-    config = {"delete_harakat": False, "support_ligatures": True}
+    config: dict[str, bool] = {"delete_harakat": False}
     for name, (_match, forms) in LIGATURES:
-        config[name] = all(ord(form) in drawable for form in chain(*forms) if form)
+        if not all(ord(form) in drawable for form in chain(*forms) if form):
+            config[name] = False  # otherwise as the library sets it
     return ArabicReshaper(configuration=config)
-
-
-_reshape = cache(_reshaper)
 
 
 def _has_rtl(text: str) -> bool:
@@ -290,7 +289,8 @@ def _levels(text: str, base: str) -> list[int] | None:
     """
     info = get_display(text, base_dir=base, debug=True)
     _before, found, after = info.partition("\n    levels: [")
-    per_byte = [int(level) for level in _LEVELS.findall(after.partition("]")[0])] if found else []
+    section = after.partition("]")[0]  # "Level(\n 1,\n ),": only the levels are numbers
+    per_byte = [int(level) for level in _NUMBER.findall(section)] if found else []
     if len(per_byte) != len(text.encode("utf-8")):
         return None
     levels, at = [], 0
@@ -323,6 +323,15 @@ def _clusters(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=20_000)
+def joined(text: str) -> str:
+    """Arabic letters in their joined forms, still in the order typed (idempotent: the joined
+    forms are left as they are). Joining never crosses a space, so words can be joined alone."""
+    if _ARABIC_LETTERS.search(text):
+        return _reshaper().reshape(text)
+    return text
+
+
+@lru_cache(maxsize=20_000)
 def visual_line(text: str, base: str | None = None) -> str:
     """One line, as typed, turned into the characters to draw from left to right.
 
@@ -332,10 +341,9 @@ def visual_line(text: str, base: str | None = None) -> str:
     found from the line itself); the controls that steered it are not printed. Every string in
     every PDF is drawn through this function, by draw_text().
     """
-    if not _has_rtl(text) and not any(bidirectional(c) in _EXPLICIT for c in text):
+    if not _has_rtl(text) and not _EXPLICIT_CHARACTERS.search(text):
         return text
-    if re.search("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]", text):
-        text = _reshape().reshape(text)
+    text = joined(text)
     base = base or base_direction(text)
     levels = _levels(text, base)
     if levels is None:
@@ -382,7 +390,9 @@ def visual_line(text: str, base: str | None = None) -> str:
 def _unit_width(text: str, bold: bool) -> float:
     return sum(
         pdfmetrics.stringWidth(piece, font, 1.0)
-        for font, piece in font_runs(visual_line(text), bold)
+        # Joined but not reordered: the order of a line does not change its width, and
+        # measuring stays cheap for the many prefixes tried when a long word is broken.
+        for font, piece in font_runs(joined(text).translate(_BIDI_CONTROLS), bold)
     )
 
 
@@ -402,6 +412,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[tuple
     paragraph, "R" or "L"). Right-to-left paragraphs are printed right-aligned."""
     lines: list[tuple[str, str]] = []
     for paragraph in clean(text).split("\n"):
+        paragraph = joined(paragraph)  # once, before its words are measured
         base = base_direction(paragraph)
         lines.extend((line, base) for line in _wrap_paragraph(paragraph, width, size, bold))
     return lines
