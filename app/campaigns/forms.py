@@ -8,11 +8,11 @@ from wtforms import HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from app.moderation.forms import DecisionForm
+from app.moderation.forms import DecisionForm, SeenVersionsMixin
 from app.testimony.models import ReviewStatus
 
 
-class CampaignDecisionForm(DecisionForm):
+class CampaignDecisionForm(SeenVersionsMixin, DecisionForm):
     """One decision for the campaign's members: by default only those still pending, so a
     member someone already decided on its own is not overruled."""
 

@@ -4,6 +4,7 @@ an audit row, and leaves the commit to the caller."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -50,16 +51,26 @@ def decide_campaign(
     seen_status: ReviewStatus | None,
     now: datetime,
     upto: int | None = None,
+    seen_versions: Mapping[int, int] | None = None,
 ) -> BulkOutcome:
     """Apply one decision to the campaign's members (only those still `seen_status`, if given).
 
     Every member gets its own decision row and audit entry, exactly as when decided one by
     one, and the campaign decision is audited too. With `upto` (the newest member the
-    moderator saw), letters that joined later are left for review.
+    moderator saw), letters that joined later are left for review; with `seen_versions`
+    (the amended members the page showed, at their versions), so are letters amended since.
+    A member taken out of the campaign meanwhile is never decided with it.
     """
     ids = member_ids(campaign, seen_status, upto)
     outcome = decide_many(
-        actor, ids, decision, hearing_id=campaign.hearing_id, now=now, seen_status=seen_status
+        actor,
+        ids,
+        decision,
+        hearing_id=campaign.hearing_id,
+        now=now,
+        seen_status=seen_status,
+        seen_versions=seen_versions,
+        campaign_id=campaign.id,
     )
     audit.record(
         actor.audit_name,
@@ -83,11 +94,17 @@ def split_member(
 
     Returns whether the campaign was dissolved because one member was left.
     """
-    if testimony.campaign_id != campaign.id:
+    # Conditional on its membership, so it cannot be taken out twice, nor out of a campaign it
+    # has just left (a merge, a regroup); the campaign's decisions check membership likewise.
+    taken = db.session.execute(
+        update(Testimony)
+        .where(Testimony.id == testimony.id, Testimony.campaign_id == campaign.id)
+        .values(campaign_id=None, kept_apart=True)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(testimony)
+    if not taken:
         raise NotInCampaign()
-    testimony.campaign_id = None
-    testimony.kept_apart = True
-    db.session.flush()
     audit.record(
         actor.audit_name, "campaign.member_split", testimony, at=now, campaign_id=campaign.id
     )
@@ -100,10 +117,15 @@ def split_member(
 def put_back(actor: StaffUser, testimony: Testimony, *, now: datetime) -> int | None:
     """Undo a split: grouping may place the testimony again, and does so now. Returns the
     campaign it joined, if any."""
-    if not testimony.kept_apart:
-        return testimony.campaign_id
-    testimony.kept_apart = False
-    db.session.flush()
+    back = db.session.execute(
+        update(Testimony)
+        .where(Testimony.id == testimony.id, Testimony.kept_apart.is_(True))
+        .values(kept_apart=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(testimony)
+    if not back:
+        return testimony.campaign_id  # put back already, by someone else or another click
     place(testimony)
     audit.record(
         actor.audit_name,

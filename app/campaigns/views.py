@@ -18,6 +18,8 @@ from app.campaigns.models import Campaign
 from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing
+from app.moderation import queries as moderation_queries
+from app.moderation.forms import amended_note, encode_versions
 from app.testimony import identity
 from app.testimony.models import Testimony
 from app.timezones import utcnow
@@ -73,7 +75,17 @@ def _page(campaign: Campaign, decision_form=None, merge_form=None, status: int =
     base = representative.body if representative else ""
     form = decision_form or CampaignDecisionForm()
     if not form.upto.data:
-        form.upto.data = str(queries.newest_member(campaign) or "")
+        newest = queries.newest_member(campaign)
+        form.upto.data = str(newest or "")
+        # The members amended so far, at their versions: one amended after this page is not
+        # decided with the campaign, as its new text has not been seen.
+        form.seen.data = encode_versions(
+            moderation_queries.amended_versions(
+                campaign.hearing_id,
+                Testimony.campaign_id == campaign.id,
+                Testimony.id <= (newest or 0),
+            )
+        )
     repeats = identity.repeat_counts(campaign.hearing_id, members)
     return render_template(
         "campaigns/show.html",
@@ -111,6 +123,7 @@ def decide(campaign_id: int):
             seen_status=form.seen_status(),
             now=utcnow(),
             upto=form.seen_upto(),
+            seen_versions=form.seen_versions(),
         )
     except DomainError as error:
         db.session.rollback()
@@ -126,7 +139,7 @@ def decide(campaign_id: int):
             "%(num)d skipped: already decided or not allowed.",
             outcome.skipped,
         )
-    flash(message, "success")
+    flash(message + amended_note(outcome.amended), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id), code=303)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -233,7 +234,49 @@ class DecisionForm(FlaskForm):
         return Decision(to_status=to_status, reason=reason, note=self.note.data or None)
 
 
-class BulkDecisionForm(DecisionForm):
+# At most this many amended testimonies are carried by one page; past it, the rest are skipped
+# as if amended meanwhile (the moderator sees them counted and reviews them one by one).
+MAX_SEEN_VERSIONS = 20_000
+
+
+def encode_versions(versions: dict[int, int]) -> str:
+    """The versions a page showed, for a hidden field: "id.version" of amended ones only
+    (a testimony missing from it was shown at version 1)."""
+    return ",".join(f"{i}.{v}" for i, v in sorted(versions.items()) if v > 1)
+
+
+def decode_versions(raw: str | None) -> dict[int, int]:
+    versions: dict[int, int] = {}
+    for item in (raw or "").split(",")[:MAX_SEEN_VERSIONS]:
+        number, _dot, version = item.partition(".")
+        if all(p.isascii() and p.isdigit() and len(p) < 10 for p in (number, version)):
+            versions[int(number)] = int(version)
+    return versions
+
+
+def amended_note(amended: int) -> str:
+    """What a many-at-once decision says of the testimony it left because it was amended."""
+    if not amended:
+        return ""
+    return " " + ngettext(
+        "%(num)d of them was amended since you loaded the page: review the new text on its "
+        "own page.",
+        "%(num)d of them were amended since you loaded the page: review the new text on "
+        "their own pages.",
+        amended,
+    )
+
+
+class SeenVersionsMixin:
+    # The versions of the amended testimonies the moderator's page showed: a testimony amended
+    # after that is skipped by the decision, so its new text waits for its own review.
+    seen = HiddenField()
+
+    def seen_versions(self) -> dict[int, int]:
+        return decode_versions(self.seen.data)
+
+
+class BulkDecisionForm(SeenVersionsMixin, DecisionForm):
     """A decision for the ticked rows, or for everything matching the current filter.
 
     The queue's filter travels along as `f_<name>` fields so the same rows can be found again.
@@ -284,6 +327,9 @@ class NoteForm(FlaskForm):
 
 
 class RedactForm(FlaskForm):
+    # The version of the text the moderator read: a redaction lands on that text or nowhere.
+    seen_version = HiddenField()
+
     phrase = StringField(
         _l("Text to hide from the public (copy it exactly)"),
         validators=[

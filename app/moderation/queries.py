@@ -268,3 +268,14 @@ def active_spans_for(testimonies: list[Testimony]) -> dict[int, list[tuple[int, 
         if versions[row.testimony_id] == row.testimony_version:
             spans[row.testimony_id].append((row.start_offset, row.end_offset))
     return spans
+
+
+def amended_versions(hearing_id: int, *conditions) -> dict[int, int]:
+    """Id → version of the hearing's amended testimonies (matching `conditions`): what a page
+    that decides many at once carries, so one amended after it is not decided unseen."""
+    rows = db.session.execute(
+        select(Testimony.id, Testimony.version).where(
+            Testimony.hearing_id == hearing_id, Testimony.version > 1, *conditions
+        )
+    ).all()
+    return {row.id: row.version for row in rows}

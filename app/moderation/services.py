@@ -3,6 +3,7 @@ the time, flushes, writes audit rows, and leaves the commit to the caller."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from app.extensions import db
 from app.moderation import tallies
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.redaction import find_phrase
+from app.testimony import write_guard
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 
 S = ReviewStatus
@@ -43,17 +45,37 @@ class NotAllowed(DomainError):
 
 
 class DecidedMeanwhile(DomainError):
-    """Someone else changed the testimony between page load and this decision."""
+    """Someone changed the testimony between the moderator's page load and this write: a
+    resident amended or withdrew it, or another moderator decided it. Nothing was written."""
 
-    def __init__(self, current: ReviewStatus) -> None:
+    def __init__(self, current: ReviewStatus, *, amended_to: int | None = None) -> None:
         self.current = current
-        super().__init__(
-            _(
+        self.amended_to = amended_to
+        if amended_to is not None:
+            message = _(
+                "This testimony was amended while you were reviewing it; it is now version "
+                "%(version)d and waits for review. Nothing was changed: review the new text "
+                "first.",
+                version=amended_to,
+            )
+        elif current is S.WITHDRAWN:
+            message = _(
+                "The resident withdrew this testimony while you were reviewing it. "
+                "Nothing was changed."
+            )
+        else:
+            message = _(
                 "Someone else changed this testimony while you were reviewing it; it is now "
                 "%(current)s. Nothing was changed. Check it and decide again.",
                 current=_status_word(current),
             )
-        )
+        super().__init__(message)
+
+    @classmethod
+    def since(cls, testimony: Testimony, seen_version: int) -> DecidedMeanwhile:
+        """Say what changed, from the testimony as it is now."""
+        amended = testimony.version > seen_version and testimony.status is not S.WITHDRAWN
+        return cls(testimony.status, amended_to=testimony.version if amended else None)
 
 
 class ReasonRequired(DomainError):
@@ -99,9 +121,10 @@ def decide(
 ) -> ReviewDecision:
     """Move one testimony from the status the moderator saw to a new one, or refuse.
 
-    The UPDATE only matches while the status is still `expected`, so when two moderators
-    decide at once exactly one wins and the other gets DecidedMeanwhile; nothing half-applies.
-    With `expected_version`, an amendment since the moderator read the text refuses it too.
+    The UPDATE only matches while the status is still `expected` and the text is still
+    `expected_version` (by default the version this request read), so when two moderators
+    decide at once exactly one wins, and a decision on a text amended since the moderator read
+    it is refused: the other gets DecidedMeanwhile and nothing half-applies.
     """
     decision.check()
     if decision.to_status not in TRANSITIONS[expected]:
@@ -110,9 +133,12 @@ def decide(
     # A rejected testimony's reason cannot change without its status changing, so the reason
     # read now is the one the row has while its status is still `expected`.
     old_reason = testimony.rejection_reason if expected is S.REJECTED else None
-    unchanged = [Testimony.id == testimony.id, Testimony.status == expected]
-    if expected_version is not None:
-        unchanged.append(Testimony.version == expected_version)
+    seen_version = testimony.version if expected_version is None else expected_version
+    unchanged = [
+        Testimony.id == testimony.id,
+        Testimony.status == expected,
+        Testimony.version == seen_version,
+    ]
     position = db.session.scalar(
         update(Testimony)
         .where(*unchanged)
@@ -122,7 +148,7 @@ def decide(
     )
     if position is None:
         db.session.refresh(testimony)
-        raise DecidedMeanwhile(testimony.status)
+        raise DecidedMeanwhile.since(testimony, seen_version)
     tallies.move(
         db.session,
         testimony.hearing_id,
@@ -157,6 +183,8 @@ def decide(
 class BulkOutcome:
     decided: int
     skipped: int
+    # Of those skipped, how many were amended after the moderator's page showed them.
+    amended: int = 0
 
 
 def decide_many(
@@ -167,38 +195,53 @@ def decide_many(
     hearing_id: int,
     now: datetime,
     seen_status: ReviewStatus | None = None,
+    seen_versions: Mapping[int, int] | None = None,
+    campaign_id: int | None = None,
 ) -> BulkOutcome:
     """Apply one decision to many testimonies of one hearing; ones it cannot apply to are skipped.
 
     Ids of other hearings are ignored, so a tampered form cannot reach them. `seen_status` is
     the status the moderator's queue was filtered by: a row no longer in it was decided by
-    someone else meanwhile, and is skipped rather than overruled.
+    someone else meanwhile, and is skipped rather than overruled. `seen_versions` holds the
+    version of each testimony the moderator's page showed, those never amended (version 1)
+    left out: a testimony amended since is skipped, so its new text waits for its own review.
+    With `campaign_id`, only members still in that campaign are decided (one taken out
+    meanwhile is left for its own review).
 
     Each testimony gets exactly what `decide` gives it (its decision row, its audit entry, its
     move in the tallies), written a few hundred at a time with set-based statements: a campaign
     of 10,000 letters is decided in seconds, not the minute one-by-one updates would take.
     """
     decision.check()
-    decided = skipped = 0
+    decided = skipped = amended = 0
     to_status = decision.to_status
     reason = decision.reason if to_status is S.REJECTED else None
+    scope = [Testimony.hearing_id == hearing_id]
+    if campaign_id is not None:
+        scope.append(Testimony.campaign_id == campaign_id)
     for start in range(0, len(testimony_ids), 500):
         chunk = testimony_ids[start : start + 500]
         rows = db.session.execute(
-            select(Testimony.id, Testimony.status, Testimony.rejection_reason).where(
-                Testimony.id.in_(chunk), Testimony.hearing_id == hearing_id
-            )
+            select(
+                Testimony.id, Testimony.status, Testimony.version, Testimony.rejection_reason
+            ).where(Testimony.id.in_(chunk), *scope)
         ).all()
         skipped += len(chunk) - len(rows)
-        by_status: dict[ReviewStatus, dict[int, RejectionReason | None]] = {}
+        groups: dict[tuple[ReviewStatus, int], dict[int, RejectionReason | None]] = {}
         for row in rows:
+            if seen_versions is not None and row.version != seen_versions.get(row.id, 1):
+                amended += 1
+                skipped += 1
+                continue
             moved = seen_status is not None and row.status is not seen_status
             if moved or to_status not in TRANSITIONS[row.status]:
                 skipped += 1
                 continue
-            by_status.setdefault(row.status, {})[row.id] = row.rejection_reason
-        for from_status, old_reasons in by_status.items():
-            changed = _move_status(old_reasons, from_status, to_status, reason, hearing_id)
+            groups.setdefault((row.status, row.version), {})[row.id] = row.rejection_reason
+        for (from_status, version), old_reasons in groups.items():
+            changed = _move_status(
+                old_reasons, from_status, version, to_status, reason, hearing_id, scope
+            )
             skipped += len(old_reasons) - len(changed)
             decided += len(changed)
             _record_decisions(actor, changed, from_status, decision, reason, now)
@@ -213,15 +256,23 @@ def decide_many(
         decided=decided,
         skipped=skipped,
     )
-    return BulkOutcome(decided, skipped)
+    return BulkOutcome(decided, skipped, amended)
 
 
-def _move_status(old_reasons, from_status, to_status, reason, hearing_id) -> list[int]:
-    """One conditional UPDATE for rows still in `from_status`; returns the ids it moved, after
-    moving their counts in the tallies."""
+def _move_status(
+    old_reasons, from_status, version, to_status, reason, hearing_id, scope
+) -> list[int]:
+    """One conditional UPDATE for rows still in `from_status` at `version` (and in `scope`):
+    a row amended, decided or taken out of its campaign since it was read is left alone.
+    Returns the ids it moved, after moving their counts in the tallies."""
     changed = db.session.execute(
         update(Testimony)
-        .where(Testimony.id.in_(list(old_reasons)), Testimony.status == from_status)
+        .where(
+            Testimony.id.in_(list(old_reasons)),
+            Testimony.status == from_status,
+            Testimony.version == version,
+            *scope,
+        )
         .values(status=to_status, rejection_reason=reason)
         .returning(Testimony.id, Testimony.position)
         .execution_options(synchronize_session=False)
@@ -283,9 +334,21 @@ def add_note(actor: StaffUser, testimony: Testimony, body: str, *, now: datetime
 
 
 def redact_phrase(
-    actor: StaffUser, testimony: Testimony, phrase: str, *, now: datetime
+    actor: StaffUser,
+    testimony: Testimony,
+    phrase: str,
+    *,
+    now: datetime,
+    seen_version: int | None = None,
 ) -> list[Redaction]:
-    """Hide every occurrence of the phrase in the current version from anything public."""
+    """Hide every occurrence of the phrase in the current version from anything public.
+
+    `seen_version` is the version the moderator's page showed (by default the one this
+    request read): a redaction is made on the text the moderator read, or not at all.
+    """
+    seen = testimony.version if seen_version is None else seen_version
+    if not write_guard.hold(testimony, version=seen):
+        raise DecidedMeanwhile.since(testimony, seen)
     spans = find_phrase(testimony.body, phrase)
     if not spans:
         raise NothingToRedact()
@@ -314,11 +377,16 @@ def redact_phrase(
 
 
 def remove_redaction(actor: StaffUser, redaction: Redaction, *, now: datetime) -> None:
-    if redaction.removed_at is not None:
+    """Show a hidden passage again; two moderators removing it at once record it once."""
+    removed = db.session.execute(
+        update(Redaction)
+        .where(Redaction.id == redaction.id, Redaction.removed_at.is_(None))
+        .values(removed_at=now, removed_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(redaction)
+    if not removed:
         return
-    redaction.removed_at = now
-    redaction.removed_by_id = actor.id
-    db.session.flush()
     testimony = db.session.get(Testimony, redaction.testimony_id)
     audit.record(
         actor.audit_name,

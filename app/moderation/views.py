@@ -38,11 +38,13 @@ from app.moderation.forms import (
     NoteForm,
     QueueFilterForm,
     RedactForm,
+    amended_note,
+    encode_versions,
 )
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.pii import Kind, not_yet_redacted
 from app.moderation.redaction import segments
-from app.testimony import identity
+from app.testimony import identity, write_guard
 from app.testimony.models import Attachment, ReviewStatus, Testimony
 from app.timezones import utcnow
 
@@ -89,7 +91,9 @@ def queue(hearing_id: int):
         page=page,
         confidence={t.id: identity.confidence(t, repeats[t.id]) for t in page.rows},
         counts=queries.status_counts(hearing),
-        bulk_form=BulkDecisionForm(),
+        bulk_form=BulkDecisionForm(
+            seen=encode_versions({t.id: t.version for t in page.rows}), formdata=None
+        ),
         query_args={k: v for k, v in request.args.items() if k in FILTER_KEYS},  # links
     )
 
@@ -150,6 +154,13 @@ def bulk(hearing_id: int):
         flash(_("Tick at least one testimony, or choose everything matching the filter."), "error")
         return back
     if request.form.get("confirmed") != "yes":
+        if form.applies_to_filter:
+            # What the count covers is what the moderator confirms: rows amended after it
+            # are skipped. (Ticked rows carry the versions their queue page showed.)
+            counted = set(ids)
+            form.seen.data = encode_versions(
+                {i: v for i, v in queries.amended_versions(hearing.id).items() if i in counted}
+            )
         return render_template(
             "moderation/bulk_confirm.html",
             hearing=hearing,
@@ -167,6 +178,7 @@ def bulk(hearing_id: int):
             hearing_id=hearing.id,
             now=utcnow(),
             seen_status=chosen.status,
+            seen_versions=form.seen_versions(),
         )
     except DomainError as error:
         db.session.rollback()
@@ -184,7 +196,8 @@ def bulk(hearing_id: int):
                 )
                 if outcome.skipped
                 else ""
-            ),
+            )
+            + amended_note(outcome.amended),
             "success",
         )
     return back
@@ -329,8 +342,20 @@ def redact(testimony_id: int):
     if form.validate_on_submit():
         try:
             created = services.redact_phrase(
-                current_user, testimony, form.phrase.data, now=utcnow()
+                current_user,
+                testimony,
+                form.phrase.data,
+                now=utcnow(),
+                seen_version=write_guard.parse_version(form.seen_version.data),
             )
+        except services.DecidedMeanwhile as error:
+            db.session.rollback()
+            form.phrase.errors.append(str(error))
+            # The page now shows the new text, which is what another try would redact.
+            page = render_template(
+                "moderation/review.html", **_review_context(testimony, redact_form=form)
+            )
+            return page, 409
         except DomainError as error:
             db.session.rollback()
             form.phrase.errors.append(str(error))

@@ -392,6 +392,9 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
     # Not "submission_key": filled from the testimony, that would be the first form's key.
     KEY_FIELD = "form_key"
     form_key = _form_key()
+    # The version the form was filled from (the testimony's own `version` when first shown):
+    # an amendment saved meanwhile from another tab is not silently replaced.
+    version = HiddenField()
     body = _testimony_text()
     reason = StringField(
         _l("Why are you changing your testimony?"),
@@ -435,4 +438,7 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    """Only a CSRF token: the receipt token in the URL says which testimony."""
+    """A CSRF token, and the version the page showed: the receipt token in the URL says which
+    testimony, and an amendment made since (in another tab) withdraws nothing."""
+
+    version = HiddenField()

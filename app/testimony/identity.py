@@ -103,10 +103,20 @@ def _alert_moderators(testimony: Testimony) -> None:
 
 def keep_disputed(actor: StaffUser, testimony: Testimony, *, now: datetime) -> bool:
     """A moderator decides a disputed testimony belongs in packets after all."""
-    if testimony.disputed_at is None or testimony.dispute_kept_at is not None:
+    # Conditional, so two moderators pressing "keep" at once record it once.
+    kept = db.session.execute(
+        update(Testimony)
+        .where(
+            Testimony.id == testimony.id,
+            Testimony.disputed_at.is_not(None),
+            Testimony.dispute_kept_at.is_(None),
+        )
+        .values(dispute_kept_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(testimony)
+    if not kept:
         return False
-    testimony.dispute_kept_at = now
-    db.session.flush()
     audit.record(actor.audit_name, "testimony.dispute_kept", testimony, at=now)
     return True
 

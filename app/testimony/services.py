@@ -19,7 +19,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.hearings.models import Hearing, HearingStatus
 from app.storage import file_store
-from app.testimony import identity
+from app.testimony import identity, write_guard
 from app.testimony.models import (
     Attachment,
     ReviewStatus,
@@ -87,6 +87,30 @@ class UnknownMeasure(DomainError):
 class TestimonyLocked(DomainError):
     def __init__(self) -> None:
         super().__init__(_("This testimony can no longer be changed."))
+
+
+class WithdrawnMeanwhile(TestimonyLocked):
+    def __init__(self) -> None:
+        DomainError.__init__(
+            self, _("This testimony was withdrawn meanwhile, so it can no longer be changed.")
+        )
+
+
+class AmendedMeanwhile(DomainError):
+    """The resident's page was built from an earlier version (another tab, a double send)."""
+
+    def __init__(self, *, withdrawing: bool = False) -> None:
+        if withdrawing:
+            message = _(
+                "Your testimony was amended meanwhile, so nothing was withdrawn. Check what it "
+                "says now, and withdraw it again if you still want to."
+            )
+        else:
+            message = _(
+                "Your testimony was changed in another window while this page was open, so "
+                "nothing was changed now. Check what it says and amend it again if needed."
+            )
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -249,10 +273,24 @@ def _insert(testimony: Testimony, attempts: int = 5) -> bool:
     raise RuntimeError("could not allocate a unique tracking number")
 
 
-def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime) -> bool:
-    """Replace the testimony's content, keeping the earlier version; False if nothing changed."""
+def amend_testimony(
+    testimony: Testimony,
+    amendment: Amendment,
+    *,
+    now: datetime,
+    seen_version: int | None = None,
+) -> bool:
+    """Replace the testimony's content, keeping the earlier version; False if nothing changed.
+
+    `seen_version` is the version the resident's form was built from (by default the one
+    this request read): if it was amended or withdrawn since, nothing is written. Whatever
+    its review status meanwhile, an amendment always sends it back to review.
+    """
+    seen = testimony.version if seen_version is None else seen_version
     if not testimony.can_amend(now):
         raise refusal(testimony.hearing, now) if not testimony.is_withdrawn else TestimonyLocked()
+    if testimony.version != seen:
+        raise AmendedMeanwhile()
     hearing = testimony.hearing
     _check_content(
         hearing,
@@ -270,6 +308,11 @@ def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime
     )
     if unchanged:
         return False
+    # Checking the form (an upload, above all) takes time, in which a moderator may have
+    # decided the text read then. Hold the row as the form saw it: from here on the status
+    # read is the real one, so setting it back to pending below is always written.
+    if not write_guard.hold(testimony, version=seen, not_statuses=[ReviewStatus.WITHDRAWN]):
+        raise WithdrawnMeanwhile() if testimony.is_withdrawn else AmendedMeanwhile()
     testimony.versions.append(
         TestimonyVersion(
             version=testimony.version,
@@ -299,12 +342,23 @@ def amend_testimony(testimony: Testimony, amendment: Amendment, *, now: datetime
     return True
 
 
-def withdraw_testimony(testimony: Testimony, *, now: datetime) -> None:
-    """Withdraw the testimony until the deadline; withdrawing twice is harmless."""
+def withdraw_testimony(
+    testimony: Testimony, *, now: datetime, seen_version: int | None = None
+) -> None:
+    """Withdraw the testimony until the deadline; withdrawing twice is harmless.
+
+    `seen_version` is the version the resident's confirmation page showed (by default the
+    one this request read): an amendment since then withdraws nothing.
+    """
+    seen = testimony.version if seen_version is None else seen_version
     if testimony.is_withdrawn:
         return
     if not testimony.can_withdraw(now):
         raise refusal(testimony.hearing, now)
+    if not write_guard.hold(testimony, version=seen, not_statuses=[ReviewStatus.WITHDRAWN]):
+        if testimony.is_withdrawn:
+            return  # withdrawn meanwhile, from another tab: what was asked for is done
+        raise AmendedMeanwhile(withdrawing=True)
     testimony.status = ReviewStatus.WITHDRAWN
     testimony.rejection_reason = None
     testimony.withdrawn_at = now

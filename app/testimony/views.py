@@ -22,7 +22,7 @@ from app.database import begin_writing, reads_first
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.hearings.models import Committee, Hearing
-from app.testimony import bot_defence, held_uploads, services
+from app.testimony import bot_defence, held_uploads, services, write_guard
 from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm, has_good_key
 from app.timezones import utcnow
 from app.web import remember_language
@@ -241,10 +241,18 @@ def amend(token: str):
     if valid:
         kept = held_uploads.take(scope, now=now) if scope else ()
         try:
-            changed = services.amend_testimony(testimony, form.to_amendment(kept=kept), now=now)
+            changed = services.amend_testimony(
+                testimony,
+                form.to_amendment(kept=kept),
+                now=now,
+                seen_version=write_guard.parse_version(form.version.data),
+            )
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
+            if isinstance(error, services.AmendedMeanwhile):
+                # Told, the resident may save over the current version on purpose.
+                form.version.data = str(testimony.version)
         else:
             db.session.commit()
             flash(
@@ -278,10 +286,12 @@ def withdraw(token: str):
         if not testimony.is_withdrawn:
             flash(_("This testimony can no longer be changed."), "error")
         return redirect(url_for("testimony.receipt", token=token), code=303)
-    form = WithdrawForm()
+    form = WithdrawForm(version=str(testimony.version))
     if form.validate_on_submit():
         try:
-            services.withdraw_testimony(testimony, now=utcnow())
+            services.withdraw_testimony(
+                testimony, now=utcnow(), seen_version=write_guard.parse_version(form.version.data)
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")

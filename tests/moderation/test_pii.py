@@ -302,6 +302,7 @@ _SUGGESTION = re.compile(
     r'<form method="post" action="(?P<action>[^"]+)" class="inline-form">'
     r'<input id="csrf_token" name="csrf_token" type="hidden" value="(?P<token>[^"]+)">'
     r'<input type="hidden" name="phrase" value="(?P<phrase>[^"]*)">'
+    r'<input type="hidden" name="seen_version" value="(?P<version>\d+)">'
 )
 
 
@@ -315,7 +316,11 @@ def suggestions_on(page_html: str) -> dict[str, dict]:
         phrase = html.unescape(match["phrase"])
         forms[phrase] = {
             "url": html.unescape(match["action"]),
-            "data": {"csrf_token": match["token"], "phrase": phrase},
+            "data": {
+                "csrf_token": match["token"],
+                "phrase": phrase,
+                "seen_version": match["version"],
+            },
         }
     return forms
 

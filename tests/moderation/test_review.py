@@ -580,7 +580,7 @@ def test_a_resident_withdrawing_while_the_page_is_open_wins(app, db):
     response = browser.post(decide_url(testimony), data=decision_fields(page.text, "approved"))
 
     assert response.status_code == 409
-    assert "it is now withdrawn" in response.text
+    assert "The resident withdrew this testimony while you were reviewing it" in response.text
     db.session.expire_all()
     assert testimony.status is S.WITHDRAWN
     assert db.session.scalar(select(func.count(ReviewDecision.id))) == 0

@@ -130,7 +130,7 @@ def test_a_withdrawn_testimony_is_never_approved_whatever_status_the_form_claims
 
     if claimed in (S.PENDING, S.FLAGGED, S.REJECTED):  # from these, approving is a move
         assert raised.value.current is S.WITHDRAWN
-        assert "it is now withdrawn" in str(raised.value)
+        assert "The resident withdrew this testimony" in str(raised.value)
     db.session.expire_all()
     assert testimony.status is S.WITHDRAWN
     assert count(db, ReviewDecision) == 0

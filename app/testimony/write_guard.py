@@ -1,0 +1,59 @@
+"""Every write to a testimony applies to the row its author saw, or not at all.
+
+A resident's amendment or withdrawal, a moderator's decision or redaction, a campaign
+decision: each was prepared from one version of the text in one status, often seconds earlier
+(a page read, a slow upload checked). Before writing, `hold` takes the row with a conditional
+UPDATE that only matches while the row still has that version (and an allowed status):
+
+- on PostgreSQL the UPDATE locks the row until commit, so a second writer waits, then sees
+  the first one's change, no longer matches, and is refused; nothing half-applies;
+- on SQLite one transaction writes at a time already (app/database.py), so the condition,
+  read under the write lock, is what refuses the second.
+
+After `hold` the testimony is read again under that lock, so whatever the caller then changes
+through the ORM is compared with, and counted from (app/moderation/tallies.py), the row as it
+really is: a status set "back" to pending is written even if someone approved it meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import update
+
+from app.extensions import db
+from app.testimony.models import ReviewStatus, Testimony
+
+
+def hold(
+    testimony: Testimony,
+    *,
+    version: int,
+    statuses: Collection[ReviewStatus] | None = None,
+    not_statuses: Collection[ReviewStatus] = (),
+) -> bool:
+    """Lock the row for this transaction if it still has `version` (and a status in
+    `statuses`, none in `not_statuses`); read it again either way. False: it changed."""
+    conditions = [Testimony.id == testimony.id, Testimony.version == version]
+    if statuses is not None:
+        conditions.append(Testimony.status.in_(list(statuses)))
+    if not_statuses:
+        conditions.append(Testimony.status.not_in(list(not_statuses)))
+    # Setting the version to itself changes nothing but still takes the row's write lock.
+    matched = db.session.execute(
+        update(Testimony)
+        .where(*conditions)
+        .values(version=Testimony.version)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(testimony)
+    return matched == 1
+
+
+def parse_version(raw: str | None) -> int | None:
+    """The version a form says its page was built from; None when absent or damaged (the
+    caller then holds the row at the version its own request read)."""
+    raw = raw or ""
+    if raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    return None
