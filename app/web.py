@@ -269,11 +269,11 @@ def _record_refusal(app: Flask, status: int) -> None:
 
     from app.extensions import db
 
-    actor = audit.ANONYMOUS
     try:
+        # Who, before the rollback: the user is loaded already, and on SQLite the insert must
+        # be the new transaction's first statement to wait its turn for the write lock.
+        actor = current_user.audit_name if current_user.is_authenticated else audit.ANONYMOUS
         db.session.rollback()
-        if current_user.is_authenticated:
-            actor = current_user.audit_name
         route = request.url_rule.rule if request.url_rule else "(no route)"
         if audit.record_refusal(actor, status, route, request.remote_addr or "", now=utcnow()):
             db.session.commit()

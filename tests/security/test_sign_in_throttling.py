@@ -3,6 +3,7 @@ the account as a whole, never locking out its owner, and admins are told once pe
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.accounts import passwords, services
 from app.accounts.models import Role, SignInThrottle
-from app.accounts.sign_in_throttle import SignInDelayed
+from app.accounts.sign_in_throttle import SignInDelayed, delay_after
 from app.audit import AuditEvent
 from app.outbox import OutboxMessage
 from app.timezones import utcnow
@@ -219,3 +220,49 @@ def test_the_throttle_keeps_no_e_mail_address_or_network_address(app, db):
         select(AuditEvent).where(AuditEvent.action == "login.throttled")
     ).all()
     assert "nowhere" not in repr([(e.actor, e.data) for e in throttled]).lower()
+
+
+def test_failures_landing_at_once_from_many_workers_are_each_counted_and_alert_once(app, db):
+    """Guesses sent in parallel to race past the count: none is lost, and one alert goes.
+
+    On PostgreSQL they run side by side; on SQLite sign-ins take turns, so those after the
+    sixth already find the account waiting.
+    """
+    user = make_staff_user()
+    make_staff_user(Role.ADMIN)
+    email, now = user.email, utcnow()
+    db.session.commit()  # and read nothing more here: on SQLite this session would hold the lock
+    start = threading.Barrier(12)
+    counted: list[int] = []
+    problems: list[BaseException] = []
+
+    def guess(number: int) -> None:
+        with app.test_request_context(method="POST"):  # a sign-in, as the login page
+            try:
+                start.wait(timeout=30)
+                services.authenticate(email, WRONG, now=now, address=f"10.5.0.{number}")
+                db.session.commit()
+                counted.append(number)
+            except SignInDelayed:
+                pass
+            except BaseException as error:  # reported below
+                problems.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert problems == []
+    assert len(counted) >= 6
+    db.session.expire_all()
+    assert db.session.scalar(select(SignInThrottle.failures)) == len(counted)
+    assert _count(db, AuditEvent, AuditEvent.action == "login.failed") == len(counted)
+    assert _count(db, AuditEvent, AuditEvent.action == "login.throttled") == 1
+    assert _count(db, OutboxMessage) == 1
+    # The longest wait of those counted, not whichever was written last.
+    with app.test_request_context():
+        longest = delay_after(len(counted))
+    assert db.session.scalar(select(SignInThrottle.delayed_until)) == now + longest
