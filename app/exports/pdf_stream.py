@@ -43,8 +43,9 @@ _NEVER = frozenset(
 )
 
 
-# The isolates typesetting.isolated() puts around names in our lines: not wanted in a bookmark.
-_ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"), None)
+# Explicit bidi formatting: the isolates typesetting.isolated() puts around names in our lines,
+# and embeddings and overrides typed into a name, which would turn the rest of a bookmark round.
+_BIDI_FORMATTING = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
 
 
 def text_string(value: str) -> bytes:
@@ -53,9 +54,9 @@ def text_string(value: str) -> bytes:
     Used for bookmarks and document properties, which the reader lays out itself, with its own
     bidi algorithm and fonts: so they keep the order typed (right-to-left text put in visual
     order here would be shown backwards) and are never passed through visual_line(); only
-    control characters go, and line breaks become spaces.
+    control characters and explicit bidi formatting go, and line breaks become spaces.
     """
-    value = clean(value).replace("\n", " ").translate(_ISOLATES)
+    value = clean(value).replace("\n", " ").translate(_BIDI_FORMATTING)
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode() + b">"
 
 

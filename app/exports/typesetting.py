@@ -71,6 +71,7 @@ _TAGS = range(0xE0020, 0xE0080)
 _REGIONAL = range(0x1F1E6, 0x1F200)
 _KEYCAP = 0x20E3
 _SEQUENCE_PARTS = frozenset([ord(ZWJ), 0xFE0E, 0xFE0F, _KEYCAP, *_SKIN_TONES, *_TAGS])
+_ISOLATE_MARKS = dict.fromkeys(range(0x2066, 0x206A), None)
 _EXPLICIT_CHARACTERS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _NUMBER = re.compile(r"\d+")
@@ -258,8 +259,16 @@ def isolated(text: str) -> str:
     """A value set into a sentence or line of ours, fenced off as a first-strong isolate (UAX
     #9) when it holds right-to-left text: its direction neither takes over the line nor pulls
     in the punctuation around it, so "OT-1  محمد العلي, תל אביב (Support)" keeps its English
-    order with each name reading right to left. Not printed; bookmarks drop it (pdf_stream)."""
-    return f"\u2068{text}\u2069" if _has_rtl(text) else text
+    order with each name reading right to left. Not printed; bookmarks drop it (pdf_stream).
+
+    Isolate marks typed into the value are dropped, so it cannot close the fence early; an
+    embedding or override typed into it (U+202E, say) ends at the fence and cannot turn the
+    rest of our line around.
+    """
+    text = text.translate(_ISOLATE_MARKS)
+    if _has_rtl(text) or _EXPLICIT_CHARACTERS.search(text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def base_direction(text: str) -> str:

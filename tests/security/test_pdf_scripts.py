@@ -282,3 +282,29 @@ def test_right_to_left_text_reads_as_typed_in_the_speaker_list(db):
     for reversed_word in REVERSED_WORDS:
         assert reversed_word not in text
     assert drawn_as_boxes(*EVERY_TEXT) == set()
+
+
+def test_a_bidi_override_in_a_name_cannot_turn_the_rest_of_a_line_around(db):
+    """A resident ends their name with a right-to-left override (and an isolate closer, to
+    break out of any fence): the contents line, the testimony page and the bookmark must
+    still read "..., Boston (Support)", not the rest of the line reversed."""
+    now = utcnow()
+    hearing = make_hearing(now=now)
+    clerk = make_staff_user(Role.CLERK)
+    for name in ("Mallory\u202e", "Trudy\u2069\u202e"):
+        testimony = make_testimony(
+            hearing, now=now, full_name=name, city="Boston", body=f"{name} says no."
+        ).testimony
+        set_review_status(testimony, ReviewStatus.APPROVED)
+    _db.session.commit()
+    data = export(hearing, clerk, PacketKind.PACKET_PDF)
+    pages = [as_typed(raw) for raw in pdftotext_pages(data)]
+    contents = pages[1]
+    assert "Mallory, Boston (Support)" in contents
+    assert "Trudy, Boston (Support)" in contents
+    for page in pages[2:]:
+        assert "Boston" in page and "notsoB" not in page and "troppuS" not in page
+    reader = PdfReader(io.BytesIO(data))
+    titles = [mark.title for item in reader.outline if isinstance(item, list) for mark in item]
+    assert any(t.endswith("Mallory, Boston (Support)") for t in titles)
+    assert any(t.endswith("Trudy, Boston (Support)") for t in titles)
