@@ -90,6 +90,21 @@ def queue(kind: str, *, to: str, subject: str, **context) -> OutboxMessage:
     return message
 
 
+def queue_many(kind: str, *, to: list[str], subject: str, **context) -> list[OutboxMessage]:
+    """The same message to each address: rendered once and added in one flush, since a notice
+    to everyone on a hearing can reach thousands (one flush each took seconds per thousand)."""
+    body_text = render_template(f"emails/{kind}.txt", **context)
+    messages = [
+        OutboxMessage(kind=kind, to_address=address, subject=subject, body_text=body_text)
+        for address in to
+    ]
+    db.session.add_all(messages)
+    db.session.flush()
+    for message in messages:
+        committed.note(committed.MAIL, message.id)
+    return messages
+
+
 def mask_address(address: str) -> str:
     """Show enough of an address to tell messages apart in a log, not enough to identify."""
     local, _, domain = address.partition("@")

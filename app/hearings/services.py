@@ -385,12 +385,16 @@ def tell_residents(hearing: Hearing, kind: str, *, now: datetime, **context) -> 
         latest[key or email.lower()] = (email, language)
     config = current_app.config
     offered, fallback = config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"]
-    hearing_url = f"{config['BASE_URL'].rstrip('/')}/hearings/{hearing.id}"
+    by_language: dict[str, list[str]] = {}
     for email, language in latest.values():
-        with force_locale(language if language in offered else fallback):
-            outbox.queue(
+        by_language.setdefault(language if language in offered else fallback, []).append(email)
+    hearing_url = f"{config['BASE_URL'].rstrip('/')}/hearings/{hearing.id}"
+    # The message names no one, so it is written once per language and sent to each address.
+    for language, addresses in sorted(by_language.items()):
+        with force_locale(language):
+            outbox.queue_many(
                 kind,
-                to=email,
+                to=addresses,
                 subject=NOTICE_SUBJECTS[kind](hearing),
                 hearing=hearing,
                 hearing_url=hearing_url,
