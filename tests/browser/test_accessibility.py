@@ -24,6 +24,9 @@ from tests.factories import STAFF_PASSWORD
 LANGUAGES = ["en", "es"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NARROW = {"width": 320, "height": 640}
+# The button that sends a testimony or amendment form (not a language switch or "remove",
+# nor the hidden copy that makes Enter send the form).
+SEND_FORM = "form.testimony-form button.button[type=submit]:not([name])"
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
@@ -144,26 +147,26 @@ def test_forms_showing_errors_pass_axe(axe_site, live_server, language, monkeypa
     problems: list[str] = []
 
     page.goto(f"/hearings/{scene.open_hearing}/testimony/new")
-    page.locator("form.testimony-form button[type=submit]").first.click()
+    page.locator(SEND_FORM).click()
     page.wait_for_selector("#error-summary")
     _check_shown(page, f"{language} testimony form with errors", problems)
 
     page.goto(f"/receipts/{scene.receipt}/amend")
     page.locator("#body").fill("")
-    page.locator("main form button[type=submit]").first.click()
+    page.locator(SEND_FORM).click()
     page.wait_for_selector("#error-summary")
     _check_shown(page, f"{language} amendment with errors", problems)
 
     page.goto(f"/hearings/{scene.open_hearing}/testimony/new")
     page.evaluate("() => document.querySelector('input[name=csrf_token]').value = 'stale'")
     page.locator("#full_name").fill("Rosa Delgado")
-    page.locator("form.testimony-form button[type=submit]").first.click()
+    page.locator(SEND_FORM).click()
     page.wait_for_selector("#error-summary")
     _check_shown(page, f"{language} testimony form that expired", problems)
 
     page.goto(f"/hearings/{scene.open_hearing}/testimony/new")
     _fill_testimony(page)
-    page.locator("form.testimony-form button[type=submit]").first.click()
+    page.locator(SEND_FORM).click()
     page.wait_for_url("**/receipts/**")
     _check_shown(page, f"{language} receipt just after submitting", problems)
 
@@ -172,7 +175,7 @@ def test_forms_showing_errors_pass_axe(axe_site, live_server, language, monkeypa
         patched.setattr(submission_services, "submit_testimony", _database_locked)
         page.goto(f"/hearings/{scene.open_hearing}/testimony/new")
         _fill_testimony(page)
-        page.locator("form.testimony-form button[type=submit]").first.click()
+        page.locator(SEND_FORM).click()
         page.wait_for_selector("#kept-body")
         _check_shown(page, f"{language} busy page keeping the testimony", problems)
 

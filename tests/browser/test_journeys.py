@@ -52,7 +52,7 @@ def open_hearing(db):
 
 
 def fill_testimony_form(page, body: str) -> None:
-    # exact=True: "Street address" is also part of the hide-my-address checkbox's label.
+    # exact=True: a label's words may also appear in another field's hint.
     page.get_by_label("Full name", exact=True).fill("Rosa Delgado")
     page.get_by_label("E-mail address", exact=True).fill("rosa.delgado@example.org")
     page.get_by_label("Street address", exact=True).fill("41 Dudley Street")
@@ -64,7 +64,7 @@ def fill_testimony_form(page, body: str) -> None:
 
 
 def submit_testimony(page) -> None:
-    # The language-switch buttons after it are submit buttons too: pick this one by name.
+    # The language-switch and "remove" buttons are submit buttons too: pick this one by name.
     page.get_by_role("button", name="Submit testimony", exact=True).click()
 
 
