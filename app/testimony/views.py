@@ -54,12 +54,11 @@ def submit(hearing_id: int):
     scope = _held_files(form, hearing, None, now)
     address = request_address()
     limited = stored = None
-    if _removing(form, scope, now):
-        valid = False
-    else:
-        limited = _files_over_limit(form, hearing, address)
-        # The CSRF token first: no other site can use up limits.
-        valid = limited is None and form.validate_on_submit()
+    # Over its limit, an address has no file read (a "remove" still works).
+    limited = _files_over_limit(form, hearing, address)
+    removing = _removing(form, scope, now)
+    # The CSRF token first: no other site can use up limits.
+    valid = not removing and limited is None and form.validate_on_submit()
     if valid:
         stored = services.already_stored(hearing, form.submission_key.data)
     if valid and not stored:
@@ -131,9 +130,15 @@ def _removing(form, scope, now) -> bool:
             db.session.commit()
             form.held = [held for held in form.held if held.id != removed.id]
     # Files chosen alongside are checked and kept like those of any form sent back.
+    _check_new_files(form)
+    return True
+
+
+def _check_new_files(form) -> None:
+    """Check only the files of a request that sends nothing else (a "remove" or a language
+    switch), so the good ones can be kept."""
     if form.new_files():
         form.attachments.validate(form, [type(form).validate_attachments])
-    return True
 
 
 def _files_over_limit(form, hearing: Hearing, address: str):
@@ -183,14 +188,20 @@ def _in_language(code: str, hearing: Hearing, now):
         code = str(get_locale())
     with force_locale(code):
         form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
-        _held_files(form, hearing, None, now)
+        scope = _held_files(form, hearing, None, now)
+        # Files chosen before switching are checked and kept, as on a form sent back.
+        address = request_address()
+        limited = _files_over_limit(form, hearing, address)
+        if limited is None:
+            _check_new_files(form)
+        _keep_checked_files(form, scope, hearing.id, address, now)
         page = render_template(
             "testimony/submit.html",
             hearing=hearing,
             form=form,
             now=now,
             csrf_expired=False,
-            limited=None,
+            limited=limited,
         )
     response = make_response(page)
     try:
@@ -232,12 +243,9 @@ def amend(token: str):
     )
     scope = _held_files(form, hearing, testimony.id, now)
     address = request_address()
-    limited = None
-    if _removing(form, scope, now):
-        valid = False
-    else:
-        limited = _files_over_limit(form, hearing, address)
-        valid = limited is None and form.validate_on_submit()
+    limited = _files_over_limit(form, hearing, address)
+    removing = _removing(form, scope, now)
+    valid = not removing and limited is None and form.validate_on_submit()
     if valid:
         kept = held_uploads.take(scope, now=now) if scope else ()
         try:

@@ -352,3 +352,20 @@ def test_an_amendment_can_remove_a_kept_file(client, db):
     assert done.status_code == 303
     assert "draft.pdf" not in client.get(done.headers["Location"]).text
     assert count(db, Attachment) == 0
+
+
+def test_a_file_chosen_before_switching_language_is_kept(client, db):
+    hearing = open_hearing(db)
+    page = client.get(form_url(hearing)).text
+
+    switched = post(
+        client, hearing, page, files=[pdf_file(make_pdf(2), "informe.pdf")], switch_language="es"
+    )
+
+    assert switched.status_code == 200
+    assert '<html lang="es">' in switched.text
+    assert "informe.pdf" in switched.text
+    assert "There is a problem" not in switched.text
+    assert count(db, HeldUpload) == 1
+    receipt = receipt_page(client, resend(client, form_url(hearing), switched.text))
+    assert "informe.pdf" in receipt
