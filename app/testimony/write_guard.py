@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 
 from app.extensions import db
 from app.testimony.models import ReviewStatus, Testimony
+
+_COLUMNS = [attribute.key for attribute in inspect(Testimony).column_attrs]
 
 
 def hold(
@@ -46,7 +48,9 @@ def hold(
         .values(version=Testimony.version)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(testimony)
+    # The row's own columns only: its attachments and earlier versions change only with its
+    # version, so when the hold succeeds what is loaded of them is still right.
+    db.session.refresh(testimony, attribute_names=_COLUMNS)
     return matched == 1
 
 

@@ -760,6 +760,28 @@ def test_a_redaction_and_an_amendment_at_the_same_moment(app, db):
         assert [r.testimony_version for r in rows] == [1]
 
 
+def test_two_moderators_removing_one_redaction_at_once_record_it_once(app, db):
+    postgresql_only(db)
+    testimony = pending_testimony(db, body="My number is 617-555-0100.")
+    staff_id(db)
+    (redaction,) = moderation.redact_phrase(
+        actor(), row(db, testimony.id), "617-555-0100", now=utcnow()
+    )
+    db.session.commit()
+    redaction_id = redaction.id
+
+    def remove(_t):
+        moderation.remove_redaction(actor(), _db.session.get(Redaction, redaction_id), now=utcnow())
+        return "removed"
+
+    Race(app, testimony.id).together(remove, remove)
+
+    removals = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "testimony.redaction_removed")
+    )
+    assert removals == 1
+
+
 # 6. Campaign decision and amendment, and take-out and campaign decision
 
 
@@ -928,6 +950,58 @@ def test_two_moderators_taking_out_the_same_member_record_it_once(app, db):
         )
         == 1
     )
+
+
+def test_two_moderators_putting_a_letter_back_at_once_record_it_once(app, db):
+    postgresql_only(db)
+    from app.campaigns import services as campaigns
+    from app.campaigns.models import Campaign
+
+    hearing = make_hearing()
+    receipts = campaign_with(hearing)
+    db.session.commit()
+    staff_id(db)
+    member_id = receipts[1].testimony.id
+    campaign = db.session.get(Campaign, receipts[0].testimony.campaign_id)
+    campaigns.split_member(actor(), campaign, row(db, member_id), now=utcnow())
+    db.session.commit()
+
+    def put_back(t):
+        return campaigns.put_back(actor(), t, now=utcnow())
+
+    Race(app, member_id).together(put_back, put_back)
+
+    now = row(db, member_id)
+    assert now.kept_apart is False and now.campaign_id is not None
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "campaign.member_put_back")
+        )
+        == 1
+    )
+
+
+def test_a_letter_taken_out_after_the_campaign_page_was_read_is_not_decided_with_it(app, db):
+    """Ordering: a moderator reads the campaign page; another takes a letter out; the first
+    approves the campaign: the letter taken out waits for its own review."""
+    hearing = make_hearing()
+    receipts = campaign_with(hearing)
+    db.session.commit()
+    campaign_id = receipts[0].testimony.campaign_id
+    first, second = signed_in_client(app), signed_in_client(app)
+    page = first.get(f"/staff/campaigns/{campaign_id}").text
+    taken = receipts[2].testimony
+    split = f"/staff/campaigns/{campaign_id}/members/{taken.id}/split"
+    other_page = second.get(f"/staff/campaigns/{campaign_id}").text
+    assert second.post(split, data=hidden_fields(other_page, split)).status_code == 303
+    action = f"/staff/campaigns/{campaign_id}/decide"
+
+    first.post(
+        action, data=hidden_fields(page, action) | {"members": "pending", "action": "approved"}
+    )
+
+    assert row(db, taken.id).status is S.PENDING
+    assert [row(db, r.testimony.id).status for r in receipts[:2]] == [S.APPROVED, S.APPROVED]
 
 
 # 7. Dispute, confirm, keep
