@@ -32,9 +32,10 @@ from tests.security import hostile_pdfs as hostile  # noqa: E402
 MB = 1_000_000
 
 
-def _worst_accepted() -> bytes:
-    """As much as the caps allow in one file: 100 pages, each drawing many tiny streams."""
-    per_page = 95
+def _worst_accepted(expanded: int = 0) -> bytes:
+    """As much as the caps allow in one file: 100 pages, each drawing many tiny streams, and
+    with `expanded`, one more stream on the first page expanding to that many bytes."""
+    per_page = 76
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     kids = b" ".join(b"%d 0 R" % (3 + page * (per_page + 1)) for page in range(100))
     objects.append(b"<< /Type /Pages /Kids [%s] /Count 100 >>" % kids)
@@ -45,32 +46,36 @@ def _worst_accepted() -> bytes:
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [%s] >>" % refs
         )
         objects += [hostile.stream(b"0 0 m 1 1 l S " * 20, compress=True)] * per_page
+    if expanded:
+        objects[2] = objects[2].replace(b"/Contents [", b"/Contents [%d 0 R " % (len(objects) + 1))
+        objects.append(hostile.stream(b" " * expanded, compress=True))
     return hostile.write_pdf(objects)
 
 
 def _bomb_under_the_cap() -> bytes:
-    return hostile.flate_bomb_pdf(99_000_000)
+    return hostile.flate_bomb_pdf(79_000_000)
 
 
 CASES = {
     "pages-90000": lambda: hostile.pages_pdf(90_000),
     "pages-90000-broken-xref": lambda: hostile.pages_pdf(90_000, broken_xref=True),
-    "pages-9000-broken-xref": lambda: hostile.pages_pdf(9_000, broken_xref=True),
+    "pages-7900-broken-xref": lambda: hostile.pages_pdf(7_900, broken_xref=True),
     "object-stream-90000": lambda: hostile.object_stream_pdf(90_000),
-    "object-stream-9000": lambda: hostile.object_stream_pdf(9_000),
+    "object-stream-7900": lambda: hostile.object_stream_pdf(7_900),
     "object-stream-bomb": lambda: hostile.object_stream_pdf(10, expanded_padding=200_000_000),
     "wide-tree-1000000": hostile.wide_tree_pdf,
     "deep-tree-5000": hostile.deep_tree_pdf,
     "looped-tree": hostile.looped_tree_pdf,
     "array-4000000": hostile.big_array_pdf,
     "streams-90000": lambda: hostile.many_streams_pdf(90_000),
-    "streams-9900": lambda: hostile.many_streams_pdf(9_900),
+    "streams-7900": lambda: hostile.many_streams_pdf(7_900),
     "flate-bomb-200mb": hostile.flate_bomb_pdf,
     "flate-bomb-hidden-filter": lambda: hostile.flate_bomb_pdf(hide_filter=True),
-    "flate-99mb-accepted": _bomb_under_the_cap,
+    "flate-79mb": _bomb_under_the_cap,
     "obj-keywords": lambda: b"%PDF-1.7\n" + b"obj " * 2_400_000,
     "active-content": hostile.active_content_pdf,
     "worst-accepted-100-pages": _worst_accepted,
+    "100-pages-and-79mb": lambda: _worst_accepted(79_000_000),
 }
 
 

@@ -23,6 +23,7 @@ from app.testimony.pdf_check import (
     MAX_OBJECTS,
     Budget,
     RejectedFile,
+    remove_active_everywhere,
     save_cleaned,
     strip_active_content,
     survey,
@@ -89,8 +90,10 @@ def open_clean(path: Path, sha256: str, *, max_pages: int) -> CleanAttachment:
 
 
 def _strip(pdf: pikepdf.Pdf) -> None:
-    # The packet writer also copies only the entries that draw the page: see pdf_stream.py.
+    # The packet writer also copies only the entries that draw the page (see pdf_stream.py),
+    # but what those reach comes along: clean every object too.
     strip_active_content(pdf)
+    remove_active_everywhere(pdf, Budget(_CPU_SECONDS))
 
 
 def write_clean_copy(path: Path, sha256: str, target: Path, *, max_pages: int) -> int:

@@ -174,7 +174,8 @@ def object_stream_pdf(count: int, *, expanded_padding: int = 0) -> bytes:
 
 def active_content_pdf() -> bytes:
     """A one-page PDF that runs JavaScript on opening, launches a program from a link,
-    carries an embedded file and an XFA form, and has an additional-actions entry."""
+    carries an embedded file and an XFA form, and has an additional-actions entry; the page
+    also reaches the script and the file through entries of its own and of its resources."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /AA << /WC 5 0 R >>"
         b" /Names << /JavaScript << /Names [(run) 5 0 R] >>"
@@ -182,7 +183,8 @@ def active_content_pdf() -> bytes:
         b" /AcroForm << /Fields [] /XFA 8 0 R >> >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Annots [9 0 R] /AA << /O 5 0 R >> >>",
+        b" /Annots [9 0 R] /AA << /O 5 0 R >> /Hidden 5 0 R"
+        b" /Resources << /Hidden << /Keep 6 0 R /Run << /S /Launch /F (cmd.exe) >> >> >> >>",
         stream(b"BT /F1 12 Tf 72 720 Td (Statement) Tj ET"),
         b"<< /Type /Action /S /JavaScript /JS (app.alert('owned')) >>",
         b"<< /Type /Filespec /F (app.py) /EF << /F 7 0 R >> >>",
@@ -227,7 +229,7 @@ def _active_in(obj, *, depth: int) -> set[str]:
         return set()
     found: set[str] = set()
     if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-        for key in obj.keys():
+        for key in obj.keys():  # noqa: SIM118 - a pikepdf object, not a dict
             if key in ACTIVE_KEYS:
                 found.add(key)
             value = obj.get(key)

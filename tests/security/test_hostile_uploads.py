@@ -35,7 +35,7 @@ from tests.security import hostile_pdfs as hostile
 MAX = {"max_bytes": 10_000_000, "max_pages": 100}
 
 TOO_COMPLEX = "too many parts to check"
-EXPANDS = "contents expand to more than 100 MB"
+EXPANDS = "contents expand to more than 80 MB"
 DAMAGED = "could not be opened; it may be damaged"
 TOO_MANY_PAGES = "more than 100 pages"
 
@@ -128,7 +128,7 @@ def test_a_flate_bomb_sent_through_the_form_is_refused_and_nothing_is_kept(clien
     db.session.commit()
     response = submit(client, hearing, hostile.flate_bomb_pdf(), "bomb.pdf")
     assert response.status_code == 200
-    assert "bomb.pdf: The PDF&#39;s contents expand to more than 100 MB" in response.text
+    assert "bomb.pdf: The PDF&#39;s contents expand to more than 80 MB" in response.text
     assert db.session.scalar(select(func.count(Testimony.id))) == 0
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
 
