@@ -94,7 +94,16 @@ def packets() -> list[Packet]:
 
 
 def audit_count() -> int:
-    return _db.session.scalar(select(func.count()).select_from(AuditEvent))
+    """Audit events other than the record of refused requests (which a refusal adds)."""
+    return _db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action != "request.refused")
+    )
+
+
+def refusals_recorded() -> int:
+    return _db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "request.refused")
+    )
 
 
 def row_for(page: str, packet_id: int) -> str:
@@ -402,6 +411,7 @@ def test_a_moderator_is_refused_everywhere(app, db, scene):
     assert not download.data.startswith(b"%PDF")
     assert [p.id for p in packets()] == [packet.id]
     assert audit_count() == audit_before
+    assert refusals_recorded() >= 1
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(app, db, scene):
