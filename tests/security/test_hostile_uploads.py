@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -307,6 +308,64 @@ def test_a_clean_pdf_passes_the_virus_scan(client, db, clamscan):
     }
 
 
+@pytest.fixture
+def clamd(config, tmp_path):
+    """A real clamd on a socket of its own, with the same EICAR-only signature database."""
+    import socket
+    import subprocess
+    import tempfile
+    import time
+
+    folder = Path(tempfile.mkdtemp(prefix="clamd-", dir="/tmp"))  # socket paths are short
+    (folder / "db").mkdir()
+    (folder / "db" / "opentestimony-test.ndb").write_text(
+        f"OpenTestimony.Test.EICAR:0:*:{hostile.EICAR.hex()}\n"
+    )
+    sock = folder / "clamd.sock"
+    (folder / "clamd.conf").write_text(
+        f"LocalSocket {sock}\nDatabaseDirectory {folder / 'db'}\nForeground yes\n"
+        f"LogFile {folder / 'clamd.log'}\nTemporaryDirectory {folder}\n"
+    )
+    daemon = subprocess.Popen(  # noqa: S603 - the installed clamd, no shell
+        [shutil.which("clamd"), "-c", str(folder / "clamd.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):  # it loads its signatures first
+            if sock.exists():
+                with socket.socket(socket.AF_UNIX) as probe:
+                    if probe.connect_ex(str(sock)) == 0:
+                        break
+            time.sleep(0.1)
+        else:
+            pytest.fail("clamd did not start")
+        config["CLAMD_SOCKET"] = str(sock)
+        config["CLAMSCAN"] = ""
+        yield sock
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(shutil.which("clamd") is None, reason="ClamAV's clamd is not installed")
+def test_clamd_finds_the_eicar_test_virus_and_passes_a_clean_pdf(client, db, clamd):
+    """The same through a clamd daemon's socket (the production set-up): EICAR refused, an
+    ordinary PDF accepted, /healthz sees clamd answer."""
+    hearing = make_hearing()
+    db.session.commit()
+    refused = submit(client, hearing, eicar_pdf(), "eicar.pdf")
+    assert refused.status_code == 200
+    assert "eicar.pdf: Our virus scanner found malware in this file" in refused.text
+    accepted = submit(client, hearing, make_pdf(1), "statement.pdf")
+    assert accepted.status_code == 303
+    assert client.get("/healthz").get_json()["checks"]["malware_scan"] == {
+        "ok": True,
+        "detail": "clamd",
+    }
+
+
 def test_an_upload_is_refused_when_the_configured_scanner_cannot_be_run(client, db, config):
     """Scanning is promised but clamscan is missing: the file is refused (never accepted
     unscanned), the resident is told to retry, and /healthz warns."""
@@ -338,3 +397,47 @@ def submit(client, hearing, data: bytes, name: str):
     fields = form_fields(hearing, client.get(url).text)
     fields["attachments"] = [(io.BytesIO(data), name, "application/pdf")]
     return client.post(url, data=fields, content_type="multipart/form-data")
+
+
+# --- Ordinary files survive cleaning ----------------------------------------------------------
+
+
+def ordinary_pdf() -> bytes:
+    """What a resident's own PDF often holds: an outline, a link, a filled-in form, an image."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.bookmarkPage("start")
+    page.addOutlineEntry("Start", "start")
+    page.drawString(72, 720, "Testimony against face surveillance")
+    page.linkURL("https://example.org", (72, 700, 300, 715))
+    page.acroForm.textfield(name="name", value="Denise Okafor", x=72, y=600, width=200, height=20)
+    page.drawImage(ImageReader(Image.new("RGB", (80, 60), (200, 30, 30))), 72, 200, 200, 150)
+    page.showPage()
+    page.drawString(72, 720, "Second page")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def test_an_ordinary_pdf_keeps_its_pages_text_image_and_filled_in_values():
+    """Cleaning removes what acts, not what a reader sees: the text, the image and what the
+    form field shows stay on the page."""
+    from pypdf import PdfReader
+
+    checked = check_pdf(ordinary_pdf(), **MAX, scan_for_malware=False)
+
+    assert checked.page_count == 2
+    reader = PdfReader(io.BytesIO(checked.data))
+    first = reader.pages[0].extract_text()
+    assert "Testimony against face surveillance" in first
+    assert "Denise Okafor" in first  # the field's value, now part of the page
+    assert "Second page" in reader.pages[1].extract_text()
+    assert len(reader.pages[0].images) == 1
+    assert hostile.active_content_in(checked.data) == set()
+    with pikepdf.open(io.BytesIO(checked.data)) as pdf:
+        assert "/AcroForm" not in pdf.Root and "/Outlines" not in pdf.Root
+        assert "/Annots" not in pdf.pages[0].obj
