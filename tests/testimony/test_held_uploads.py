@@ -369,3 +369,28 @@ def test_a_file_chosen_before_switching_language_is_kept(client, db):
     assert count(db, HeldUpload) == 1
     receipt = receipt_page(client, resend(client, form_url(hearing), switched.text))
     assert "informe.pdf" in receipt
+
+
+def test_with_files_in_the_database_a_removed_kept_file_is_deleted_there(client, db, config):
+    from app.database_store import FileChunk, StoredFile
+
+    config["FILE_STORE"] = "database"
+    hearing = open_hearing(db)
+    page = client.get(form_url(hearing)).text
+    sent_back = post(
+        client, hearing, page, files=[pdf_file(make_pdf(2), "draft.pdf")], full_name=""
+    )
+    stored_as = held_digest(db, "draft.pdf")
+    assert db.session.get(StoredFile, stored_as) is not None
+
+    resend(
+        client,
+        form_url(hearing),
+        sent_back.text,
+        remove_attachment=remove_button(sent_back.text, "draft.pdf"),
+    )
+
+    db.session.expire_all()
+    assert db.session.get(StoredFile, stored_as) is None
+    chunks = select(func.count()).select_from(FileChunk).where(FileChunk.sha256 == stored_as)
+    assert db.session.scalar(chunks) == 0
