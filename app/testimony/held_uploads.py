@@ -91,11 +91,15 @@ def held_for(scope: FormScope, *, now: datetime) -> list[HeldUpload]:
     )
 
 
-def hold(scope: FormScope, uploads: tuple[Upload, ...], *, now: datetime) -> list[HeldUpload]:
-    """Keep checked files for this form (the form has already refused more than it may carry)."""
+def hold(
+    scope: FormScope, uploads: tuple[Upload, ...], *, now: datetime, limit: int
+) -> list[HeldUpload]:
+    """Keep checked files for this form, never more than `limit` in all (the form refuses more,
+    but two copies of one form sent at once could each add some)."""
     store = file_store()
     rows = []
-    for upload in uploads:
+    room = limit - len(held_for(scope, now=now))
+    for upload in uploads[: max(0, room)]:
         row = HeldUpload(
             hearing_id=scope.hearing_id,
             testimony_id=scope.testimony_id,
@@ -122,10 +126,11 @@ def release(scope: FormScope, held_id: int, *, now: datetime) -> HeldUpload | No
     return row
 
 
-def take(scope: FormScope, *, now: datetime) -> tuple[Upload, ...]:
-    """The form's kept files as uploads for its submission, and forget them: call inside the
-    transaction that stores the testimony, so a failure there keeps them for the next try."""
-    rows = held_for(scope, now=now)
+def take(scope: FormScope, *, now: datetime, limit: int) -> tuple[Upload, ...]:
+    """The form's kept files (the first `limit`) as uploads for its submission, and forget
+    them: call inside the transaction that stores the testimony, so a failure there keeps them
+    for the next try."""
+    rows = held_for(scope, now=now)[: max(0, limit)]
     if not rows:
         return ()
     store = file_store()

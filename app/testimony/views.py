@@ -71,7 +71,7 @@ def submit(hearing_id: int):
         # The deadline, as it is now, inside the transaction that stores the testimony.
         db.session.refresh(hearing, Hearing.STATUS_TIMES)
         # Files kept from this form's earlier tries go with it (and stay kept if it fails).
-        kept = held_uploads.take(scope, now=now) if scope else ()
+        kept = _take_kept(form, scope, now)
         submission = form.to_submission(quarantine_reason=reason, kept=kept)
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
@@ -158,7 +158,8 @@ def _keep_checked_files(form, scope, hearing_id: int, address: str, now) -> None
     if scope is None or not form.checked_uploads:
         return
     begin_writing()
-    form.held.extend(held_uploads.hold(scope, form.checked_uploads, now=now))
+    limit = form.max_attachments()
+    form.held.extend(held_uploads.hold(scope, form.checked_uploads, now=now, limit=limit))
     db.session.commit()
     form.checked_uploads = ()
     # Forget a few expired files in passing, so a site nobody sweeps still lets them go.
@@ -167,6 +168,14 @@ def _keep_checked_files(form, scope, hearing_id: int, address: str, now) -> None
         db.session.commit()
         held_uploads.forget_files(expired)
         db.session.commit()
+
+
+def _take_kept(form, scope, now) -> tuple:
+    """The files kept for this form, to be sent with it, within the form's limit."""
+    if scope is None:
+        return ()
+    room = form.max_attachments() - len(form.checked_uploads)
+    return held_uploads.take(scope, now=now, limit=room)
 
 
 def _hearing_or_404(hearing_id: int) -> Hearing:
@@ -247,7 +256,7 @@ def amend(token: str):
     removing = _removing(form, scope, now)
     valid = not removing and limited is None and form.validate_on_submit()
     if valid:
-        kept = held_uploads.take(scope, now=now) if scope else ()
+        kept = _take_kept(form, scope, now)
         try:
             changed = services.amend_testimony(
                 testimony,

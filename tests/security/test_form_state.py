@@ -207,3 +207,27 @@ def test_over_the_limit_a_form_s_files_are_not_even_read(app, db, config, monkey
     assert limited.status_code == 429
     assert "attach any files again" in limited.text
     assert read == []
+
+
+def test_a_form_never_keeps_or_sends_more_files_than_it_may_carry(app, db):
+    """Two copies of one form sent at once (each checked against the files kept before
+    either) must not pile up more kept files than a testimony may have."""
+    from app.testimony import held_uploads
+    from app.timezones import utcnow
+    from tests.factories import make_upload
+
+    hearing = make_hearing()
+    db.session.commit()
+    now = utcnow()
+    scope = held_uploads.FormScope(hearing.id, "k" * 32)
+    three = tuple(make_upload(f"{n}.pdf") for n in range(3))
+
+    held_uploads.hold(scope, three, now=now, limit=3)
+    held_uploads.hold(scope, three, now=now, limit=3)  # the racing copy
+
+    assert [row.original_name for row in held_uploads.held_for(scope, now=now)] == [
+        "0.pdf",
+        "1.pdf",
+        "2.pdf",
+    ]
+    assert len(held_uploads.take(scope, now=now, limit=2)) == 2
