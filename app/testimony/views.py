@@ -53,7 +53,7 @@ def submit(hearing_id: int):
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
     scope = _held_files(form, hearing, None, now)
     address = request_address()
-    limited = stored = None
+    stored = None
     # Over its limit, an address has no file read (a "remove" still works).
     limited = _files_over_limit(form, hearing, address)
     removing = _removing(form, scope, now)
@@ -62,7 +62,7 @@ def submit(hearing_id: int):
     if valid:
         stored = services.already_stored(hearing, form.submission_key.data)
     if valid and not stored:
-        limited = bot_defence.count_from_address(hearing.id, request_address()) or (
+        limited = bot_defence.count_from_address(hearing.id, address) or (
             bot_defence.count_for_email(hearing.id, form.email.data)
         )
     if valid and limited is None:
@@ -172,8 +172,8 @@ def _keep_checked_files(form, scope, hearing_id: int, address: str, now) -> None
 
 def _take_kept(form, scope, now) -> tuple:
     """The files kept for this form, to be sent with it, within the form's limit."""
-    if scope is None:
-        return ()
+    if scope is None or not form.held:
+        return ()  # none when the form was read moments ago: no second look in the hot path
     room = form.max_attachments() - len(form.checked_uploads)
     return held_uploads.take(scope, now=now, limit=room)
 
@@ -192,7 +192,8 @@ def _hearing_or_404(hearing_id: int) -> Hearing:
 
 
 def _in_language(code: str, hearing: Hearing, now):
-    """The same form, filled in as it was, in another language: nothing is checked or stored."""
+    """The same form, filled in as it was, in another language: nothing is checked or stored,
+    except that PDFs chosen before switching are checked and kept, as on a form sent back."""
     if code not in current_app.config["LANGUAGES"]:
         code = str(get_locale())
     with force_locale(code):
