@@ -394,3 +394,28 @@ def test_with_files_in_the_database_a_removed_kept_file_is_deleted_there(client,
     assert db.session.get(StoredFile, stored_as) is None
     chunks = select(func.count()).select_from(FileChunk).where(FileChunk.sha256 == stored_as)
     assert db.session.scalar(chunks) == 0
+
+
+def test_an_amendment_over_the_address_limit_reads_no_file(client, db, config):
+    config["SUBMIT_LIMIT_PER_ADDRESS"] = "1 per minute"  # the submission below uses it up
+    hearing = open_hearing(db)
+    page = client.get(form_url(hearing)).text
+    receipt_url = post(client, hearing, page).headers["Location"]
+    amend_url = f"{receipt_url}/amend"
+    testimony = db.session.scalars(select(Testimony)).one()
+    amend_page = client.get(amend_url).text
+    limited = client.post(
+        amend_url,
+        data={
+            **amend_data(amend_page, testimony, body="New words."),
+            "attachments": [pdf_file(make_pdf(), "late.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert "nothing was changed this time" in limited.text
+    assert "New words." in limited.text
+    assert count(db, HeldUpload) == 0
+    assert db.session.scalars(select(Testimony)).one().version == 1
