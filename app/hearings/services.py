@@ -353,8 +353,11 @@ NOTICE_SUBJECTS = {
 def _residents_query(hearing: Hearing):
     from app.testimony.models import ReviewStatus, Testimony
 
+    # An address removed under the body's retention period is blank: nobody left to tell.
     return select(Testimony).where(
-        Testimony.hearing_id == hearing.id, Testimony.status != ReviewStatus.WITHDRAWN
+        Testimony.hearing_id == hearing.id,
+        Testimony.status != ReviewStatus.WITHDRAWN,
+        Testimony.email != "",
     )
 
 

@@ -178,6 +178,17 @@ def test_closing_early_keeps_the_published_deadline_and_tells_everyone(db, brows
     assert len(mails(db, "hearing_closed_early")) == 3
 
 
+def test_an_address_removed_under_retention_is_not_written_to(db, browser):
+    hearing = hearing_with_residents()
+    carl = db.session.scalars(select(Testimony).filter_by(email="carl@example.org")).one()
+    carl.email, carl.email_key = "", f"removed:{carl.id}"
+    db.session.commit()
+
+    press(browser, hearing, "cancel")
+
+    assert set(mails(db, "hearing_cancelled")) == {"ana@example.org", "beto@example.org"}
+
+
 def test_saving_a_closed_early_hearing_keeps_the_record_until_a_new_deadline(db, browser):
     hearing = make_hearing()
     db.session.commit()
