@@ -160,6 +160,8 @@ def report_at_start(app: Flask) -> None:
             for name, result in checks(app).items():
                 if not result["ok"]:
                     log.error("Health check %s failed: %s", name, result["detail"])
+                elif result.get("warning"):
+                    log.warning("Health check %s: %s", name, result["warning"])
     except Exception:
         log.exception("Health check could not run at start")
 

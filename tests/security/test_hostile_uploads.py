@@ -392,6 +392,22 @@ def test_healthz_warns_when_uploads_are_not_scanned(client, db, config):
     assert "not scanned for malware" in scan["warning"]
 
 
+def test_a_server_started_without_malware_scanning_says_so_in_its_log(app, db, config, caplog):
+    """Each gunicorn worker logs at start that uploads will not be scanned."""
+    import logging
+
+    from app.health import report_at_start
+
+    config["CLAMD_SOCKET"] = ""
+    config["CLAMSCAN"] = ""
+    with caplog.at_level(logging.WARNING, logger="opentestimony"):
+        report_at_start(app)
+    assert any(
+        "Health check malware_scan: uploads are not scanned for malware" in r.getMessage()
+        for r in caplog.records
+    )
+
+
 def submit(client, hearing, data: bytes, name: str):
     url = f"/hearings/{hearing.id}/testimony/new"
     fields = form_fields(hearing, client.get(url).text)
