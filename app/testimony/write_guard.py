@@ -3,7 +3,8 @@
 A resident's amendment or withdrawal, a moderator's decision or redaction, a campaign
 decision: each was prepared from one version of the text in one status, often seconds earlier
 (a page read, a slow upload checked). Before writing, `hold` takes the row with a conditional
-UPDATE that only matches while the row still has that version (and an allowed status):
+UPDATE that only matches while the row still has that version (and is not withdrawn, for a
+resident's change):
 
 - on PostgreSQL the UPDATE locks the row until commit, so a second writer waits, then sees
   the first one's change, no longer matches, and is refused; nothing half-applies;
@@ -13,14 +14,18 @@ UPDATE that only matches while the row still has that version (and an allowed st
 After `hold` the testimony is read again under that lock, so whatever the caller then changes
 through the ORM is compared with, and counted from (app/moderation/tallies.py), the row as it
 really is: a status set "back" to pending is written even if someone approved it meanwhile.
+Decisions, one or many, put the same condition (status and version seen) in the UPDATE that
+makes them (app/moderation/services.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
+from flask import has_request_context
 from sqlalchemy import inspect, update
 
+from app.database import begin_writing
 from app.extensions import db
 from app.testimony.models import ReviewStatus, Testimony
 
@@ -31,14 +36,15 @@ def hold(
     testimony: Testimony,
     *,
     version: int,
-    statuses: Collection[ReviewStatus] | None = None,
     not_statuses: Collection[ReviewStatus] = (),
 ) -> bool:
-    """Lock the row for this transaction if it still has `version` (and a status in
-    `statuses`, none in `not_statuses`); read it again either way. False: it changed."""
+    """Lock the row for this transaction if it still has `version` (and no status in
+    `not_statuses`); read it again either way. False: it changed."""
+    # A request that reads before it writes (app/database.py, reads_first) reads SQLite from
+    # a snapshot: take the write lock first, so the condition is checked on the latest row.
+    if has_request_context():
+        begin_writing()
     conditions = [Testimony.id == testimony.id, Testimony.version == version]
-    if statuses is not None:
-        conditions.append(Testimony.status.in_(list(statuses)))
     if not_statuses:
         conditions.append(Testimony.status.not_in(list(not_statuses)))
     # Setting the version to itself changes nothing but still takes the row's write lock.
