@@ -646,6 +646,30 @@ def test_a_bulk_decision_and_a_single_decision_at_the_same_moment_one_wins(app, 
     assert_tallies_match_the_rows(db)
 
 
+def test_a_second_moderator_deciding_from_the_same_page_load_is_refused(app, db):
+    """Ordering: two moderators open the review page; one rejects; the other's approval is
+    refused with the status it now has, and the rejection stands."""
+    testimony = pending_testimony(db)
+    first, second = signed_in_client(app), signed_in_client(app)
+    action = f"/staff/testimony/{testimony.id}/decide"
+    pages = [b.get(f"/staff/testimony/{testimony.id}").text for b in (first, second)]
+    rejected = first.post(
+        action,
+        data=hidden_fields(pages[0], action)
+        | {"action": "rejected", "reason": "spam", "then": "stay"},
+    )
+    assert rejected.status_code == 303
+
+    response = second.post(
+        action, data=hidden_fields(pages[1], action) | {"action": "approved", "then": "stay"}
+    )
+
+    assert response.status_code == 409
+    assert "it is now rejected. Nothing was changed." in response.text
+    assert row(db, testimony.id).status is S.REJECTED
+    assert db.session.scalar(select(func.count(ReviewDecision.id))) == 1
+
+
 def test_ticked_rows_amended_after_the_queue_was_loaded_are_skipped(app, db):
     """Ordering: the moderator loads the queue, a resident amends one row, the moderator
     approves the ticked rows: the amended one is skipped (it waits for review), the other is
@@ -1022,6 +1046,27 @@ def test_a_dispute_and_an_approval_at_the_same_moment_keep_it_off_the_public_pag
     assert disputed is True and isinstance(decided, int)
     now = row(db, testimony.id)
     assert now.is_disputed and now.status is S.APPROVED
+    assert testimony.body not in public_page(resident_browser(app), now.hearing_id)
+
+
+def test_an_approval_from_a_page_loaded_before_a_dispute_does_not_publish_it(app, db):
+    """Ordering: the moderator opens the review page, the sender's address disputes the
+    testimony, the moderator approves: the approval is recorded, but the testimony stays off
+    the public page until a moderator keeps it despite the dispute."""
+    testimony = pending_testimony(db)
+    moderator = signed_in_client(app)
+    action = f"/staff/testimony/{testimony.id}/decide"
+    page = moderator.get(f"/staff/testimony/{testimony.id}").text
+    with app.test_request_context(method="POST"):
+        assert identity.record(row(db, testimony.id), identity.DISPUTE, now=utcnow())
+    db.session.commit()
+
+    moderator.post(
+        action, data=hidden_fields(page, action) | {"action": "approved", "then": "stay"}
+    )
+
+    now = row(db, testimony.id)
+    assert (now.status, now.is_disputed) == (S.APPROVED, True)
     assert testimony.body not in public_page(resident_browser(app), now.hearing_id)
 
 
