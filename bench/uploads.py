@@ -35,7 +35,7 @@ MB = 1_000_000
 def _worst_accepted(expanded: int = 0) -> bytes:
     """As much as the caps allow in one file: 100 pages, each drawing many tiny streams, and
     with `expanded`, one more stream on the first page expanding to that many bytes."""
-    per_page = 76
+    per_page = 58
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     kids = b" ".join(b"%d 0 R" % (3 + page * (per_page + 1)) for page in range(100))
     objects.append(b"<< /Type /Pages /Kids [%s] /Count 100 >>" % kids)
@@ -59,23 +59,25 @@ def _bomb_under_the_cap() -> bytes:
 CASES = {
     "pages-90000": lambda: hostile.pages_pdf(90_000),
     "pages-90000-broken-xref": lambda: hostile.pages_pdf(90_000, broken_xref=True),
-    "pages-7900-broken-xref": lambda: hostile.pages_pdf(7_900, broken_xref=True),
+    "pages-5900-broken-xref": lambda: hostile.pages_pdf(5_900, broken_xref=True),
     "object-stream-90000": lambda: hostile.object_stream_pdf(90_000),
-    "object-stream-7900": lambda: hostile.object_stream_pdf(7_900),
+    "object-stream-5900": lambda: hostile.object_stream_pdf(5_900),
     "object-stream-bomb": lambda: hostile.object_stream_pdf(10, expanded_padding=200_000_000),
     "wide-tree-1000000": hostile.wide_tree_pdf,
     "deep-tree-5000": hostile.deep_tree_pdf,
     "looped-tree": hostile.looped_tree_pdf,
     "array-4000000": hostile.big_array_pdf,
     "streams-90000": lambda: hostile.many_streams_pdf(90_000),
-    "streams-7900": lambda: hostile.many_streams_pdf(7_900),
+    "streams-5900": lambda: hostile.many_streams_pdf(5_900),
     "flate-bomb-200mb": hostile.flate_bomb_pdf,
     "flate-bomb-hidden-filter": lambda: hostile.flate_bomb_pdf(hide_filter=True),
+    "flate-bomb-behind-comment": lambda: hostile.flate_bomb_pdf(comment=True),
+    "flate-bomb-endstream-inside": lambda: hostile.flate_bomb_pdf(endstream_inside=True),
     "flate-79mb": _bomb_under_the_cap,
     "obj-keywords": lambda: b"%PDF-1.7\n" + b"obj " * 2_400_000,
     "active-content": hostile.active_content_pdf,
     "worst-accepted-100-pages": _worst_accepted,
-    "100-pages-and-79mb": lambda: _worst_accepted(79_000_000),
+    "100-pages-and-77mb": lambda: _worst_accepted(77_000_000),
 }
 
 

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 MB = 1_000_000
 # Caps for one file. A 100-page statement, report or scan stays far below each of them.
-MAX_OBJECTS = 8_000  # numbered objects, counting those packed in object streams
+MAX_OBJECTS = 6_000  # numbered objects, counting those packed in object streams
 MAX_TOKENS = 400_000  # words of PDF syntax outside streams (what qpdf keeps in memory)
 MAX_DECOMPRESSED_BYTES = 80 * MB  # all compressed streams expanded, together
 MAX_OBJECT_STREAM_BYTES = 8 * MB  # one object or cross-reference stream, expanded
@@ -57,7 +57,8 @@ _OBJ_KEYWORD = re.compile(rb"obj(?![A-Za-z])")
 _OBJECT_NUMBERS = re.compile(rb"(?<![0-9])[0-9]{1,10}" + _WS + rb"+[0-9]{1,5}" + _WS + rb"+$")
 # A stream's data starts after the keyword `stream` that follows its dictionary's `>>`
 # (`endstream` never matches: it is not preceded by `>>`).
-_STREAM = re.compile(rb">>" + _WS + rb"*stream(?:\r\n|\n|\r)")
+# (a comment may stand between them; each runs to the end of its line)
+_STREAM = re.compile(rb">>(?:" + _WS + rb"|%[^\r\n]*[\r\n])*stream(?:\r\n|\n|\r)")
 _END_STREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
 _FILTER = re.compile(rb"/Filter" + _WS + rb"*(\[[^\]]*\]|/[^\x00\t\n\x0c\r /\[\]<>()]+|[0-9]+)")
 _NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>()]+)")
@@ -253,7 +254,7 @@ def survey(data: bytes, *, max_objects: int, max_decompressed: int, budget: Budg
                 raise RejectedFile(_too_many_parts())
         limit = MAX_OBJECT_STREAM_BYTES if packed else max_decompressed - expanded
         size, separators = _expanded_size(
-            raw, filters, limit=limit, count_tokens=packed, budget=budget
+            raw, filters, limit=limit, count_tokens=packed, budget=budget, after=(data, end)
         )
         if size > limit:
             raise RejectedFile(_too_large_inside(max_decompressed))
@@ -305,7 +306,13 @@ def _unescape(name: bytes) -> bytes:
 
 
 def _expanded_size(
-    raw: bytes, filters: list[bytes], *, limit: int, count_tokens: bool, budget: Budget
+    raw: bytes,
+    filters: list[bytes],
+    *,
+    limit: int,
+    count_tokens: bool,
+    budget: Budget,
+    after: tuple[bytes, int],
 ) -> tuple[int, int]:
     """How many bytes the stream expands to (stopping past `limit`), and how many separators
     its expanded form holds when it is an object stream (whose objects qpdf parses)."""
@@ -334,18 +341,33 @@ def _expanded_size(
     # spelled so this survey does not recognise it) hides nothing. Data that is not zlib (a
     # JPEG, say) fails on its first bytes.
     return _inflated_size(
-        data, limit=limit, count_tokens=count_tokens, plain=len(data), budget=budget
+        data,
+        limit=limit,
+        count_tokens=count_tokens,
+        plain=len(data),
+        budget=budget,
+        after=after if data is raw else None,
     )
 
 
 def _inflated_size(
-    data: bytes, *, limit: int, count_tokens: bool, plain: int, budget: Budget
+    data: bytes,
+    *,
+    limit: int,
+    count_tokens: bool,
+    plain: int,
+    budget: Budget,
+    after: tuple[bytes, int] | None,
 ) -> tuple[int, int]:
+    """Expand zlib data until its own end. When the data stops before that (an `endstream`
+    written inside the compressed data, with an indirect /Length a reader may follow past
+    it), the bytes after it are fed on, 64 KB at a time, so nothing is hidden that way."""
     inflater = zlib.decompressobj()
     size = 0
     separators = 0
     rounds = 0
     pending = data
+    following = memoryview(after[0])[after[1] :] if after is not None else memoryview(b"")
     try:
         while not inflater.eof:
             out = inflater.decompress(pending, 1 << 20)
@@ -359,7 +381,9 @@ def _inflated_size(
                 budget.check()  # every 8 MB of output
             pending = inflater.unconsumed_tail
             if not out and not pending:
-                break  # the data stops before the compressed stream does
+                if not following:
+                    break  # the file ends before the compressed stream does
+                pending, following = following[:65_536], following[65_536:]
     except zlib.error:
         if size == 0:  # not compressed with zlib: its bytes count as they are
             if count_tokens:

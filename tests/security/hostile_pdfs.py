@@ -80,18 +80,40 @@ def looped_tree_pdf() -> bytes:
     return write_pdf(objects)
 
 
-def flate_bomb_pdf(expanded: int = 200_000_000, *, hide_filter: bool = False) -> bytes:
-    """One page whose content stream is ~200 KB that expands to `expanded` bytes; with
-    hide_filter the stream's dictionary spells the filter with an escape (/Fl#61teDecode)."""
-    packed = zlib.compress(b" " * expanded, 9)
+def flate_bomb_pdf(
+    expanded: int = 200_000_000,
+    *,
+    hide_filter: bool = False,
+    comment: bool = False,
+    endstream_inside: bool = False,
+) -> bytes:
+    """One page whose content stream is ~200 KB that expands to `expanded` bytes. With
+    hide_filter the stream's dictionary spells the filter with an escape (/Fl#61teDecode);
+    with comment a comment stands between the dictionary and `stream`; with endstream_inside
+    the compressed data starts with the word `endstream` (in a stored deflate block) and the
+    stream's /Length is held in another object, so a reader searching for `endstream` would
+    stop early while a PDF reader follows /Length to the end."""
+    if endstream_inside:
+        literal = b"endstream\n"
+        raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+        blocks = raw.compress(b" " * expanded) + raw.flush()
+        stored = b"\x00" + len(literal).to_bytes(2, "little")
+        stored += (len(literal) ^ 0xFFFF).to_bytes(2, "little") + literal
+        checksum = zlib.adler32(b" " * expanded, zlib.adler32(literal))
+        packed = b"\x78\x01" + stored + blocks + checksum.to_bytes(4, "big")
+    else:
+        packed = zlib.compress(b" " * expanded, 9)
     name = b"/Fl#61teDecode" if hide_filter else b"/FlateDecode"
-    content = b"<< /Length %d /Filter %s >>\nstream\n" % (len(packed), name) + packed
+    length = b"5 0 R" if endstream_inside else b"%d" % len(packed)
+    between = b" % a comment\n" if comment else b"\n"
+    content = b"<< /Length %s /Filter %s >>%sstream\n" % (length, name, between) + packed
     content += b"\nendstream"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         content,
+        b"%d" % len(packed),
     ]
     return write_pdf(objects)
 

@@ -117,6 +117,17 @@ def test_a_flate_bomb_whose_filter_name_is_disguised_is_refused():
     assert EXPANDS in refusal(hostile.flate_bomb_pdf(200_000_000, hide_filter=True))
 
 
+def test_a_flate_bomb_behind_a_comment_is_refused():
+    """A comment between the stream's dictionary and `stream` does not hide it."""
+    assert EXPANDS in refusal(hostile.flate_bomb_pdf(200_000_000, comment=True))
+
+
+def test_a_flate_bomb_with_endstream_written_inside_its_data_is_refused():
+    """`endstream` as the first bytes of the compressed data, and /Length held elsewhere: the
+    check expands the data to its real end, as a PDF reader following /Length would."""
+    assert EXPANDS in refusal(hostile.flate_bomb_pdf(200_000_000, endstream_inside=True))
+
+
 def test_an_object_stream_that_expands_to_50_mb_is_refused():
     """An object stream a PDF library must expand in memory to read any object in it."""
     assert EXPANDS in refusal(hostile.object_stream_pdf(10, expanded_padding=50_000_000))
