@@ -55,8 +55,13 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
         "campaigns.index": [f"/staff/hearings/{hearing}/campaigns"],
         "campaigns.show": [f"/staff/campaigns/{scene.campaign}"],
         "exports.history": [f"/staff/hearings/{hearing}/exports"],
+        "exports.show": [f"/staff/exports/{scene.packet}"],
         "hearing_admin.index": ["/staff/manage/"],
         "hearing_admin.hearing": [f"/staff/manage/hearings/{hearing}"],
+        "hearing_admin.confirm_action": [
+            f"/staff/manage/hearings/{hearing}/close/confirm",
+            f"/staff/manage/hearings/{hearing}/cancel/confirm",
+        ],
         "hearing_admin.edit_hearing": [
             f"/staff/manage/hearings/{hearing}/edit",
             f"/staff/manage/committees/{scene.committee}/hearings/new",
