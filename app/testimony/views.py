@@ -236,6 +236,7 @@ def receipt(token: str):
 
 @bp.route("/receipts/<token>/amend", methods=["GET", "POST"])
 @resident_form
+@reads_first
 def amend(token: str):
     """Let the resident change their testimony until the deadline, giving a reason."""
     testimony = services.find_by_receipt_token(token) or abort(404)
@@ -257,6 +258,10 @@ def amend(token: str):
     removing = _removing(form, scope, now)
     valid = not removing and limited is None and form.validate_on_submit()
     if valid:
+        # Files are checked (which takes a moment) before SQLite's write lock is taken, so a
+        # slow upload never holds up other residents' submissions; the service then writes
+        # only if the testimony is still the version this form was built from.
+        begin_writing()
         kept = _take_kept(form, scope, now)
         try:
             changed = services.amend_testimony(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from app.storage import file_store
@@ -419,3 +420,49 @@ def test_an_amendment_over_the_address_limit_reads_no_file(client, db, config):
     assert "New words." in limited.text
     assert count(db, HeldUpload) == 0
     assert db.session.scalars(select(Testimony)).one().version == 1
+
+
+def test_an_amendment_checks_its_files_without_holding_up_other_writers(
+    app, client, db, monkeypatch
+):
+    """A slow PDF on an amendment must not keep SQLite's write lock while it is checked: another
+    resident's write goes through during the check (on PostgreSQL writers never share a lock)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL writers lock only the rows they change")
+    import sqlite3
+
+    from app.testimony import forms
+
+    hearing = open_hearing(db)
+    page = client.get(form_url(hearing)).text
+    receipt_url = post(client, hearing, page).headers["Location"]
+    amend_url = f"{receipt_url}/amend"
+    testimony = db.session.scalars(select(Testimony)).one()
+    amend_page = client.get(amend_url).text
+    path = db.engine.url.database
+    writes_during_check = []
+    real_check = forms.check_pdf
+
+    def slow_check(*args, **kwargs):
+        # Another process writing, with no patience for a lock: it fails if the lock is held.
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            writes_during_check.append("written")
+        except sqlite3.OperationalError as error:
+            writes_during_check.append(str(error))
+        finally:
+            other.close()
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(forms, "check_pdf", slow_check)
+    fields = amend_data(amend_page, testimony)
+    db.session.rollback()  # the test's own reading is over: only the request holds anything
+    done = client.post(
+        amend_url,
+        data={**fields, "attachments": [pdf_file(make_pdf(2), "study.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 303, summary_errors(done.text)
+    assert writes_during_check == ["written"]
