@@ -132,9 +132,21 @@ def sweep(app: Flask, age: timedelta = SWEEP_AGE) -> None:
             db.session.commit()
             if app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
                 outbox.deliver_pending(limit=1000, queued_before=before)
+            _forget_expired_kept_files()
         except Exception:
             log.exception("sweep of left-over work failed; the next sweep will retry")
             db.session.rollback()
+
+
+def _forget_expired_kept_files() -> None:
+    """Files kept from forms sent back are deleted once they expire, even on a site where no
+    later form passes by to do it (`flask files forget-held` does the same by hand)."""
+    from app.testimony import held_uploads
+
+    digests = held_uploads.sweep_expired(now=utcnow(), limit=500)
+    db.session.commit()  # the rows first: a file is deleted only once nothing points to it
+    if digests:
+        held_uploads.forget_files(digests)
 
 
 class Worker:
