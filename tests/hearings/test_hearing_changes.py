@@ -7,10 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from app.accounts import passwords
 from app.accounts.models import Role
 from app.extensions import db
 from app.outbox import OutboxMessage
@@ -26,6 +24,7 @@ from tests.factories import (
     make_testimony,
     post_form,
     set_review_status,
+    use_cheap_password_hashing,
 )
 from tests.hearings.test_admin import (
     edit_hearing_url,
@@ -49,8 +48,7 @@ def _isolated_requests(app, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
+    use_cheap_password_hashing(monkeypatch)
 
 
 @pytest.fixture

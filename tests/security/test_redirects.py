@@ -8,9 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 
-from app.accounts import passwords
 from app.web import safe_next
 from tests.factories import (
     STAFF_PASSWORD,
@@ -21,6 +19,7 @@ from tests.factories import (
     make_staff_user,
     post_form,
     totp_code,
+    use_cheap_password_hashing,
 )
 
 # What attackers try: another host written with tabs, newlines, backslashes, extra slashes,
@@ -90,10 +89,7 @@ def _isolated_requests(app, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+    use_cheap_password_hashing(monkeypatch)
 
 
 def _switch_language(client, target: str):

@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app import audit, create_app
-from app.accounts import passwords
 from app.accounts.models import Role
 from app.audit import AuditEvent
 from app.extensions import db as _db
@@ -21,6 +19,7 @@ from tests.factories import (
     isolate_requests,
     log_in,
     make_staff_user,
+    use_cheap_password_hashing,
 )
 
 LOGIN = "/staff/login"
@@ -34,10 +33,7 @@ def _isolated_requests(app, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+    use_cheap_password_hashing(monkeypatch)
 
 
 def _refusals(db) -> list[AuditEvent]:

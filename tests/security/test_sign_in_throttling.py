@@ -7,11 +7,10 @@ import threading
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from app.accounts import passwords, services
+from app.accounts import services
 from app.accounts.models import Role, SignInThrottle
 from app.accounts.sign_in_throttle import SignInDelayed, delay_after
 from app.audit import AuditEvent
@@ -24,6 +23,7 @@ from tests.factories import (
     isolate_requests,
     make_staff_user,
     post_form,
+    use_cheap_password_hashing,
 )
 
 LOGIN = "/staff/login"
@@ -40,10 +40,7 @@ def _isolated_requests(app, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+    use_cheap_password_hashing(monkeypatch)
 
 
 def _browser(app, number: int):
