@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import audit, outbox
 from app.accounts.models import StaffUser
@@ -193,6 +193,8 @@ def save_hearing(
     if not measures or len(measures) != len(set(details.measure_ids)):
         raise BadWindow(_("Choose measures of this committee."))
     action = "hearing.updated" if hearing else "hearing.created"
+    if hearing is not None:
+        _hold(hearing)
     previous_start = hearing.starts_at if hearing is not None else None
     if hearing is not None:
         _keep_measures_with_testimony(hearing, {m.id for m in measures})
@@ -285,6 +287,20 @@ def _number_agenda(hearing: Hearing, measure_ids: tuple[int, ...]) -> None:
     db.session.expire(hearing, ["measures"])
 
 
+def _hold(hearing: Hearing) -> None:
+    """Lock the hearing's row for this transaction and read it again, so that a change made by
+    another clerk a moment ago is seen: two clerks closing, cancelling or moving one hearing at
+    once make one change and send residents one notice, not two. (PostgreSQL locks the row;
+    on SQLite a staff request writes under the database's write lock from its start.)"""
+    db.session.execute(
+        update(Hearing)
+        .where(Hearing.id == hearing.id)
+        .values(id=Hearing.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(hearing)
+
+
 def open_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
     """Start taking testimony now; the deadline must still be ahead."""
     if hearing.cancelled_at is not None:
@@ -300,6 +316,7 @@ def open_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
 def close_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
     """Stop taking testimony now, keep the published deadline on record, and tell everyone
     with testimony on the hearing; return how many addresses are told."""
+    _hold(hearing)
     if not hearing.is_accepting_testimony(now):
         raise BadWindow(_("Testimony is not open, so there is nothing to close."))
     hearing.published_closes_at = hearing.testimony_closes_at
@@ -322,6 +339,7 @@ def close_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
 def cancel_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
     """Cancel the hearing and tell everyone with testimony on it; cancelling twice is
     harmless and tells no one again."""
+    _hold(hearing)
     if hearing.cancelled_at is not None:
         return 0
     hearing.cancelled_at = now
@@ -333,6 +351,7 @@ def cancel_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
 
 def reinstate_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
     """Undo a cancellation, and tell those who were told of it."""
+    _hold(hearing)
     if hearing.cancelled_at is None:
         return 0
     hearing.cancelled_at = None

@@ -21,5 +21,6 @@ that failed before its fix. Read the folder as a list:
 - test_refusals_audited.py: 403s and 429s reach the audit log without personal data and
   without flooding it; the session cookie carries the `__Host-` prefix under HTTPS.
 - test_hearing_changes.py: closing testimony early or cancelling needs the clerk's explicit
-  confirmation; deadlines after the hearing's start are refused.
+  confirmation; two clerks doing it at once tell residents once; deadlines after the
+  hearing's start are refused.
 """

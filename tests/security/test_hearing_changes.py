@@ -121,3 +121,66 @@ def test_the_service_refuses_a_deadline_after_the_start_whoever_calls_it(db):
 
     db.session.rollback()
     assert snapshot(db) == before
+
+
+def _notices(db, kind: str) -> int:
+    from sqlalchemy import func, select
+
+    from app.outbox import OutboxMessage
+
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == kind)
+    )
+
+
+def _meanwhile(db, hearing, **values) -> None:
+    """Another clerk's change, committed after this request loaded the hearing: written past
+    the loaded object, which still shows the hearing as it was."""
+    from sqlalchemy import update
+
+    from app.hearings.models import Hearing
+
+    db.session.execute(
+        update(Hearing)
+        .where(Hearing.id == hearing.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def test_two_clerks_cancelling_at_once_send_residents_one_notice(db):
+    """The second clerk's request loaded the hearing while it was on the calendar; by the time
+    it writes, the first has cancelled it (and told everyone): nothing more is written or sent."""
+    clerk = make_staff_user(Role.CLERK)
+    hearing = make_hearing()
+    make_testimony(hearing, email="ana@example.org")
+    db.session.commit()
+    assert hearing.cancelled_at is None  # loaded as the second clerk saw it
+    _meanwhile(db, hearing, cancelled_at=utcnow())
+
+    told = services.cancel_hearing(clerk, hearing, now=utcnow())
+
+    assert told == 0
+    assert _notices(db, "hearing_cancelled") == 0
+
+
+def test_two_clerks_closing_early_at_once_send_residents_one_notice(db):
+    """The second clerk's request loaded the hearing while it was still open; by the time it
+    writes, the first has closed it: refused, and nobody is told twice."""
+    clerk = make_staff_user(Role.CLERK)
+    hearing = make_hearing()
+    make_testimony(hearing, email="ana@example.org")
+    db.session.commit()
+    now = utcnow()
+    assert hearing.is_accepting_testimony(now)  # loaded: open, as the second clerk saw it
+    _meanwhile(
+        db,
+        hearing,
+        published_closes_at=hearing.testimony_closes_at,
+        testimony_closes_at=now - timedelta(seconds=1),
+        speaker_signup_closes_at=now - timedelta(seconds=1),
+    )
+
+    with pytest.raises(services.BadWindow):
+        services.close_window(clerk, hearing, now=now)
+    assert _notices(db, "hearing_closed_early") == 0
