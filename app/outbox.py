@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import Index, Integer, String, Text, and_, or_, select, update
+from sqlalchemy import Index, Integer, String, Text, and_, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -78,21 +78,13 @@ class OutboxMessage(db.Model):
 
 def queue(kind: str, *, to: str, subject: str, **context) -> OutboxMessage:
     """Render emails/<kind>.txt and add it to the outbox in the current transaction."""
-    message = OutboxMessage(
-        kind=kind,
-        to_address=to,
-        subject=subject,
-        body_text=render_template(f"emails/{kind}.txt", **context),
-    )
-    db.session.add(message)
-    db.session.flush()
-    committed.note(committed.MAIL, message.id)
-    return message
+    return queue_many(kind, to=[to], subject=subject, **context)[0]
 
 
 def queue_many(kind: str, *, to: list[str], subject: str, **context) -> list[OutboxMessage]:
-    """The same message to each address: rendered once and added in one flush, since a notice
-    to everyone on a hearing can reach thousands (one flush each took seconds per thousand)."""
+    """The same message to each address, in the current transaction: rendered once and added
+    in one flush, since a notice to everyone on a hearing can reach thousands (one flush each
+    took seconds per thousand)."""
     body_text = render_template(f"emails/{kind}.txt", **context)
     messages = [
         OutboxMessage(kind=kind, to_address=address, subject=subject, body_text=body_text)
@@ -225,6 +217,7 @@ class _Heartbeat:
         self.owner = owner
         self.message_ids = message_ids
         self.renewed = time.monotonic()  # the claim was taken just now
+        self.lost = False  # another process retook the messages: never renewed again
         self.stopped = threading.Event()
         self.thread = threading.Thread(
             target=self._beat, name="opentestimony-mail-heartbeat", daemon=True
@@ -243,7 +236,7 @@ class _Heartbeat:
             started = time.monotonic()
             try:
                 with self.engine.begin() as connection:
-                    connection.execute(
+                    renewed = connection.execute(
                         update(OutboxMessage)
                         .where(
                             OutboxMessage.id.in_(self.message_ids),
@@ -251,15 +244,23 @@ class _Heartbeat:
                             OutboxMessage.claimed_by == self.owner,
                         )
                         .values(claimed_at=utcnow())
-                    )
+                    ).rowcount
             except SQLAlchemyError as error:
                 log.warning("claim on unsent mail not renewed: %s", type(error).__name__)
             else:
-                self.renewed = started
+                # While a message is being sent it is unsent and ours, so no row renewed means
+                # the claim lapsed (renewals failed) and another process took the rest.
+                if renewed:
+                    self.renewed = started
+                else:
+                    self.lost = True
+                    return
 
     def holds(self) -> bool:
         """Whether the claim surely still stands: renewed well within the lease. Past that,
         another process may have taken the messages, and sending one would send it twice."""
+        if self.lost:
+            return False
         return time.monotonic() - self.renewed < CLAIM_LEASE.total_seconds() * 2 / 3
 
 
@@ -267,10 +268,15 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def _server_gone(error: OSError) -> bool:
+def _server_gone(error: Exception) -> bool:
     """Whether the connection is lost, rather than this one message refused. (smtplib's
     errors are OSErrors too: a refused recipient must not hold up the rest of the batch.)"""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
+    if isinstance(
+        error,
+        # An address the server cannot take (e.g. a non-ASCII one without SMTPUTF8), or a
+        # header the message format cannot carry: this message only.
+        smtplib.SMTPRecipientsRefused | smtplib.SMTPNotSupportedError | ValueError,
+    ):
         return False
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code == 421  # the server is closing the connection
@@ -347,7 +353,7 @@ def _send(app: Flask, letters: list[_Letter], owner: str) -> Delivery:
                 try:
                     smtp = smtp or _connect(app)
                     smtp.send_message(_build(letter, app.config["MAIL_SENDER"]))
-                except (OSError, smtplib.SMTPException) as error:
+                except (OSError, smtplib.SMTPException, ValueError) as error:
                     log.warning(
                         "mail %s #%s not delivered: %s",
                         letter.kind,
@@ -361,7 +367,9 @@ def _send(app: Flask, letters: list[_Letter], owner: str) -> Delivery:
                     _release(refused, owner, _describe(error))
                     outcome.failed += len(refused)
                     if gone:
-                        smtp = None
+                        if smtp is not None:
+                            smtp.close()  # no QUIT: it would wait out the timeout again
+                            smtp = None
                         break
                     continue
                 _record_sent(letter)
@@ -427,11 +435,18 @@ def deliver_all(*, poll_seconds: float = 0.5) -> Delivery:
     delivery = Delivery()
     held: set[int] = set()
     after = 0
-    while True:  # one pass over the outbox, in the order the messages were queued
+    # One pass over what was queued before it started: mail queued meanwhile is its own
+    # process's to send, and a busy site must not keep the pass going for ever.
+    last = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    while True:  # in the order the messages were queued
         message_ids = list(
             db.session.scalars(
                 select(OutboxMessage.id)
-                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.id > after)
+                .where(
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.id > after,
+                    OutboxMessage.id <= last,
+                )
                 .order_by(OutboxMessage.id)
                 .limit(BATCH)
             )

@@ -17,7 +17,7 @@ from contextlib import closing
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import outbox
 from app.errors import DomainError
@@ -396,3 +396,96 @@ def test_the_deliver_command_says_when_messages_could_not_be_sent(app, db, smtp)
     assert refused.sent_at is None
     assert refused.claimed_at is None
     assert refused.last_error.startswith("SMTPRecipientsRefused")
+
+
+def _add_messages(db, *recipients: tuple[str, str]) -> list[int]:
+    messages = [
+        OutboxMessage(kind="receipt", to_address=to, subject=subject, body_text=f"{subject}\n")
+        for to, subject in recipients
+    ]
+    db.session.add_all(messages)
+    db.session.commit()
+    return [message.id for message in messages]
+
+
+def test_right_to_left_text_and_emoji_reach_the_resident_intact(db, smtp):
+    smtp.start()
+    subject = "إيصال شهادتك 👩🏽‍⚖️ — קבלה על העדות שלך 👨‍👩‍👧"
+    _add_messages(db, ("resident@example.org", subject))
+
+    assert outbox.deliver_pending() == 1
+
+    (envelope,) = smtp.handler.envelopes
+    assert envelope.content.isascii()  # encoded words and a MIME body, not raw bytes
+    (mail,) = smtp.handler.messages
+    assert mail["Subject"] == subject
+    assert mail.get_content() == f"{subject}\n"
+
+
+def test_an_address_the_mail_server_cannot_take_does_not_hold_up_the_rest(db, smtp):
+    """A non-ASCII mailbox (which the forms accept) to a server without SMTPUTF8 is refused
+    alone: it used to count as the server gone, failing the rest of its batch every time."""
+    smtp.controller = Controller(
+        smtp.handler, hostname="127.0.0.1", port=smtp.port, enable_SMTPUTF8=False
+    )
+    smtp.controller.start()
+    _first, arabic, _last = _add_messages(
+        db,
+        ("first@example.org", "1"),
+        ("أحمد@example.org", "2"),
+        ("last@example.org", "3"),
+    )
+
+    assert outbox.deliver_pending() == 2
+
+    assert [e.rcpt_tos for e in smtp.handler.envelopes] == [
+        ["first@example.org"],
+        ["last@example.org"],
+    ]
+    assert len(smtp.handler.connections) == 1
+    db.session.expire_all()
+    refused = db.session.get(OutboxMessage, arabic)
+    assert refused.sent_at is None
+    assert refused.claimed_at is None
+    assert refused.last_error.startswith("SMTPNotSupportedError")
+
+
+def test_a_heartbeat_that_finds_its_claim_taken_stops_the_batch(app, db, monkeypatch):
+    """A claim that lapsed (renewals failed for a while) and was retaken by another process
+    is not renewed back: sending on would send the other process's messages twice."""
+    import time
+
+    monkeypatch.setattr(outbox, "HEARTBEAT_SECONDS", 0.05)
+    (message_id,) = _add_messages(db, ("resident@example.org", "receipt"))
+    assert outbox._claim([message_id], outbox.utcnow(), "slow")
+    db.session.execute(  # the claim lapsed; another process took it
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(claimed_by="other")
+    )
+    db.session.commit()
+
+    with outbox._Heartbeat(db.engine, "slow", [message_id]) as heartbeat:
+        deadline = time.monotonic() + 5
+        while heartbeat.holds() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not heartbeat.holds()
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message_id).claimed_by == "other"
+
+
+def test_the_deliver_command_sends_what_was_queued_before_it_started(app, db, smtp, monkeypatch):
+    """Mail queued while it runs is its own process's: the pass ends even on a busy site."""
+    monkeypatch.setattr(outbox, "BATCH", 1)
+    smtp.start()
+    _add_messages(db, ("first@example.org", "1"))
+    send = outbox._send
+
+    def send_while_more_is_queued(app, letters, owner):
+        _add_messages(db, ("later@example.org", "later"))
+        return send(app, letters, owner)
+
+    monkeypatch.setattr(outbox, "_send", send_while_more_is_queued)
+
+    delivery = outbox.deliver_all()
+
+    assert (delivery.sent, delivery.failed, delivery.held) == (1, 0, 0)
+    assert [e.rcpt_tos for e in smtp.handler.envelopes] == [["first@example.org"]]
