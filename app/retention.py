@@ -103,18 +103,33 @@ def _over_by(cutoff: datetime):
     return and_(Hearing.starts_at <= cutoff, Hearing.testimony_closes_at <= cutoff)
 
 
-def _addresses(hearing_id: int):
-    """The lower-cased addresses still held by a hearing's testimony."""
+def _addresses(hearing_ids: list[int]):
+    """The lower-cased addresses still held by these hearings' testimony."""
     return select(func.lower(Testimony.email)).where(
-        Testimony.hearing_id == hearing_id, Testimony.email != ""
+        Testimony.hearing_id.in_(hearing_ids), Testimony.email != ""
     )
 
 
-def _old_messages(hearing_id: int, cutoff: datetime):
+def _old_messages(hearing_ids: list[int], cutoff: datetime):
     return and_(
-        func.lower(OutboxMessage.to_address).in_(_addresses(hearing_id)),
+        func.lower(OutboxMessage.to_address).in_(_addresses(hearing_ids)),
         OutboxMessage.created_at <= cutoff,
     )
+
+
+def _messages_per_hearing(hearing_ids: list[int], cutoff: datetime) -> dict[int, int]:
+    """How many old messages went to each hearing's addresses, in one query."""
+    rows = db.session.execute(
+        select(Testimony.hearing_id, func.count(func.distinct(OutboxMessage.id)))
+        .join(Testimony, func.lower(OutboxMessage.to_address) == func.lower(Testimony.email))
+        .where(
+            Testimony.hearing_id.in_(hearing_ids),
+            Testimony.email != "",
+            OutboxMessage.created_at <= cutoff,
+        )
+        .group_by(Testimony.hearing_id)
+    ).all()
+    return dict(rows)
 
 
 def plan(*, now: datetime) -> Plan:
@@ -139,16 +154,14 @@ def plan(*, now: datetime) -> Plan:
             .group_by(Hearing.id, Hearing.title, Hearing.starts_at, Hearing.testimony_closes_at)
             .order_by(Hearing.starts_at, Hearing.id)
         ).all()
+        messages = _messages_per_hearing([row[0] for row in rows], cutoff) if rows else {}
         hearings = [
             HearingDue(
                 hearing_id=hearing_id,
                 title=title,
                 over_at=max(starts_at, closes_at),
                 testimonies=count,
-                messages=db.session.scalar(
-                    select(func.count(OutboxMessage.id)).where(_old_messages(hearing_id, cutoff))
-                )
-                or 0,
+                messages=messages.get(hearing_id, 0),
             )
             for hearing_id, title, starts_at, closes_at, count in rows
         ]
@@ -162,26 +175,26 @@ def apply(*, now: datetime) -> Plan:
     """Remove what `plan` finds due, record one audit event with the counts, and return the
     plan carried out. Flushes; the caller commits."""
     carried_out = plan(now=now)
-    for body in carried_out.bodies:
-        for hearing in body.hearings:
-            # The outbox first: its messages are found by the addresses about to be removed.
-            db.session.execute(
-                delete(OutboxMessage)
-                .where(_old_messages(hearing.hearing_id, body.cutoff))
-                .execution_options(synchronize_session=False)
+    for body in carried_out.bodies:  # two statements per body, whatever its size
+        hearing_ids = [hearing.hearing_id for hearing in body.hearings]
+        # The outbox first: its messages are found by the addresses about to be removed.
+        db.session.execute(
+            delete(OutboxMessage)
+            .where(_old_messages(hearing_ids, body.cutoff))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(Testimony)
+            .where(Testimony.hearing_id.in_(hearing_ids), _holds_personal_data())
+            .values(
+                email="",
+                email_key=literal(REMOVED_KEY_PREFIX) + cast(Testimony.id, String),
+                street_address="",
+                interpreter_language=None,
+                accessibility_need=None,
             )
-            db.session.execute(
-                update(Testimony)
-                .where(Testimony.hearing_id == hearing.hearing_id, _holds_personal_data())
-                .values(
-                    email="",
-                    email_key=literal(REMOVED_KEY_PREFIX) + cast(Testimony.id, String),
-                    street_address="",
-                    interpreter_language=None,
-                    accessibility_need=None,
-                )
-                .execution_options(synchronize_session=False)
-            )
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
     audit.record(
         audit.SYSTEM,

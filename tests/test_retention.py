@@ -228,3 +228,37 @@ def test_a_period_counts_from_the_later_of_the_hearing_and_the_close_of_testimon
 
     assert retention.plan(now=now + timedelta(days=3)).testimonies == 0
     assert retention.plan(now=now + timedelta(days=9)).testimonies == 1
+
+
+def test_a_run_costs_the_same_few_statements_however_many_hearings_are_due(app, db, town):
+    """Set-based: the outbox is counted and cleared once per body, not once per hearing."""
+    from sqlalchemy import event
+
+    now = utcnow()
+    committee = make_committee(town["council"])
+    for days in (500, 600, 700):
+        hearing = make_hearing(committee=committee, now=now - timedelta(days=days))
+        send_testimony(hearing, f"resident{days}@example.org")
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.to_address == f"resident{days}@example.org")
+            .values(created_at=hearing.testimony_opens_at + timedelta(hours=1))
+        )
+    db.session.commit()
+    statements: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        carried_out = retention.apply(now=now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+
+    assert carried_out.hearings == 4
+    assert carried_out.testimonies == 5
+    assert carried_out.messages == 5
+    touching_outbox = [s for s in statements if "outbox_messages" in s]
+    assert len(touching_outbox) == 2  # one count, one delete
+    assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 1
