@@ -74,7 +74,6 @@ _SEQUENCE_PARTS = frozenset([ord(ZWJ), 0xFE0E, 0xFE0F, _KEYCAP, *_SKIN_TONES, *_
 _ISOLATE_MARKS = dict.fromkeys(range(0x2066, 0x206A), None)
 _EXPLICIT_CHARACTERS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
-_NUMBER = re.compile(r"\d+")
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -298,15 +297,16 @@ def _levels(text: str, base: str) -> list[int] | None:
     """
     info = get_display(text, base_dir=base, debug=True)
     _before, found, after = info.partition("\n    levels: [")
-    section = after.partition("]")[0]  # "Level(\n 1,\n ),": only the levels are numbers
-    per_byte = [int(level) for level in _NUMBER.findall(section)] if found else []
-    if len(per_byte) != len(text.encode("utf-8")):
+    section = after.partition("]")[0]  # "Level(\n 1,\n ),", one a byte
+    try:  # split, not a regular expression: three times quicker on these long outputs
+        per_byte = [int(part.partition(",")[0]) for part in section.split("Level(")[1:]]
+    except ValueError:
         return None
-    levels, at = [], 0
-    for char in text:
-        levels.append(per_byte[at])
-        at += len(char.encode("utf-8"))
-    return levels
+    encoded = text.encode("utf-8")
+    if not found or len(per_byte) != len(encoded):
+        return None
+    # Each character's level is its first byte's: the bytes that are not 10xxxxxx.
+    return [level for level, byte in zip(per_byte, encoded, strict=True) if byte & 0xC0 != 0x80]
 
 
 def _clusters(text: str) -> list[str]:
@@ -331,16 +331,21 @@ def _clusters(text: str) -> list[str]:
     return clusters
 
 
-@lru_cache(maxsize=20_000)
 def joined(text: str) -> str:
     """Arabic letters in their joined forms, still in the order typed (idempotent: the joined
     forms are left as they are). Joining never crosses a space, so words can be joined alone."""
     if _ARABIC_LETTERS.search(text):
-        return _reshaper().reshape(text)
-    return text
+        return _reshaped(text)
+    return text  # not cached: a cache would only keep every paragraph of a hearing alive
 
 
-@lru_cache(maxsize=20_000)
+# Bounded by count, and holding Arabic only: whole paragraphs pass through here (up to a
+# testimony's length), joined once for measuring and again, if still held, for drawing.
+@lru_cache(maxsize=2_000)
+def _reshaped(text: str) -> str:
+    return _reshaper().reshape(text)
+
+
 def visual_line(text: str, base: str | None = None) -> str:
     """One line, as typed, turned into the characters to draw from left to right.
 
@@ -351,7 +356,13 @@ def visual_line(text: str, base: str | None = None) -> str:
     every PDF is drawn through this function, by draw_text().
     """
     if not _has_rtl(text) and not _EXPLICIT_CHARACTERS.search(text):
-        return text
+        return text  # the common case, as cheap as two searches and never cached
+    return _bidi_line(text, base)
+
+
+# Bounded: a running header comes back on every page; testimony lines rarely repeat.
+@lru_cache(maxsize=4_096)
+def _bidi_line(text: str, base: str | None) -> str:
     text = joined(text)
     base = base or base_direction(text)
     levels = _levels(text, base)

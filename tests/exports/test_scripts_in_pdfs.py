@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from reportlab.pdfbase import pdfmetrics
 
+from app.exports import typesetting
 from app.exports.typesetting import (
     HIDDEN,
     PageWriter,
     base_direction,
     font_runs,
     isolated,
+    joined,
     visual_line,
     wrap,
 )
@@ -128,3 +130,20 @@ def test_a_flag_prints_as_its_two_letters():
 def test_a_zero_width_joiner_between_arabic_letters_is_not_taken_for_an_emoji_sequence():
     PageWriter(None)
     assert printed("ب\u200dب") == "ب\u200dب"
+
+
+def test_the_bidi_levels_are_read_from_python_bidi():
+    # _levels() reads python-bidi's debug output; if its shape ever changes, lines would fall
+    # back to reordering without mirrored brackets or marks kept after letters: fail here first.
+    assert typesetting._levels("אב (cd) 12", "R") == [1, 1, 1, 1, 2, 2, 1, 1, 2, 2]
+    assert typesetting._levels("ab גד", "L") == [0, 0, 0, 1, 1]
+
+
+def test_left_to_right_text_is_never_kept_in_a_cache():
+    caches = (typesetting._bidi_line, typesetting._reshaped)
+    before = [cache.cache_info().currsize for cache in caches]
+    for number in range(1_000):
+        paragraph = f"Testimony {number}: we oppose the cameras on our streets. " * 20
+        assert joined(paragraph) is paragraph
+        assert visual_line(paragraph[:80]) == paragraph[:80]
+    assert [cache.cache_info().currsize for cache in caches] == before
