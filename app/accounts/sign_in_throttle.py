@@ -71,14 +71,6 @@ def count_failure(key: str, *, now: datetime) -> int:
     addresses each get their own number: exactly one of them crosses the threshold.
     """
     memory: timedelta = current_app.config["SIGN_IN_FAILURE_MEMORY"]
-    # Throttles nobody has failed on for a while go, so spraying made-up addresses cannot
-    # grow the table for long.
-    db.session.execute(
-        delete(SignInThrottle)
-        .where(SignInThrottle.last_failure_at < now - memory)
-        .where(SignInThrottle.account_key != key)
-        .execution_options(synchronize_session=False)
-    )
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(SignInThrottle)
@@ -110,7 +102,34 @@ def count_failure(key: str, *, now: datetime) -> int:
             .values(delayed_until=until)
             .execution_options(synchronize_session=False)
         )
+    _forget_quiet_throttles(before=now - memory)
     return failures
+
+
+# Quiet throttles deleted by one failed sign-in, at most.
+CLEAN_UP_BATCH = 100
+
+
+def _forget_quiet_throttles(*, before: datetime) -> None:
+    """Delete a few throttles nobody has failed on since `before`, so spraying made-up
+    addresses cannot grow the table for long.
+
+    Called after this failure's own row is written, and it skips rows another sign-in holds
+    (SKIP LOCKED, PostgreSQL): two failures at once, each deleting the other's old row before
+    counting on its own, would deadlock. A bounded batch, oldest first, keeps each failure cheap.
+    """
+    quiet = (
+        select(SignInThrottle.account_key)
+        .where(SignInThrottle.last_failure_at < before)
+        .order_by(SignInThrottle.last_failure_at)
+        .limit(CLEAN_UP_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        delete(SignInThrottle)
+        .where(SignInThrottle.account_key.in_(quiet))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def starts_delays(failures: int) -> bool:

@@ -3,16 +3,17 @@ the account as a whole, never locking out its owner, and admins are told once pe
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.accounts import services
 from app.accounts.models import Role, SignInThrottle
-from app.accounts.sign_in_throttle import SignInDelayed, delay_after
+from app.accounts.sign_in_throttle import SignInDelayed, account_key, delay_after
 from app.audit import AuditEvent
 from app.outbox import OutboxMessage
 from app.timezones import utcnow
@@ -263,3 +264,63 @@ def test_failures_landing_at_once_from_many_workers_are_each_counted_and_alert_o
     with app.test_request_context():
         longest = delay_after(len(counted))
     assert db.session.scalar(select(SignInThrottle.delayed_until)) == now + longest
+
+
+def test_failures_on_two_accounts_at_once_never_wait_on_each_others_clean_up(app, db):
+    """Every failure also deletes throttles left from more than an hour ago. Two guesses at two
+    accounts that each have such an old throttle run side by side (PostgreSQL), each pausing
+    after its first write to the table until the other has made its own: neither may then wait
+    on a row the other holds (each deleting the other's old row before counting on its own is
+    a deadlock), and each account's count starts again from one."""
+    now = utcnow()
+    emails = ["sprayed-1@example.gov", "sprayed-2@example.gov"]
+    with app.test_request_context():
+        keys = [account_key(email) for email in emails]
+    old = now - app.config["SIGN_IN_FAILURE_MEMORY"] - timedelta(minutes=5)
+    for number, key in enumerate(keys):
+        db.session.add(
+            SignInThrottle(
+                account_key=key, failures=3, last_failure_at=old + timedelta(seconds=number)
+            )
+        )
+    db.session.commit()  # and read nothing more here: on SQLite this session would hold the lock
+    start, first_writes = threading.Barrier(2), threading.Barrier(2)
+    paused = threading.local()
+    problems: list[BaseException] = []
+
+    def pause_after_first_write(_conn, _cursor, statement, *_args) -> None:
+        text = statement.lstrip().upper()
+        writes = "SIGN_IN_THROTTLES" in text and text.startswith(("DELETE", "INSERT", "UPDATE"))
+        if writes and getattr(paused, "active", False) and not getattr(paused, "done", False):
+            paused.done = True
+            # SQLite: the other waits for the write lock this one holds, so nobody comes.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                first_writes.wait(timeout=3)
+
+    def guess(email: str) -> None:
+        with app.test_request_context(method="POST"):
+            paused.active = True
+            try:
+                start.wait(timeout=30)
+                services.authenticate(email, WRONG, now=now, address="10.6.0.1")
+                db.session.commit()
+            except BaseException as error:  # reported below
+                problems.append(error)
+            finally:
+                db.session.remove()
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", pause_after_first_write)
+    try:
+        threads = [threading.Thread(target=guess, args=(email,)) for email in emails]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        event.remove(engine, "after_cursor_execute", pause_after_first_write)
+    assert problems == []
+    db.session.expire_all()
+    rows = db.session.execute(select(SignInThrottle.failures, SignInThrottle.last_failure_at))
+    assert sorted(rows) == [(1, now)] * len(emails)
