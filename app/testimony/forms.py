@@ -90,6 +90,10 @@ def _line(
     return StringField(label, validators=validators, filters=[strip_text], render_kw=render_kw)
 
 
+# The shape of a form key this site makes (secrets.token_urlsafe), checked as sent.
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def _form_key():
     """The form's random key: it makes a resent form one submission, and unlocks the files
     kept for that form (app/testimony/held_uploads.py)."""
@@ -99,7 +103,7 @@ def _form_key():
         "",
         validators=[
             Regexp(
-                r"^[A-Za-z0-9_-]{16,64}\Z",
+                rf"^{FORM_KEY.pattern}\Z",
                 message=_l("This form was damaged. Check your answers and submit it again."),
             )
         ],
@@ -108,7 +112,7 @@ def _form_key():
 
 def has_good_key(key: str | None) -> bool:
     """Whether a form key as sent has the shape of one this site makes."""
-    return bool(key) and re.fullmatch(r"[A-Za-z0-9_-]{16,64}", key) is not None
+    return bool(key) and FORM_KEY.fullmatch(key) is not None
 
 
 def _testimony_text():

@@ -123,6 +123,20 @@ def test_the_same_refusal_from_another_worker_in_the_same_minute_is_not_written_
     assert len(_refusals(db)) == 5
 
 
+def test_a_process_remembers_only_so_many_refusals_however_many_addresses_it_sees(
+    app, db, monkeypatch
+):
+    """Refusals from ever new addresses (a botnet) must not grow a worker's memory."""
+    monkeypatch.setattr(audit, "_REFUSALS_SEEN_LIMIT", 5)
+    now = utcnow()
+    with app.test_request_context():
+        for number in range(40):
+            audit.record_refusal("anonymous", 429, "/x", f"10.7.0.{number}", now=now)
+            assert len(audit._refusals_seen) <= 5
+        db.session.commit()
+    assert len(_refusals(db)) == 40
+
+
 def test_the_address_hash_is_keyed_so_it_cannot_be_looked_up_in_a_table(app):
     with app.test_request_context():
         hashed = audit.address_hash("192.0.2.7")
