@@ -449,10 +449,11 @@ def _wrap_paragraph(paragraph: str, width: float, size: float, bold: bool) -> li
             continue
         if started:
             lines.append(current)
-        while word_width > width:  # a word longer than the line: break it between characters
-            cut = _fitting_prefix(word, width, size, bold)
-            lines.append(word[:cut])
-            word = word[cut:]
+        if word_width > width:  # a word longer than the line: break it between characters
+            # (the rest is not measured whole after each cut: it may be 10,000 characters)
+            while (cut := _fitting_prefix(word, width, size, bold)) < len(word):
+                lines.append(word[:cut])
+                word = word[cut:]
             word_width = text_width(word, size, bold)
         current, current_width, started = word, word_width, True
     lines.append(current)
@@ -460,7 +461,16 @@ def _wrap_paragraph(paragraph: str, width: float, size: float, bold: bool) -> li
 
 
 def _fitting_prefix(word: str, width: float, size: float, bold: bool) -> int:
+    """How many characters of word (at least one) fit in width. The prefixes tried double in
+    length until one does not fit, then halve: a line cut from a word of 10,000 characters
+    measures about as many characters as the line holds, not the whole word each time."""
     low, high = 1, len(word)
+    while low < high:
+        probe = min(2 * low, high)
+        if text_width(word[:probe], size, bold) > width:
+            high = probe - 1
+            break
+        low = probe
     while low < high:
         middle = (low + high + 1) // 2
         if text_width(word[:middle], size, bold) <= width:

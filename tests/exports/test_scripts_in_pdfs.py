@@ -147,3 +147,22 @@ def test_left_to_right_text_is_never_kept_in_a_cache():
         assert joined(paragraph) is paragraph
         assert visual_line(paragraph[:80]) == paragraph[:80]
     assert [cache.cache_info().currsize for cache in caches] == before
+
+
+def test_a_very_long_word_is_broken_measuring_little_more_than_it_holds(monkeypatch):
+    # A testimony of one 10,000-character "word" of emoji with skin tones (or Arabic letters)
+    # used to measure the whole rest of the word for every line: 10 s of CPU for one page.
+    PageWriter(None)
+    measured = []
+
+    def counting(text, size, bold=False):
+        measured.append(len(text))
+        return typesetting._unit_width(text, bold) * size
+
+    monkeypatch.setattr(typesetting, "text_width", counting)
+    for word in ("👍🏽" * 5_000, "ب" * 10_000, "a" * 10_000):
+        measured.clear()
+        lines = wrap(word, 400, 10.5)
+        assert "".join(line for line, _direction in lines) == joined(word)
+        assert len(lines) > 20
+        assert sum(measured) < 20 * len(word)
