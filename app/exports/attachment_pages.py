@@ -50,17 +50,14 @@ class CleanAttachment:
 def open_clean(path: Path, sha256: str, *, max_pages: int) -> CleanAttachment:
     """Open a stored attachment, check it again and strip it. The caller closes .pdf."""
     try:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        data = path.read_bytes()  # read once: hashed, surveyed, then opened from memory
     except OSError as error:
         raise UnusableAttachment("the stored file is missing") from error
-    if digest.hexdigest() != sha256:
+    if hashlib.sha256(data).hexdigest() != sha256:
         raise UnusableAttachment("the stored file does not match its checksum")
     try:
         survey(
-            path.read_bytes(),
+            data,
             max_objects=MAX_OBJECTS,
             max_decompressed=MAX_DECOMPRESSED_BYTES,
             budget=Budget(_CPU_SECONDS),
@@ -68,7 +65,7 @@ def open_clean(path: Path, sha256: str, *, max_pages: int) -> CleanAttachment:
     except RejectedFile as error:
         raise UnusableAttachment(f"the file is unsafe to open: {error}") from error
     try:
-        pdf = pikepdf.open(path)
+        pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError as error:
         raise UnusableAttachment("the file is password-protected") from error
     except pikepdf.PdfError as error:

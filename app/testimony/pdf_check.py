@@ -57,17 +57,32 @@ _OBJ_KEYWORD = re.compile(rb"obj(?![A-Za-z])")
 _OBJECT_NUMBERS = re.compile(rb"(?<![0-9])[0-9]{1,10}" + _WS + rb"+[0-9]{1,5}" + _WS + rb"+$")
 # A stream's data starts after the keyword `stream` that follows its dictionary's `>>`
 # (`endstream` never matches: it is not preceded by `>>`).
-# (a comment may stand between them; each runs to the end of its line)
-_STREAM = re.compile(rb">>(?:" + _WS + rb"|%[^\r\n]*[\r\n])*stream(?:\r\n|\n|\r)")
+# (a comment may stand between them; each runs to the end of its line). A comment's scan stops
+# at the next `>>`, which is tried as a start in its turn: without that stop, every `>>` of a
+# line such as `>>%>>%>>%...` would scan the rest of the line, and the search would take time
+# growing with the square of the file's size. (Possessive: nothing is scanned twice.)
+_STREAM = re.compile(rb">>(?:" + _WS + rb"|%(?:[^\r\n>]|>(?!>))*+[\r\n])*+stream(?:\r\n|\n|\r)")
 _END_STREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
-_FILTER = re.compile(rb"/Filter" + _WS + rb"*(\[[^\]]*\]|/[^\x00\t\n\x0c\r /\[\]<>()]+|[0-9]+)")
-_NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>()]+)")
+_NAME_CHARS = rb"[^\x00\t\n\x0c\r /\[\]<>()%]"
+# An array of filters holds only names: a scan for its `]` stops at anything else, so a head
+# of `/Filter[/Filter[...` costs one pass, not one pass per `[`.
+_FILTER = re.compile(
+    rb"/Filter"
+    + _WS
+    + rb"*+(\[(?:"
+    + _WS
+    + rb"|/"
+    + _NAME_CHARS
+    + rb"++)*+\]|/"
+    + _NAME_CHARS
+    + rb"++|[0-9]+)"
+)
+_NAME = re.compile(rb"/(" + _NAME_CHARS + rb"+)")
 _LENGTH = re.compile(rb"/Length" + _WS + rb"+([0-9]{1,10})(?!" + _WS + rb"+[0-9]+" + _WS + rb"+R)")
 _OBJECT_STREAM = re.compile(rb"/Type" + _WS + rb"*/(?:ObjStm|XRef)(?![A-Za-z])")
 _COUNT_N = re.compile(rb"/N" + _WS + rb"+([0-9]{1,10})(" + _WS + rb"+[0-9]+" + _WS + rb"+R)?")
 # Every token of PDF syntax ends at white space or a delimiter: counting those bounds tokens.
 _NOT_SEPARATORS = bytes(set(range(256)) - set(b"\x00\t\n\x0c\r []<>/()"))
-_FLATE = {b"FlateDecode", b"Fl"}
 _ASCII_HEX = {b"ASCIIHexDecode", b"AHx"}
 _ASCII_85 = {b"ASCII85Decode", b"A85"}
 _LZW = {b"LZWDecode", b"LZW"}
@@ -235,7 +250,8 @@ def survey(data: bytes, *, max_objects: int, max_decompressed: int, budget: Budg
         if found.start() < previous_end:
             continue  # `>> stream` inside the data of a stream already measured
         head_at = bisect.bisect_right(starts, found.start()) - 1
-        head_from = ends[head_at] if head_at >= 0 else 0
+        # A stream's dictionary follows the previous stream's data: heads never overlap.
+        head_from = max(ends[head_at] if head_at >= 0 else 0, previous_end)
         head = data[max(head_from, found.start() - 65_536) : found.start() + 2]
         begin = found.end()
         end = _stream_end(data, head, begin)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -101,6 +102,36 @@ def test_90000_tiny_streams_are_refused():
 def test_a_file_of_obj_keywords_is_refused():
     """Ten megabytes of `obj` keywords, to make the survey itself slow."""
     assert TOO_COMPLEX in refusal(b"%PDF-1.7\n" + b"obj " * 2_000_000)
+
+
+def cpu_of_refusal(data: bytes) -> float:
+    started = time.thread_time()
+    refusal(data)
+    return time.thread_time() - started
+
+
+def test_a_line_of_dictionary_ends_and_comments_is_surveyed_in_one_pass():
+    """`>>%>>%>>%...`: each `>>` could start a comment running to the end of the line, so a
+    survey trying each would take time growing with the square of the size (48 KB: 10 s)."""
+    assert cpu_of_refusal(b"%PDF-1.7\n" + b">>%" * 16_000) < 0.5
+    assert cpu_of_refusal(b"%PDF-1.7\n" + b">>%" * 3_000_000) < 1.5
+
+
+def test_a_dictionary_of_unclosed_filter_arrays_is_surveyed_in_one_pass():
+    """`/Filter[/Filter[...` without a `]`, before many streams: searching each stream's
+    dictionary for its filters would scan every array to the end (50 streams: 30 s)."""
+    head = b"%PDF-1.7\n1 0 obj\n<<" + b"/Filter[" * 8_192
+    assert cpu_of_refusal(head + b">>stream\nendstream\n" * 50) < 0.5
+    assert cpu_of_refusal(head + b">>stream\nendstream\n" * 300_000) < 1.5
+
+
+def test_a_flate_bomb_behind_a_comment_holding_angle_brackets_is_refused():
+    """A comment holding `>` or `>>` between the dictionary and `stream` hides nothing."""
+    for between in (b" %a>b\n", b" %a>>\n", b"%>\n%>>>\n"):
+        data = hostile.flate_bomb_pdf(200_000_000).replace(
+            b">>\nstream\n", b">>" + between + b"stream\n", 1
+        )
+        assert EXPANDS in refusal(data)
 
 
 # --- Flate bombs ------------------------------------------------------------------------------
