@@ -22,7 +22,7 @@ def to_csv(rows: Iterable[SheetRow], columns=COLUMNS) -> tuple[bytes, int]:
     writer.writerow([heading for heading, _ in columns])
     count = 0
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row.cells])
+        writer.writerow([neutralise(_printable(cell)) for cell in row.cells])
         count += 1
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
 
@@ -79,6 +79,11 @@ def _text(sheet, value: str) -> WriteOnlyCell:
     return cell
 
 
+# What no cell can hold: XML 1.0 forbids most control characters and U+FFFE/U+FFFF, and a lone
+# surrogate cannot be written as UTF-8. Forms refuse all of them; old data may still have some,
+# and one such character must not make the whole export fail.
+_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _printable(value: str) -> str:
-    # XML 1.0 forbids most control characters; forms refuse them, but be safe with old data.
-    return "".join(c for c in value if c in "\t\n\r" or ord(c) >= 0x20)
+    return _NOT_IN_A_CELL.sub("", value)

@@ -214,3 +214,16 @@ def test_xlsx_drops_control_characters_xml_cannot_hold():
     data, _ = to_xlsx([row("a\x00b\x07c\x1fd")], title="t")
     _, sheet = read_xlsx(data)
     assert sheet.cell(row=2, column=1).value == "abcd"
+
+
+def test_characters_no_cell_can_hold_are_dropped_not_fatal():
+    """Old data with a lone surrogate, U+FFFE or a control character still exports, in both
+    formats, with everything else of the cell kept (right-to-left text and emoji included)."""
+    awkward = "محمد\ud800 שלום\ufffe 👍🏽\x0b end"
+    data, count = to_csv([row(awkward)])
+    assert count == 1
+    [cells] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
+    assert cells[0] == "محمد שלום 👍🏽 end"
+    data, count = to_xlsx([row(awkward)], title="Hearing")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.cell(row=2, column=1).value == "محمد שלום 👍🏽 end"
