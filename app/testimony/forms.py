@@ -212,14 +212,17 @@ class TestimonyContentMixin:
 
     def validate_attachments(self, field) -> None:
         files = self.new_files()
-        if not files or self.skip_file_checks or not self.csrf_is_valid():
-            # Another site's form (or an expired one) gets no file read: reading costs time.
-            return
         config = current_app.config
+        # Counted before anything is read, and with no new file too: two copies of one form
+        # sent back at once can keep more files than it may carry, and the resident must be
+        # told (and remove some) rather than have the extra ones dropped unseen.
         if len(files) + len(self.held) > self.max_attachments():
             raise ValidationError(
                 _l("Attach at most %(count)d files in all.", count=config["ATTACHMENT_MAX_COUNT"])
             )
+        if not files or self.skip_file_checks or not self.csrf_is_valid():
+            # Another site's form (or an expired one) gets no file read: reading costs time.
+            return
         uploads, refusals = [], []
         for storage in files:
             data = storage.read(config["ATTACHMENT_MAX_BYTES"] + 1)

@@ -231,3 +231,28 @@ def test_a_form_never_keeps_or_sends_more_files_than_it_may_carry(app, db):
         "2.pdf",
     ]
     assert len(held_uploads.take(scope, now=now, limit=2)) == 2
+
+
+def test_more_kept_files_than_a_form_may_carry_are_shown_and_refused_never_dropped(app, db):
+    """Two copies of one form sent back at the same moment each keep their files (each saw
+    none kept yet): the next send must say there are too many, not quietly send some."""
+    from app.testimony import held_uploads
+    from app.timezones import utcnow
+    from tests.factories import make_upload
+
+    hearing = make_hearing()
+    db.session.commit()
+    client = app.test_client()
+    page = _form_page(client, hearing)
+    scope = held_uploads.FormScope(hearing.id, _KEY.search(page).group(1))
+    for copy in ("a", "b"):  # what the two racing copies kept, three each
+        uploads = tuple(make_upload(f"{copy}{n}.pdf") for n in range(3))
+        held_uploads.hold(scope, uploads, now=utcnow(), limit=6)
+    db.session.commit()
+
+    sent = _post(client, hearing, page)
+
+    assert sent.status_code == 200
+    assert "Attach at most 3 files in all." in summary_errors(sent.text)
+    assert all(f"{copy}{n}.pdf" in sent.text for copy in "ab" for n in range(3))
+    assert db.session.scalar(select(func.count(Testimony.id))) == 0
