@@ -5,6 +5,8 @@ the resident can act on, or reaches staff and the committee only as a cleaned PD
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import io
 import os
 import shutil
@@ -123,6 +125,21 @@ def test_a_dictionary_of_unclosed_filter_arrays_is_surveyed_in_one_pass():
     head = b"%PDF-1.7\n1 0 obj\n<<" + b"/Filter[" * 8_192
     assert cpu_of_refusal(head + b">>stream\nendstream\n" * 50) < 0.5
     assert cpu_of_refusal(head + b">>stream\nendstream\n" * 300_000) < 1.5
+
+
+def test_a_long_ascii85_stream_costs_no_more_than_the_budget():
+    """Nine megabytes of ASCII85 text: decoding it in one call of Python code took 2 s."""
+    text = base64.a85encode(b"\x01\x02\x03\x04" * 1_900_000) + b"~>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        hostile.stream(text, b"/Filter /ASCII85Decode"),
+    ]
+    started = time.thread_time()
+    with contextlib.suppress(RejectedFile):
+        check_pdf(hostile.write_pdf(objects), **MAX, scan_for_malware=False)
+    assert time.thread_time() - started < 1.0
 
 
 def test_a_flate_bomb_behind_a_comment_holding_angle_brackets_is_refused():
