@@ -23,12 +23,19 @@ _DEVICES = {"CON", "PRN", "AUX", "NUL"} | {f"{k}{n}" for k in ("COM", "LPT") for
 
 
 def _plain(text: str) -> str:
-    """Letters, digits and their accents and vowel marks, '-', '_' and spaces; the rest '_'."""
-    kept = "".join(
-        c if c.isalnum() or c in "-_ " or unicodedata.category(c) in ("Mn", "Mc") else "_"
-        for c in text
-    )
-    return _SEPARATORS.sub("_", kept)
+    """Letters, digits and their accents and vowel marks, '-', '_' and spaces; the rest '_'.
+    A mark stays only on a letter or digit kept: the variation selector of an emoji that
+    became '_' would otherwise begin the name, unseen."""
+    kept: list[str] = []
+    for c in text:
+        mark = _is_mark(c)
+        on_letter = bool(kept) and (kept[-1].isalnum() or _is_mark(kept[-1]))
+        kept.append(c if c.isalnum() or c in "-_ " or (mark and on_letter) else "_")
+    return _SEPARATORS.sub("_", "".join(kept))
+
+
+def _is_mark(c: str) -> bool:
+    return unicodedata.category(c) in ("Mn", "Mc")
 
 
 def safe_file_name(name: str, *, fallback: str = "attachment", limit: int = 80) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.http import parse_options_header
 
 from app.exports.builders import ExportRequest, build
+from app.exports.bundle import attachment_file_name
 from app.exports.models import PacketKind
 from app.extensions import db as database
 from app.storage import file_store
@@ -271,6 +272,22 @@ def test_the_bundle_holds_cleaned_attachments_named_n_safe_name_pdf(db, tmp_path
             assert b"os.system" not in data
         packet = bundle.read("packet.pdf")
     assert hostile.active_content_in(packet) == set()
+
+
+@pytest.mark.parametrize(
+    ("sent", "named"),
+    [
+        ("شَهادة.pdf", "1-شَهادة.pdf"),
+        ("עֵדוּת.PDF", "1-עֵדוּת.pdf"),
+        ("invoice\u202efdp.exe", "1-invoice_fdp_exe.pdf"),
+        ("👩🏽\u200d⚕️ report.pdf", "1-report.pdf"),
+        ("❤️.pdf", "1-attachment.pdf"),
+    ],
+)
+def test_right_to_left_and_emoji_file_names_keep_their_letters_and_nothing_unseen(sent, named):
+    """Arabic and Hebrew names keep their letters and vowel marks; a right-to-left override
+    and an emoji's modifiers and variation selector (invisible alone) do not survive."""
+    assert attachment_file_name(1, sent) == named
 
 
 def test_a_flate_bomb_stored_before_the_fix_stays_out_of_the_bundle(db, tmp_path):
