@@ -93,27 +93,21 @@ def _strip(pdf: pikepdf.Pdf) -> None:
     remove_active_everywhere(pdf, Budget(_CPU_SECONDS))
 
 
-def write_clean_copy(path: Path, sha256: str, target: Path, *, max_pages: int) -> int:
-    """Write the stored attachment, checked and stripped, to `target`; return its page count.
-    Raise UnusableAttachment when it cannot be passed on."""
-    clean = open_clean(path, sha256, max_pages=max_pages)
-    try:
-        with target.open("wb") as out:
-            save_cleaned(clean.pdf, out)
-    except pikepdf.PdfError as error:
-        target.unlink(missing_ok=True)
-        raise UnusableAttachment("the file could not be read as a PDF") from error
-    finally:
-        clean.pdf.close()
-    return clean.page_count
+def write_clean_copy(path: Path, sha256: str, target: Path, *, max_pages: int) -> None:
+    """Write the stored attachment, checked and stripped, to `target`. Raise
+    UnusableAttachment when it cannot be passed on."""
+    target.write_bytes(clean_bytes(path, sha256, max_pages=max_pages))
 
 
 def clean_bytes(path: Path, sha256: str, *, max_pages: int) -> bytes:
-    """The stored attachment, checked and stripped, for a download."""
+    """The stored attachment, checked and stripped. Raise UnusableAttachment when it cannot
+    be passed on."""
     clean = open_clean(path, sha256, max_pages=max_pages)
     try:
         out = io.BytesIO()
         save_cleaned(clean.pdf, out)
+    except RejectedFile as error:  # cleaning again ran past its time
+        raise UnusableAttachment(f"the file is unsafe to open: {error}") from error
     except pikepdf.PdfError as error:
         raise UnusableAttachment("the file could not be read as a PDF") from error
     finally:

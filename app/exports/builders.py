@@ -130,17 +130,22 @@ def _bundle(request: ExportRequest) -> Built:
     cleaned = work / "attachments"
     cleaned.mkdir(exist_ok=True)
     max_pages = current_app.config["ATTACHMENT_MAX_PAGES"]
+    unusable: set[str] = set()
     for tracking, index, attachment in approved_attachments(approved_ids(hearing, measure)):
         # The committee gets the cleaned copy (no scripts, embedded files, forms or links),
         # always as `<n>-<name>.pdf`; a file that cannot be cleaned stays out, as the packet
-        # says of it.
-        target = cleaned / f"{attachment.id}.pdf"
-        try:
-            write_clean_copy(
-                store.path(attachment.sha256), attachment.sha256, target, max_pages=max_pages
-            )
-        except UnusableAttachment:
+        # says of it. The same file sent with many testimonies is cleaned once.
+        target = cleaned / f"{attachment.sha256}.pdf"
+        if attachment.sha256 in unusable:
             continue
+        if not target.exists():
+            try:
+                write_clean_copy(
+                    store.path(attachment.sha256), attachment.sha256, target, max_pages=max_pages
+                )
+            except UnusableAttachment:
+                unusable.add(attachment.sha256)
+                continue
         files.append(
             BundleFile(
                 attachment_entry_name(tracking, index, attachment.original_name),

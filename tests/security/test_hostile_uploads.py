@@ -301,6 +301,28 @@ def test_a_flate_bomb_stored_before_the_fix_stays_out_of_the_bundle(db, tmp_path
     assert entries == [f"attachments/{testimony.tracking_number}/2-fine.pdf"]
 
 
+def test_one_file_sent_with_many_testimonies_is_cleaned_once_per_bundle(db, tmp_path, monkeypatch):
+    """A campaign's flyer attached by every resident is cleaned once, and listed for each."""
+    from app.exports import builders
+
+    hearing = make_hearing()
+    shared = make_pdf(1)
+    first = stored_before_the_fix(hearing, [("flyer.pdf", shared)])
+    second = stored_before_the_fix(hearing, [("flyer.pdf", shared)])
+    cleaned = []
+    real = builders.write_clean_copy
+    monkeypatch.setattr(
+        builders, "write_clean_copy", lambda *a, **kw: cleaned.append(1) or real(*a, **kw)
+    )
+
+    with bundle_of(hearing, tmp_path / "work") as bundle:
+        entries = sorted(n for n in bundle.namelist() if n.startswith("attachments/"))
+    assert entries == sorted(
+        f"attachments/{t.tracking_number}/1-flyer.pdf" for t in (first, second)
+    )
+    assert len(cleaned) == 1
+
+
 def test_a_moderator_downloads_the_cleaned_file_named_n_safe_name_pdf(app, db):
     """The staff download of `app.py` (stored as sent) is the cleaned PDF, `1-app_py.pdf`."""
     hearing = make_hearing()
