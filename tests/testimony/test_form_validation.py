@@ -768,7 +768,7 @@ def test_a_valid_pdf_is_attached_with_its_details(client, db):
     assert attachment.content_type == "application/pdf"
     assert len(PdfReader(io.BytesIO(stored)).pages) == 3
     receipt = client.get(response.headers["Location"]).text
-    assert "My statement (final).pdf (3 pages" in receipt
+    assert "My statement (final).pdf</bdi> (3 pages" in receipt
 
 
 def test_three_pdfs_are_accepted(client, db):

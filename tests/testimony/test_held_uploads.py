@@ -52,7 +52,7 @@ def kept_files(page_html: str) -> list[str]:
     match = re.search(r'<div class="field held-files".*?</ul>', page_html, re.S)
     if not match:
         return []
-    return re.findall(r"<li>\s*([^<(]+?) \(", match.group(0))
+    return re.findall(r"<li>\s*<bdi>([^<]+)</bdi> \(", match.group(0))
 
 
 def remove_button(page_html: str, name: str) -> str:
@@ -102,7 +102,7 @@ def test_an_attachment_survives_a_form_sent_back_and_appears_on_the_receipt(clie
         client, resend(client, form_url(hearing), sent_back.text, full_name="Denise Okafor")
     )
 
-    assert "statement.pdf (2 pages" in receipt
+    assert "statement.pdf</bdi> (2 pages" in receipt
     [attachment] = db.session.scalars(select(Attachment)).all()
     assert attachment.original_name == "statement.pdf"
     assert attachment.page_count == 2
@@ -340,7 +340,7 @@ def test_an_amendment_keeps_its_attachment_when_sent_back(client, db):
     done = resend(client, amend_url, sent_back.text, reason="Adding my study.")
     assert done.status_code == 303, summary_errors(done.text)
     receipt = client.get(done.headers["Location"]).text
-    assert "study.pdf (4 pages" in receipt
+    assert "study.pdf</bdi> (4 pages" in receipt
     assert count(db, HeldUpload) == 0
 
 
