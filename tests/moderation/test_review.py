@@ -161,7 +161,8 @@ def test_review_page_shows_everything_that_was_submitted(app, db):
         "No decisions yet.",
     ]:
         assert text in page.text, text
-    assert f'<a href="/staff/attachments/{attachment.id}" download><bdi>statement.pdf</bdi></a>' in page.text
+    link = f'<a href="/staff/attachments/{attachment.id}" download>'
+    assert f"{link}<bdi>statement.pdf</bdi></a>" in page.text
     assert "2 pages" in page.text
 
 
