@@ -46,7 +46,7 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 def post_worker_init(worker) -> None:
     from app.health import report_at_start
-    from app.web import ReceiptLinkFilter
+    from app.platform.web import ReceiptLinkFilter
 
     logging.getLogger("gunicorn.access").addFilter(ReceiptLinkFilter())
     # Anything /healthz would fail on (not migrated, not durable, no queue) is said at start.

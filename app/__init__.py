@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
-from app.storage import FILE_STORES
+from app.platform.storage import FILE_STORES
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     load_config(app, overrides or {})
     init_extensions(app)
     register_blueprints(app)
+    register_template_globals(app)
     register_error_handlers(app)
     register_cli(app)
     return app
@@ -70,15 +71,15 @@ def _configure_logging(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from app import (
+    from app import follow_up
+    from app.accounts import access
+    from app.moderation import tallies  # noqa: F401  (registers the counting of changes)
+    from app.platform import (
         database,
         database_store,  # noqa: F401  (its tables, whichever store is chosen)
-        follow_up,
         web,
     )
-    from app.accounts import access
-    from app.extensions import babel, csrf, db, limiter, migrate
-    from app.moderation import tallies  # noqa: F401  (registers the counting of changes)
+    from app.platform.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -124,8 +125,18 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def register_template_globals(app: Flask) -> None:
+    """The domain vocabularies templates name (the platform's own helpers register there)."""
+    from app.accounts.models import Role
+    from app.testimony.models import Position, RejectionReason
+
+    app.jinja_env.globals["roles"] = Role
+    app.jinja_env.globals["positions"] = Position
+    app.jinja_env.globals["reasons"] = RejectionReason
+
+
 def register_error_handlers(app: Flask) -> None:
-    from app.errors import register_error_handlers as register
+    from app.platform.errors import register_error_handlers as register
 
     register(app)
 

@@ -13,12 +13,12 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from app import audit, outbox
 from app.accounts import services as account_services
 from app.accounts.models import Role
-from app.errors import DomainError
-from app.extensions import db
-from app.timezones import utcnow
+from app.platform import audit, outbox
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 
 
 def _count(number: int, singular: str, plural: str = "") -> str:
@@ -266,7 +266,7 @@ def register(app: Flask) -> None:
         """Copy every file kept in OPENTESTIMONY_UPLOAD_FOLDER into the database, before
         switching OPENTESTIMONY_FILE_STORE to database. Safe to run again; the folder is left
         as it is."""
-        from app.database_store import copy_folder_into_database
+        from app.platform.database_store import copy_folder_into_database
 
         folder = Path(app.config["UPLOAD_FOLDER"])
         if not folder.is_dir():

@@ -3,7 +3,7 @@
 A submission's transaction stores the testimony with its wording digest, a pending placement
 and its receipt e-mail, and the resident is answered as soon as it commits. Finding its
 campaign (comparing it with earlier testimony) and sending the e-mail come after
-(app/committed.py hands over the ids), in one of two ways set by FOLLOW_UP:
+(app/platform/committed.py hands over the ids), in one of two ways set by FOLLOW_UP:
 
 - "background" (the default): a thread in each app process takes the work in batches, so in a
   surge a batch of receipts costs a few transactions and one SMTP connection, and placement
@@ -17,7 +17,7 @@ campaign (comparing it with earlier testimony) and sending the e-mail come after
 
 The work is in the database before anyone is answered: if a process dies with work in hand,
 the background thread of any process sweeps it up after SWEEP_AGE, or its e-mail as soon as
-the dead process's claim on it lapses (app/outbox.py); `flask outbox deliver` and `flask
+the dead process's claim on it lapses (app/platform/outbox.py); `flask outbox deliver` and `flask
 place-campaigns` do the same by hand.
 """
 
@@ -33,10 +33,10 @@ from datetime import timedelta
 
 from flask import Flask, request
 
-from app import committed, outbox
 from app.campaigns import placement
-from app.extensions import db
-from app.timezones import utcnow
+from app.platform import committed, outbox
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 
 log = logging.getLogger("opentestimony.follow_up")
 

@@ -9,9 +9,10 @@ thread at a time) with it.
 
 It looks for new work every POLL_SECONDS: fresh receipts first (a batch over one SMTP
 connection), and receipts whose claim lapsed because the process sending them died
-(app/outbox.py), then placements in batches (app/follow_up.py says how many). Work that failed (a
-mail server down, a busy database) is not tried again at once: failed receipts and placements
-older than SWEEP_AGE are swept up every SWEEP_SECONDS, as in the background thread. Should no
+(app/platform/outbox.py), then placements in batches (app/follow_up.py says how many).
+Work that failed (a mail server down, a busy database) is not tried again at once: failed
+receipts and placements older than SWEEP_AGE are swept up every SWEEP_SECONDS, as in the
+background thread. Should no
 worker run, the app processes still sweep up work older than WORKER_MISSING_AGE, so nothing
 waits for ever.
 """
@@ -25,9 +26,10 @@ import time
 
 from flask import Flask
 
-from app import follow_up, outbox
+from app import follow_up
 from app.campaigns import placement
-from app.extensions import db
+from app.platform import outbox
+from app.platform.extensions import db
 
 log = logging.getLogger("opentestimony.follow_up")
 

@@ -16,8 +16,8 @@ from flask import Blueprint, Flask, current_app, jsonify
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db, limiter
-from app.timezones import utcnow
+from app.platform.extensions import db, limiter
+from app.platform.timezones import utcnow
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("opentestimony")
@@ -104,7 +104,7 @@ def _follow_up(app: Flask) -> dict:
     (nothing is lost while it waits, and this process takes testimony all the same), but a
     long wait means no follow-up worker runs, or the mail server is down."""
     from app.campaigns.models import PendingPlacement
-    from app.outbox import MAX_ATTEMPTS, OutboxMessage
+    from app.platform.outbox import MAX_ATTEMPTS, OutboxMessage
 
     placements, placement_since = db.session.execute(
         select(func.count(), func.min(PendingPlacement.queued_at))

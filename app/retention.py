@@ -26,10 +26,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
-from app import audit
-from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing
-from app.outbox import OutboxMessage
+from app.platform import audit
+from app.platform.extensions import db
+from app.platform.outbox import OutboxMessage
 from app.testimony.models import Testimony
 
 # What an administrator may set: a day at least, a century at most.

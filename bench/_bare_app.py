@@ -29,8 +29,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.config import DEFAULTS, from_environment
 
 # The app's own connection set-up, so both endpoints write under the same durability and
-# locking rules (private to app.database, hence imported by name: a rename breaks this loudly).
-from app.database import _configure_postgresql, _configure_sqlite
+# locking rules (private to app.platform.database, hence imported by name: a rename breaks
+# this loudly).
+from app.platform.database import _configure_postgresql, _configure_sqlite
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Rows stored here are told apart from the form's ("OT-...") by their tracking numbers.

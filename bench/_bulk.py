@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from app.extensions import db
+from app.platform.extensions import db
 
 
 def count_into_tallies(hearing_id: int) -> None:

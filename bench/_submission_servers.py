@@ -24,14 +24,14 @@ import sqlalchemy
 from _submission_load import Client, Endpoint, cpu_seconds
 from sqlalchemy import func, select, text
 
-from app.audit import AuditEvent
 from app.campaigns.models import Campaign, PendingPlacement
-from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.moderation.tallies import ReviewTally
-from app.outbox import OutboxMessage
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
-from app.timezones import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "gunicorn.conf.py"

@@ -21,14 +21,15 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app import audit, create_app
+from app import create_app
 from app.campaigns.regrouping import regroup
-from app.extensions import db
 from app.hearings.models import Hearing
+from app.platform import audit
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 from app.testimony.models import Position, SpeakingRequest, Testimony
 from app.testimony.services import submit_testimony
 from app.testimony.submissions import Submission
-from app.timezones import utcnow
 
 FIRST = ["Ana", "Ben", "Carla", "Dev", "Erin", "Femi", "Gus", "Hana", "Ivan", "June", "Kofi"]
 LAST = ["Reyes", "Novak", "Osei", "Park", "Quinn", "Shah", "Tran", "Ueda", "Vance", "Wolfe"]

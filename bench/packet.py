@@ -246,10 +246,10 @@ def load(size: int, pool: list[str]) -> dict[str, int]:
     from sqlalchemy import insert
 
     from app.accounts.models import Role, StaffUser
-    from app.extensions import db
     from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
     from app.moderation.models import Redaction
-    from app.storage import file_store
+    from app.platform.extensions import db
+    from app.platform.storage import file_store
     from app.testimony.models import Attachment, Testimony
 
     body = Body(
@@ -431,8 +431,8 @@ def child(size: int, folder: Path) -> None:
     from app import create_app
     from app.exports.builders import ExportRequest, build
     from app.exports.models import PacketKind
-    from app.extensions import db
     from app.hearings.models import Hearing
+    from app.platform.extensions import db
 
     app = create_app(
         {

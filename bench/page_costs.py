@@ -31,8 +31,8 @@ from sqlalchemy import event, func, select
 from app import create_app
 from app.accounts import passwords
 from app.accounts.models import Role, StaffUser
-from app.extensions import db
 from app.moderation import queries
+from app.platform.extensions import db
 from app.testimony.models import Testimony
 
 PASSWORD = "bench password that is long enough"  # noqa: S105 (a scratch account)

@@ -26,9 +26,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, insert, select, text
 
 from app import create_app
-from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.moderation import queries
+from app.platform.extensions import db
 from app.testimony.models import Testimony
 
 WORDS = [

@@ -77,7 +77,7 @@ from _submission_servers import (
 )
 
 from app import create_app
-from app.extensions import db
+from app.platform.extensions import db
 
 # --- the run ---------------------------------------------------------------------------------
 

@@ -110,7 +110,7 @@ def run_migrations_online():
                 connection.commit()
             _pragma(connection, "PRAGMA foreign_keys=ON")
             # Never hand this connection back to the pool: the next one is opened fresh, with
-            # every pragma of app/database.py, whatever state the migration left here.
+            # every pragma of app/platform/database.py, whatever state the migration left here.
             connection.invalidate()
 
 

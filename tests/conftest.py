@@ -14,9 +14,9 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.audit import forget_seen_refusals
-from app.extensions import db as _db
-from app.extensions import limiter
+from app.platform.audit import forget_seen_refusals
+from app.platform.extensions import db as _db
+from app.platform.extensions import limiter
 
 
 def _compile_catalogues() -> None:

@@ -12,13 +12,13 @@ from flask.testing import FlaskClient
 from pypdf import PdfWriter
 
 from app.campaigns import placement
-from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 from app.testimony import services
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
 from app.testimony.submissions import Submission, Upload
-from app.timezones import utcnow
 
 
 def make_body(**overrides) -> Body:

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.audit import AuditEvent
 from app.exports import services as exports
 from app.exports.models import PacketKind
-from app.extensions import db as _db
 from app.moderation import services as moderation
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
+from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus, Testimony
-from app.timezones import utcnow
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from app import config as config_module
-from app.extensions import db as _db
+from app.platform.extensions import db as _db
 
 app_package = importlib.import_module("app")
 

@@ -15,9 +15,9 @@ from sqlalchemy import func, select, update
 
 from app import create_app
 from app.accounts.models import Role
-from app.database_store import CHUNK_BYTES, DatabaseStore, FileChunk, StoredFile
 from app.exports.models import Packet
-from app.storage import file_store
+from app.platform.database_store import CHUNK_BYTES, DatabaseStore, FileChunk, StoredFile
+from app.platform.storage import file_store
 from app.testimony.models import Attachment, ReviewStatus, Testimony
 from app.testimony.pdf_check import check_pdf
 from tests.factories import (
@@ -167,7 +167,7 @@ def test_two_servers_storing_the_same_file_at_once_store_it_once(app, db, in_dat
 
 
 def test_files_kept_in_a_folder_are_copied_into_the_database_once(app, db, config, tmp_path):
-    from app.storage import FileStore
+    from app.platform.storage import FileStore
 
     folder = tmp_path / "one-machine"
     config["UPLOAD_FOLDER"] = str(folder)

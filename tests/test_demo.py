@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.hearings.models import Body, Committee, Hearing, HearingStatus, Measure
+from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
-from app.timezones import utcnow
 from tests.factories import make_hearing
 
 

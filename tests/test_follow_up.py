@@ -21,10 +21,10 @@ from sqlalchemy import func, select, update
 from app import follow_up
 from app.campaigns import placement
 from app.campaigns.models import PendingPlacement
-from app.outbox import OutboxMessage
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import utcnow
 from app.testimony import services
 from app.testimony.models import Testimony
-from app.timezones import utcnow
 from tests.factories import form_fields, make_hearing, make_submission
 
 LETTER = (

@@ -54,7 +54,7 @@ def test_a_database_behind_the_code_is_reported_and_fails(client, db):
 
 def test_a_database_never_migrated_says_to_migrate(tmp_path):
     from app import create_app
-    from app.extensions import db as _db
+    from app.platform.extensions import db as _db
 
     fresh = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}"}
@@ -123,8 +123,8 @@ def test_work_waiting_after_the_answers_is_reported_but_never_fails(client, db, 
     from sqlalchemy import update
 
     from app.campaigns.models import PendingPlacement
+    from app.platform.timezones import utcnow
     from app.testimony import services
-    from app.timezones import utcnow
     from tests.factories import make_hearing, make_submission
 
     idle = client.get("/healthz").get_json()["checks"]["follow_up"]

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext, refresh
 
-from app.web import local_time
+from app.platform.timezones import local_time
 from tests.factories import csrf_token_from, form_fields, make_hearing
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "app/translations/es/LC_MESSAGES/messages.po"
@@ -127,7 +127,7 @@ def test_dates_are_written_for_the_language(app):
 def test_a_spanish_speaking_resident_gets_the_form_errors_and_receipt_in_spanish(app, db):
     from sqlalchemy import select
 
-    from app.outbox import OutboxMessage
+    from app.platform.outbox import OutboxMessage
 
     hearing = make_hearing()
     db.session.commit()

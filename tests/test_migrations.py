@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select, text
 
 from app import create_app
-from app.extensions import db as _db
+from app.platform.extensions import db as _db
 
 
 def _script_directory(application) -> ScriptDirectory:
@@ -78,8 +78,8 @@ def test_migrating_an_existing_sqlite_database_keeps_every_related_row(tmp_path)
     testimony's attachments, versions, redactions, notes and decisions on the way."""
     from app.accounts.models import Role
     from app.moderation import services as moderation
+    from app.platform.timezones import utcnow
     from app.testimony.models import ReviewStatus
-    from app.timezones import utcnow
     from tests.factories import make_hearing, make_staff_user, make_testimony, make_upload
 
     application = create_app(

@@ -19,9 +19,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
-from app import outbox
-from app.errors import DomainError
-from app.outbox import OutboxMessage
+from app.platform import outbox
+from app.platform.errors import DomainError
+from app.platform.outbox import OutboxMessage
 from app.testimony import services
 from app.testimony.models import Testimony
 from tests.factories import form_fields, make_hearing, make_submission

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from app.extensions import db as _db
+from app.platform.extensions import db as _db
 from app.testimony.models import Testimony
 from tests.factories import (
     csrf_token_from,
@@ -303,7 +303,7 @@ def test_a_submission_refused_while_writing_hands_its_turn_back(app, db, databas
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's own write lock")
     from app.hearings.models import Hearing
-    from app.timezones import utcnow
+    from app.platform.timezones import utcnow
 
     hearing = make_hearing()
     db.session.commit()

@@ -11,12 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import retention
-from app.audit import AuditEvent
 from app.hearings.models import Body
-from app.outbox import OutboxMessage
+from app.platform.audit import AuditEvent
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import utcnow
 from app.testimony import identity
 from app.testimony.models import Attachment, Position, Testimony
-from app.timezones import utcnow
 from tests.factories import make_body, make_committee, make_hearing, make_testimony, make_upload
 
 ADDRESS = "14 Private Lane"

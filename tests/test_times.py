@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
-from app.web import local_time
+from app.platform.timezones import local_time
 from tests.factories import make_hearing
 
 WINTER = datetime(2026, 12, 8, 19, 0, tzinfo=UTC)  # 2 p.m. in New York, on standard time

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from wtforms import Form, StringField, TextAreaField
 
-from app.validators import PlainText
+from app.platform.validators import PlainText
 
 CONTROL = "Remove the control characters (such as NUL) from this field."
 NOT_VALID = "This field contains characters that are not valid."

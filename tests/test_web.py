@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app import create_app
-from app.audit import AuditEvent
-from app.extensions import db as _db
-from app.outbox import deliver_pending
-from app.web import ReceiptLinkFilter
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
+from app.platform.outbox import deliver_pending
+from app.platform.web import ReceiptLinkFilter
 from tests.factories import form_fields, make_hearing
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -10,8 +10,8 @@ from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from app.accounts.models import Role, StaffUser
-from app.extensions import db, login_manager
-from app.timezones import utcnow
+from app.platform.extensions import db, login_manager
+from app.platform.timezones import utcnow
 
 LAST_SEEN = "_staff_last_seen"
 SIGNED_IN = "_staff_signed_in"

@@ -11,10 +11,10 @@ from app.accounts import services
 from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm, PolicyForm, StaffRoleForm, StaffUserForm
 from app.accounts.models import Role, StaffUser
-from app.audit import AuditEvent
-from app.errors import DomainError
-from app.extensions import db
-from app.timezones import utcnow
+from app.platform.audit import AuditEvent
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/staff/admin")
 

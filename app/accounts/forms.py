@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from app.accounts.models import Role
-from app.validators import HasLettersOrDigits, PlainText, strip_text
+from app.platform.validators import HasLettersOrDigits, PlainText, strip_text
 
 ROLE_CHOICES = [
     SelectChoice(Role.MODERATOR.value, _l("Moderator: reviews testimony")),

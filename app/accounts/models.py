@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.hearings.models import enum_column
-from app.timezones import UTCDateTime, utcnow
+from app.platform.columns import enum_column
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 
 
 class Role(enum.StrEnum):

@@ -12,12 +12,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
-from app import audit, outbox
 from app.accounts import sign_in_throttle
 from app.accounts.models import Role, StaffPolicy, StaffUser
 from app.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
-from app.errors import DomainError
-from app.extensions import db
+from app.platform import audit, outbox
+from app.platform.errors import DomainError
+from app.platform.extensions import db
 
 
 class WeakPassword(DomainError):

@@ -25,8 +25,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import SignInThrottle
-from app.errors import DomainError
-from app.extensions import db
+from app.platform.errors import DomainError
+from app.platform.extensions import db
 
 
 class SignInDelayed(DomainError):

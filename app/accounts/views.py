@@ -35,10 +35,10 @@ from app.accounts.forms import (
 )
 from app.accounts.models import StaffUser
 from app.accounts.passwords import verify_password
-from app.errors import DomainError
-from app.extensions import db, limiter
-from app.timezones import utcnow
-from app.web import device_cookie_name, local_time, safe_next
+from app.platform.errors import DomainError
+from app.platform.extensions import db, limiter
+from app.platform.timezones import local_time, utcnow
+from app.platform.web import device_cookie_name, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -71,7 +71,7 @@ def _failed(response) -> bool:
 
 
 def _next_page(target: str | None) -> str:
-    """Where to go after signing in: a page of this site (see app.web.safe_next)."""
+    """Where to go after signing in: a page of this site (see app.platform.web.safe_next)."""
     return safe_next(target, default=url_for("moderation.index"))
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, PrimaryKeyConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.timezones import UTCDateTime, utcnow
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 
 
 def campaign_label(campaign_id: int) -> str:

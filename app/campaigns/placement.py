@@ -22,10 +22,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import committed
 from app.campaigns import wording
 from app.campaigns.models import Campaign, PendingPlacement, WordingAnchor
-from app.extensions import db
+from app.platform import committed
+from app.platform.extensions import db
 from app.testimony.models import Testimony
 
 ANCHOR_COUNT = 12

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from app.campaigns.models import Campaign
-from app.extensions import db
 from app.hearings.models import Hearing
+from app.platform.extensions import db
 from app.testimony.models import ReviewStatus, Testimony
 
 LIST_SIZE = 50

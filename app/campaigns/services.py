@@ -10,13 +10,13 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
-from app import audit
 from app.accounts.models import StaffUser
 from app.campaigns.models import Campaign
 from app.campaigns.placement import _choose_representative, dissolve_if_alone, place
-from app.errors import DomainError
-from app.extensions import db
 from app.moderation.services import BulkOutcome, Decision, decide_many
+from app.platform import audit
+from app.platform.errors import DomainError
+from app.platform.extensions import db
 from app.testimony.models import ReviewStatus, Testimony
 
 

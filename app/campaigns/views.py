@@ -15,14 +15,14 @@ from app.campaigns import queries, services
 from app.campaigns.differences import compare
 from app.campaigns.forms import CampaignDecisionForm, MergeForm
 from app.campaigns.models import Campaign
-from app.errors import DomainError
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation import queries as moderation_queries
 from app.moderation.forms import amended_note, encode_versions
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 from app.testimony import identity
 from app.testimony.models import Testimony
-from app.timezones import utcnow
 
 bp = Blueprint("campaigns", __name__, url_prefix="/staff")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from app.demo.hearings import load_hearings
 from app.demo.testimony import load_testimony
-from app.timezones import utcnow
+from app.platform.timezones import utcnow
 
 
 def load_demo(now: datetime | None = None) -> int:

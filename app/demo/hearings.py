@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.platform.extensions import db
 
 BOSTON = ZoneInfo("America/New_York")
 

@@ -13,15 +13,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app import audit
 from app.accounts.models import Role, StaffUser
 from app.accounts.passwords import hash_password
 from app.campaigns import placement, regrouping
 from app.demo.campaigns import spun_letters
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation import services as moderation
-from app.storage import file_store
+from app.platform import audit
+from app.platform.extensions import db
+from app.platform.storage import file_store
 from app.testimony.models import (
     Attachment,
     Position,

@@ -122,7 +122,7 @@ def clean_download(attachment: Attachment) -> tuple[bytes, str]:
     from flask import current_app
 
     from app.exports.bundle import attachment_file_name
-    from app.storage import file_store
+    from app.platform.storage import file_store
 
     path = file_store().path(attachment.sha256)  # FileNotFoundError when it is missing
     if not path.exists():

@@ -25,7 +25,7 @@ from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
 from app.exports.speakers_pdf import build_speakers_pdf
 from app.exports.spreadsheets import to_csv, to_xlsx
 from app.hearings.models import Hearing, Measure
-from app.storage import file_store
+from app.platform.storage import file_store
 
 
 @dataclass(frozen=True)

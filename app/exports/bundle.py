@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.testimony.models import Attachment, Testimony
 
 MANIFEST_FORMAT = "opentestimony-bundle/1"

@@ -10,11 +10,11 @@ from flask import current_app
 
 from app.exports import jobs, services
 from app.exports.models import ExportStatus, Packet, PacketKind
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.hearings.services import slugify
-from app.storage import file_store
-from app.timezones import utcnow
+from app.platform.extensions import db
+from app.platform.storage import file_store
+from app.platform.timezones import utcnow
 
 
 def export_bundle(

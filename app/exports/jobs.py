@@ -18,12 +18,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from app import audit
 from app.exports.builders import ExportRequest, build
 from app.exports.models import ExportStatus, Packet
-from app.extensions import db
-from app.storage import file_store
-from app.timezones import utcnow
+from app.platform import audit
+from app.platform.extensions import db
+from app.platform.storage import file_store
+from app.platform.timezones import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import StaffUser
-from app.extensions import db
-from app.hearings.models import Hearing, Measure, enum_column
-from app.timezones import UTCDateTime
+from app.hearings.models import Hearing, Measure
+from app.platform.columns import enum_column
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime
 
 
 class PacketKind(enum.StrEnum):

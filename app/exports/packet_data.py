@@ -25,14 +25,13 @@ from app.exports.packet_campaigns import (
     gather_campaigns,
     item_ids,
 )
-from app.extensions import db
 from app.hearings.models import Hearing, Measure, hearing_measures
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
+from app.platform.extensions import db
+from app.platform.timezones import local_time, to_local
 from app.testimony.identity import undisputed
 from app.testimony.models import Attachment, Position, ReviewStatus, SpeakingRequest, Testimony
-from app.timezones import to_local
-from app.web import local_time
 
 BATCH = 200
 POSITION_ORDER = (Position.SUPPORT, Position.OPPOSE, Position.NEUTRAL)

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.campaigns.models import campaign_label
-from app.extensions import db
 from app.hearings.models import Hearing, Measure
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
+from app.platform.extensions import db
+from app.platform.timezones import to_local
 from app.testimony.identity import confidence, repeat_counts, undisputed
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
-from app.timezones import to_local
 
 # (heading, what the README says it holds) — the README's column table is built from these.
 COLUMNS = [

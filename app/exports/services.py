@@ -10,15 +10,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import audit
 from app.accounts.models import StaffUser
-from app.errors import DomainError
 from app.exports.models import ExportStatus, Packet, PacketKind
 from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
 from app.exports.spreadsheets import to_csv, to_xlsx
-from app.extensions import db
 from app.hearings.models import Hearing, Measure
-from app.storage import file_store
+from app.platform import audit
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.platform.storage import file_store
 
 
 def export_testimony(

@@ -25,10 +25,10 @@ from app.exports import jobs, services
 from app.exports.forms import BackgroundExportForm
 from app.exports.models import ExportStatus, Packet, PacketKind
 from app.exports.packet_data import awaiting_review
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.hearings.services import slugify
-from app.timezones import utcnow
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 
 bp = Blueprint("exports", __name__, url_prefix="/staff")
 

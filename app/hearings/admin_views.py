@@ -14,8 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.access import role_required
 from app.accounts.models import Role
-from app.errors import DomainError
-from app.extensions import db
 from app.hearings import services
 from app.hearings.forms import (
     BodyForm,
@@ -26,7 +24,9 @@ from app.hearings.forms import (
     MeasureForm,
 )
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
-from app.timezones import utcnow
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 
 bp = Blueprint("hearing_admin", __name__, url_prefix="/staff/manage")
 

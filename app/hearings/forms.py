@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.hearings.models import MeasureKind, is_zip_prefix, split_places, split_zip_prefixes
-from app.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
+from app.platform.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
 
 
 def _text(label, max_length: int, *, required: bool = True, message=None):

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -24,22 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.timezones import UTCDateTime, utcnow
-
-
-def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
-    """Store an enum by its value as a string with a named check constraint."""
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
-
+from app.platform.columns import enum_column
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 
 # "City of Boston" and "Boston" name the same place; so do "Town of Brookline" and "Brookline".
 _CITY_OR_TOWN = re.compile(r"^(?:city|town) of ")

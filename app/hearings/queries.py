@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.hearings.models import Committee, Hearing
+from app.platform.extensions import db
 
 
 def _public_hearings():

@@ -12,11 +12,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from app import audit, outbox
 from app.accounts.models import StaffUser
-from app.errors import DomainError
-from app.extensions import db
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind, hearing_measures
+from app.platform import audit, outbox
+from app.platform.errors import DomainError
+from app.platform.extensions import db
 
 
 class DuplicateNumber(DomainError):

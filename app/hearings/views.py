@@ -2,12 +2,12 @@
 
 from flask import Blueprint, render_template, request
 
-from app.extensions import db
 from app.hearings import queries
 from app.hearings.models import Hearing
 from app.moderation import queries as moderation_queries
 from app.moderation.redaction import public_text
-from app.timezones import utcnow
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 
 bp = Blueprint("hearings", __name__)
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation.queries import position_counts, status_counts
+from app.platform.extensions import db
+from app.platform.timezones import to_local
 from app.testimony.models import Position, ReviewStatus, Testimony
-from app.timezones import to_local
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.campaigns.models import Campaign
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation.queries import QueueFilter
 from app.moderation.services import Decision
+from app.platform.extensions import db
+from app.platform.validators import PlainText, normalise_newlines, strip_text
 from app.testimony.models import Position, RejectionReason, ReviewStatus, SpeakingRequest
-from app.validators import PlainText, normalise_newlines, strip_text
 
 ANY = ""
 

@@ -8,10 +8,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import StaffUser
-from app.extensions import db
-from app.hearings.models import enum_column
+from app.platform.columns import enum_column
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
-from app.timezones import UTCDateTime, utcnow
 
 __all__ = ["ModeratorNote", "Redaction", "RejectionReason", "ReviewDecision"]
 

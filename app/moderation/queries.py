@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation import tallies
+from app.platform.extensions import db
 from app.testimony.identity import undisputed
 from app.testimony.models import (
     Attachment,

@@ -10,13 +10,13 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
-from app import audit
 from app.accounts.models import StaffUser
-from app.errors import DomainError
-from app.extensions import db
 from app.moderation import tallies
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.redaction import find_phrase
+from app.platform import audit
+from app.platform.errors import DomainError
+from app.platform.extensions import db
 from app.testimony import write_guard
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 

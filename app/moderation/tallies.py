@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.testimony.models import Position, RejectionReason, ReviewStatus, Testimony
 
 NO_REASON = ""

@@ -25,9 +25,7 @@ from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
 from app.campaigns import queries as campaign_queries
-from app.errors import DomainError
 from app.exports.attachment_pages import UnusableAttachment, clean_download
-from app.extensions import db
 from app.hearings.models import Hearing
 from app.moderation import dashboard as dashboard_figures
 from app.moderation import queries, services
@@ -44,9 +42,11 @@ from app.moderation.forms import (
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.pii import Kind, not_yet_redacted
 from app.moderation.redaction import segments
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 from app.testimony import identity, write_guard
 from app.testimony.models import Attachment, ReviewStatus, Testimony
-from app.timezones import utcnow
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff")
 

@@ -21,7 +21,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
 
-from app.extensions import limiter
+from app.platform.extensions import limiter
 from app.testimony.models import QuarantineReason
 
 log = logging.getLogger(__name__)

@@ -30,12 +30,12 @@ from wtforms.validators import (
 )
 
 from app.hearings.models import Hearing
+from app.platform.timezones import utcnow
+from app.platform.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
 from app.testimony.bot_defence import opened_stamp
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import RejectedFile, check_pdf
 from app.testimony.submissions import Amendment, Submission, Upload
-from app.timezones import utcnow
-from app.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
 
 SPEAKING_LABELS = {
     SpeakingRequest.NONE: _l("No, written testimony only"),

@@ -27,11 +27,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.storage import file_store
+from app.platform.extensions import db
+from app.platform.storage import file_store
+from app.platform.timezones import UTCDateTime
 from app.testimony.pdf_check import CheckedPdf
 from app.testimony.submissions import Upload
-from app.timezones import UTCDateTime
 
 # Long enough to look something up and come back to the form; short enough that a file
 # nobody sends does not linger.

@@ -21,9 +21,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
-from app import audit, outbox
 from app.accounts.models import Role, StaffUser
-from app.extensions import db
+from app.platform import audit, outbox
+from app.platform.extensions import db
 from app.testimony.models import Testimony
 
 CONFIRM = "confirm"

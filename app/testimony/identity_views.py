@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from app.accounts.forms import EmptyForm
-from app.extensions import db
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 from app.testimony import identity
-from app.timezones import utcnow
 
 bp = Blueprint("identity", __name__)
 

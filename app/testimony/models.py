@@ -22,9 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.campaigns.models import Campaign
-from app.extensions import db
-from app.hearings.models import Hearing, Measure, enum_column
-from app.timezones import UTCDateTime, utcnow
+from app.hearings.models import Hearing, Measure
+from app.platform.columns import enum_column
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 
 
 class Position(enum.StrEnum):

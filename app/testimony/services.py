@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, outbox
 from app.campaigns import placement
-from app.errors import DomainError
-from app.extensions import db
 from app.hearings.models import Hearing, HearingStatus
-from app.storage import file_store
+from app.platform import audit, outbox
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.platform.storage import file_store
 from app.testimony import identity, write_guard
 from app.testimony.models import (
     Attachment,

@@ -18,14 +18,14 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
-from app.database import begin_writing, reads_first
-from app.errors import DomainError
-from app.extensions import csrf, db
 from app.hearings.models import Committee, Hearing
+from app.platform.database import begin_writing, reads_first
+from app.platform.errors import DomainError
+from app.platform.extensions import csrf, db
+from app.platform.timezones import utcnow
+from app.platform.web import remember_language
 from app.testimony import bot_defence, held_uploads, services, write_guard
 from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm, has_good_key
-from app.timezones import utcnow
-from app.web import remember_language
 
 bp = Blueprint("testimony", __name__)
 

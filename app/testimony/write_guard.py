@@ -8,7 +8,7 @@ resident's change):
 
 - on PostgreSQL the UPDATE locks the row until commit, so a second writer waits, then sees
   the first one's change, no longer matches, and is refused; nothing half-applies;
-- on SQLite one transaction writes at a time already (app/database.py), so the condition,
+- on SQLite one transaction writes at a time already (app/platform/database.py), so the condition,
   read under the write lock, is what refuses the second.
 
 After `hold` the testimony is read again under that lock, so whatever the caller then changes
@@ -25,8 +25,8 @@ from collections.abc import Collection
 from flask import has_request_context
 from sqlalchemy import inspect, update
 
-from app.database import begin_writing
-from app.extensions import db
+from app.platform.database import begin_writing
+from app.platform.extensions import db
 from app.testimony.models import ReviewStatus, Testimony
 
 _COLUMNS = [attribute.key for attribute in inspect(Testimony).column_attrs]
@@ -40,8 +40,9 @@ def hold(
 ) -> bool:
     """Lock the row for this transaction if it still has `version` (and no status in
     `not_statuses`); read it again either way. False: it changed."""
-    # A request that reads before it writes (app/database.py, reads_first) reads SQLite from
-    # a snapshot: take the write lock first, so the condition is checked on the latest row.
+    # A request that reads before it writes (app/platform/database.py, reads_first) reads
+    # SQLite from a snapshot: take the write lock first, so the condition is checked on the
+    # latest row.
     if has_request_context():
         begin_writing()
     conditions = [Testimony.id == testimony.id, Testimony.version == version]

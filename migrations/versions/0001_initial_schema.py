@@ -1,7 +1,7 @@
 """Initial schema: bodies, committees, measures, hearings, testimony, attachments,
 earlier versions, the e-mail outbox and the audit log.
 
-Times are stored as naive UTC (app.timezones.UTCDateTime adds the zone back on read).
+Times are stored as naive UTC (app.platform.timezones.UTCDateTime adds the zone back on read).
 Enums are strings with named check constraints, so adding a value is a reviewed migration on
 every database rather than an ALTER TYPE on PostgreSQL only.
 

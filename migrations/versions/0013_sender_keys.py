@@ -27,7 +27,7 @@ def upgrade():
     op.add_column(
         "testimonies", sa.Column("name_key", sa.String(), nullable=False, server_default=sa.text("''"))
     )
-    # The app's own lower() on SQLite (see app/database.py) folds case beyond ASCII, as
+    # The app's own lower() on SQLite (see app/platform/database.py) folds case beyond ASCII, as
     # PostgreSQL's does and as the model does for new rows.
     op.execute("UPDATE testimonies SET email_key = lower(email), name_key = lower(full_name)")
     op.create_index("ix_testimonies_hearing_email_key", "testimonies", ["hearing_id", "email_key"])

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.accounts import passwords
 from app.accounts.models import Role, StaffPolicy, StaffUser
-from app.audit import AuditEvent
+from app.platform.audit import AuditEvent
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
@@ -510,7 +510,7 @@ def test_admins_view_and_filter_the_audit_log(admin_client, app, admin, db):
 
 def test_the_audit_log_pages_by_fifty(admin_client, db):
     for number in range(60):
-        from app import audit
+        from app.platform import audit
 
         audit.record("system", f"test.event{number:02d}", None)
     db.session.commit()

@@ -12,7 +12,7 @@ import app.cli as cli_module
 from app.accounts import passwords
 from app.accounts.models import Role, StaffUser
 from app.accounts.passwords import verify_password
-from app.audit import AuditEvent
+from app.platform.audit import AuditEvent
 from tests.factories import STAFF_PASSWORD, isolate_requests, log_in, make_admin, make_staff_user
 
 PASSWORD = "a sturdy passphrase for spring"

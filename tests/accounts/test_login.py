@@ -16,7 +16,7 @@ from app.accounts import passwords
 from app.accounts.access import LAST_SEEN, SIGNED_IN
 from app.accounts.models import Role
 from app.accounts.views import NEW_TOTP, PENDING
-from app.audit import AuditEvent
+from app.platform.audit import AuditEvent
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,

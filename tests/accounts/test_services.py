@@ -10,12 +10,12 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from app import audit
 from app.accounts import passwords, services
 from app.accounts.access import is_idle, load_user
 from app.accounts.models import Role, StaffPolicy, StaffUser
 from app.accounts.passwords import verify_password
-from app.audit import AuditEvent
+from app.platform import audit
+from app.platform.audit import AuditEvent
 from tests.factories import STAFF_PASSWORD, give_totp, make_admin, make_staff_user
 
 NOW = datetime(2025, 3, 10, 15, 0, 7, tzinfo=UTC)
@@ -39,7 +39,7 @@ def _events(action: str | None = None) -> list[AuditEvent]:
 
 
 def db_session():
-    from app.extensions import db
+    from app.platform.extensions import db
 
     return db.session
 

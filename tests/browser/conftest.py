@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app.extensions import db as _db
+from app.platform.extensions import db as _db
 from tests.factories import STAFF_PASSWORD
 
 CHROMIUM_ARGS = [

@@ -13,11 +13,11 @@ from app.demo import load_demo
 from app.exports import jobs
 from app.exports import services as exports
 from app.exports.models import PacketKind
-from app.extensions import db
 from app.hearings.models import Hearing
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
 from app.testimony import identity
 from app.testimony.models import ReviewStatus, Testimony
-from app.timezones import utcnow
 from tests.browser.conftest import commit
 from tests.factories import give_totp, make_admin, make_staff_user, make_testimony, make_upload
 

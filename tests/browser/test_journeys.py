@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.extensions import db
 from app.moderation.models import Redaction
+from app.platform.extensions import db
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 from tests.browser.conftest import commit, sign_in
 from tests.factories import (

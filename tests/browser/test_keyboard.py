@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.platform.extensions import db
 from app.testimony.models import ReviewStatus, Testimony
 from tests.browser.conftest import commit
 from tests.factories import STAFF_PASSWORD, make_hearing, make_staff_user, make_testimony

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.testimony.models import Testimony
 from tests.browser.conftest import AXE_SCRIPT, commit
 from tests.browser.test_accessibility import _check_shown

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import SYSTEM, AuditEvent
 from app.campaigns import services
 from app.campaigns.models import Campaign, WordingAnchor
 from app.campaigns.regrouping import regroup
+from app.platform.audit import SYSTEM, AuditEvent
 from app.testimony.models import Testimony
 from app.testimony.services import amend_testimony
 from app.testimony.submissions import Amendment

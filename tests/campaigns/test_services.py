@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import AuditEvent
 from app.campaigns import queries, services
 from app.campaigns.models import Campaign
 from app.moderation.models import ReviewDecision
 from app.moderation.services import Decision, ReasonRequired
+from app.platform.audit import AuditEvent
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 from tests.campaigns import letters as L
 from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status

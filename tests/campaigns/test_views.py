@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.audit import AuditEvent
 from app.campaigns.models import Campaign
 from app.moderation.models import ReviewDecision
+from app.platform.audit import AuditEvent
+from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus, Testimony
-from app.timezones import utcnow
 from tests.campaigns import letters as L
 from tests.factories import (
     csrf_token_from,

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.audit import AuditEvent
 from app.exports.models import STALE_AFTER, ExportStatus, Packet, PacketKind
-from app.extensions import db as _db
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
+from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus, SpeakingRequest
-from app.timezones import utcnow
 from tests.factories import (
     csrf_token_from,
     make_hearing,

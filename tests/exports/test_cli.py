@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import SYSTEM, AuditEvent
 from app.exports.models import ExportStatus, Packet, PacketKind
-from app.extensions import db as _db
+from app.platform.audit import SYSTEM, AuditEvent
+from app.platform.extensions import db as _db
 from app.testimony.models import ReviewStatus, SpeakingRequest
 from tests.factories import make_hearing, make_testimony, make_upload, set_review_status
 
@@ -171,7 +171,7 @@ def test_a_hearing_id_must_be_a_number(app, db, tmp_path):
 def test_a_bundle_already_being_made_is_not_made_again(app, db, scene, tmp_path):
     from app.exports import services
     from app.hearings.models import Hearing
-    from app.timezones import utcnow
+    from app.platform.timezones import utcnow
 
     hearing = _db.session.get(Hearing, scene["hearing_id"])
     services.request_export(None, hearing, PacketKind.BUNDLE_ZIP, now=utcnow())

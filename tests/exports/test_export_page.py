@@ -13,12 +13,11 @@ from pypdf import PdfReader
 
 from app.accounts.models import Role
 from app.exports.models import ExportStatus, PacketKind
-from app.extensions import db as _db
 from app.hearings import services as hearing_services
 from app.hearings.models import Hearing
+from app.platform.extensions import db as _db
+from app.platform.timezones import local_time, utcnow
 from app.testimony.models import ReviewStatus
-from app.timezones import utcnow
-from app.web import local_time
 from tests.exports import test_background_views as background
 from tests.exports.test_background_views import add_packet, history_url, packets, press
 from tests.factories import (

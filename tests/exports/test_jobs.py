@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import Role, StaffUser
-from app.audit import AuditEvent
 from app.exports import builders, jobs, services
 from app.exports.models import ExportStatus, Packet, PacketKind
 from app.hearings.models import Hearing
+from app.platform.audit import AuditEvent
+from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus, SpeakingRequest
-from app.timezones import utcnow
 from tests.factories import (
     make_hearing,
     make_staff_user,
@@ -348,7 +348,7 @@ def test_the_rq_runner_queues_the_export_for_a_worker(
 
 
 def in_transaction() -> bool:
-    from app.extensions import db as _db
+    from app.platform.extensions import db as _db
 
     return _db.session().in_transaction()
 

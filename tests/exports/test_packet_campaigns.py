@@ -7,10 +7,10 @@ from datetime import timedelta
 from app.accounts.models import Role
 from app.exports import jobs, services
 from app.exports.models import ExportStatus, PacketKind
-from app.extensions import db as _db
 from app.moderation import services as moderation
+from app.platform.extensions import db as _db
+from app.platform.timezones import utcnow
 from app.testimony.models import Position, ReviewStatus
-from app.timezones import utcnow
 from tests.exports.test_packet_pdf import bookmarks, page_texts, text_pdf, upload
 from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status
 

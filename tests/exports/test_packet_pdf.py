@@ -22,13 +22,13 @@ from app.accounts.models import Role
 from app.exports import jobs, packet_front, packet_pdf, services
 from app.exports.builders import ExportRequest, build
 from app.exports.models import ExportStatus, PacketKind
-from app.extensions import db as _db
 from app.moderation import services as moderation
-from app.storage import file_store
+from app.platform.extensions import db as _db
+from app.platform.storage import file_store
+from app.platform.timezones import utcnow
 from app.testimony.models import Position, ReviewStatus, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
 from app.testimony.submissions import Upload
-from app.timezones import utcnow
 from tests.factories import (
     make_body,
     make_committee,

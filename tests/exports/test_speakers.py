@@ -9,9 +9,9 @@ from datetime import timedelta
 from app.accounts.models import Role
 from app.exports import services
 from app.exports.models import PacketKind
+from app.platform.timezones import utcnow
 from app.testimony.models import SpeakingRequest
 from app.testimony.services import withdraw_testimony
-from app.timezones import utcnow
 from tests.factories import make_hearing, make_staff_user, make_testimony
 
 

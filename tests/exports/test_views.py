@@ -12,13 +12,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.audit import AuditEvent
 from app.exports.models import Packet, PacketKind
 from app.exports.rows import COLUMNS
-from app.extensions import db as _db
 from app.moderation import services as moderation
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
+from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus
-from app.timezones import utcnow
 from tests.factories import (
     csrf_token_from,
     make_hearing,

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 
 from app.accounts import passwords
 from app.accounts.models import Role
-from app.audit import AuditEvent
 from app.hearings.models import Body, Committee, Hearing, Measure
+from app.platform.audit import AuditEvent
+from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
-from app.timezones import utcnow
 from tests.factories import (
     form_fields,
     isolate_requests,

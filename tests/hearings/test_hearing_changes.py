@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
-from app.outbox import OutboxMessage
+from app.platform.extensions import db
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import local_time, utcnow
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
-from app.timezones import utcnow
-from app.web import local_time
 from tests.factories import (
     form_fields,
     isolate_requests,

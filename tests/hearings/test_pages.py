@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.hearings.models import Hearing, HearingStatus
-from app.timezones import utcnow
+from app.platform.timezones import utcnow
 from tests.factories import make_body, make_committee, make_hearing, make_measure
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

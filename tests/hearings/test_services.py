@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from app.accounts import passwords
 from app.accounts.models import Role
-from app.audit import AuditEvent
 from app.hearings.models import Body, Hearing, HearingStatus, Measure, MeasureKind
 from app.hearings.services import (
     BadWindow,
@@ -31,6 +30,7 @@ from app.hearings.services import (
     update_body,
     update_committee,
 )
+from app.platform.audit import AuditEvent
 from tests.factories import (
     make_body,
     make_committee,

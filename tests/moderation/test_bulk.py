@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from app.audit import AuditEvent
 from app.moderation.models import ReviewDecision
 from app.moderation.services import Decision, decide
+from app.platform.audit import AuditEvent
 from app.testimony.models import Position, RejectionReason, ReviewStatus, Testimony
 from tests.factories import (
     csrf_token_from,

@@ -14,11 +14,11 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from app.audit import AuditEvent
 from app.moderation.models import Redaction
 from app.moderation.pii import Finding, Kind, find_personal_data, not_yet_redacted
 from app.moderation.redaction import public_text
 from app.moderation.services import active_spans, redact_phrase, remove_redaction
+from app.platform.audit import AuditEvent
 from app.testimony.models import ReviewStatus
 from tests.factories import (
     OwnContextClient,

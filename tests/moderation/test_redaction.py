@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import AuditEvent
 from app.moderation.models import Redaction
 from app.moderation.redaction import Segment, find_phrase, merge_spans, public_text, segments
 from app.moderation.services import NothingToRedact, active_spans, redact_phrase, remove_redaction
+from app.platform.audit import AuditEvent
 from app.testimony.models import Position, ReviewStatus, SpeakingRequest
 from app.testimony.services import amend_testimony
 from app.testimony.submissions import Amendment

@@ -15,12 +15,13 @@ from werkzeug.http import parse_options_header
 
 from app.accounts.models import Role
 from app.accounts.services import end_sessions, set_active
-from app.audit import AuditEvent
 from app.exports.bundle import attachment_file_name
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.services import Decision, decide, redact_phrase
 from app.moderation.tallies import ReviewTally
-from app.storage import file_store
+from app.platform.audit import AuditEvent
+from app.platform.storage import file_store
+from app.platform.timezones import utcnow
 from app.testimony.models import (
     Position,
     QuarantineReason,
@@ -31,7 +32,6 @@ from app.testimony.models import (
 )
 from app.testimony.services import amend_testimony, withdraw_testimony
 from app.testimony.submissions import Amendment
-from app.timezones import utcnow
 from tests.factories import (
     OwnContextClient,
     csrf_token_from,

@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.accounts.models import StaffUser
-from app.audit import AuditEvent
-from app.extensions import db as _db
 from app.moderation import services
 from app.moderation.models import ModeratorNote, ReviewDecision
 from app.moderation.services import (
@@ -25,6 +23,8 @@ from app.moderation.services import (
     decide,
     decide_many,
 )
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 from app.testimony.services import withdraw_testimony
 from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status

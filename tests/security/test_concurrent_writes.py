@@ -25,17 +25,17 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import StaffUser
-from app.audit import AuditEvent
-from app.extensions import db as _db
 from app.moderation import services as moderation
 from app.moderation.models import Redaction, ReviewDecision
 from app.moderation.services import DecidedMeanwhile, Decision
 from app.moderation.tallies import ReviewTally
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
+from app.platform.timezones import utcnow
 from app.testimony import identity
 from app.testimony import services as testimony_services
 from app.testimony.models import Position, ReviewStatus, Testimony, TestimonyVersion
 from app.testimony.submissions import Amendment
-from app.timezones import utcnow
 from tests.campaigns import letters as L
 from tests.factories import (
     OwnContextClient,
@@ -116,7 +116,7 @@ def amendment_of(testimony: Testimony, body: str = NEW_TEXT, **changes) -> Amend
 def in_thread(app, work):
     """Run `work()` in its own application context (own session and connection); return what
     it returns, or the DomainError it raised (after rolling back)."""
-    from app.errors import DomainError
+    from app.platform.errors import DomainError
 
     def run():
         # A request context, as the pages have: some writes build links (the dispute alert).

@@ -212,8 +212,8 @@ def test_over_the_limit_a_form_s_files_are_not_even_read(app, db, config, monkey
 def test_a_form_never_keeps_or_sends_more_files_than_it_may_carry(app, db):
     """Two copies of one form sent at once (each checked against the files kept before
     either) must not pile up more kept files than a testimony may have."""
+    from app.platform.timezones import utcnow
     from app.testimony import held_uploads
-    from app.timezones import utcnow
     from tests.factories import make_upload
 
     hearing = make_hearing()
@@ -236,8 +236,8 @@ def test_a_form_never_keeps_or_sends_more_files_than_it_may_carry(app, db):
 def test_more_kept_files_than_a_form_may_carry_are_shown_and_refused_never_dropped(app, db):
     """Two copies of one form sent back at the same moment each keep their files (each saw
     none kept yet): the next send must say there are too many, not quietly send some."""
+    from app.platform.timezones import utcnow
     from app.testimony import held_uploads
-    from app.timezones import utcnow
     from tests.factories import make_upload
 
     hearing = make_hearing()

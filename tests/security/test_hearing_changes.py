@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from app.accounts import passwords
 from app.accounts.models import Role
 from app.hearings import services
-from app.timezones import utcnow
+from app.platform.timezones import utcnow
 from tests.factories import (
     csrf_token_from,
     isolate_requests,
@@ -126,7 +126,7 @@ def test_the_service_refuses_a_deadline_after_the_start_whoever_calls_it(db):
 def _notices(db, kind: str) -> int:
     from sqlalchemy import func, select
 
-    from app.outbox import OutboxMessage
+    from app.platform.outbox import OutboxMessage
 
     return db.session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == kind)

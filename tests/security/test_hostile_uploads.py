@@ -22,12 +22,12 @@ from werkzeug.http import parse_options_header
 from app.exports.builders import ExportRequest, build
 from app.exports.bundle import attachment_file_name
 from app.exports.models import PacketKind
-from app.extensions import db as database
-from app.storage import file_store
+from app.platform.extensions import db as database
+from app.platform.storage import file_store
+from app.platform.timezones import utcnow
 from app.testimony.models import Attachment, ReviewStatus, Testimony
 from app.testimony.pdf_check import CheckedPdf, RejectedFile, check_pdf
 from app.testimony.submissions import Upload
-from app.timezones import utcnow
 from tests.factories import (
     form_fields,
     make_hearing,

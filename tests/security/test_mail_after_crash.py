@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from app import follow_up, follow_up_process, outbox
-from app.outbox import OutboxMessage
+from app import follow_up, follow_up_process
+from app.platform import outbox
+from app.platform.outbox import OutboxMessage
 from app.testimony import services
 from tests.factories import make_hearing, make_submission
 from tests.test_outbox import Collector, SmtpServer, free_port
@@ -34,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CRASHING_WORKER = r"""
 import json, os, smtplib, sys
 
-from app import create_app, outbox
+from app import create_app
+from app.platform import outbox
 
 settings = json.loads(sys.argv[1])
 die_after = settings.pop("die_after")

@@ -23,11 +23,11 @@ from reportlab.pdfbase import pdfmetrics
 from app.accounts.models import Role
 from app.exports import jobs, services, typesetting
 from app.exports.models import ExportStatus, PacketKind
-from app.extensions import db as _db
+from app.platform.extensions import db as _db
+from app.platform.timezones import utcnow
 from app.testimony.models import Position, ReviewStatus, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
 from app.testimony.submissions import Upload
-from app.timezones import utcnow
 from tests.factories import (
     make_body,
     make_committee,

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.web import safe_next
+from app.platform.web import safe_next
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app import audit, create_app
+from app import create_app
 from app.accounts.models import Role
-from app.audit import AuditEvent
-from app.extensions import db as _db
-from app.timezones import utcnow
+from app.platform import audit
+from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
+from app.platform.timezones import utcnow
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,

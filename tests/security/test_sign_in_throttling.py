@@ -14,10 +14,9 @@ from sqlalchemy import event, func, select
 from app.accounts import services
 from app.accounts.models import Role, SignInThrottle
 from app.accounts.sign_in_throttle import SignInDelayed, account_key, delay_after
-from app.audit import AuditEvent
-from app.outbox import OutboxMessage
-from app.timezones import utcnow
-from app.web import local_time
+from app.platform.audit import AuditEvent
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import local_time, utcnow
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,

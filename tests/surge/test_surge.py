@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.campaigns.models import PendingPlacement
-from app.outbox import CLAIM_LEASE, OutboxMessage
+from app.platform.outbox import CLAIM_LEASE, OutboxMessage
+from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
-from app.timezones import utcnow
 from tests.factories import make_hearing
 from tests.surge.crowd import Browser, bot_flood, fields_from, open_form, send_until_acknowledged
 from tests.surge.server import Served

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import AuditEvent
 from app.exports.packet_data import approved_ids
+from app.platform.audit import AuditEvent
+from app.platform.timezones import utcnow
 from app.testimony import bot_defence
 from app.testimony.models import QuarantineReason, ReviewStatus, Testimony
-from app.timezones import utcnow
 from tests.factories import form_fields, make_hearing, set_review_status
 
 RECEIPT_PREFIX = "/receipts/"
@@ -147,7 +147,7 @@ def test_the_email_address_never_reaches_the_rate_limit_store(app, db, config):
     hearing = make_hearing()
     db.session.commit()
     post(app.test_client(), hearing, email="private.person@example.org")
-    from app.extensions import limiter
+    from app.platform.extensions import limiter
 
     keys = repr(getattr(limiter.storage, "storage", {}))
     assert "private.person" not in keys

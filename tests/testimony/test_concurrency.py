@@ -7,7 +7,7 @@ same key in between, the insert fails on the unique constraint and the savepoint
 
 Which path two simultaneous requests take depends on the database:
 
-* SQLite: every transaction starts with BEGIN IMMEDIATE (app/database.py), so the second
+* SQLite: every transaction starts with BEGIN IMMEDIATE (app/platform/database.py), so the second
   request waits for the first to commit and then finds its row in the pre-check. The
   IntegrityError path is never reached by real concurrency on SQLite.
 * PostgreSQL: both requests can pass the pre-check; the second insert then blocks on the
@@ -26,8 +26,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import AuditEvent
-from app.outbox import OutboxMessage
+from app.platform.audit import AuditEvent
+from app.platform.outbox import OutboxMessage
 from app.testimony import services
 from app.testimony.models import Testimony
 from tests.factories import csrf_token_from, form_fields, make_hearing, make_submission
@@ -189,8 +189,8 @@ def test_a_hearing_cancelled_while_the_form_is_checked_takes_nothing(app, db, mo
     from sqlalchemy import update
 
     from app.hearings.models import Hearing
+    from app.platform.timezones import utcnow
     from app.testimony import bot_defence
-    from app.timezones import utcnow
 
     hearing = make_hearing()
     db.session.commit()

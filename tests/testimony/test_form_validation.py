@@ -18,10 +18,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.outbox import OutboxMessage
-from app.storage import file_store
+from app.platform.outbox import OutboxMessage
+from app.platform.storage import file_store
+from app.platform.timezones import utcnow
 from app.testimony.models import Attachment, Testimony
-from app.timezones import utcnow
 from tests.factories import form_fields, make_hearing, make_pdf
 
 CONTROL_CHARACTERS = "Remove the control characters (such as NUL) from this field."

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app.storage import file_store
+from app.platform.storage import file_store
+from app.platform.timezones import utcnow
 from app.testimony import held_uploads
 from app.testimony.held_uploads import HeldUpload
 from app.testimony.models import Attachment, Testimony
-from app.timezones import utcnow
 from tests.factories import csrf_token_from, form_fields, make_hearing, make_pdf
 from tests.testimony.test_form_validation import (
     field_error,
@@ -393,7 +393,7 @@ def test_a_file_chosen_before_switching_language_is_kept(client, db):
 
 
 def test_with_files_in_the_database_a_removed_kept_file_is_deleted_there(client, db, config):
-    from app.database_store import FileChunk, StoredFile
+    from app.platform.database_store import FileChunk, StoredFile
 
     config["FILE_STORE"] = "database"
     hearing = open_hearing(db)

@@ -7,13 +7,13 @@ import re
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.audit import AuditEvent
 from app.exports.packet_data import approved_ids
 from app.moderation.queries import published_page
-from app.outbox import OutboxMessage
+from app.platform.audit import AuditEvent
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import utcnow
 from app.testimony import identity
 from app.testimony.models import ReviewStatus, Testimony
-from app.timezones import utcnow
 from tests.factories import (
     csrf_token_from,
     form_fields,

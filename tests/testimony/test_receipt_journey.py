@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.outbox import OutboxMessage
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import utcnow
 from app.testimony.models import Attachment, ReviewStatus, Testimony, TestimonyVersion
-from app.timezones import utcnow
 from tests.factories import csrf_token_from, form_fields, make_hearing, make_pdf
 
 RECEIPT_PREFIX = "/receipts/"

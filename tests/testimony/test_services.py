@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import AuditEvent
-from app.outbox import OutboxMessage
+from app.platform.audit import AuditEvent
+from app.platform.outbox import OutboxMessage
 from app.testimony import services
 from app.testimony.models import (
     Position,

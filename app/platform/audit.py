@@ -13,8 +13,8 @@ from sqlalchemy import JSON, Index, String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.timezones import UTCDateTime, utcnow
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 
 RESIDENT = "resident"
 SYSTEM = "system"

@@ -11,7 +11,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.extensions import db
+from app.platform.extensions import db
 
 # Requests that change nothing (pages, downloads); every other method may write.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

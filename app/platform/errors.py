@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from app.database import sqlite_locked
+from app.platform.database import sqlite_locked
 
 # How long to ask people to wait when the database is too busy to answer.
 BUSY_RETRY_SECONDS = 30
@@ -78,7 +78,7 @@ def is_busy(error: Exception) -> bool:
 
 def busy_page():
     """The 503 page for a busy database, drawn without touching the database."""
-    from app.extensions import db, login_manager
+    from app.platform.extensions import db, login_manager
 
     # The connection may be gone; the page must show all the same.
     with contextlib.suppress(Exception):

@@ -1,8 +1,8 @@
 """Content-addressed file storage for attachments and finished exports.
 
 Files are stored once per SHA-256: under the upload folder on this machine (`folder`, the
-default), or in the database (`database`, app/database_store.py) when several machines serve
-the app. OPENTESTIMONY_FILE_STORE chooses; both offer the same methods.
+default), or in the database (`database`, app/platform/database_store.py) when several
+machines serve the app. OPENTESTIMONY_FILE_STORE chooses; both offer the same methods.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ FILE_STORES = ("folder", "database")
 
 def file_store():
     if current_app.config["FILE_STORE"] == "database":
-        from app.database_store import DatabaseStore
+        from app.platform.database_store import DatabaseStore
 
         return DatabaseStore(current_app.config["UPLOAD_FOLDER"])
     return FileStore(current_app.config["UPLOAD_FOLDER"])

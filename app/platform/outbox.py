@@ -32,9 +32,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import committed
-from app.extensions import db
-from app.timezones import UTCDateTime, utcnow
+from app.platform import committed
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 
 log = logging.getLogger("opentestimony.mail")
 

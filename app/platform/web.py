@@ -5,21 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
-from babel.core import get_global
-from babel.dates import format_date, format_datetime, format_time, get_timezone_name
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
-from app import audit
-from app.accounts.models import Role
-from app.testimony.models import Position, RejectionReason
-from app.timezones import to_local, utcnow
+from app.platform import audit
+from app.platform.timezones import local_time, utcnow
 
 # No inline script or style anywhere, so the policy can forbid both.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -116,58 +110,6 @@ def _is_unsafe_character(character: str) -> bool:
     # Cc: control characters (tab, CR, LF, NUL, DEL, C1); Zl/Zp: line and paragraph
     # separators, which some clients treat as line breaks.
     return character == "\\" or unicodedata.category(character) in {"Cc", "Zl", "Zp"}
-
-
-# CLDR has no short Spanish names for American zones, and its long ones read like a table
-# ("hora estándar oriental"); people say "hora del Este", the same all year round. Keyed by
-# CLDR metazone, so every zone that keeps the same clock (America/Detroit,
-# America/Indiana/Indianapolis) gets the same name. English keeps the abbreviations its readers
-# use (EST, EDT).
-ZONE_NAMES = {
-    "America_Eastern": _l("Eastern Time"),
-    "America_Central": _l("Central Time"),
-    "America_Mountain": _l("Mountain Time"),
-    "America_Pacific": _l("Pacific Time"),
-    "Alaska": _l("Alaska Time"),
-    "Hawaii": _l("Hawaii Time"),
-    "Hawaii_Aleutian": _l("Hawaii-Aleutian Time"),
-    "Atlantic": _l("Atlantic Time"),
-    "Chamorro": _l("Chamorro Time"),
-}
-
-# English: the patterns people read on US notices. Other languages: the locale's own date,
-# then hour and minute (never seconds), then the zone's everyday name.
-ENGLISH_PATTERNS = {
-    "full": "EEEE, MMMM d, y 'at' h:mm a zzz",
-    "short": "MMM d, y, h:mm a zzz",
-    "time": "h:mm a zzz",
-}
-DATE_WIDTHS = {"full": "full", "short": "medium"}
-
-
-def local_time(moment: datetime | None, timezone_name: str, style: str = "full") -> str:
-    """Format an aware UTC time in the body's zone for the reader's language.
-
-    `style` is "full" (weekday and date), "short" (abbreviated date) or "time" (no date).
-    """
-    if moment is None:
-        return ""
-    locale = str(get_locale() or "en")
-    local = to_local(moment, timezone_name)
-    if locale == "en":
-        return format_datetime(local, ENGLISH_PATTERNS[style], locale=locale)
-    parts = [format_time(local, "short", locale=locale), zone_name(local, timezone_name, locale)]
-    if style != "time":
-        parts.insert(0, format_date(local, DATE_WIDTHS[style], locale=locale))
-    return ", ".join(parts)
-
-
-def zone_name(local: datetime, timezone_name: str, locale: str) -> str:
-    """The zone's name as people of `locale` say it, the same in summer and winter."""
-    metazone = get_global("meta_zones").get(timezone_name)
-    if metazone in ZONE_NAMES:
-        return str(ZONE_NAMES[metazone])
-    return get_timezone_name(local, width="long", zone_variant="generic", locale=locale)
 
 
 def file_size(size_bytes: int) -> str:
@@ -267,7 +209,7 @@ def _record_refusal(app: Flask, status: int) -> None:
     and the refusal still goes out."""
     from flask_login import current_user
 
-    from app.extensions import db
+    from app.platform.extensions import db
 
     try:
         # Who, before the rollback: the user is loaded already, and on SQLite the insert must
@@ -290,9 +232,6 @@ def init_app(app: Flask) -> None:
         werkzeug_log.addFilter(ReceiptLinkFilter())
     app.jinja_env.globals["local_time"] = local_time
     app.jinja_env.globals["file_size"] = file_size
-    app.jinja_env.globals["roles"] = Role
-    app.jinja_env.globals["positions"] = Position
-    app.jinja_env.globals["reasons"] = RejectionReason
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.globals["language_choices"] = lambda: [
         (code, LANGUAGE_NAMES.get(code, code)) for code in app.config["LANGUAGES"]

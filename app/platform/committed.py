@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.platform.extensions import db
 
 _QUEUED = "work_queued"
 _COMMITTED = "work_committed"

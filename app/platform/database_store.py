@@ -1,7 +1,8 @@
 """Files kept in the database, for deployments where several machines serve the app.
 
-The folder store (app/storage.py) keeps each file on one machine's disk; with more than one app
-server or export worker, a resident's attachment uploaded to one would be missing on another.
+The folder store (app/platform/storage.py) keeps each file on one machine's disk; with
+more than one app server or export worker, a resident's attachment uploaded to one would be
+missing on another.
 Here every file is a row in `stored_files` and its bytes are 1 MiB rows in `file_chunks`, written
 in the same transaction as whatever refers to them: a testimony and its attachments are stored
 together or not at all. Files that a library must open from disk (attachments merged into the
@@ -32,8 +33,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.timezones import UTCDateTime, utcnow
+from app.platform.extensions import db
+from app.platform.timezones import UTCDateTime, utcnow
 
 CHUNK_BYTES = 1 << 20
 
