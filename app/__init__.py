@@ -73,13 +73,15 @@ def _configure_logging(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     from app import follow_up
     from app.accounts import access
-    from app.moderation import tallies  # noqa: F401  (registers the counting of changes)
+    from app.hearings import services as hearing_services
+    from app.moderation import tallies
     from app.platform import (
         database,
         database_store,  # noqa: F401  (its tables, whichever store is chosen)
         web,
     )
     from app.platform.extensions import babel, csrf, db, limiter, migrate
+    from app.testimony import queries as testimony_queries
 
     db.init_app(app)
     database.init_app(app)
@@ -96,17 +98,21 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     access.init_app(app)
     follow_up.init_app(app)
+    tallies.init_app(app)
+    # Hearings sit below testimony, so they are handed what they ask of it (which measures
+    # have testimony, whom to tell of a change) instead of importing it.
+    app.extensions[hearing_services.TESTIMONY_QUESTIONS] = testimony_queries
 
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as staff_admin_bp
     from app.accounts.views import bp as accounts_bp
-    from app.campaigns.views import bp as campaigns_bp
     from app.exports.views import bp as exports_bp
     from app.health import bp as health_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
-    from app.hearings.views import bp as hearings_bp
+    from app.moderation.campaign_views import bp as campaigns_bp
     from app.moderation.views import bp as moderation_bp
+    from app.public.views import bp as hearings_bp
     from app.testimony.identity_views import bp as identity_bp
     from app.testimony.views import bp as testimony_bp
 

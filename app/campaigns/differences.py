@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from app.campaigns.wording import words
+from app.testimony.wording import words
 
 # A sentence ends at . ! ? (or their full-width forms) followed by space, or at a line break.
 # Chinese and Japanese put no space after their full stops, so none is needed there.

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from app.campaigns import wording
+from app.testimony import wording
 
 ANCHORS = 8  # sampled shingles per text used to find candidates
 RECENT = 12  # a candidate list keeps only the latest texts per anchor: campaigns chain anyway

@@ -22,10 +22,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.campaigns import wording
 from app.campaigns.models import Campaign, PendingPlacement, WordingAnchor
 from app.platform import committed
 from app.platform.extensions import db
+from app.testimony import wording
 from app.testimony.models import Testimony
 
 ANCHOR_COUNT = 12
@@ -37,11 +37,6 @@ PLACE_BATCH = 200
 PLACEMENT_LOCK = 7_0001
 
 log = logging.getLogger("opentestimony.campaigns")
-
-
-def fingerprint(text: str) -> str:
-    """The wording digest stored with a new testimony: the same for exact copies."""
-    return wording.exact_key(wording.words(text))
 
 
 def queue(testimony: Testimony) -> None:

@@ -13,13 +13,13 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from app.campaigns import wording
 from app.campaigns.grouping import group_texts
 from app.campaigns.models import Campaign, WordingAnchor
 from app.campaigns.placement import WRITE_BATCH, anchor_rows, dissolve_if_alone
 from app.hearings.models import Hearing
 from app.platform import audit
 from app.platform.extensions import db
+from app.testimony import wording
 from app.testimony.models import Testimony
 
 

@@ -10,12 +10,10 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import get_locale
 
-from app.exports.attachment_pages import UnusableAttachment, write_clean_copy
 from app.exports.bundle import (
     BundleFile,
     approved_attachments,
     attachment_entry_name,
-    safe_file_name,
     write_bundle,
 )
 from app.exports.models import PacketKind
@@ -25,7 +23,9 @@ from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
 from app.exports.speakers_pdf import build_speakers_pdf
 from app.exports.spreadsheets import to_csv, to_xlsx
 from app.hearings.models import Hearing, Measure
+from app.platform.file_names import safe_file_name
 from app.platform.storage import file_store
+from app.testimony.attachment_pages import UnusableAttachment, write_clean_copy
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from app.campaigns.differences import compare, sentence_spans
 from app.campaigns.models import campaign_label
-from app.campaigns.wording import words
+from app.testimony.wording import words
 
 
 @dataclass(frozen=True)

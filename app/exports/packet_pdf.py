@@ -21,7 +21,6 @@ import pikepdf
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.exports.attachment_pages import UnusableAttachment, open_clean
 from app.exports.packet_campaigns import CampaignEntry, Signatory
 from app.exports.packet_data import (
     AttachmentItem,
@@ -40,6 +39,7 @@ from app.exports.packet_front import (
 )
 from app.exports.pdf_stream import Bookmark, StreamingPdfWriter
 from app.exports.typesetting import BODY, HEADING, LABEL, SMALL, PageWriter, Style, isolated
+from app.testimony.attachment_pages import UnusableAttachment, open_clean
 
 SUBHEADING = Style(size=11, leading=15, bold=True)
 

@@ -6,17 +6,37 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from app.accounts.models import StaffUser
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind, hearing_measures
 from app.platform import audit, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
+
+# Where the factory puts testimony's answers to what hearings ask of it (TestimonyQuestions).
+TESTIMONY_QUESTIONS = "opentestimony.testimony_questions"
+
+
+class TestimonyQuestions(Protocol):
+    """What hearings ask of testimony. Testimony sits above hearings in the layers, so the
+    factory hands the answers down (app/testimony/queries.py) instead of hearings importing
+    testimony."""
+
+    def has_testimony_on(self, hearing_id: int, measure_ids: set[int]) -> bool: ...
+
+    def count_residents(self, hearing_id: int) -> int: ...
+
+    def resident_addresses(self, hearing_id: int) -> list[tuple[str, str, str | None]]: ...
+
+
+def _testimony() -> TestimonyQuestions:
+    return current_app.extensions[TESTIMONY_QUESTIONS]
 
 
 class DuplicateNumber(DomainError):
@@ -262,14 +282,8 @@ def _minute(moment: datetime) -> datetime:
 
 
 def _keep_measures_with_testimony(hearing: Hearing, kept: set[int]) -> None:
-    from app.testimony.models import Testimony
-
     dropped = {m.id for m in hearing.measures} - kept
-    if dropped and db.session.scalar(
-        select(Testimony.id)
-        .where(Testimony.hearing_id == hearing.id, Testimony.measure_id.in_(dropped))
-        .limit(1)
-    ):
+    if _testimony().has_testimony_on(hearing.id, dropped):
         raise BadWindow(_("A measure that already has testimony must stay on the agenda."))
 
 
@@ -369,23 +383,9 @@ NOTICE_SUBJECTS = {
 }
 
 
-def _residents_query(hearing: Hearing):
-    from app.testimony.models import ReviewStatus, Testimony
-
-    # An address removed under the body's retention period is blank: nobody left to tell.
-    return select(Testimony).where(
-        Testimony.hearing_id == hearing.id,
-        Testimony.status != ReviewStatus.WITHDRAWN,
-        Testimony.email != "",
-    )
-
-
 def count_residents(hearing: Hearing) -> int:
     """How many e-mail addresses have testimony or a speaking request on the hearing."""
-    from app.testimony.models import Testimony
-
-    inner = _residents_query(hearing).with_only_columns(Testimony.email_key).distinct()
-    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+    return _testimony().count_residents(hearing.id)
 
 
 def tell_residents(hearing: Hearing, kind: str, *, now: datetime, **context) -> int:
@@ -395,13 +395,7 @@ def tell_residents(hearing: Hearing, kind: str, *, now: datetime, **context) -> 
     Queued in the caller's transaction: sent after it commits, never for a change rolled
     back. One message per address however many testimonies it sent; the latest testimony's
     language is the one used. Returns how many were queued."""
-    from app.testimony.models import Testimony
-
-    rows = db.session.execute(
-        _residents_query(hearing)
-        .with_only_columns(Testimony.email, Testimony.email_key, Testimony.language)
-        .order_by(Testimony.id)
-    ).all()
+    rows = _testimony().resident_addresses(hearing.id)
     latest: dict[str, tuple[str, str | None]] = {}
     for email, key, language in rows:
         latest[key or email.lower()] = (email, language)

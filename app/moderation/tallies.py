@@ -4,7 +4,8 @@ The queue, the staff home page and the public hearing page read these few rows i
 counting a hearing's testimony on every click, which stays cheap at 100,000 entries and more.
 Counts move in the same transaction as the change they count:
 - every change made through the ORM (submission, amendment, withdrawal) is caught in
-  `before_flush`, so no service can forget it;
+  `before_flush` (the factory calls `init_app`, which starts the counting), so no service can
+  forget it;
 - the moderation decision, which updates with a conditional UPDATE for concurrency, calls
   `move()` itself.
 """
@@ -99,7 +100,13 @@ def _before_and_after(testimony: Testimony) -> tuple[Key | None, Key]:
     return key_of(earlier("status"), earlier("position"), earlier("rejection_reason")), now
 
 
-@event.listens_for(Session, "before_flush")
+def init_app(_app) -> None:
+    """Count every testimony change the ORM flushes, in the same transaction (once per
+    process: the listener is on every session)."""
+    if not event.contains(Session, "before_flush", _count_testimony_changes):
+        event.listen(Session, "before_flush", _count_testimony_changes)
+
+
 def _count_testimony_changes(session: Session, _context, _instances) -> None:
     for testimony in [*session.new, *session.dirty]:
         if not isinstance(testimony, Testimony):

@@ -25,7 +25,6 @@ from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
 from app.campaigns import queries as campaign_queries
-from app.exports.attachment_pages import UnusableAttachment, clean_download
 from app.hearings.models import Hearing
 from app.moderation import dashboard as dashboard_figures
 from app.moderation import queries, services
@@ -46,6 +45,7 @@ from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
 from app.testimony import identity, write_guard
+from app.testimony.attachment_pages import UnusableAttachment, clean_download
 from app.testimony.models import Attachment, ReviewStatus, Testimony
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff")

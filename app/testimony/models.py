@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import get_locale
 from sqlalchemy import (
@@ -21,11 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.campaigns.models import Campaign
 from app.hearings.models import Hearing, Measure
 from app.platform.columns import enum_column
 from app.platform.extensions import db
 from app.platform.timezones import UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # campaigns sit above testimony: the relationship is resolved by name
+    from app.campaigns.models import Campaign
 
 
 class Position(enum.StrEnum):

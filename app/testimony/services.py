@@ -19,7 +19,7 @@ from app.platform import audit, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.platform.storage import file_store
-from app.testimony import identity, write_guard
+from app.testimony import identity, wording, write_guard
 from app.testimony.models import (
     Attachment,
     ReviewStatus,
@@ -232,7 +232,7 @@ def submit_testimony(
         accessibility_need=sub.accessibility_need,
         status=ReviewStatus.PENDING,
         quarantine_reason=sub.quarantine_reason,
-        wording_key=placement.fingerprint(sub.body),
+        wording_key=wording.fingerprint(sub.body),
         version=1,
         received_at=now,
         updated_at=now,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from app.campaigns import wording
 from app.campaigns.grouping import group_texts
+from app.testimony import wording
 from tests.campaigns import letters as L
 
 # A bot template in favour of the terminal: every copy picks one phrase per slot, so two copies

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.campaigns import services
 from app.campaigns.models import Campaign, WordingAnchor
 from app.campaigns.regrouping import regroup
+from app.moderation import campaign_services as services
 from app.platform.audit import SYSTEM, AuditEvent
 from app.testimony.models import Testimony
 from app.testimony.services import amend_testimony

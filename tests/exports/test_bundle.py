@@ -15,13 +15,9 @@ import pikepdf
 import pytest
 
 from app.exports.builders import ExportRequest, build
-from app.exports.bundle import (
-    MANIFEST_FORMAT,
-    attachment_entry_name,
-    attachment_file_name,
-    safe_file_name,
-)
+from app.exports.bundle import MANIFEST_FORMAT, attachment_entry_name
 from app.exports.models import PacketKind
+from app.platform.file_names import attachment_file_name, safe_file_name
 from app.testimony.models import ReviewStatus, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
 from app.testimony.submissions import Upload

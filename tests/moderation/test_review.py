@@ -15,11 +15,11 @@ from werkzeug.http import parse_options_header
 
 from app.accounts.models import Role
 from app.accounts.services import end_sessions, set_active
-from app.exports.bundle import attachment_file_name
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.services import Decision, decide, redact_phrase
 from app.moderation.tallies import ReviewTally
 from app.platform.audit import AuditEvent
+from app.platform.file_names import attachment_file_name
 from app.platform.storage import file_store
 from app.platform.timezones import utcnow
 from app.testimony.models import (

@@ -880,8 +880,8 @@ def test_a_campaign_approval_and_a_member_amendment_at_the_same_moment(app, db):
     member = receipts[1].testimony
 
     def approve_campaign(_t):
-        from app.campaigns import services as campaigns
         from app.campaigns.models import Campaign
+        from app.moderation import campaign_services as campaigns
 
         campaign = _db.session.get(Campaign, campaign_id)
         return campaigns.decide_campaign(
@@ -902,8 +902,8 @@ def test_a_member_taken_out_while_the_campaign_is_approved_is_not_approved_with_
     """One moderator takes a wrongly grouped letter out of the campaign while another
     approves the campaign: the letter taken out is left for its own review."""
     postgresql_only(db)
-    from app.campaigns import services as campaigns
     from app.campaigns.models import Campaign
+    from app.moderation import campaign_services as campaigns
 
     hearing = make_hearing()
     receipts = campaign_with(hearing)
@@ -951,8 +951,8 @@ def test_a_member_taken_out_while_the_campaign_is_approved_is_not_approved_with_
 
 def test_two_moderators_taking_out_the_same_member_record_it_once(app, db):
     postgresql_only(db)
-    from app.campaigns import services as campaigns
     from app.campaigns.models import Campaign
+    from app.moderation import campaign_services as campaigns
 
     hearing = make_hearing()
     receipts = campaign_with(hearing)
@@ -978,8 +978,8 @@ def test_two_moderators_taking_out_the_same_member_record_it_once(app, db):
 
 def test_two_moderators_putting_a_letter_back_at_once_record_it_once(app, db):
     postgresql_only(db)
-    from app.campaigns import services as campaigns
     from app.campaigns.models import Campaign
+    from app.moderation import campaign_services as campaigns
 
     hearing = make_hearing()
     receipts = campaign_with(hearing)

@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from werkzeug.http import parse_options_header
 
 from app.exports.builders import ExportRequest, build
-from app.exports.bundle import attachment_file_name
 from app.exports.models import PacketKind
 from app.platform.extensions import db as database
+from app.platform.file_names import attachment_file_name
 from app.platform.storage import file_store
 from app.platform.timezones import utcnow
 from app.testimony.models import Attachment, ReviewStatus, Testimony

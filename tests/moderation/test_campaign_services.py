@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.campaigns import queries, services
+from app.campaigns import queries
 from app.campaigns.models import Campaign
+from app.moderation import campaign_services as services
 from app.moderation.models import ReviewDecision
 from app.moderation.services import Decision, ReasonRequired
 from app.platform.audit import AuditEvent

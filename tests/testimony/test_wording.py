@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.campaigns import wording
+from app.testimony import wording
 from tests.campaigns import letters as L
 
 

@@ -121,7 +121,7 @@ def clean_download(attachment: Attachment) -> tuple[bytes, str]:
     missing, UnusableAttachment when it cannot be passed on."""
     from flask import current_app
 
-    from app.exports.bundle import attachment_file_name
+    from app.platform.file_names import attachment_file_name
     from app.platform.storage import file_store
 
     path = file_store().path(attachment.sha256)  # FileNotFoundError when it is missing

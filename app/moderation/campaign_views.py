@@ -11,12 +11,13 @@ from flask_login import current_user
 from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
-from app.campaigns import queries, services
+from app.campaigns import queries
 from app.campaigns.differences import compare
-from app.campaigns.forms import CampaignDecisionForm, MergeForm
 from app.campaigns.models import Campaign
 from app.hearings.models import Hearing
+from app.moderation import campaign_services as services
 from app.moderation import queries as moderation_queries
+from app.moderation.campaign_forms import CampaignDecisionForm, MergeForm
 from app.moderation.forms import amended_note, encode_versions
 from app.platform.errors import DomainError
 from app.platform.extensions import db

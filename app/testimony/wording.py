@@ -92,3 +92,8 @@ def similarity(first: np.ndarray, second: np.ndarray) -> float:
     if not smaller:
         return 0.0
     return np.intersect1d(first, second, assume_unique=True).size / smaller
+
+
+def fingerprint(text: str) -> str:
+    """The wording digest stored with a new testimony: the same for exact copies."""
+    return exact_key(words(text))

@@ -1,0 +1,47 @@
+"""Questions packages below testimony ask of it (app/hearings/services.py, TestimonyQuestions):
+the factory hands this module down to them, so they never import testimony."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.platform.extensions import db
+from app.testimony.models import ReviewStatus, Testimony
+
+
+def has_testimony_on(hearing_id: int, measure_ids: set[int]) -> bool:
+    """Whether any testimony on this hearing addresses one of these measures."""
+    if not measure_ids:
+        return False
+    found = db.session.scalar(
+        select(Testimony.id)
+        .where(Testimony.hearing_id == hearing_id, Testimony.measure_id.in_(measure_ids))
+        .limit(1)
+    )
+    return found is not None
+
+
+def _residents(hearing_id: int):
+    # An address removed under the body's retention period is blank: nobody left to tell.
+    return select(Testimony).where(
+        Testimony.hearing_id == hearing_id,
+        Testimony.status != ReviewStatus.WITHDRAWN,
+        Testimony.email != "",
+    )
+
+
+def count_residents(hearing_id: int) -> int:
+    """How many e-mail addresses have testimony (not withdrawn) on the hearing."""
+    inner = _residents(hearing_id).with_only_columns(Testimony.email_key).distinct()
+    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+
+
+def resident_addresses(hearing_id: int) -> list[tuple[str, str, str | None]]:
+    """(e-mail, e-mail key, language) of each testimony on the hearing not withdrawn, oldest
+    first, so the latest of an address's testimonies comes last."""
+    rows = db.session.execute(
+        _residents(hearing_id)
+        .with_only_columns(Testimony.email, Testimony.email_key, Testimony.language)
+        .order_by(Testimony.id)
+    ).all()
+    return [(email, key, language) for email, key, language in rows]
