@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from app.accounts.models import Role
-from app.platform.validators import HasLettersOrDigits, PlainText, strip_text
+from app.platform.validators import HasLettersOrDigits, PlainText, email_field, strip_text
 
 ROLE_CHOICES = [
     SelectChoice(Role.MODERATOR.value, _l("Moderator: reviews testimony")),
     SelectChoice(Role.CLERK.value, _l("Clerk: also runs hearings and exports")),
     SelectChoice(Role.ADMIN.value, _l("Admin: also manages staff accounts")),
 ]
-
-
-def _email_field():
-    return EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(_l("Enter your e-mail address.")),
-            Length(max=254, message=_l("Use 254 characters or fewer.")),
-            Email(_l("Enter an e-mail address like name@example.org.")),
-        ],
-        filters=[strip_text],
-        render_kw={"autocomplete": "username", "maxlength": 254, "spellcheck": "false"},
-    )
 
 
 def _new_password_field(label):
@@ -43,7 +30,7 @@ def _new_password_field(label):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = email_field("username")
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -96,7 +83,7 @@ class StaffUserForm(FlaskForm):
         filters=[strip_text],
         render_kw={"maxlength": 200, "autocomplete": "off"},
     )
-    email = _email_field()
+    email = email_field("username")
     role = RadioField(
         _l("Role"), choices=ROLE_CHOICES, validators=[DataRequired(_l("Choose a role."))]
     )

@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 # Control characters (Unicode category Cc is exactly these two ranges), the two noncharacters
 # U+FFFE/U+FFFF, and lone surrogates, which no encoder can write. One search over the text
@@ -54,3 +55,18 @@ class HasLettersOrDigits:
         value = field.data or ""
         if value and not any(unicodedata.category(c)[0] in "LN" for c in value):
             raise ValidationError(self.message or _l("Enter letters or numbers here."))
+
+
+def email_field(autocomplete: str) -> EmailField:
+    """The e-mail address field every form asks for the same way (`autocomplete`: "email" for
+    residents, "username" for staff signing in)."""
+    return EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("Use 254 characters or fewer.")),
+            Email(_l("Enter an e-mail address like name@example.org.")),
+        ],
+        filters=[strip_text],
+        render_kw={"autocomplete": autocomplete, "maxlength": 254, "spellcheck": "false"},
+    )

@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     RadioField,
     StringField,
@@ -21,7 +20,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     Length,
     Optional,
     Regexp,
@@ -31,7 +29,13 @@ from wtforms.validators import (
 
 from app.hearings.models import Hearing
 from app.platform.timezones import utcnow
-from app.platform.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
+from app.platform.validators import (
+    HasLettersOrDigits,
+    PlainText,
+    email_field,
+    normalise_newlines,
+    strip_text,
+)
 from app.testimony.bot_defence import opened_stamp
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import RejectedFile, check_pdf
@@ -298,16 +302,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
     full_name = _line(
         _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
     )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(_l("Enter your e-mail address.")),
-            Length(max=254, message=_l("Use 254 characters or fewer.")),
-            Email(_l("Enter an e-mail address like name@example.org.")),
-        ],
-        filters=[strip_text],
-        render_kw={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"},
-    )
+    email = email_field("email")
     street_address = _line(
         _l("Street address"),
         200,
