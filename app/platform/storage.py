@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app
@@ -31,17 +32,7 @@ class FileStore:
         if path.exists():
             return digest
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a reader never sees half a file and a crash leaves no stub.
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_then_rename(path, [data])
         return digest
 
     def put_file(self, source: Path) -> tuple[str, int]:
@@ -62,17 +53,8 @@ class FileStore:
         try:
             os.replace(source, path)
         except OSError:  # another file system: copy next to the target, then rename
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-            try:
-                with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        out.write(block)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temporary, path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            with source.open("rb") as handle:
+                _write_then_rename(path, iter(lambda: handle.read(1 << 20), b""))
             source.unlink()
         return sha256, size
 
@@ -95,6 +77,22 @@ class FileStore:
     def discard(self, sha256: str) -> None:
         """Delete a stored file; the caller has made sure nothing refers to it any more."""
         self._path(sha256).unlink(missing_ok=True)
+
+
+def _write_then_rename(path: Path, blocks: Iterable[bytes]) -> None:
+    """Write the blocks beside `path`, then rename: a reader never sees half a file and a
+    crash leaves no stub under the final name."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for block in blocks:
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 FILE_STORES = ("folder", "database")
