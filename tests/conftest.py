@@ -2,16 +2,23 @@
 
 The database is SQLite by default, or the one named by TEST_DATABASE_URL (PostgreSQL in
 `make test`). The schema is built by running the real migrations, so every run tests them.
+
+The suite runs in parallel with pytest-xdist (`make test` passes `-n`). Each worker is its own
+process with its own database: a SQLite file in its own temporary folder, or on PostgreSQL a
+database of its own beside the one named (`test_gw0`, `test_gw1`, ... made when missing).
+Tests that share something a worker cannot have its own of run in one worker, in order (see
+`pytest_collection_modifyitems`).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from flask import g
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.platform.audit import forget_seen_refusals
@@ -21,8 +28,6 @@ from app.platform.extensions import limiter
 
 def _compile_catalogues() -> None:
     """What `make translations` does, so `python -m pytest` alone sees every language too."""
-    from pathlib import Path
-
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -32,11 +37,55 @@ def _compile_catalogues() -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:
                 catalog = read_po(source)
-            with mo.open("wb") as target:
+            # Written aside and renamed: parallel workers compile at the same moment, and none
+            # may read a catalogue another is half-way through writing.
+            partial = mo.with_name(f"messages.mo.{os.getpid()}")
+            with partial.open("wb") as target:
                 write_mo(target, catalog)
+            partial.replace(mo)
 
 
 _compile_catalogues()
+
+
+# Tests that reach the same outside resource, which a worker cannot have its own of, go to one
+# worker together (with `--dist loadgroup`): those that empty a Redis database (exports' RQ
+# runner, the surge's shared rate limits), keyed by their fixture; and the browser tests, so
+# one worker starts Chromium and the others keep their cores.
+REDIS_FIXTURES = {"redis_db", "shared_counters"}
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_configure(config) -> None:
+    # Registered here too, so --strict-markers accepts it when xdist is not loaded.
+    config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if REDIS_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+        elif BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def worker_database_url(url: str) -> str:
+    """The PostgreSQL database of this xdist worker: `<name>_gw0` beside the named database,
+    created when missing; the named database itself when the run is not parallel."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    server = create_engine(given, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_postgresql(url: str) -> None:
@@ -51,6 +100,7 @@ def _reset_postgresql(url: str) -> None:
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL") or ""
     if url.startswith("postgresql"):
+        url = worker_database_url(url)
         _reset_postgresql(url)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
