@@ -50,7 +50,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Interface text, in three steps (see "Languages" in the README):
+# Interface text, in three steps (see docs/languages.md):
 # 1. collect every gettext string into the template translators start from;
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .

@@ -1,9 +1,11 @@
-"""Production serving: `.venv/bin/gunicorn -c gunicorn.conf.py wsgi:app` (see "Production" in
-the README). Every setting can be changed from the environment without editing this file.
+"""Production serving: `.venv/bin/gunicorn -c gunicorn.conf.py wsgi:app` (see
+docs/production.md). Every setting can be changed from the environment without editing this
+file.
 
 Defaults fit a 2-core machine: one worker process per core, each with a few threads, since a
 request mostly waits on the database. Workers share nothing in memory: rate limits, the export
-queue and files must live in Redis and the database (see the README) once there are several.
+queue and files must live in Redis and the database (see docs/production.md) once there are
+several.
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "BABEL_DEFAULT_LOCALE": "en",
     # Interface languages offered, the first being the default's fallback. A city adds one by
-    # translating app/translations (see the README) and listing it here or in
+    # translating app/translations (see docs/languages.md) and listing it here or in
     # OPENTESTIMONY_LANGUAGES ("en,es,ht").
     "LANGUAGES": ["en", "es"],
 }
@@ -103,7 +103,7 @@ def _parse_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-# OPENTESTIMONY_<NAME> → (config key, parser). Only these are read; the README lists them.
+# OPENTESTIMONY_<NAME> → (config key, parser). Only these are read; docs/configuration.md lists them.
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "BASE_URL": ("BASE_URL", str),
     "TIMEZONE": ("DEFAULT_TIMEZONE", str),
