@@ -103,7 +103,8 @@ def _parse_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-# OPENTESTIMONY_<NAME> → (config key, parser). Only these are read; docs/configuration.md lists them.
+# OPENTESTIMONY_<NAME> → (config key, parser). Only these are read; docs/configuration.md
+# lists them.
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "BASE_URL": ("BASE_URL", str),
     "TIMEZONE": ("DEFAULT_TIMEZONE", str),
