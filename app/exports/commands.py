@@ -1,4 +1,5 @@
-"""What the export command-line tasks do: write a bundle to a folder, run the queue worker."""
+"""The export command-line tasks: `flask export-packet` writes a bundle to a folder; `work` runs
+the queue worker for `flask export-worker` (app/follow_up_commands.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 
 from app.exports import jobs, services
 from app.exports.models import ExportStatus, Packet, PacketKind
@@ -15,6 +16,28 @@ from app.hearings.services import slugify
 from app.platform.extensions import db
 from app.platform.storage import file_store
 from app.platform.timezones import utcnow
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("export-packet")
+    @click.argument("hearing_id", type=int)
+    @click.option(
+        "--out",
+        "out_dir",
+        required=True,
+        type=click.Path(file_okay=False, writable=True),
+        help="Folder to write the bundle into (created if missing).",
+    )
+    @click.option("--measure", default="", help="Only this measure's number, e.g. H.1538.")
+    def export_packet(hearing_id: int, out_dir: str, measure: str) -> None:
+        """Write a hearing's bundle (packet PDF, spreadsheets, speaker list, attachments and
+        manifest) as a ZIP, and record it in the hearing's export history."""
+        path, packet = export_bundle(hearing_id, Path(out_dir), measure_number=measure)
+        click.echo(f"Wrote {path}")
+        click.echo(
+            f"{packet.item_count} approved testimonies, {packet.page_count} packet pages, "
+            f"SHA-256 {packet.sha256}"
+        )
 
 
 def export_bundle(

@@ -8,7 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-import app.cli as cli_module
+import app.accounts.commands as cli_module
 from app.accounts import passwords
 from app.accounts.models import Role, StaffUser
 from app.accounts.passwords import verify_password

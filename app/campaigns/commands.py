@@ -1,0 +1,34 @@
+"""`flask regroup-campaigns`: group a hearing's testimony into campaigns again, at once."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask
+
+from app.campaigns.regrouping import regroup
+from app.hearings.models import Hearing
+from app.platform import audit
+from app.platform.extensions import db
+from app.platform.timezones import utcnow
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("regroup-campaigns")
+    @click.argument("hearing_id", type=int)
+    def regroup_campaigns(hearing_id: int) -> None:
+        """Group a hearing's testimony into form-letter campaigns again, all at once.
+
+        Submissions join campaigns as they arrive; this also finds campaigns whose copies
+        share little wording (bot templates). Moderators' merges and splits are kept."""
+        hearing = db.session.get(Hearing, hearing_id)
+        if hearing is None:
+            raise click.ClickException(f"There is no hearing {hearing_id}.")
+        started = time.monotonic()
+        result = regroup(hearing, audit.SYSTEM, now=utcnow())
+        db.session.commit()
+        click.echo(
+            f"{result.grouped} of {result.testimonies} testimonies are in "
+            f"{result.campaigns} campaigns ({time.monotonic() - started:.1f} s)."
+        )
