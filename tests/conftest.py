@@ -24,6 +24,7 @@ from app import create_app
 from app.platform.audit import forget_seen_refusals
 from app.platform.extensions import db as _db
 from app.platform.extensions import limiter
+from tests.factories import isolate_requests
 
 
 def _compile_catalogues() -> None:
@@ -178,3 +179,25 @@ def config(app):
     yield app.config
     app.config.clear()
     app.config.update(saved)
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """Argon2 at its cheapest, for tests that sign staff in many times (production keeps the
+    real cost; tests/accounts/test_passwords.py tests it); the dummy hash that evens out the
+    timing for unknown addresses is cheap too. Modules ask with `pytest.mark.usefixtures`."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    dummy = cheap.hash("an unusable password for timing only")
+    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+
+
+@pytest.fixture
+def isolated_requests(app, monkeypatch):
+    """Every request of `app.test_client()` in an application context of its own, as on a
+    server (see tests.factories.OwnContextClient)."""
+    isolate_requests(app, monkeypatch)

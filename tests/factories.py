@@ -293,19 +293,6 @@ def isolate_requests(app, monkeypatch) -> None:
     monkeypatch.setattr(app, "test_client_class", OwnContextClient)
 
 
-def use_cheap_password_hashing(monkeypatch) -> None:
-    """Argon2 at its cheapest for tests that sign staff in many times (production keeps the
-    real cost); the dummy hash that evens out timing for unknown addresses is cheap too."""
-    from argon2 import PasswordHasher
-
-    from app.accounts import passwords
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
-
-
 def set_review_status(testimony, status, *, reason=None, now=None):
     """Put a testimony straight into a review status, with no decision row: a starting point."""
     from app.testimony.models import RejectionReason, ReviewStatus

@@ -7,17 +7,14 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from app.accounts import passwords
 from app.accounts.models import Role, StaffPolicy, StaffUser
 from app.platform.audit import AuditEvent
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
     give_totp,
-    isolate_requests,
     log_in,
     make_admin,
     make_staff_user,
@@ -33,17 +30,7 @@ LOGIN = "/staff/login"
 NEW_PASSWORD = "a passphrase for the new clerk"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from app.accounts import passwords
 from app.accounts.access import LAST_SEEN, SIGNED_IN
 from app.accounts.models import Role
 from app.accounts.views import NEW_TOTP, PENDING
@@ -21,7 +19,6 @@ from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
     give_totp,
-    isolate_requests,
     log_in,
     make_staff_user,
     post_form,
@@ -37,18 +34,7 @@ GENERIC_ERROR = "The e-mail address or password is not right."
 OTHER_ADDRESS = {"REMOTE_ADDR": "10.0.0.2"}
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters keep the many sign-ins here fast; hashing has its own tests."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 def _sign_in(client, email, password=STAFF_PASSWORD, *, next_page=None, **kwargs):

@@ -22,13 +22,7 @@ NOW = datetime(2025, 3, 10, 15, 0, 7, tzinfo=UTC)
 NEW_PASSWORD = "a brand new passphrase for spring"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters: these tests are about the rules, not the cost of hashing."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 
 def _events(action: str | None = None) -> list[AuditEvent]:

@@ -13,10 +13,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from app.accounts import passwords
 from app.accounts.models import Role
 from app.hearings.models import Body, Committee, Hearing, Measure
 from app.platform.audit import AuditEvent
@@ -24,7 +22,6 @@ from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
 from tests.factories import (
     form_fields,
-    isolate_requests,
     log_in,
     make_body,
     make_committee,
@@ -51,15 +48,7 @@ BAD_WEB_ADDRESSES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 @pytest.fixture

@@ -16,14 +16,12 @@ from app.platform.timezones import local_time, utcnow
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from tests.factories import (
     form_fields,
-    isolate_requests,
     log_in,
     make_hearing,
     make_staff_user,
     make_testimony,
     post_form,
     set_review_status,
-    use_cheap_password_hashing,
 )
 from tests.hearings.test_admin import (
     edit_hearing_url,
@@ -40,14 +38,7 @@ SPANISH_FOOTER = "Recibió este mensaje porque se envió un testimonio"
 ENGLISH_FOOTER = "You received this message because testimony was submitted"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_cheap_password_hashing(monkeypatch)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from app.accounts import passwords
 from app.accounts.models import Role
 from app.hearings.models import Body, Hearing, HearingStatus, Measure, MeasureKind
 from app.hearings.services import (
@@ -44,11 +42,7 @@ NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 
 @pytest.fixture

@@ -6,15 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 
-from app.accounts import passwords
 from app.accounts.models import Role
 from app.hearings import services
 from app.platform.timezones import utcnow
 from tests.factories import (
     csrf_token_from,
-    isolate_requests,
     log_in,
     make_hearing,
     make_staff_user,
@@ -23,12 +20,7 @@ from tests.factories import (
 )
 from tests.hearings.test_admin import edit_hearing_url, hearing_fields, hearing_url, local, snapshot
 
-
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
+pytestmark = pytest.mark.usefixtures("isolated_requests")
 
 
 @pytest.fixture

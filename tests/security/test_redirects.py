@@ -14,12 +14,10 @@ from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
     give_totp,
-    isolate_requests,
     log_in,
     make_staff_user,
     post_form,
     totp_code,
-    use_cheap_password_hashing,
 )
 
 # What attackers try: another host written with tabs, newlines, backslashes, extra slashes,
@@ -82,14 +80,7 @@ def _lands_on_this_site(location: str) -> bool:
     )
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_cheap_password_hashing(monkeypatch)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 def _switch_language(client, target: str):

@@ -17,24 +17,15 @@ from app.platform.timezones import utcnow
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
-    isolate_requests,
     log_in,
     make_staff_user,
-    use_cheap_password_hashing,
 )
 
 LOGIN = "/staff/login"
 WRONG = "not the right password"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_cheap_password_hashing(monkeypatch)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 def _refusals(db) -> list[AuditEvent]:

@@ -20,10 +20,8 @@ from app.platform.timezones import local_time, utcnow
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
-    isolate_requests,
     make_staff_user,
     post_form,
-    use_cheap_password_hashing,
 )
 
 LOGIN = "/staff/login"
@@ -33,14 +31,7 @@ GENERIC_ERROR = "The e-mail address or password is not right."
 DELAYED = "There were too many failed attempts to sign in to this account."
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_cheap_password_hashing(monkeypatch)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 def _browser(app, number: int):
