@@ -134,11 +134,13 @@ def register_blueprints(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     """The domain vocabularies templates name (the platform's own helpers register there)."""
     from app.accounts.models import Role
+    from app.moderation.reasons import reason_label
     from app.testimony.models import Position, RejectionReason
 
     app.jinja_env.globals["roles"] = Role
     app.jinja_env.globals["positions"] = Position
     app.jinja_env.globals["reasons"] = RejectionReason
+    app.jinja_env.globals["rejection_reason_label"] = reason_label
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.campaigns.models import campaign_label
 from app.hearings.models import Hearing, Measure
 from app.moderation.queries import active_spans_for
+from app.moderation.reasons import codes_in_words
 from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import to_local
@@ -29,7 +30,7 @@ COLUMNS = [
     ("Position", "support, oppose or neutral"),
     ("Speaking request", "none, in_person or remote"),
     ("Status", "pending, approved, rejected, flagged or withdrawn"),
-    ("Rejection reason", "spam, abusive, off_topic, duplicate, personal_information or other"),
+    ("Rejection reason", codes_in_words()),
     (
         "Identity",
         "disputed (the e-mail's owner said they did not send it), disposable (a throwaway e-mail "

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.campaigns.models import Campaign
 from app.hearings.models import Hearing
 from app.moderation.queries import QueueFilter
+from app.moderation.reasons import REASONS
 from app.moderation.services import Decision
 from app.platform.extensions import db
 from app.platform.validators import PlainText, normalise_newlines, strip_text
@@ -35,14 +36,7 @@ FILTER_KEYS = frozenset(
     | {"received_from", "received_to", "q", "sort"}
 )
 
-REASON_CHOICES = [
-    SelectChoice(RejectionReason.SPAM.value, _l("Spam")),
-    SelectChoice(RejectionReason.ABUSIVE.value, _l("Abusive")),
-    SelectChoice(RejectionReason.OFF_TOPIC.value, _l("Off-topic")),
-    SelectChoice(RejectionReason.DUPLICATE.value, _l("Duplicate")),
-    SelectChoice(RejectionReason.PERSONAL_INFORMATION.value, _l("Personal information")),
-    SelectChoice(RejectionReason.OTHER.value, _l("Other (explain in the note)")),
-]
+REASON_CHOICES = [SelectChoice(reason.value, words.choice) for reason, words in REASONS.items()]
 
 ACTION_CHOICES = [
     SelectChoice(ReviewStatus.APPROVED.value, _l("Approve")),
