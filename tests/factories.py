@@ -130,7 +130,7 @@ def make_testimony(hearing: Hearing | None = None, *, now=None, **overrides):
     receipt = services.submit_testimony(
         hearing, make_submission(hearing, **overrides), now=now or utcnow()
     )
-    placement.place_pending([receipt.testimony.id])
+    placement.place_batch([receipt.testimony.id])
     return receipt
 
 
@@ -304,3 +304,29 @@ def set_review_status(testimony, status, *, reason=None, now=None):
     testimony.withdrawn_at = (now or utcnow()) if status is ReviewStatus.WITHDRAWN else None
     db.session.flush()
     return testimony
+
+
+def run_threads(*targets, join_seconds: float) -> list:
+    """Call each target in a thread of its own, all at once: their results in order, or the
+    first error any of them raised. A thread still running after join_seconds fails the test."""
+    import threading
+
+    results: list = [None] * len(targets)
+    errors: list[BaseException] = []
+
+    def run(index, target):
+        try:
+            results[index] = target()
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(join_seconds)
+    hung = [target for target, thread in zip(targets, threads, strict=True) if thread.is_alive()]
+    assert not hung, f"still running after {join_seconds} s: {hung}"
+    if errors:
+        raise errors[0]
+    return results

@@ -27,7 +27,13 @@ from app.platform.audit import AuditEvent
 from app.platform.extensions import db as _db
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 from app.testimony.services import withdraw_testimony
-from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status
+from tests.factories import (
+    make_hearing,
+    make_staff_user,
+    make_testimony,
+    run_threads,
+    set_review_status,
+)
 
 S = ReviewStatus
 R = RejectionReason
@@ -314,27 +320,6 @@ def _decide_in_thread(app, testimony_id, actor_id, decision, *, before_commit=No
         return row.id
 
 
-def _run_threads(*targets) -> list:
-    results: list = [None] * len(targets)
-    errors: list[BaseException] = []
-
-    def run(index, target):
-        try:
-            results[index] = target()
-        except BaseException as error:  # reported in the main thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT * 2)
-    assert not any(thread.is_alive() for thread in threads), "a decision hung"
-    if errors:
-        raise errors[0]
-    return results
-
-
 def _two_moderators_and_a_pending_testimony(db):
     testimony = a_testimony(S.PENDING)
     one, two = make_staff_user(), make_staff_user()
@@ -373,8 +358,10 @@ def test_two_moderators_deciding_at_the_same_moment_one_wins(app, db):
 
         return go
 
-    results = _run_threads(
-        moderator(one, Decision(S.APPROVED)), moderator(two, Decision(S.APPROVED))
+    results = run_threads(
+        moderator(one, Decision(S.APPROVED)),
+        moderator(two, Decision(S.APPROVED)),
+        join_seconds=TIMEOUT * 2,
     )
 
     _assert_exactly_one_won(db, testimony_id, results, S.APPROVED)
@@ -414,7 +401,7 @@ def test_a_decision_waiting_on_an_uncommitted_one_is_refused_once_it_commits(app
             _db.session.commit()
             return "approved"
 
-    results = _run_threads(moderator_one, moderator_two)
+    results = run_threads(moderator_one, moderator_two, join_seconds=TIMEOUT * 2)
 
     _assert_exactly_one_won(db, testimony_id, results, S.REJECTED)
     db.session.expire_all()

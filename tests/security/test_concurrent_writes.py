@@ -44,6 +44,7 @@ from tests.factories import (
     make_pdf,
     make_staff_user,
     make_testimony,
+    run_threads,
     set_review_status,
     signed_in_client,
 )
@@ -132,27 +133,6 @@ def in_thread(app, work):
     return run
 
 
-def run_threads(*targets) -> list:
-    results: list = [None] * len(targets)
-    errors: list[BaseException] = []
-
-    def run(index, target):
-        try:
-            results[index] = target()
-        except BaseException as error:  # reported in the main thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT * 3)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    if errors:
-        raise errors[0]
-    return results
-
-
 class Race:
     """Two writers that each read the testimony, then write it.
 
@@ -176,7 +156,11 @@ class Race:
 
     def together(self, first, second) -> list:
         barrier = threading.Barrier(2, timeout=TIMEOUT)
-        return run_threads(self._writer(first, barrier.wait), self._writer(second, barrier.wait))
+        return run_threads(
+            self._writer(first, barrier.wait),
+            self._writer(second, barrier.wait),
+            join_seconds=TIMEOUT * 3,
+        )
 
     def second_first(self, first, second) -> list:
         first_read, second_done = threading.Event(), threading.Event()
@@ -194,7 +178,9 @@ class Race:
             finally:
                 second_done.set()
 
-        return run_threads(self._writer(first, first_waits), second_then_signal)
+        return run_threads(
+            self._writer(first, first_waits), second_then_signal, join_seconds=TIMEOUT * 3
+        )
 
 
 def staff_id(db) -> int:
@@ -327,7 +313,7 @@ def test_approving_while_an_amendment_uploads_a_slow_pdf_never_publishes_the_new
             finally:
                 approved.set()
 
-    amended, decided = run_threads(resident_amends, moderator_approves)
+    amended, decided = run_threads(resident_amends, moderator_approves, join_seconds=TIMEOUT * 3)
 
     assert (amended, decided) == (303, 303)
     now = row(db, testimony.id)
@@ -939,7 +925,7 @@ def test_a_member_taken_out_while_the_campaign_is_approved_is_not_approved_with_
     campaigns.member_ids = members_then_wait
     try:
         decided, _dissolved = run_threads(
-            in_thread(app, approve_campaign), in_thread(app, take_out)
+            in_thread(app, approve_campaign), in_thread(app, take_out), join_seconds=TIMEOUT * 3
         )
     finally:
         campaigns.member_ids = read_members
