@@ -173,7 +173,7 @@ def test_a_spanish_speaking_clerks_packet_prints_its_fixed_text_in_spanish(app, 
     from app.exports import jobs, services
     from app.exports.models import ExportStatus, PacketKind
     from app.testimony.models import ReviewStatus
-    from tests.exports.test_packet_pdf import page_texts
+    from tests.exports.packet.test_pdf import page_texts
     from tests.factories import make_staff_user, make_testimony, set_review_status
 
     hearing = make_hearing()

@@ -17,11 +17,11 @@ from app.exports.bundle import (
     write_bundle,
 )
 from app.exports.models import PacketKind
-from app.exports.packet_data import approved_ids, cover_for, entries, packet_items
-from app.exports.packet_pdf import PacketJob, build_packet
-from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
-from app.exports.speakers_pdf import build_speakers_pdf
-from app.exports.spreadsheets import to_csv, to_xlsx
+from app.exports.packet.data import approved_ids, cover_for, entries, packet_items
+from app.exports.packet.pdf import PacketJob, build_packet
+from app.exports.packet.speakers import build_speakers_pdf
+from app.exports.spreadsheets.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
+from app.exports.spreadsheets.writers import to_csv, to_xlsx
 from app.hearings.models import Hearing, Measure
 from app.platform.file_names import safe_file_name
 from app.platform.storage import file_store

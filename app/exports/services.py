@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app.accounts.models import StaffUser
 from app.exports.models import ExportStatus, Packet, PacketKind
-from app.exports.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
-from app.exports.spreadsheets import to_csv, to_xlsx
+from app.exports.spreadsheets.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
+from app.exports.spreadsheets.writers import to_csv, to_xlsx
 from app.hearings.models import Hearing, Measure
 from app.platform import audit
 from app.platform.errors import DomainError

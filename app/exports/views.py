@@ -24,7 +24,7 @@ from app.accounts.models import Role
 from app.exports import jobs, services
 from app.exports.forms import BackgroundExportForm
 from app.exports.models import ExportStatus, Packet, PacketKind
-from app.exports.packet_data import awaiting_review
+from app.exports.packet.data import awaiting_review
 from app.hearings.models import Hearing
 from app.hearings.services import slugify
 from app.platform.extensions import db

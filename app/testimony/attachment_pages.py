@@ -87,8 +87,8 @@ def open_clean(path: Path, sha256: str, *, max_pages: int) -> CleanAttachment:
 
 
 def _strip(pdf: pikepdf.Pdf) -> None:
-    # The packet writer also copies only the entries that draw the page (see pdf_stream.py),
-    # but what those reach comes along: clean every object too.
+    # The packet writer also copies only the entries that draw the page (see
+    # app/exports/pdf/stream.py), but what those reach comes along: clean every object too.
     strip_active_content(pdf)
     remove_active_everywhere(pdf, Budget(_CPU_SECONDS))
 

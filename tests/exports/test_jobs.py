@@ -367,7 +367,7 @@ def watch_transactions(monkeypatch, module, name: str, held: dict) -> None:
 
 
 def test_the_packet_is_printed_outside_any_transaction(db, scene, monkeypatch):
-    from app.exports import packet_pdf
+    from app.exports.packet import pdf as packet_pdf
 
     held = {}
     watch_transactions(monkeypatch, packet_pdf, "_second_pass", held)

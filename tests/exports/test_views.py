@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role
 from app.exports.models import Packet, PacketKind
-from app.exports.rows import COLUMNS
+from app.exports.spreadsheets.rows import COLUMNS
 from app.moderation import services as moderation
 from app.platform.audit import AuditEvent
 from app.platform.extensions import db as _db

@@ -15,8 +15,8 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
-from app.exports import rows as spreadsheet_rows
-from app.exports.spreadsheets import to_csv, to_xlsx
+from app.exports.spreadsheets import rows as spreadsheet_rows
+from app.exports.spreadsheets.writers import to_csv, to_xlsx
 from app.moderation.forms import REASON_CHOICES
 from app.moderation.reasons import REASONS, reason_label
 from app.moderation.services import Decision, decide

@@ -21,8 +21,9 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
 from app.accounts.models import Role
-from app.exports import jobs, services, typesetting
+from app.exports import jobs, services
 from app.exports.models import ExportStatus, PacketKind
+from app.exports.pdf import typesetting
 from app.platform.extensions import db as _db
 from app.platform.timezones import utcnow
 from app.testimony.models import Position, ReviewStatus, SpeakingRequest

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.exports.packet_data import approved_ids
+from app.exports.packet.data import approved_ids
 from app.platform.audit import AuditEvent
 from app.platform.timezones import utcnow
 from app.testimony import bot_defence

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.exports.packet_data import approved_ids
+from app.exports.packet.data import approved_ids
 from app.moderation.queries import published_page
 from app.platform.audit import AuditEvent
 from app.platform.outbox import OutboxMessage
@@ -170,8 +170,8 @@ def test_confidence_levels_as_moderators_and_spreadsheets_see_them(app, db):
     import csv
     import io
 
-    from app.exports.rows import COLUMNS, testimony_rows
-    from app.exports.spreadsheets import to_csv
+    from app.exports.spreadsheets.rows import COLUMNS, testimony_rows
+    from app.exports.spreadsheets.writers import to_csv
     from tests.factories import make_testimony
 
     hearing = make_hearing()
@@ -271,7 +271,7 @@ def test_links_with_strange_tokens_are_simply_not_found(app, db):
 
 
 def test_disputed_testimony_is_left_off_the_speaker_list_and_can_be_filtered(app, db):
-    from app.exports.rows import speaker_rows
+    from app.exports.spreadsheets.rows import speaker_rows
     from app.testimony.models import SpeakingRequest
     from tests.factories import make_testimony
 

@@ -19,9 +19,11 @@ from pikepdf import Array, Dictionary, Name, String
 from pypdf import PdfReader
 
 from app.accounts.models import Role
-from app.exports import jobs, packet_front, packet_pdf, services
+from app.exports import jobs, services
 from app.exports.builders import ExportRequest, build
 from app.exports.models import ExportStatus, PacketKind
+from app.exports.packet import front as packet_front
+from app.exports.packet import pdf as packet_pdf
 from app.moderation import services as moderation
 from app.platform.extensions import db as _db
 from app.platform.storage import file_store
@@ -942,7 +944,7 @@ def _shown_at(rotate: int, x: float, y: float, width: float, height: float):
 
 @pytest.mark.parametrize("rotate", [0, 90, 180, 270])
 def test_page_numbers_stand_upright_on_turned_attachment_pages(rotate):
-    from app.exports.packet_pdf import _placing
+    from app.exports.packet.pdf import _placing
 
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(612, 792))

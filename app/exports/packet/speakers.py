@@ -9,11 +9,11 @@ from pathlib import Path
 import pikepdf
 from flask_babel import gettext as _
 
-from app.exports.packet_data import PacketCover, position_label
-from app.exports.packet_front import page_furniture
-from app.exports.pdf_stream import StreamingPdfWriter
-from app.exports.rows import SPEAKER_COLUMNS, SheetRow
-from app.exports.typesetting import HEADING, SMALL, TITLE, PageWriter, Style, isolated
+from app.exports.packet.data import PacketCover, position_label
+from app.exports.packet.front import page_furniture
+from app.exports.pdf.stream import StreamingPdfWriter
+from app.exports.pdf.typesetting import HEADING, SMALL, TITLE, PageWriter, Style, isolated
+from app.exports.spreadsheets.rows import SPEAKER_COLUMNS, SheetRow
 from app.testimony.models import Position
 
 NAME = Style(size=11, leading=15, bold=True)

@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from app.exports.rows import COLUMNS, SheetRow, neutralise
-from app.exports.spreadsheets import to_csv, to_xlsx
+from app.exports.spreadsheets.rows import COLUMNS, SheetRow, neutralise
+from app.exports.spreadsheets.writers import to_csv, to_xlsx
 
 HEADINGS = [heading for heading, _ in COLUMNS]
 

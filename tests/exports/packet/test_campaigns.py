@@ -11,7 +11,7 @@ from app.moderation import services as moderation
 from app.platform.extensions import db as _db
 from app.platform.timezones import utcnow
 from app.testimony.models import Position, ReviewStatus
-from tests.exports.test_packet_pdf import bookmarks, page_texts, text_pdf, upload
+from tests.exports.packet.test_pdf import bookmarks, page_texts, text_pdf, upload
 from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status
 
 LETTER = (
@@ -192,8 +192,8 @@ def test_a_signatory_who_rewords_the_letter_has_their_wording_printed(db):
 
 def test_the_shared_letter_is_cut_by_sentence_never_by_matching_words(db):
     """A writer's own one-word line ("Roxbury") must not be cut out of the letter's words."""
-    from app.exports.packet_campaigns import CampaignItem, campaign_entry
-    from app.exports.packet_data import PacketEntry
+    from app.exports.packet.campaigns import CampaignItem, campaign_entry
+    from app.exports.packet.data import PacketEntry
 
     letter = "We, the residents of Roxbury and Dorchester, ask you to vote yes. Thank you."
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import ObjectType
 
-from app.exports.typesetting import clean
+from app.exports.pdf.typesetting import clean
 
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _PAGE_TYPES = ("/Page", "/Pages")

@@ -9,7 +9,7 @@ Arabic read correctly and copy out of the PDF in the order they were typed, wher
 string is printed: cover, tallies, contents, running header, testimony or speaker list.
 
 Bookmarks and document properties are not drawn: a PDF reader lays them out with its own bidi
-algorithm, so they keep the order typed (see pdf_stream).
+algorithm, so they keep the order typed (see pdf/stream.py).
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ def isolated(text: str) -> str:
     """A value set into a sentence or line of ours, fenced off as a first-strong isolate (UAX
     #9) when it holds right-to-left text: its direction neither takes over the line nor pulls
     in the punctuation around it, so "OT-1  محمد العلي, תל אביב (Support)" keeps its English
-    order with each name reading right to left. Not printed; bookmarks drop it (pdf_stream).
+    order with each name reading right to left. Not printed; bookmarks drop it (pdf/stream.py).
 
     Isolate marks typed into the value are dropped, so it cannot close the fence early; an
     embedding or override typed into it (U+202E, say) ends at the fence and cannot turn the

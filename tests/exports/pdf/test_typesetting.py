@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from reportlab.pdfbase import pdfmetrics
 
-from app.exports import typesetting
-from app.exports.typesetting import (
+from app.exports.pdf import typesetting
+from app.exports.pdf.typesetting import (
     HIDDEN,
     PageWriter,
     base_direction,

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.exports.packet_campaigns import (
+from app.exports.packet.campaigns import (
     CampaignEntry,
     CampaignItem,
     campaign_entry,
@@ -246,7 +246,7 @@ def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
 
 def packet_items(hearing: Hearing, measure: Measure | None = None) -> list[int | CampaignItem]:
     """The same testimony, with campaign members gathered into one item per campaign and
-    measure, placed where its first member would be (see app/exports/packet_campaigns.py)."""
+    measure, placed where its first member would be (see app/exports/packet/campaigns.py)."""
     has_files = exists().where(Attachment.testimony_id == Testimony.id)
     rows = db.session.execute(
         _approved_in_packet_order(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from app.exports.rows import COLUMNS, SheetRow, neutralise
+from app.exports.spreadsheets.rows import COLUMNS, SheetRow, neutralise
 
 
 def to_csv(rows: Iterable[SheetRow], columns=COLUMNS) -> tuple[bytes, int]:

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from reportlab.pdfgen.canvas import Canvas
 
-from app.exports.packet_data import POSITION_ORDER, PacketCover, Tallies, position_label
-from app.exports.typesetting import (
+from app.exports.packet.data import POSITION_ORDER, PacketCover, Tallies, position_label
+from app.exports.pdf.typesetting import (
     BODY,
     BOTTOM,
     HEADING,

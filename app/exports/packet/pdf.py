@@ -21,15 +21,15 @@ import pikepdf
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.exports.packet_campaigns import CampaignEntry, Signatory
-from app.exports.packet_data import (
+from app.exports.packet.campaigns import CampaignEntry, Signatory
+from app.exports.packet.data import (
     AttachmentItem,
     Fingerprint,
     PacketCover,
     PacketEntry,
     Tallies,
 )
-from app.exports.packet_front import (
+from app.exports.packet.front import (
     TocLine,
     page_furniture,
     render_cover,
@@ -37,8 +37,8 @@ from app.exports.packet_front import (
     render_toc,
     toc_page_count,
 )
-from app.exports.pdf_stream import Bookmark, StreamingPdfWriter
-from app.exports.typesetting import BODY, HEADING, LABEL, SMALL, PageWriter, Style, isolated
+from app.exports.pdf.stream import Bookmark, StreamingPdfWriter
+from app.exports.pdf.typesetting import BODY, HEADING, LABEL, SMALL, PageWriter, Style, isolated
 from app.testimony.attachment_pages import UnusableAttachment, open_clean
 
 SUBHEADING = Style(size=11, leading=15, bold=True)

@@ -1,0 +1,2 @@
+"""The committee's documents: the packet PDF (its data, front matter, campaigns and pages) and
+the speaker list PDF."""
