@@ -4,7 +4,7 @@ file.
 
 Defaults fit a 2-core machine: one worker process per core, each with a few threads, since a
 request mostly waits on the database. Workers share nothing in memory: rate limits, the export
-queue and files must live in Redis and the database (see docs/production.md) once there are
+jobs and files must live in Redis and the database (see docs/production.md) once there are
 several.
 """
 
@@ -56,8 +56,8 @@ def post_worker_init(worker) -> None:
 
 
 def worker_exit(_server, worker) -> None:
-    # A worker leaving (a restart, max_requests) first finishes the placements and receipts it
-    # has in hand; what it cannot finish stays queued in the database for another's sweep.
-    follow_up = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("follow_up")
-    if follow_up is not None:
-        follow_up.stop()
+    # A worker leaving (a restart, max_requests) first finishes the background jobs it has in
+    # hand; what it cannot finish stays queued in the database for another's sweep.
+    jobs = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("jobs")
+    if jobs is not None:
+        jobs.stop()

@@ -11,11 +11,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
 from app.platform.storage import FILE_STORES
+from app.platform.transaction import TransactionalFlask
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application; no migrations, prompts or network calls happen here."""
-    app = Flask(
+    # One transaction per request, committed when the view returns: app/platform/transaction.py
+    app = TransactionalFlask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
@@ -71,7 +73,6 @@ def _configure_logging(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from app import follow_up
     from app.accounts import access
     from app.hearings import services as hearing_services
     from app.moderation import tallies
@@ -97,15 +98,34 @@ def init_extensions(app: Flask) -> None:
     web.init_app(app)  # first: its before_request reads the body before anything queries
     limiter.init_app(app)
     access.init_app(app)
-    follow_up.init_app(app)
+    register_jobs(app)
     tallies.init_app(app)
     # Hearings sit below testimony, so they are handed what they ask of it (which measures
     # have testimony, whom to tell of a change) instead of importing it.
     app.extensions[hearing_services.TESTIMONY_QUESTIONS] = testimony_queries
 
 
+def register_jobs(app: Flask) -> None:
+    """Background jobs, and what each kind does (each domain's handler, named here so the
+    platform's job runner never imports a domain)."""
+    from app.campaigns import placement
+    from app.exports import jobs as export_jobs
+    from app.platform import jobs, outbox
+    from app.testimony import held_uploads
+
+    jobs.init_app(app)
+    # Receipts go several per SMTP connection; a mail server down for an hour is waited out.
+    jobs.register(app, outbox.DELIVER, outbox.deliver_job, batch=outbox.BATCH, attempts=10)
+    jobs.register(
+        app, placement.JOB, placement.run_job, batch=placement.placements_per_transaction
+    )
+    jobs.register(app, export_jobs.JOB, export_jobs.run_job)
+    jobs.register_periodic(app, held_uploads.forget_expired)
+
+
 def register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as staff_admin_bp
+    from app.accounts.jobs_views import bp as jobs_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.exports.views import bp as exports_bp
     from app.health import bp as health_bp
@@ -122,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         identity_bp,
         accounts_bp,
         staff_admin_bp,
+        jobs_admin_bp,
         moderation_bp,
         campaigns_bp,
         hearing_admin_bp,

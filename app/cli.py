@@ -10,6 +10,7 @@ from app.campaigns import commands as campaigns
 from app.demo import commands as demo
 from app.exports import commands as exports
 from app.platform import commands as platform
+from app.platform import jobs_commands
 from app.testimony import commands as testimony
 
 
@@ -23,5 +24,6 @@ def register(app: Flask) -> None:
         demo,
         retention_commands,
         follow_up_commands,
+        jobs_commands,
     ):
         package.register(app)

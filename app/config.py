@@ -35,15 +35,16 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,
     "MAIL_SENDER": "OpenTestimony <no-reply@localhost>",
     "MAIL_TIMEOUT": 10,
-    # Delivering queued mail from the app processes; tests switch it off to deliver explicitly.
+    # Delivering queued mail from background jobs; tests switch it off to deliver explicitly.
     "MAIL_DELIVER_AFTER_RESPONSE": True,
-    # How a request's follow-up work (campaign placement, receipt e-mail) is done once it has
-    # committed: "background" (a thread per process, in batches), "worker" (by `flask
-    # follow-up-worker` processes) or "after-response" (in the request's thread, once the
-    # response is sent). See app/follow_up.py.
-    "FOLLOW_UP": "background",
-    # How much lower the follow-up worker's scheduling priority is (os.nice).
-    "FOLLOW_UP_NICE": 10,
+    # Where background jobs (receipt e-mail, campaign placement, exports) run once their
+    # transaction has committed: "thread" (a thread per app process, in batches), "worker" (by
+    # `flask jobs work` processes), "rq" (a Redis queue read by `flask jobs work`) or
+    # "after-response" (in the request's thread, once the response is sent). Empty chooses rq
+    # with REDIS_URL, a thread without. See app/platform/jobs.py.
+    "JOBS_RUNNER": "",
+    # How much lower the job worker's scheduling priority is (os.nice).
+    "JOBS_NICE": 10,
     "UPLOAD_FOLDER": "",
     "ATTACHMENT_MAX_BYTES": 10 * MB,
     "ATTACHMENT_MAX_COUNT": 3,
@@ -83,11 +84,9 @@ DEFAULTS: dict[str, Any] = {
     "SUBMIT_LIMIT_PER_EMAIL": "5 per hour; 20 per day",
     # Seconds a person needs at least to fill in the testimony form; sooner is marked.
     "SUBMIT_MIN_SECONDS": 3,
-    # Redis, when there is one: background exports go on its queue (see app/exports/jobs.py).
+    # Redis, when there is one: rate limits are counted there and background jobs go on its
+    # queue (see app/platform/jobs.py).
     "REDIS_URL": "",
-    # Where background exports run: "rq", "thread" or "inline"; empty chooses rq with Redis,
-    # a thread without.
-    "EXPORT_RUNNER": "",
     # How many reverse proxies in front of the app to trust for the client's address and scheme.
     "PROXY_HOPS": 0,
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -125,9 +124,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),
-    "EXPORT_RUNNER": ("EXPORT_RUNNER", str),
-    "FOLLOW_UP": ("FOLLOW_UP", str),
-    "FOLLOW_UP_NICE": ("FOLLOW_UP_NICE", int),
+    "JOBS_RUNNER": ("JOBS_RUNNER", str),
+    "JOBS_NICE": ("JOBS_NICE", int),
     "SUBMIT_LIMIT_PER_ADDRESS": ("SUBMIT_LIMIT_PER_ADDRESS", str),
     "SUBMIT_LIMIT_PER_EMAIL": ("SUBMIT_LIMIT_PER_EMAIL", str),
     "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),

@@ -1,8 +1,9 @@
 """`/healthz`: whether this process can take testimony safely, for a load balancer or a person.
 
 Each check says what it found; any failure makes the answer 503 so a proxy stops sending
-residents to a process that would lose or refuse their testimony. `follow_up` only reports how
-much work waits after the answers (placements, e-mail) and for how long, for monitoring.
+residents to a process that would lose or refuse their testimony. `jobs` only reports the
+background work (e-mail, placements, exports) by kind and state and how long the oldest has
+waited, for monitoring.
 Nothing personal, no addresses or passwords, is ever shown.
 """
 
@@ -13,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.platform.extensions import db, limiter
@@ -84,11 +85,11 @@ def _durability(connection) -> dict:
 
 
 def _queue(app: Flask) -> dict:
-    from app.exports import jobs
+    from app.platform import jobs
 
-    how = jobs.runner(app)
+    how = jobs.runner_name(app)
     if how != "rq":
-        return {"ok": True, "detail": f"exports run in the web process ({how})"}
+        return {"ok": True, "detail": f"jobs run from the database ({how})"}
     from redis import Redis
     from redis.exceptions import RedisError
 
@@ -99,34 +100,39 @@ def _queue(app: Flask) -> dict:
     return {"ok": True, "detail": "redis"}
 
 
-def _follow_up(app: Flask) -> dict:
-    """What waits after the answer: campaign placements and unsent e-mail. Never a failure
-    (nothing is lost while it waits, and this process takes testimony all the same), but a
-    long wait means no follow-up worker runs, or the mail server is down."""
-    from app.campaigns.models import PendingPlacement
-    from app.platform.outbox import MAX_ATTEMPTS, OutboxMessage
+def _jobs() -> dict:
+    """Background jobs by kind and state, and how long the oldest queued one has waited. Never
+    a failure (nothing is lost while it waits, and this process takes testimony all the same),
+    but a long wait means no worker runs or the mail server is down, and a dead job needs a
+    staff admin's look (the Background jobs page)."""
+    from app.platform import jobs
 
-    placements, placement_since = db.session.execute(
-        select(func.count(), func.min(PendingPlacement.queued_at))
-    ).one()
-    mail, mail_since = db.session.execute(
-        select(func.count(), func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS
-        )
-    ).one()
-    since = [moment for moment in (placement_since, mail_since) if moment is not None]
-    oldest = int((utcnow() - min(since)).total_seconds()) if since else 0
+    found = jobs.summary(now=utcnow())
+    waiting = found.total(jobs.QUEUED) + found.total(jobs.RETRYING)
     detail = (
-        f"{app.config['FOLLOW_UP']}: {_count(placements, 'placement')} and "
-        f"{_count(mail, 'e-mail')} waiting"
+        f"{_count(found.total(jobs.QUEUED), 'queued')}, "
+        f"{_count(found.total(jobs.RUNNING), 'running')}, "
+        f"{_count(found.total(jobs.RETRYING), 'retrying')}, "
+        f"{_count(found.total(jobs.DEAD), 'dead')}"
     )
-    if since:
-        detail += f", the oldest for {oldest} s"
-    return {"ok": True, "detail": detail, "waiting": placements + mail, "oldest_seconds": oldest}
+    if found.oldest_queued_seconds:
+        detail += f"; the oldest queued for {found.oldest_queued_seconds} s"
+    result = {
+        "ok": True,
+        "detail": detail,
+        "waiting": waiting,
+        "oldest_seconds": found.oldest_queued_seconds,
+        "counts": found.counts,
+    }
+    if found.total(jobs.DEAD):
+        result["warning"] = f"{_count(found.total(jobs.DEAD), 'dead job')} to look at"
+    return result
 
 
 def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+    if number == 1 or thing in ("queued", "running", "retrying", "dead"):
+        return f"{number} {thing}"
+    return f"{number} {thing}s"
 
 
 def _failed(why: str) -> dict:
@@ -142,10 +148,10 @@ def checks(app: Flask) -> dict[str, dict]:
     found["malware_scan"] = malware.health()
     if found["database"]["ok"] and found["migrations"]["ok"]:
         try:
-            found["follow_up"] = _follow_up(app)
+            found["jobs"] = _jobs()
         except SQLAlchemyError as error:  # only a report: the checks above decide
             db.session.rollback()
-            found["follow_up"] = {"ok": True, "detail": f"not known ({type(error).__name__})"}
+            found["jobs"] = {"ok": True, "detail": f"not known ({type(error).__name__})"}
     return found
 
 

@@ -24,14 +24,16 @@ import sqlalchemy
 from _submission_load import Client, Endpoint, cpu_seconds
 from sqlalchemy import func, select, text
 
-from app.campaigns.models import Campaign, PendingPlacement
+from app.campaigns.models import Campaign
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.moderation.tallies import ReviewTally
 from app.platform.audit import AuditEvent
 from app.platform.extensions import db
+from app.platform.jobs import Job
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
+from app.testimony.services import PLACEMENT_JOB
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "gunicorn.conf.py"
@@ -50,7 +52,7 @@ def free_port() -> int:
 
 class Server:
     """One gunicorn (project command and config) on a free 127.0.0.1 port, stopped by PID,
-    with `follow_up_workers` follow-up worker processes beside it (FOLLOW_UP=worker)."""
+    with `follow_up_workers` job worker processes beside it (JOBS_RUNNER=worker)."""
 
     def __init__(
         self, name: str, target: str, env: dict[str, str], folder: Path, follow_up_workers: int = 0
@@ -59,7 +61,7 @@ class Server:
         self.port = free_port()
         self.log = folder / f"{name}-gunicorn.log"
         if follow_up_workers:
-            env = {**env, "OPENTESTIMONY_FOLLOW_UP": "worker"}
+            env = {**env, "OPENTESTIMONY_JOBS_RUNNER": "worker"}
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
                 [str(GUNICORN), "-c", str(CONF), target],
@@ -70,7 +72,7 @@ class Server:
             )
             self.helpers = [
                 subprocess.Popen(  # noqa: S603 (the project's own command, fixed arguments)
-                    [str(GUNICORN.with_name("flask")), "--app", "wsgi", "follow-up-worker"],
+                    [str(GUNICORN.with_name("flask")), "--app", "wsgi", "jobs", "work"],
                     cwd=ROOT,
                     env=env,
                     stdout=log,
@@ -288,7 +290,7 @@ def check_database(hearing_id: int, endpoints: dict[str, Endpoint]) -> tuple[boo
     campaigns = db.session.scalar(
         select(func.count(Campaign.id)).where(Campaign.hearing_id == hearing_id)
     )
-    pending = db.session.scalar(select(func.count()).select_from(PendingPlacement))
+    pending = db.session.scalar(select(func.count()).where(Job.kind == PLACEMENT_JOB))
     side_ok = audited == queued == tallied == real and quarantined == 0 and pending == 0
     ok &= side_ok
     lines.append(
@@ -356,7 +358,7 @@ def server_environment(url: str, folder: Path, args: argparse.Namespace) -> dict
         "OPENTESTIMONY_SUBMIT_LIMIT_PER_EMAIL": "1000000 per minute",
         # A worker replaced mid-phase would time its start-up, not submissions.
         "OPENTESTIMONY_MAX_REQUESTS": "0",
-        "OPENTESTIMONY_EXPORT_RUNNER": "thread",
+        "OPENTESTIMONY_JOBS_RUNNER": "thread",
     }
     for name, value in (("WEB_CONCURRENCY", args.workers), ("OPENTESTIMONY_THREADS", args.threads)):
         if value:

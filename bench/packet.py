@@ -440,7 +440,7 @@ def child(size: int, folder: Path) -> None:
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "SECRET_KEY": "bench",
             "TESTING": True,
-            "EXPORT_RUNNER": "inline",
+            "JOBS_RUNNER": "after-response",
         }
     )
     with app.app_context():

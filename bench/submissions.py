@@ -39,7 +39,7 @@ are not recycled (max_requests=0) during the run; everything else is the product
     .venv/bin/python bench/submissions.py \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_submissions
 
-With --follow-up-workers N the full path runs as FOLLOW_UP=worker: N `flask follow-up-worker`
+With --follow-up-workers N the full path runs as JOBS_RUNNER=worker: N `flask jobs work`
 processes beside gunicorn do placement and receipts, and their CPU counts to the full path.
 
 The PostgreSQL database is made if missing and emptied first (its public schema dropped and
@@ -268,7 +268,7 @@ def main() -> None:
         "--follow-up-workers",
         type=int,
         default=0,
-        help="run the full path with FOLLOW_UP=worker and this many follow-up worker processes "
+        help="run the full path with JOBS_RUNNER=worker and this many job worker processes "
         "(their CPU counts to the full path); 0: the default background thread",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (logs, db)")

@@ -118,12 +118,10 @@ def app(database_url, tmp_path_factory):
             "UPLOAD_FOLDER": str(instance / "uploads"),
             "BASE_URL": "https://testimony.example.org",
             "MAIL_SERVER": "",
-            # Background exports run at once, inside the request that asks for them, so tests
-            # see the result; tests/exports/test_jobs.py covers the thread and Redis runners.
-            "EXPORT_RUNNER": "inline",
-            # Placement and receipt mail once the response is closed, in the test's thread;
-            # tests/test_follow_up.py covers the background thread.
-            "FOLLOW_UP": "after-response",
+            # Background jobs (placement, receipt mail) once the response is closed, in the
+            # test's thread; an export a view starts runs at once, inside the request.
+            # tests/platform/test_jobs.py covers the background thread, worker and Redis.
+            "JOBS_RUNNER": "after-response",
             # Tests fill in the testimony form in no time; tests/testimony/test_bot_defence.py
             # sets a real minimum where it is what is being tested.
             "SUBMIT_MIN_SECONDS": 0,

@@ -46,7 +46,7 @@ def crowded(app, database_url, tmp_path):
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "SUBMIT_MIN_SECONDS": 0,
             # Not a background thread: it would take the one connection these tests count on.
-            "FOLLOW_UP": "after-response",
+            "JOBS_RUNNER": "after-response",
         }
     )
     held = []
@@ -81,7 +81,7 @@ def impatient_app(app, database_url: str, tmp_path, *, busy_timeout_ms: int):
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "SUBMIT_MIN_SECONDS": 0,
             # Follow-up work in the test's thread, not a background one that could write.
-            "FOLLOW_UP": "after-response",
+            "JOBS_RUNNER": "after-response",
         }
     )
 

@@ -48,19 +48,3 @@ class WordingAnchor(db.Model):
     testimony_id: Mapped[int] = mapped_column(ForeignKey("testimonies.id", ondelete="CASCADE"))
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearings.id", ondelete="CASCADE"))
     anchor: Mapped[int] = mapped_column(BigInteger)
-
-
-class PendingPlacement(db.Model):
-    """Testimony stored but not yet compared with earlier testimony for its campaign.
-
-    Written in the submission's own transaction, so a testimony acknowledged to a resident is
-    always placed in the end: by its app process right after the response, or by the sweep
-    of any process if that one died (app/follow_up.py).
-    """
-
-    __tablename__ = "pending_placements"
-
-    testimony_id: Mapped[int] = mapped_column(
-        ForeignKey("testimonies.id", ondelete="CASCADE"), primary_key=True
-    )
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

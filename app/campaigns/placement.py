@@ -1,83 +1,74 @@
 """Put testimony into campaigns soon after it arrives, and again when it is amended.
 
-A submission's own transaction only records its wording digest (the exact-copy fingerprint)
-and a pending placement (`queue`); the comparison with earlier testimony follows once the
-resident has their answer (`place_pending`, run by app/follow_up.py), so a surge of
-submissions is not slowed by it. Placement costs a few indexed lookups: an exact copy is found
-by its wording digest, a near copy through the anchor shingles it shares with earlier
-testimony; the closest candidate that is `alike` brings the newcomer into its campaign. In a
-surge, word-for-word copies of a letter already in a campaign are placed a batch at a time.
-Campaigns whose copies share little wording (bot templates that swap phrases) come together
-when the hearing is regrouped (`flask regroup-campaigns`, app/campaigns/regrouping.py).
+A submission's or amendment's own transaction only records its wording digest (the exact-copy
+fingerprint) and a "campaigns.place" job (app/platform/jobs.py); the comparison with earlier
+testimony follows once the resident has their answer (`run_job`, a few testimonies per
+transaction), so a surge of submissions is not slowed by it. Placement costs a few indexed
+lookups: an exact copy is found by its wording digest, a near copy through the anchor
+shingles it shares with earlier testimony; the closest candidate that is `alike` brings the
+newcomer into its campaign. In a surge, word-for-word copies of a letter already in a
+campaign are placed a batch at a time. Campaigns whose copies share little wording (bot
+templates that swap phrases) come together when the hearing is regrouped (`flask
+regroup-campaigns`, app/campaigns/regrouping.py).
 These functions flush and never commit.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.campaigns.models import Campaign, PendingPlacement, WordingAnchor
-from app.platform import committed
+from app.campaigns.models import Campaign, WordingAnchor
 from app.platform.extensions import db
 from app.testimony import wording
 from app.testimony.models import Testimony
+from app.testimony.services import PLACEMENT_JOB
 
 ANCHOR_COUNT = 12
 CANDIDATES = 20  # nearest earlier texts compared with a newcomer
 WRITE_BATCH = 1000
-# Pending placements taken together in one transaction.
-PLACE_BATCH = 200
 # The first key of PostgreSQL's advisory lock that placements on one hearing take in turn.
 PLACEMENT_LOCK = 7_0001
+JOB = PLACEMENT_JOB
+# Testimony placed per transaction: on SQLite a transaction holds the one write lock, and
+# submissions wait for it, so the lock is let go between a few placements; on PostgreSQL
+# larger batches let more word-for-word copies be placed together.
+PLACEMENTS_PER_TRANSACTION = {"sqlite": 4}
+PLACEMENTS_PER_TRANSACTION_ELSEWHERE = 20
 
 log = logging.getLogger("opentestimony.campaigns")
 
 
-def queue(testimony: Testimony) -> None:
-    """Leave a stored testimony's placement for after the commit (its fingerprint is set)."""
-    db.session.add(PendingPlacement(testimony_id=testimony.id))
-    committed.note(committed.PLACEMENT, testimony.id)
+def placements_per_transaction() -> int:
+    """The "campaigns.place" job's batch: how many placements share one transaction."""
+    dialect = db.engine.dialect.name
+    return PLACEMENTS_PER_TRANSACTION.get(dialect, PLACEMENTS_PER_TRANSACTION_ELSEWHERE)
 
 
-def place_pending(
-    testimony_ids: list[int] | None = None,
-    *,
-    queued_before: datetime | None = None,
-    limit: int = PLACE_BATCH,
-) -> int:
-    """Place testimony whose placement is pending: these ids, or the oldest (up to `limit`,
-    queued before `queued_before`). Return how many were placed. Flushes, never commits.
+def run_job(payloads: list[dict]) -> None:
+    """The "campaigns.place" job: place these testimonies. Flushes; the job runner commits
+    the placements together with the end of their jobs, so each is done exactly once."""
+    place_batch([payload["testimony_id"] for payload in payloads])
 
-    Each pending row is claimed by deleting it, so two processes never place the same
-    testimony; if the transaction is rolled back, the claim is too and the work stays queued.
-    """
-    if testimony_ids is None:
-        query = select(PendingPlacement.testimony_id).order_by(PendingPlacement.queued_at)
-        if queued_before is not None:
-            query = query.where(PendingPlacement.queued_at < queued_before)
-        testimony_ids = list(db.session.scalars(query.limit(limit)))
+
+def place_batch(testimony_ids: list[int]) -> int:
+    """Place these testimonies (submitted or amended) in their campaigns, word-for-word copies
+    of a letter already in a campaign together; return how many were found (a testimony since
+    deleted is skipped). Flushes, never commits."""
     if not testimony_ids:
         return 0
-    claimed = db.session.scalars(
-        delete(PendingPlacement)
-        .where(PendingPlacement.testimony_id.in_(testimony_ids))
-        .returning(PendingPlacement.testimony_id)
-        .execution_options(synchronize_session=False)
+    batch = db.session.scalars(
+        select(Testimony).where(Testimony.id.in_(testimony_ids)).order_by(Testimony.id)
     ).all()
-    if claimed:
-        batch = db.session.scalars(
-            select(Testimony).where(Testimony.id.in_(claimed)).order_by(Testimony.id)
-        ).all()
+    if batch:
         _take_turn({testimony.hearing_id for testimony in batch})
         for testimony in _join_copies_together(batch):
             place_safely(testimony)
-    return len(claimed)
+    return len(batch)
 
 
 def _join_copies_together(batch: list[Testimony]) -> list[Testimony]:

@@ -1,5 +1,4 @@
-"""The export command-line tasks: `flask export-packet` writes a bundle to a folder; `work` runs
-the queue worker for `flask export-worker` (app/follow_up_commands.py)."""
+"""The export command-line task: `flask export-packet` writes a bundle to a folder."""
 
 from __future__ import annotations
 
@@ -7,12 +6,13 @@ import shutil
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
-from app.exports import jobs, services
+from app.exports import services
 from app.exports.models import ExportStatus, Packet, PacketKind
 from app.hearings.models import Hearing
 from app.hearings.services import slugify
+from app.platform import jobs
 from app.platform.extensions import db
 from app.platform.storage import file_store
 from app.platform.timezones import utcnow
@@ -63,7 +63,7 @@ def export_bundle(
         raise click.ClickException(str(error)) from error
     db.session.commit()
     packet_id = packet.id
-    jobs.run(packet_id)
+    jobs.run_committed()  # here and now: the command waits for it
     packet = db.session.get(Packet, packet_id)
     if packet.status is not ExportStatus.READY:
         raise click.ClickException(packet.error or "The export failed.")
@@ -73,15 +73,3 @@ def export_bundle(
     target = out_dir / f"{slugify(hearing.title)[:60]}{scope}-bundle-{stamp}.zip"
     shutil.copyfile(file_store().path(packet.sha256), target)
     return target, packet
-
-
-def work(*, burst: bool) -> None:
-    """Run a Redis queue worker for exports in this process."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        raise click.ClickException("Set OPENTESTIMONY_REDIS_URL to run the export worker.")
-    from redis import Redis
-    from rq import Worker
-
-    connection = Redis.from_url(url)
-    Worker([jobs.QUEUE_NAME], connection=connection).work(burst=burst)

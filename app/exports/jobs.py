@@ -1,42 +1,33 @@
-"""Running exports outside the request, and reporting their progress.
+"""Making exports outside the request, and reporting their progress.
 
-Where they run is EXPORT_RUNNER: "rq" puts a job on the Redis queue (the default when REDIS_URL
-is set) for `flask --app wsgi export-worker`; "thread" runs it in a background thread of the web
-process (the default otherwise); "inline" runs it at once (tests and the command line). Whoever
-runs it first claims the export with a conditional update, so it is never made twice.
+Asking for an export (services.request_export) queues an "exports.build" job in the same
+transaction (app/platform/jobs.py runs it: a thread of the app process by default, a `flask
+jobs work` process, or a Redis queue's worker). Whoever runs it first claims the export with a
+conditional update, so it is never made twice; its progress and heartbeat are written as it
+goes, and its outcome is audited.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
-import threading
 from pathlib import Path
 
-from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 
 from app.exports.builders import ExportRequest, build
 from app.exports.models import ExportStatus, Packet
-from app.platform import audit
+from app.platform import audit, jobs
 from app.platform.extensions import db
 from app.platform.storage import file_store
 from app.platform.timezones import utcnow
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "exports"
-JOB_TIMEOUT = 2 * 3600
+JOB = "exports.build"
 FAILED_MESSAGE = "The export could not be finished; the error has been logged for an administrator."
-
-
-def runner(app: Flask) -> str:
-    chosen = app.config.get("EXPORT_RUNNER") or ""
-    if chosen:
-        return chosen
-    return "rq" if app.config.get("REDIS_URL") else "thread"
 
 
 class QueueUnavailable(Exception):
@@ -47,66 +38,27 @@ QUEUE_DOWN_MESSAGE = "The export queue could not be reached; please try again in
 
 
 def start(packet_id: int) -> None:
-    """Start making a queued export. Call after the transaction that queued it has committed.
+    """Start making a queued export now. Call after the transaction that queued it has
+    committed: its job is handed over at once instead of when the request ends.
 
-    Raises QueueUnavailable, after marking the export failed (so it does not block another
-    try), when Redis cannot be reached."""
-    app = current_app._get_current_object()
-    how = runner(app)
-    if how == "inline":
-        run(packet_id)
-    elif how == "rq":
-        from redis.exceptions import RedisError
-
-        try:
-            _queue(app).enqueue(
-                "app.exports.jobs.run_in_worker",
-                packet_id,
-                job_timeout=JOB_TIMEOUT,
-                result_ttl=0,
-                job_id=f"export-{packet_id}",
-            )
-        except RedisError as error:
-            log.error("export %s could not be queued: %s", packet_id, type(error).__name__)
-            _finish(packet_id, status=ExportStatus.FAILED, error=QUEUE_DOWN_MESSAGE)
-            raise QueueUnavailable from error
-    else:
-        thread = threading.Thread(
-            target=_run_in_thread, args=(app, packet_id), name=f"export-{packet_id}", daemon=True
-        )
-        thread.start()
+    Raises QueueUnavailable, after marking the export failed (so the clerk is told and may try
+    again at once), when the Redis queue cannot be reached."""
+    try:
+        jobs.hand_over()
+    except jobs.BackendUnavailable as error:
+        _finish(packet_id, status=ExportStatus.FAILED, error=QUEUE_DOWN_MESSAGE)
+        raise QueueUnavailable from error
 
 
-def _queue(app: Flask):
-    from redis import Redis
-    from rq import Queue
-
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+def queue(packet: Packet) -> None:
+    """Queue the export's job in the current transaction."""
+    jobs.enqueue(JOB, {"packet_id": packet.id})
 
 
-def _run_in_thread(app: Flask, packet_id: int) -> None:
-    with app.app_context():
-        try:
-            run(packet_id)
-        finally:
-            db.session.remove()
-
-
-_worker_app: Flask | None = None
-
-
-def run_in_worker(packet_id: int) -> None:
-    """Entry point for the Redis queue worker: one application per worker process."""
-    global _worker_app  # built once, on the first job this worker process takes
-    if _worker_app is None:
-        from app import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
-        try:
-            run(packet_id)
-        finally:
-            db.session.remove()
+def run_job(payloads: list[dict]) -> None:
+    """The "exports.build" job: make each export (they record their own failures)."""
+    for payload in payloads:
+        run(payload["packet_id"])
 
 
 def run(packet_id: int) -> None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import StaffUser
+from app.exports import jobs
 from app.exports.models import ExportStatus, Packet, PacketKind
 from app.exports.spreadsheets.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
 from app.exports.spreadsheets.writers import to_csv, to_xlsx
@@ -58,8 +59,8 @@ def request_export(
     measure: Measure | None = None,
     now: datetime,
 ) -> Packet:
-    """Queue a background export (packet, speaker PDF or bundle). The caller commits, then
-    starts it with jobs.start()."""
+    """Queue a background export (packet, speaker PDF or bundle) and its job. The caller
+    commits, then may start it at once with jobs.start()."""
     if not kind.runs_in_background:
         raise ValueError(f"{kind} is made during the request")
     if measure is not None and measure not in hearing.measures:
@@ -100,6 +101,7 @@ def request_export(
         kind=kind.value,
         measure=measure.number if measure else None,
     )
+    jobs.queue(packet)
     return packet
 
 

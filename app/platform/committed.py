@@ -1,10 +1,10 @@
 """Work a transaction leaves for later, handed over only once that transaction commits.
 
 A request that stores testimony also leaves work that need not hold up the resident's answer:
-its receipt e-mail to send and its campaign to find (see app/follow_up.py). The rows for that
-work are written in the same transaction, so nothing is lost whatever happens next; their ids
-are noted here, and only after a commit are they handed to whoever does the work, so nothing
-is ever done for a transaction that was rolled back.
+its receipt e-mail to send and its campaign to find. That work is a row in `jobs`
+(app/platform/jobs.py), written in the same transaction, so nothing is lost whatever happens
+next; its id is noted here, and only after a commit is it handed to whoever does the work, so
+nothing is ever done for a transaction that was rolled back.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from app.platform.extensions import db
 _QUEUED = "work_queued"
 _COMMITTED = "work_committed"
 
-MAIL = "mail"
-PLACEMENT = "placement"
+JOBS = "jobs"
 
 
 def note(kind: str, row_id: int) -> None:
-    """Remember work of this kind (MAIL, PLACEMENT) for row `row_id`, pending the commit."""
+    """Remember work of this kind (JOBS) for row `row_id`, pending the commit."""
     db.session.info.setdefault(_QUEUED, {}).setdefault(kind, []).append(row_id)
 
 

@@ -1,9 +1,10 @@
 """E-mail outbox: messages are rows written in the caller's transaction, delivered after commit.
 
 A message is only ever sent for a committed row, so a resident never gets a receipt for a
-submission that was rolled back. Each app process delivers its own requests' messages soon
-after they commit (app/follow_up.py); delivery failures leave the row for the next sweep and
-for `flask outbox deliver`.
+submission that was rolled back. Queuing messages also queues a "mail.deliver" job in the same
+transaction (app/platform/jobs.py decides when delivery runs: soon after the commit, in
+batches over one SMTP connection, again after a back-off when the mail server is down);
+`flask outbox deliver` sends whatever is unsent by hand.
 
 A process claims a few messages at a time, and records each one as sent in a transaction of
 its own the moment the mail server has accepted it, before the next is tried: a process that
@@ -32,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.platform import committed
+from app.platform import jobs
 from app.platform.extensions import db
 from app.platform.timezones import UTCDateTime, utcnow
 
@@ -92,9 +93,28 @@ def queue_many(kind: str, *, to: list[str], subject: str, **context) -> list[Out
     ]
     db.session.add_all(messages)
     db.session.flush()
-    for message in messages:
-        committed.note(committed.MAIL, message.id)
+    jobs.enqueue(DELIVER, {"ids": [message.id for message in messages]})
     return messages
+
+
+DELIVER = "mail.deliver"
+
+
+def deliver_job(payloads: list[dict]) -> None:
+    """The "mail.deliver" job: send these messages (several jobs' over one SMTP connection).
+    Raises jobs.Retry while some are still unsent, so they are tried again after a back-off;
+    the job's own tries bound them, so a message a staff admin retries is sent whatever its
+    count. With MAIL_DELIVER_AFTER_RESPONSE off they wait for `flask outbox deliver`."""
+    if not current_app.config["MAIL_DELIVER_AFTER_RESPONSE"]:
+        return
+    ids = [message_id for payload in payloads for message_id in payload["ids"]]
+    deliver_pending(limit=len(ids), only_ids=ids, any_attempts=True)
+    unsent = db.session.scalar(
+        select(func.count()).where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
+    )
+    db.session.commit()
+    if unsent:
+        raise jobs.Retry(f"{unsent} message(s) not delivered yet")
 
 
 def mask_address(address: str) -> str:
@@ -389,6 +409,7 @@ def deliver_pending(
     only_ids: list[int] | None = None,
     queued_before: datetime | None = None,
     fresh_only: bool = False,
+    any_attempts: bool = False,
 ) -> int:
     """Send unsent messages (SMTP when configured, else the log); return how many were sent.
 
@@ -397,16 +418,20 @@ def deliver_pending(
     messages (a request's own); `queued_before` to those queued before a moment (a sweep
     leaves fresh ones to their own process); `fresh_only` to those never tried (the follow-up
     worker leaves failed ones to its sweep, instead of trying a mail server that is down again
-    at once). Messages whose claim lapsed (their process died) are taken in every case.
+    at once); `any_attempts` also takes messages whose automatic tries ran out (the delivery
+    job counts its own tries). Messages whose claim lapsed (their process died) are taken in
+    every case.
     """
     app = current_app._get_current_object()
     now = utcnow()
     query = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .where(OutboxMessage.sent_at.is_(None))
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
+    if not any_attempts:
+        query = query.where(OutboxMessage.attempts < MAX_ATTEMPTS)
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
     if queued_before is not None:
@@ -418,7 +443,9 @@ def deliver_pending(
     owner = _new_owner()
     sent = 0
     for start in range(0, len(message_ids), BATCH):
-        letters = _claim(message_ids[start : start + BATCH], utcnow(), owner)
+        letters = _claim(
+            message_ids[start : start + BATCH], utcnow(), owner, any_attempts=any_attempts
+        )
         if letters:
             sent += _send(app, letters, owner).sent
     return sent

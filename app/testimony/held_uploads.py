@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.platform.extensions import db
 from app.platform.storage import file_store
-from app.platform.timezones import UTCDateTime
+from app.platform.timezones import UTCDateTime, utcnow
 from app.testimony.pdf_check import CheckedPdf
 from app.testimony.submissions import Upload
 
@@ -159,6 +159,16 @@ def sweep_expired(*, now: datetime, limit: int) -> list[str]:
     if expired:
         db.session.execute(delete(HeldUpload).where(HeldUpload.id.in_([row.id for row in expired])))
     return [row.sha256 for row in expired]
+
+
+def forget_expired() -> None:
+    """Files kept from forms sent back are deleted once they expire, even on a site where no
+    later form passes by to do it: run on every sweep of the background jobs (`flask files
+    forget-held` does the same by hand). Commits."""
+    digests = sweep_expired(now=utcnow(), limit=500)
+    db.session.commit()  # the rows first: a file is deleted only once nothing points to it
+    if digests:
+        forget_files(digests)
 
 
 def forget_files(digests) -> int:

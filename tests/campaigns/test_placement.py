@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.campaigns import placement
 from app.campaigns.models import Campaign, WordingAnchor
 from app.campaigns.regrouping import regroup
 from app.moderation import campaign_services as services
@@ -56,6 +57,7 @@ def amend(testimony: Testimony, body: str) -> None:
         reason="I wrote my own.",
     )
     assert amend_testimony(testimony, amendment, now=NOW + timedelta(hours=1))
+    placement.place_batch([testimony.id])  # as its job does, right after the commit
 
 
 # On submission
@@ -392,25 +394,19 @@ def outcome(db, testimonies: list[Testimony]) -> dict:
 
 def test_a_surge_placed_as_one_batch_ends_as_placing_one_by_one_would(db):
     from app.campaigns import placement
-    from app.campaigns.models import PendingPlacement
 
     results = []
     for together in (False, True):
         hearing = make_hearing(now=NOW)
         seen = arrive(db, hearing, SEEN_BEFORE, 0)
         for testimony in seen:
-            placement.place_pending([testimony.id])
+            placement.place_batch([testimony.id])
         surge = arrive(db, hearing, SURGE, 100)
         if together:
-            assert placement.place_pending([t.id for t in surge]) == len(surge)
+            assert placement.place_batch([t.id for t in surge]) == len(surge)
         else:
             for testimony in surge:
                 placement.place_safely(testimony)
-            db.session.execute(
-                PendingPlacement.__table__.delete().where(
-                    PendingPlacement.testimony_id.in_([t.id for t in surge])
-                )
-            )
         db.session.commit()
         results.append(outcome(db, seen + surge))
 
@@ -429,7 +425,7 @@ def test_copies_of_a_campaign_letter_are_placed_in_a_few_statements(db):
 
     hearing = make_hearing(now=NOW)
     for testimony in arrive(db, hearing, [L.COAL_ASH, L.COAL_ASH], 0):
-        placement.place_pending([testimony.id])
+        placement.place_batch([testimony.id])
     statements: list[str] = []
 
     def counted(_connection, _cursor, statement, *_args):
@@ -442,7 +438,7 @@ def test_copies_of_a_campaign_letter_are_placed_in_a_few_statements(db):
         statements.clear()
         event.listen(db.engine, "before_cursor_execute", counted)
         try:
-            assert placement.place_pending(copies) == size
+            assert placement.place_batch(copies) == size
         finally:
             event.remove(db.engine, "before_cursor_execute", counted)
         counts[size] = len(statements)

@@ -441,13 +441,13 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(app, db, scene):
 def test_when_the_queue_cannot_be_reached_the_clerk_is_told_and_can_try_again(
     app, db, scene, config
 ):
-    config.update(EXPORT_RUNNER="rq", REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens
+    config.update(JOBS_RUNNER="rq", REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens
     client = signed_in_client(app, scene["clerk"])
 
     response = press(client, scene, "packet_pdf")
 
     assert response.status_code == 303  # back on the history page with a message, not a 500
-    config.update(EXPORT_RUNNER="inline")  # the queue is back
+    config.update(JOBS_RUNNER="after-response")  # the queue is back
     assert press(client, scene, "packet_pdf").status_code == 303
     page = client.get(history_url(scene)).text
     assert not any("already being made" in message for message in flashes(page))

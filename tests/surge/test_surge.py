@@ -16,10 +16,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app.campaigns.models import PendingPlacement
+from app.platform.jobs import Job
 from app.platform.outbox import CLAIM_LEASE, OutboxMessage
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
+from app.testimony.services import PLACEMENT_JOB
 from tests.factories import make_hearing
 from tests.surge.crowd import Browser, bot_flood, fields_from, open_form, send_until_acknowledged
 from tests.surge.server import Served
@@ -77,7 +78,7 @@ def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
         instance=tmp_path,
         environment={
             "OPENTESTIMONY_REDIS_URL": shared_counters,
-            "OPENTESTIMONY_EXPORT_RUNNER": "thread",
+            "OPENTESTIMONY_JOBS_RUNNER": "thread",
             "WEB_CONCURRENCY": "3",
             "OPENTESTIMONY_THREADS": "4",
         },
@@ -141,7 +142,7 @@ def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
     db.session.commit()
     assert runner.invoke(args=["place-campaigns"]).exit_code == 0
     assert runner.invoke(args=["outbox", "deliver"]).exit_code == 0
-    waiting = db.session.scalar(select(func.count()).select_from(PendingPlacement))
+    waiting = db.session.scalar(select(func.count()).where(Job.kind == PLACEMENT_JOB))
     receipts = db.session.execute(
         select(OutboxMessage.sent_at).where(OutboxMessage.kind == "testimony_received")
     ).all()

@@ -257,20 +257,20 @@ def test_an_expired_kept_file_is_not_sent_and_the_sweep_deletes_it(app, client, 
 
 
 def test_the_periodic_sweep_deletes_expired_kept_files(app, client, db):
-    from app import follow_up
+    from app.platform import jobs
 
     hearing = open_hearing(db)
     page = client.get(form_url(hearing)).text
     sent_back = post(client, hearing, page, files=[pdf_file(make_pdf(), "old.pdf")], full_name="")
     assert kept_files(sent_back.text) == ["old.pdf"]
     stored_as = held_digest(db, "old.pdf")
-    follow_up.sweep(app)
+    jobs.sweep(app)
     assert count(db, HeldUpload) == 1  # not expired yet: kept
 
     long_ago = utcnow() - held_uploads.HOLD_FOR - timedelta(minutes=1)
     db.session.execute(update(HeldUpload).values(created_at=long_ago))
     db.session.commit()
-    follow_up.sweep(app)
+    jobs.sweep(app)
 
     assert count(db, HeldUpload) == 0
     assert not file_store().exists(stored_as)
