@@ -18,7 +18,13 @@ from tests.factories import (
     make_testimony,
     post_form,
 )
-from tests.hearings.test_admin import edit_hearing_url, hearing_fields, hearing_url, local, snapshot
+from tests.hearings.test_admin_views import (
+    edit_hearing_url,
+    hearing_fields,
+    hearing_url,
+    local,
+    snapshot,
+)
 
 pytestmark = pytest.mark.usefixtures("isolated_requests")
 

@@ -20,7 +20,9 @@ from tests.factories import (
     csrf_token_from,
     give_totp,
     log_in,
+    make_hearing,
     make_staff_user,
+    make_testimony,
     post_form,
     totp_code,
 )
@@ -727,3 +729,16 @@ def test_password_change_failures_change_nothing(client, db, current, new, messa
     db.session.refresh(user)
     assert user.password_hash == old_hash
     assert client.get(HOME).status_code == 200
+
+
+def test_moderator_signs_in_and_sees_the_queue(client, db):
+    user = make_staff_user(Role.MODERATOR)
+    hearing = make_hearing()
+    make_testimony(hearing)
+    db.session.commit()
+    response = log_in(client, user)
+    assert response.status_code == 303
+    assert client.get("/staff/").status_code == 200
+    queue = client.get(f"/staff/hearings/{hearing.id}/queue")
+    assert queue.status_code == 200
+    assert "Denise Okafor" in queue.text

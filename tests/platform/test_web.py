@@ -16,7 +16,7 @@ from app.platform.outbox import deliver_pending
 from app.platform.web import ReceiptLinkFilter
 from tests.factories import form_fields, make_hearing
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def _assert_security_headers(response) -> None:

@@ -23,7 +23,7 @@ from tests.factories import (
     post_form,
     set_review_status,
 )
-from tests.hearings.test_admin import (
+from tests.hearings.test_admin_views import (
     edit_hearing_url,
     field_value,
     hearing_fields,

@@ -1,7 +1,7 @@
 """Clerks' hearing management through the real forms: bodies, committees, measures, hearings,
 local times, validation, tampering, the testimony-window buttons and CSRF.
 
-Who may reach these pages at all is covered by tests/test_access_matrix.py.
+Who may reach these pages at all is covered by tests/accounts/test_access.py.
 """
 
 from __future__ import annotations
