@@ -11,7 +11,7 @@ from app.health import report_at_start
 
 
 def test_a_migrated_database_and_an_in_process_queue_are_healthy(client, config):
-    config["EXPORT_RUNNER"] = "thread"
+    config["JOBS_RUNNER"] = "thread"
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
@@ -22,7 +22,7 @@ def test_a_migrated_database_and_an_in_process_queue_are_healthy(client, config)
         "durability",
         "queue",
         "malware_scan",
-        "follow_up",
+        "jobs",
     }
     assert all(check["ok"] for check in body["checks"].values())
     assert response.headers["Cache-Control"] == "no-store"
@@ -86,7 +86,7 @@ def test_a_database_migrated_by_a_newer_release_keeps_this_process_serving(clien
 
 
 def test_an_unreachable_export_queue_fails_without_showing_its_address(client, config):
-    config["EXPORT_RUNNER"] = "rq"
+    config["JOBS_RUNNER"] = "rq"
     config["REDIS_URL"] = "redis://:secret-password@127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -102,7 +102,7 @@ def test_a_reachable_redis_queue_is_healthy(client, config):
         redis.Redis.from_url(url, socket_timeout=1).ping()
     except redis.exceptions.RedisError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    config["EXPORT_RUNNER"] = "rq"
+    config["JOBS_RUNNER"] = "rq"
     config["REDIS_URL"] = url
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -110,42 +110,8 @@ def test_a_reachable_redis_queue_is_healthy(client, config):
 
 
 def test_problems_are_logged_at_start(app, db, config, caplog):
-    config["EXPORT_RUNNER"] = "rq"
+    config["JOBS_RUNNER"] = "rq"
     config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     with caplog.at_level(logging.ERROR, logger="opentestimony"):
         report_at_start(app)
     assert any("Health check queue failed" in r.getMessage() for r in caplog.records)
-
-
-def test_work_waiting_after_the_answers_is_reported_but_never_fails(client, db, config):
-    from datetime import timedelta
-
-    from sqlalchemy import update
-
-    from app.campaigns.models import PendingPlacement
-    from app.platform.timezones import utcnow
-    from app.testimony import services
-    from tests.factories import make_hearing, make_submission
-
-    idle = client.get("/healthz").get_json()["checks"]["follow_up"]
-    assert idle == {
-        "ok": True,
-        "detail": "after-response: 0 placements and 0 e-mails waiting",
-        "waiting": 0,
-        "oldest_seconds": 0,
-    }
-    config["FOLLOW_UP"] = "worker"
-    hearing = make_hearing()
-    services.submit_testimony(hearing, make_submission(hearing), now=utcnow())
-    db.session.commit()  # stored and answered; no worker has taken it yet
-    db.session.execute(update(PendingPlacement).values(queued_at=utcnow() - timedelta(minutes=30)))
-    db.session.commit()
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    follow_up = response.get_json()["checks"]["follow_up"]
-    assert follow_up["ok"] and follow_up["waiting"] == 2
-    assert 1790 <= follow_up["oldest_seconds"] <= 1900
-    assert follow_up["detail"].startswith("worker: 1 placement and 1 e-mail waiting, the oldest")
-    assert "@" not in response.text  # nothing personal

@@ -187,7 +187,9 @@ def hand_over() -> None:
 def run_committed() -> Outcome:
     """Run the jobs of every transaction committed so far in this thread (the command line)."""
     ids = committed.take().get(committed.JOBS, [])
-    return run(current_app._get_current_object(), ids) if ids else Outcome()
+    if not ids:
+        return Outcome()
+    return run(current_app._get_current_object(), ids, in_this_session=True)
 
 
 # Claiming and running.
@@ -356,13 +358,18 @@ def run(
     fresh_age: timedelta | None = None,
     limit: int = ROUND,
     pause: Callable[[], None] = lambda: None,
+    in_this_session: bool = False,
 ) -> Outcome:
     """Claim and run jobs: these ids (whatever their age), or up to `limit` due ones (of these
     kinds; queued ones only once older than `fresh_age`), kind by kind in batches, calling
     `pause` before each batch. Never raises: what fails stays in the table for a retry."""
     outcome = Outcome()
     runner: Runner = app.extensions["jobs"]
-    with app.app_context():
+    # In the caller's own session when asked (the work it just committed, run here and now:
+    # on SQLite a second connection would wait for the caller's lock); otherwise in a context
+    # of its own, as a background thread or a closed response needs.
+    context = contextlib.nullcontext() if in_this_session else app.app_context()
+    with context:
         try:
             if job_ids is None:
                 query = (
@@ -398,7 +405,8 @@ def run(
             db.session.rollback()
             log.exception("jobs could not be claimed; the next round will try again")
         finally:
-            db.session.remove()
+            if not in_this_session:
+                db.session.remove()
     return outcome
 
 
@@ -549,7 +557,7 @@ class Runner:
                     return later_response
 
             else:
-                run(self.app, job_ids)
+                run(self.app, job_ids, in_this_session=has_request_context())
             return
         with self.lock:
             self._start_if_needed()  # in every mode: it sweeps up what no one else did

@@ -185,15 +185,6 @@ def test_a_bundle_already_being_made_is_not_made_again(app, db, scene, tmp_path)
     assert packet_count() == 1
 
 
-def test_the_worker_needs_redis(app, db, config):
-    config["REDIS_URL"] = ""
-
-    result = invoke(app, "export-worker", "--burst")
-
-    assert result.exit_code != 0
-    assert "Set OPENTESTIMONY_REDIS_URL to run the export worker." in result.output
-
-
 def test_export_packet_writes_nothing_when_the_export_fails(app, db, scene, tmp_path, monkeypatch):
     from app.exports import jobs
 

@@ -1,4 +1,5 @@
-"""Background exports: claiming one, recording a failure, and the thread and Redis runners."""
+"""Background exports: claiming one, recording a failure, and running as a job in the
+background thread and on Redis."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.accounts.models import Role, StaffUser
 from app.exports import builders, jobs, services
 from app.exports.models import ExportStatus, Packet, PacketKind
 from app.hearings.models import Hearing
+from app.platform import jobs as background_jobs
 from app.platform.audit import AuditEvent
 from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus, SpeakingRequest
@@ -243,16 +245,22 @@ def test_the_clerk_sees_the_failure_and_can_make_it_again(app, db, scene, monkey
 
 
 def test_the_runner_is_chosen_from_the_configuration(app, config):
-    config.update(EXPORT_RUNNER="", REDIS_URL="")
-    assert jobs.runner(app) == "thread"
+    config.update(JOBS_RUNNER="", REDIS_URL="")
+    assert background_jobs.runner_name(app) == "thread"
     config.update(REDIS_URL=REDIS_URL)
-    assert jobs.runner(app) == "rq"
-    config.update(EXPORT_RUNNER="inline")
-    assert jobs.runner(app) == "inline"
+    assert background_jobs.runner_name(app) == "rq"
+    config.update(JOBS_RUNNER="after-response")
+    assert background_jobs.runner_name(app) == "after-response"
 
 
-def test_the_thread_runner_finishes_in_the_background(app, db, scene, config, monkeypatch):
-    config["EXPORT_RUNNER"] = "thread"
+@pytest.fixture
+def thread_runner(app, config):
+    config["JOBS_RUNNER"] = "thread"
+    yield
+    app.extensions["jobs"].stop()
+
+
+def test_the_thread_runner_finishes_in_the_background(app, db, scene, thread_runner, monkeypatch):
     ran_in = []
     original_run = jobs.run
 
@@ -265,26 +273,19 @@ def test_the_thread_runner_finishes_in_the_background(app, db, scene, config, mo
 
     jobs.start(packet_id)
     packet = wait_until_finished(db, packet_id)
-    for thread in threading.enumerate():
-        if thread.name == f"export-{packet_id}":
-            thread.join(WAIT_SECONDS)
 
-    assert ran_in == [f"export-{packet_id}"]
+    assert ran_in == ["opentestimony-jobs"]
     assert packet.status is ExportStatus.READY, packet.error
     packet = assert_ready(db, packet_id, scene)
     assert packet.progress_done == packet.progress_total == 2 * scene["approved"]
 
 
-def test_the_thread_runner_records_a_failure(app, db, scene, config, monkeypatch):
-    config["EXPORT_RUNNER"] = "thread"
+def test_the_thread_runner_records_a_failure(app, db, scene, thread_runner, monkeypatch):
     monkeypatch.setattr(jobs, "build", lambda request: 1 / 0)
     packet_id = queue_export(db, scene)
 
     jobs.start(packet_id)
     packet = wait_until_finished(db, packet_id)
-    for thread in threading.enumerate():
-        if thread.name == f"export-{packet_id}":
-            thread.join(WAIT_SECONDS)
 
     assert packet.status is ExportStatus.FAILED
     assert packet.error == jobs.FAILED_MESSAGE
@@ -311,37 +312,32 @@ def redis_db():
     connection.close()
 
 
-def test_the_rq_runner_queues_the_export_for_a_worker(
-    app, db, scene, config, monkeypatch, redis_db
-):
+def test_the_rq_runner_queues_the_export_for_a_worker(app, db, scene, config, redis_db):
     from rq import Queue, SimpleWorker
 
-    config.update(EXPORT_RUNNER="rq", REDIS_URL=REDIS_URL)
-    monkeypatch.setattr(jobs, "_worker_app", app)  # the worker uses the test database
-    packet_id = queue_export(db, scene, PacketKind.BUNDLE_ZIP)
+    config.update(JOBS_RUNNER="rq", REDIS_URL=REDIS_URL)
+    try:
+        packet_id = queue_export(db, scene, PacketKind.BUNDLE_ZIP)
 
-    jobs.start(packet_id)
+        jobs.start(packet_id)
 
-    queue = Queue(jobs.QUEUE_NAME, connection=redis_db)
-    assert queue.job_ids == [f"export-{packet_id}"]
-    job = queue.fetch_job(f"export-{packet_id}")
-    assert job.func_name == "app.exports.jobs.run_in_worker"
-    assert job.args == (packet_id,)
-    assert job.timeout == jobs.JOB_TIMEOUT
-    assert fresh(db, packet_id).status is ExportStatus.QUEUED  # nothing ran in the request
-    db.session.commit()
+        queue = Queue(background_jobs.RQ_QUEUE, connection=redis_db)
+        [message] = queue.jobs
+        assert message.func_name == "app.platform.jobs.run_from_rq"
+        assert fresh(db, packet_id).status is ExportStatus.QUEUED  # nothing ran in the request
+        db.session.commit()
 
-    worker = SimpleWorker([queue], connection=redis_db)
-    assert worker.work(burst=True) is True
+        with app.app_context():
+            assert SimpleWorker([queue], connection=redis_db).work(burst=True) is True
 
-    packet = fresh(db, packet_id)
-    assert packet.status is ExportStatus.READY, packet.error
-    assert packet.is_ready()
-    assert packet.item_count == scene["approved"]
-    assert services.packet_path(packet).read_bytes().startswith(b"PK\x03\x04")
-    assert packet.progress_done == packet.progress_total == 2 * scene["approved"]
-    assert len(events(db, "export.ready", packet_id)) == 1
-    assert queue.count == 0
+        packet = fresh(db, packet_id)
+        assert packet.status is ExportStatus.READY, packet.error
+        assert services.packet_path(packet).read_bytes().startswith(b"PK\x03\x04")
+        assert packet.progress_done == packet.progress_total == 2 * scene["approved"]
+        assert len(events(db, "export.ready", packet_id)) == 1
+        assert queue.count == 0
+    finally:
+        app.extensions["jobs"].stop()
 
 
 # Transactions while printing.

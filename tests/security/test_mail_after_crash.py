@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from app import follow_up, follow_up_process
-from app.platform import outbox
+from app.platform import jobs, outbox
 from app.platform.outbox import OutboxMessage
+from app.platform.timezones import utcnow
 from app.testimony import services
 from tests.factories import make_hearing, make_submission
 from tests.test_outbox import Collector, SmtpServer, free_port
@@ -36,7 +36,7 @@ CRASHING_WORKER = r"""
 import json, os, smtplib, sys
 
 from app import create_app
-from app.platform import outbox
+from app.platform import jobs
 
 settings = json.loads(sys.argv[1])
 die_after = settings.pop("die_after")
@@ -56,7 +56,7 @@ def send_then_die(self, *args, **kwargs):
 
 smtplib.SMTP.send_message = send_then_die
 with app.app_context():
-    outbox.deliver_pending()
+    jobs.run(app, kinds=["mail.deliver"])
 sys.exit(0)
 """
 
@@ -100,18 +100,18 @@ def run_the_cli(app) -> None:
     assert result.exit_code == 0, result.output
 
 
-def run_a_follow_up_worker_round(app) -> None:
-    done, failed = follow_up_process.one_round(app)
-    assert done and not failed
+def run_a_job_worker_round(app) -> None:
+    outcome = jobs.run(app)
+    assert outcome.done and not outcome.failed
 
 
 def run_the_app_sweep(app) -> None:
-    follow_up.sweep(app)
+    jobs.sweep(app)
 
 
 @pytest.mark.parametrize(
     "rescuer",
-    [run_the_cli, run_a_follow_up_worker_round, run_the_app_sweep],
+    [run_the_cli, run_a_job_worker_round, run_the_app_sweep],
     ids=lambda f: f.__name__,
 )
 def test_a_worker_killed_mid_batch_leaves_only_the_message_in_flight_to_be_sent_twice(
@@ -159,6 +159,12 @@ def test_a_worker_killed_mid_batch_leaves_only_the_message_in_flight_to_be_sent_
             .where(OutboxMessage.id == message.id)
             .values(claimed_at=message.claimed_at - outbox.CLAIM_LEASE - timedelta(seconds=1))
         )
+    # The dead worker's claim on its delivery jobs lapses too.
+    db.session.execute(
+        update(jobs.Job)
+        .where(jobs.Job.state == jobs.RUNNING)
+        .values(claimed_at=utcnow() - jobs.LEASE - timedelta(seconds=1))
+    )
     db.session.commit()
 
     rescuer(app)
