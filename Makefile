@@ -33,12 +33,16 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# In parallel (pytest-xdist), each worker on a database of its own; see docs/tests.md.
+# TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
+
 test-sqlite: $(STAMP) translations $(AXE)
-	TEST_DATABASE_URL= $(PY) -m pytest
+	TEST_DATABASE_URL= $(PY) -m pytest -n $(TEST_WORKERS)
 
 test-postgres: $(STAMP) translations $(AXE)
 	@url=$$($(PY) -m tests.postgres_url) || exit 1; \
-	if [ -n "$$url" ]; then echo "== PostgreSQL run"; TEST_DATABASE_URL="$$url" $(PY) -m pytest; \
+	if [ -n "$$url" ]; then echo "== PostgreSQL run"; TEST_DATABASE_URL="$$url" $(PY) -m pytest -n $(TEST_WORKERS); \
 	else echo "PostgreSQL is not reachable: skipping the PostgreSQL run"; fi
 
 lint: $(STAMP)
