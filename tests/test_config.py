@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from app import config as config_module
 from app.platform.extensions import db as _db
+from app.platform.transaction import TransactionalFlask
 
 app_package = importlib.import_module("app")
 
@@ -24,7 +25,8 @@ def make_app(tmp_path, monkeypatch):
         if name in {"DATABASE_URL", "SECRET_KEY"} or name.startswith(config_module.ENV_PREFIX):
             monkeypatch.delenv(name)
     instance = tmp_path / "instance"
-    monkeypatch.setattr(app_package, "Flask", functools.partial(Flask, instance_path=str(instance)))
+    made = functools.partial(TransactionalFlask, instance_path=str(instance))
+    monkeypatch.setattr(app_package, "TransactionalFlask", made)
     created: list[Flask] = []
 
     def factory(overrides=None) -> Flask:

@@ -12,9 +12,9 @@ from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm, PolicyForm, StaffRoleForm, StaffUserForm
 from app.accounts.models import Role, StaffUser
 from app.platform.audit import AuditEvent
-from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.platform.transaction import attempt
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/staff/admin")
 
@@ -41,7 +41,7 @@ def new_user():
     """Add a staff member with a role and an initial password."""
     form = StaffUserForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             services.create_user(
                 current_user.audit_name,
                 email=form.email.data,
@@ -50,12 +50,11 @@ def new_user():
                 password=form.password.data,
                 now=utcnow(),
             )
-        except services.WeakPassword as weak:
-            form.password.errors.extend(weak.problems)
-        except DomainError as error:
-            form.email.errors.append(str(error))
+        if isinstance(outcome.error, services.WeakPassword):
+            form.password.errors.extend(outcome.error.problems)
+        elif outcome.error is not None:
+            form.email.errors.append(str(outcome.error))
         else:
-            db.session.commit()
             flash(_("Staff account created."), "success")
             return redirect(url_for("staff_admin.users"), code=303)
     return render_template("accounts/user_new.html", form=form)
@@ -68,13 +67,11 @@ def edit_user(user_id: int):
     user = db.get_or_404(StaffUser, user_id)
     form = StaffRoleForm(obj=user if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             services.change_role(current_user.audit_name, user, Role(form.role.data), now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            form.role.errors.append(str(error))
+        if outcome.error is not None:
+            form.role.errors.append(str(outcome.error))
         else:
-            db.session.commit()
             flash(_("Role saved."), "success")
             return redirect(url_for("staff_admin.users"), code=303)
     return render_template("accounts/user_edit.html", user=user, form=form, button_form=EmptyForm())
@@ -84,13 +81,11 @@ def _user_action(user_id: int, action) -> object:
     user = db.get_or_404(StaffUser, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as outcome:
         action(user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if outcome.error is not None:
+        flash(str(outcome.error), "error")
     else:
-        db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("staff_admin.edit_user", user_id=user.id), code=303)
 
@@ -127,7 +122,6 @@ def policy():
         services.set_policy(
             current_user.audit_name, require_totp=bool(form.require_totp.data), now=utcnow()
         )
-        db.session.commit()
         flash(_("Policy saved."), "success")
     return redirect(url_for("staff_admin.users"), code=303)
 

@@ -38,6 +38,5 @@ def retry(job_id: int):
         flash(_("Only a dead job can be retried."), "error")
         return redirect(url_for("jobs_admin.index"), code=303)
     jobs.retry(current_user.audit_name, job, now=utcnow())
-    db.session.commit()
     flash(_("The job is queued again."), "success")
     return redirect(url_for("jobs_admin.index"), code=303)

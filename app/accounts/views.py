@@ -35,9 +35,9 @@ from app.accounts.forms import (
 )
 from app.accounts.models import StaffUser
 from app.accounts.passwords import verify_password
-from app.platform.errors import DomainError
 from app.platform.extensions import db, limiter
 from app.platform.timezones import local_time, utcnow
+from app.platform.transaction import attempt
 from app.platform.web import device_cookie_name, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -102,7 +102,7 @@ def login():
     if form.validate_on_submit():
         now = utcnow()
         key = sign_in_throttle.account_key(form.email.data)
-        try:
+        with attempt() as outcome:
             user = services.authenticate(
                 form.email.data,
                 form.password.data,
@@ -110,13 +110,11 @@ def login():
                 address=get_remote_address(),
                 trusted_device=_device_account() == key,
             )
-        except sign_in_throttle.SignInDelayed as delayed:
-            return _delayed_page(form, delayed.until, now)
-        if user is None:
-            db.session.commit()  # keep the record of the failed attempt
+        if isinstance(outcome.error, sign_in_throttle.SignInDelayed):
+            return _delayed_page(form, outcome.error.until, now)
+        if user is None:  # the failed attempt is recorded, and kept with the request
             form.form_errors.append(_("The e-mail address or password is not right."))
         elif user.uses_totp:
-            db.session.commit()
             session[PENDING] = {
                 "user_id": user.id,
                 "version": user.session_version,
@@ -126,7 +124,6 @@ def login():
             return redirect(url_for("accounts.second_factor"), code=303)
         else:
             _start_session(user, second_factor=False)
-            db.session.commit()
             return redirect(session.pop("_next"), code=303)
     return render_template(
         "accounts/login.html", form=form, expired=bool(request.args.get("expired"))
@@ -207,10 +204,8 @@ def second_factor():
     if form.validate_on_submit():
         if services.verify_totp(user, form.code.data, now=now):
             _start_session(user, second_factor=True)
-            db.session.commit()
             return redirect(session.pop("_next"), code=303)
         services.record_failed_code(user, now=now, address=get_remote_address())
-        db.session.commit()
         form.code.errors.append(_("That code is not right, or was already used."))
     return render_template("accounts/second_factor.html", form=form)
 
@@ -222,7 +217,6 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         services.end_sessions(current_user, now=utcnow(), reason="logout")
-        db.session.commit()
         logout_user()
         session.clear()
         flash(_("You are signed out."), "success")
@@ -249,12 +243,14 @@ def change_password():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("Your current password is not right."))
         else:
-            try:
+            with attempt() as outcome:
                 services.set_password(
                     current_user.audit_name, current_user, form.new_password.data, now=utcnow()
                 )
-            except services.WeakPassword as weak:
-                form.new_password.errors.extend(weak.problems)
+            if isinstance(outcome.error, services.WeakPassword):
+                form.new_password.errors.extend(outcome.error.problems)
+            elif outcome.error is not None:
+                raise outcome.error  # no other refusal is expected here: the error page
             else:
                 # The password change ended every session, this one included: start afresh.
                 # The user object, not the current_user proxy: login_user stores what it is
@@ -262,7 +258,6 @@ def change_password():
                 user = current_user._get_current_object()
                 # Not a new sign-in: the password change is what the audit log records.
                 _start_session(user, second_factor=user.uses_totp, record=False)
-                db.session.commit()
                 session.pop("_next", None)
                 flash(_("Your password was changed. Other sessions were signed out."), "success")
                 return redirect(url_for("accounts.account"), code=303)
@@ -284,7 +279,6 @@ def totp_setup():
     form = CodeForm()
     if form.validate_on_submit():
         if services.enable_totp(current_user, secret, form.code.data, now=utcnow()):
-            db.session.commit()
             session.pop(NEW_TOTP, None)
             flash(_("Second factor turned on."), "success")
             return redirect(url_for("accounts.account"), code=303)
@@ -304,11 +298,10 @@ def totp_disable():
         if not verify_password(current_user.password_hash, form.password.data):
             flash(_("Your password is not right. The second factor is still on."), "error")
             return redirect(url_for("accounts.account"), code=303)
-        try:
+        with attempt() as outcome:
             services.disable_totp(current_user, now=utcnow())
-        except DomainError as error:
-            flash(str(error), "error")
+        if outcome.error is not None:
+            flash(str(outcome.error), "error")
         else:
-            db.session.commit()
             flash(_("Second factor turned off."), "success")
     return redirect(url_for("accounts.account"), code=303)

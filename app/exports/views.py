@@ -29,6 +29,7 @@ from app.hearings.models import Hearing
 from app.hearings.services import slugify
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.platform.transaction import attempt
 
 bp = Blueprint("exports", __name__, url_prefix="/staff")
 
@@ -90,7 +91,7 @@ def create_background(hearing_id: int):
             for error in errors:
                 flash(error, "error")
         return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
-    try:
+    with attempt() as outcome:
         packet = services.request_export(
             current_user,
             hearing,
@@ -98,9 +99,11 @@ def create_background(hearing_id: int):
             measure=form.chosen_measure(),
             now=utcnow(),
         )
-    except services.ExportInProgress as error:
-        flash(str(error), "error")
+    if outcome.error is not None:
+        flash(str(outcome.error), "error")
         return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
+    # Committed here, not when the view returns: the export's job is handed over at once, and
+    # a queue that cannot take it is told to the clerk on this response.
     db.session.commit()
     try:
         jobs.start(packet.id)
@@ -144,7 +147,6 @@ def create(hearing_id: int, kind: str):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
     packet = services.export_testimony(current_user, hearing, PacketKind(kind), now=utcnow())
-    db.session.commit()
     flash(
         ngettext("Export ready: %(num)d row.", "Export ready: %(num)d rows.", packet.item_count),
         "success",

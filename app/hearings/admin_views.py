@@ -24,9 +24,9 @@ from app.hearings.forms import (
     MeasureForm,
 )
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
-from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.platform.transaction import attempt
 
 bp = Blueprint("hearing_admin", __name__, url_prefix="/staff/manage")
 
@@ -69,7 +69,6 @@ def body(body_id: int | None = None):
             services.update_body(current_user, existing, now=utcnow(), **values)
         else:
             services.create_body(current_user, now=utcnow(), **values)
-        db.session.commit()
         flash(_("Saved."), "success")
         return _back()
     return render_template(
@@ -92,7 +91,6 @@ def committee(body_id: int | None = None, committee_id: int | None = None):
             services.update_committee(current_user, existing, name=form.name.data, now=utcnow())
         else:
             services.create_committee(current_user, parent, name=form.name.data, now=utcnow())
-        db.session.commit()
         flash(_("Saved."), "success")
         return _back()
     return render_template(
@@ -118,15 +116,13 @@ def measure(committee_id: int | None = None, measure_id: int | None = None):
             official_url=form.official_url.data or None,
             session=form.session.data or "",
         )
-        try:
+        with attempt() as outcome:
             services.save_measure(
                 current_user, details, committee=parent, measure=existing, now=utcnow()
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.number.errors.append(str(error))
+        if outcome.error is not None:
+            form.number.errors.append(str(outcome.error))
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return _back()
     return render_template(
@@ -174,15 +170,13 @@ def edit_hearing(committee_id: int | None = None, hearing_id: int | None = None)
             measure_ids=tuple(form.measures.data),
             confirmed_only=bool(form.confirmed_only.data),
         )
-        try:
+        with attempt() as outcome:
             saved = services.save_hearing(
                 current_user, details, committee=parent, hearing=existing, now=utcnow()
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+        if outcome.error is not None:
+            form.form_errors.append(str(outcome.error))
         else:
-            db.session.commit()
             flash(_("Hearing saved."), "success")
             return _back(saved)
     return render_template(
@@ -245,13 +239,11 @@ def window_action(hearing_id: int, action: str):
             return _confirm_page(item, action, form, 422)
         return _back(item)
     change, message = ACTIONS[action]
-    try:
+    with attempt() as outcome:
         told = change(current_user, item, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if outcome.error is not None:
+        flash(str(outcome.error), "error")
     else:
-        db.session.commit()
         flash(str(message), "success")
         if told:
             flash(

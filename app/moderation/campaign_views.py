@@ -19,9 +19,9 @@ from app.moderation import campaign_services as services
 from app.moderation import queries as moderation_queries
 from app.moderation.campaign_forms import CampaignDecisionForm, MergeForm
 from app.moderation.forms import amended_note, encode_versions
-from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.platform.transaction import attempt
 from app.testimony import identity
 from app.testimony.models import Testimony
 
@@ -116,7 +116,7 @@ def decide(campaign_id: int):
     form = CampaignDecisionForm()
     if not form.validate_on_submit():
         return _page(campaign, decision_form=form, status=400)
-    try:
+    with attempt() as attempted:
         outcome = services.decide_campaign(
             current_user,
             campaign,
@@ -126,11 +126,9 @@ def decide(campaign_id: int):
             upto=form.seen_upto(),
             seen_versions=form.seen_versions(),
         )
-    except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+    if attempted.error is not None:
+        form.form_errors.append(str(attempted.error))
         return _page(db.get_or_404(Campaign, campaign_id), decision_form=form, status=409)
-    db.session.commit()
     message = ngettext(
         "%(num)d testimony decided.", "%(num)d testimonies decided.", outcome.decided
     )
@@ -154,13 +152,11 @@ def split(campaign_id: int, testimony_id: int):
         flash(_("The page expired. Nothing was changed; please try again."), "error")
         return redirect(url_for("campaigns.show", campaign_id=campaign.id), code=303)
     hearing_id = campaign.hearing_id
-    try:
+    with attempt() as outcome:
         dissolved = services.split_member(current_user, campaign, testimony, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if outcome.error is not None:
+        flash(str(outcome.error), "error")
         return redirect(url_for("campaigns.show", campaign_id=campaign_id), code=303)
-    db.session.commit()
     flash(
         _(
             "%(number)s was taken out of the campaign and will not be grouped again.",
@@ -183,15 +179,13 @@ def merge(campaign_id: int):
         return _page(campaign, merge_form=form, status=400)
     target = form.target_id()
     into = db.session.get(Campaign, target) if target is not None else None
-    try:
+    with attempt() as outcome:
         if into is None:
             raise services.CannotMerge()
         moved = services.merge(current_user, campaign, into, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        form.into.errors = [str(error)]
+    if outcome.error is not None:
+        form.into.errors = [str(outcome.error)]
         return _page(db.get_or_404(Campaign, campaign_id), merge_form=form, status=409)
-    db.session.commit()
     flash(
         ngettext(
             "%(num)d letter moved into campaign %(label)s.",
@@ -213,7 +207,6 @@ def put_back(testimony_id: int):
         flash(_("The page expired. Nothing was changed; please try again."), "error")
         return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)
     joined = services.put_back(current_user, testimony, now=utcnow())
-    db.session.commit()
     if joined:
         flash(_("It is back in campaign C-%(id)s.", id=joined), "success")
     else:

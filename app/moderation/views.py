@@ -41,9 +41,9 @@ from app.moderation.forms import (
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.pii import Kind, not_yet_redacted
 from app.moderation.redaction import segments
-from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.platform.transaction import attempt
 from app.testimony import identity, write_guard
 from app.testimony.attachment_pages import UnusableAttachment, clean_download
 from app.testimony.models import Attachment, ReviewStatus, Testimony
@@ -170,7 +170,7 @@ def bulk(hearing_id: int):
             upto=max(ids),
             filters=filters,
         )
-    try:
+    with attempt() as attempted:
         outcome = services.decide_many(
             current_user,
             ids,
@@ -180,11 +180,9 @@ def bulk(hearing_id: int):
             seen_status=chosen.status,
             seen_versions=form.seen_versions(),
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if attempted.error is not None:
+        flash(str(attempted.error), "error")
     else:
-        db.session.commit()
         flash(
             ngettext("%(num)d testimony decided.", "%(num)d testimonies decided.", outcome.decided)
             + (
@@ -273,7 +271,7 @@ def decide(testimony_id: int):
     testimony = db.get_or_404(Testimony, testimony_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             services.decide(
                 current_user,
                 testimony,
@@ -282,14 +280,12 @@ def decide(testimony_id: int):
                 expected_version=form.seen_version(),
                 now=utcnow(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            testimony = db.session.get(Testimony, testimony_id)
-            form.form_errors.append(str(error))
+        if outcome.error is not None:
+            # The page shows the testimony as it is now (attempt() read it again).
+            form.form_errors.append(str(outcome.error))
             form.expected_status.data = testimony.status.value
             form.expected_version.data = str(testimony.version)
         else:
-            db.session.commit()
             flash(_("Decision saved."), "success")
             return redirect(_after_decision(testimony), code=303)
     return render_template(
@@ -313,7 +309,6 @@ def add_note(testimony_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         services.add_note(current_user, testimony, form.body.data, now=utcnow())
-        db.session.commit()
         flash(_("Note added."), "success")
         return redirect(url_for("moderation.review", testimony_id=testimony.id), code=303)
     return render_template("moderation/review.html", **_review_context(testimony, note_form=form))
@@ -327,7 +322,6 @@ def keep_disputed(testimony_id: int):
     if EmptyForm().validate_on_submit() and identity.keep_disputed(
         current_user, testimony, now=utcnow()
     ):
-        db.session.commit()
         flash(
             _("Kept: this testimony can be published and printed despite the dispute."), "success"
         )
@@ -340,7 +334,7 @@ def redact(testimony_id: int):
     testimony = db.get_or_404(Testimony, testimony_id)
     form = RedactForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             created = services.redact_phrase(
                 current_user,
                 testimony,
@@ -348,19 +342,16 @@ def redact(testimony_id: int):
                 now=utcnow(),
                 seen_version=write_guard.parse_version(form.seen_version.data),
             )
-        except services.DecidedMeanwhile as error:
-            db.session.rollback()
-            form.phrase.errors.append(str(error))
+        if isinstance(outcome.error, services.DecidedMeanwhile):
+            form.phrase.errors.append(str(outcome.error))
             # The page now shows the new text, which is what another try would redact.
             page = render_template(
                 "moderation/review.html", **_review_context(testimony, redact_form=form)
             )
             return page, 409
-        except DomainError as error:
-            db.session.rollback()
-            form.phrase.errors.append(str(error))
+        if outcome.error is not None:
+            form.phrase.errors.append(str(outcome.error))
         else:
-            db.session.commit()
             flash(
                 ngettext("%(num)d passage hidden.", "%(num)d passages hidden.", len(created)),
                 "success",
@@ -375,7 +366,6 @@ def remove_redaction(redaction_id: int):
     redaction = db.get_or_404(Redaction, redaction_id)
     if EmptyForm().validate_on_submit():
         services.remove_redaction(current_user, redaction, now=utcnow())
-        db.session.commit()
         flash(_("Redaction removed."), "success")
     return redirect(url_for("moderation.review", testimony_id=redaction.testimony_id), code=303)
 

@@ -1,27 +1,46 @@
-"""Connection settings that make each database safe for this application."""
+"""Connection settings that make each database safe for this application, and how a SQLite
+transaction says whether it will write.
+
+SQLite lets one transaction write at a time. A transaction that will write therefore takes the
+write lock when it begins (BEGIN IMMEDIATE), so it cannot fail half-way with "database is
+locked" because another writer committed between its reads and its writes; a transaction that
+only reads begins plainly and reads alongside the writer (WAL). Which of the two a transaction
+is, is said where it starts, never guessed from the request:
+
+- `reading()`: transactions begun inside this block only read, until `begin_writing()`. The
+  request transaction (app/platform/transaction.py) opens it for pages (GET) and for views that
+  check their input before they write (a submission's files);
+- `begin_writing()`: from here on this transaction writes. A reading SQLite transaction is
+  ended (it only read: nothing is lost) and a writing one begins on the same connection;
+  `transaction.attempt()` calls it before each write, services that write under a condition
+  (app/testimony/write_guard.py) call it too. Whatever a decision rests on must be read again
+  after it (the intake does: app/testimony/intake.py).
+
+Outside `reading()` (commands, background work, requests that post) every transaction writes.
+On PostgreSQL, where writers lock only the rows they change, none of this applies.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
 import time
-import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from app.platform.extensions import db
-
-# Requests that change nothing (pages, downloads); every other method may write.
-READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # How often a SQLite writer tries again for the write lock another process holds.
 WRITE_RETRY_SECONDS = 0.002
 
-# Per SQLite engine: how a connection that has only read so far starts writing (see
-# begin_writing), and which connections are in such a reading transaction.
-_start_writing: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Whether transactions begun now only read. Set by reading(), cleared by begin_writing(); a
+# context variable, so each request (thread or greenlet) has its own.
+_reading: ContextVar[bool] = ContextVar("sqlite_reading", default=False)
 
 
 def init_app(app: Flask) -> None:
@@ -33,9 +52,71 @@ def init_app(app: Flask) -> None:
         _configure_postgresql(engine)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun in this block read alongside SQLite's writer until begin_writing()."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def begin_writing() -> None:
+    """From here on, this session's transaction writes.
+
+    On SQLite a transaction begun in reading() ends (it only read: nothing is lost) and one
+    that writes begins on the same connection, after this process's other writers and within
+    the busy timeout. Objects already loaded are not read again: the caller reads again what a
+    decision rests on. Anywhere else (PostgreSQL, a transaction that writes already, none begun
+    yet) only the intent is recorded.
+    """
+    if not _reading.get():
+        return
+    _reading.set(False)
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        connection = session.connection()
+        writers = SqliteWriters.of(connection.engine)
+        if writers is not None:
+            writers.switch_to_writing(connection)
+
+
+def is_reading() -> bool:
+    """Whether transactions begun now only read (inside reading(), before begin_writing())."""
+    return _reading.get()
+
+
+class SqliteWriters:
+    """The writers of one SQLite engine in this process, and the transactions that only read.
+
+    SQLite lets one transaction write at a time and makes the others poll for the lock with
+    growing sleeps, so under a stream of writers an unlucky request can lose every round until
+    its busy timeout (5 s, then the busy page). Writers of this process queue on `turn`
+    instead, and are let in one after another; SQLite then only arbitrates between processes.
+    Bounded by the busy timeout, so it can delay a writer but never hang one.
+    """
+
+    def __init__(self, engine: Engine, busy_timeout_ms: int) -> None:
+        self.busy_timeout_ms = int(busy_timeout_ms)
+        self.wait_seconds = busy_timeout_ms / 1000
+        self.turn = threading.Lock()
+        # The connections holding the turn (at most one, unless a wait timed out), and those in
+        # a reading transaction. Kept here, not in connection.info, which cannot be read once a
+        # broken connection is invalidated.
+        self.holding: set = set()
+        self.reading: set = set()
+        engine.sqlite_writers = self  # found again by begin_writing(), through the connection
+        event.listen(engine, "connect", self.on_connect)
+        event.listen(engine, "begin", self.on_begin)
+        event.listen(engine, "commit", self.end_turn)
+        event.listen(engine, "rollback", self.end_turn)
+
+    @staticmethod
+    def of(engine: Engine) -> SqliteWriters | None:
+        return getattr(engine, "sqlite_writers", None)
+
+    def on_connect(self, dbapi_connection, _record) -> None:
         # Let SQLAlchemy, not the driver, open transactions, so SAVEPOINT works.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -44,38 +125,45 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         # Wait this long for another writer's lock, then give up: the resident gets the busy
         # page (503) with their text, not an endless spinner.
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
         cursor.close()
         # SQLite's own lower() only knows ASCII; searches must ignore case in "Núñez" too.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
-    # SQLite lets one transaction write at a time and makes the others poll for the lock with
-    # growing sleeps, so under a stream of writers an unlucky request can lose every round
-    # until its busy timeout (5 s, then the busy page). Writers of this process queue here
-    # instead, and are let in one after another; SQLite then only arbitrates between
-    # processes. Bounded by the busy timeout, so it can delay a writer but never hang one.
-    writers = threading.Lock()
-    wait_seconds = busy_timeout_ms / 1000
-    # The connections holding the turn (at most one, unless a wait timed out). Kept here,
-    # not in connection.info, which cannot be read once a broken connection is invalidated.
-    holding: set = set()
-    reading: set = set()
+    def on_begin(self, connection: Connection) -> None:
+        # A transaction said to read (see reading()) reads alongside a writer, as WAL allows, so
+        # a surge of submissions never queues people loading the form. Any other takes the
+        # write lock up front: reading then writing, it cannot then fail with "database is
+        # locked" because another writer committed in between.
+        if _reading.get():
+            connection.exec_driver_sql("BEGIN")
+            self.reading.add(connection)
+        else:
+            self.begin_writing(connection)
 
-    def _begin_writing(connection) -> None:
-        deadline = time.monotonic() + wait_seconds
-        if writers.acquire(timeout=wait_seconds):
-            holding.add(connection)
+    def switch_to_writing(self, connection: Connection) -> None:
+        if connection in self.reading:
+            self.reading.discard(connection)
+            # Only SQLite's transaction ends (it only read); SQLAlchemy's goes on, so what the
+            # session loaded stays loaded instead of being expired and read all over again.
+            connection.exec_driver_sql("ROLLBACK")
+            self.begin_writing(connection)
+
+    def begin_writing(self, connection: Connection) -> None:
+        deadline = time.monotonic() + self.wait_seconds
+        if self.turn.acquire(timeout=self.wait_seconds):
+            self.holding.add(connection)
         try:
-            _begin_immediate(connection, deadline)
+            self._begin_immediate(connection, deadline)
         except BaseException:
-            _end_turn(connection)
+            self.end_turn(connection)
             raise
 
-    def _begin_immediate(connection, deadline: float) -> None:
+    def _begin_immediate(self, connection: Connection, deadline: float) -> None:
         # Another process's writer is waited for here, at a steady pace: SQLite's own wait
-        # sleeps longer and longer (up to 100 ms a time), so a writer that has waited a
-        # while oversleeps the lock's release and is overtaken by fresh ones, and the last
-        # few of a burst wait far longer than anyone writes.
+        # sleeps longer and longer (up to 100 ms a time), so a writer that has waited a while
+        # oversleeps the lock's release and is overtaken by fresh ones, and the last few of a
+        # burst wait far longer than anyone writes.
         raw = connection.connection.driver_connection
         raw.execute("PRAGMA busy_timeout=0")
         try:
@@ -91,71 +179,17 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             # its "database is locked", which the app answers with the busy page.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         finally:
-            raw.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            raw.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
 
-    @event.listens_for(engine, "commit")
-    @event.listens_for(engine, "rollback")
-    def _end_turn(connection) -> None:
-        reading.discard(connection)
-        if connection in holding:
-            holding.discard(connection)
-            writers.release()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
-        # A page that only reads (GET) reads alongside a writer, as WAL allows, so a surge of
-        # submissions never queues people loading the form. Anything that may write takes the
-        # write lock up front: a transaction that reads then writes cannot then fail with
-        # "database is locked" when another writer committed in between. A request that
-        # checks its input first (see begin_writing) reads alongside writers until it writes.
-        checking_first = has_request_context() and _reading_first()
-        if checking_first or (has_request_context() and request.method in READ_ONLY_METHODS):
-            connection.exec_driver_sql("BEGIN")
-            if checking_first:
-                reading.add(connection)
-        else:
-            _begin_writing(connection)
-
-    def _switch_to_writing(connection) -> None:
-        if connection in reading:
-            reading.discard(connection)
-            # Only SQLite's transaction ends (it only read); SQLAlchemy's goes on, so what the
-            # session loaded stays loaded instead of being expired and read all over again.
-            connection.exec_driver_sql("ROLLBACK")
-            _begin_writing(connection)
-
-    _start_writing[engine] = _switch_to_writing
+    def end_turn(self, connection: Connection) -> None:
+        self.reading.discard(connection)
+        if connection in self.holding:
+            self.holding.discard(connection)
+            self.turn.release()
 
 
-def reads_first(view):
-    """Mark a view that checks its input before it writes: until it calls begin_writing(),
-    its reads need not wait for another request's writes."""
-    view.reads_first = True
-    return view
-
-
-def _reading_first() -> bool:
-    view = current_app.view_functions.get(request.endpoint)
-    return getattr(view, "reads_first", False) and not g.get("writing", False)
-
-
-def begin_writing() -> None:
-    """End this request's reading and start the transaction that writes.
-
-    On SQLite only one transaction writes at a time, so a submission checks its form (CSRF,
-    fields, rate limits) without holding the write lock, and takes the lock just for its
-    inserts: its reading transaction ends (it only read: nothing is lost) and a writing one
-    begins on the same connection. Objects already loaded are not read again: the caller
-    refreshes what a decision rests on (the hearing's deadline) inside the writing transaction.
-    On PostgreSQL, where writers lock only the rows they change, nothing needs to change.
-    """
-    if g.get("writing", False):
-        return
-    g.writing = True
-    session = db.session()
-    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
-        connection = session.connection()
-        _start_writing[connection.engine](connection)
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    SqliteWriters(engine, busy_timeout_ms)
 
 
 def _configure_postgresql(engine: Engine) -> None:

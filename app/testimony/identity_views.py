@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from app.accounts.forms import EmptyForm
-from app.platform.extensions import db
 from app.platform.timezones import utcnow
 from app.testimony import identity
 
@@ -24,7 +23,6 @@ def act(testimony_id: int, purpose: str, token: str):
     outcome = None
     if form.validate_on_submit():
         outcome = "done" if identity.record(testimony, purpose, now=utcnow()) else "already"
-        db.session.commit()
     elif identity.recorded(testimony, purpose):
         outcome = "already"
     return render_template(

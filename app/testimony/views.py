@@ -19,13 +19,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
 from app.hearings.models import Committee, Hearing
-from app.platform.database import begin_writing, reads_first
-from app.platform.errors import DomainError
 from app.platform.extensions import csrf, db
 from app.platform.timezones import utcnow
+from app.platform.transaction import attempt, reads_first
 from app.platform.web import remember_language
-from app.testimony import bot_defence, held_uploads, services, write_guard
-from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm, has_good_key
+from app.testimony import intake, kept_files, services, write_guard
+from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
 
 bp = Blueprint("testimony", __name__)
 
@@ -42,7 +41,7 @@ def _csrf_expired(form) -> bool:
 @resident_form
 @reads_first
 def submit(hearing_id: int):
-    """Show the testimony form and accept a submission."""
+    """Show the testimony form and accept a submission (app/testimony/intake.py decides)."""
     hearing = _hearing_or_404(hearing_id)
     now = utcnow()
     if not hearing.is_accepting_testimony(now) and request.method == "GET":
@@ -51,40 +50,29 @@ def submit(hearing_id: int):
     if switch:
         return _in_language(switch, hearing, now)
     form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
-    scope = _held_files(form, hearing, None, now)
+    scope = _show_kept_files(form, hearing, None, now)
     address = request_address()
-    stored = None
     # Over its limit, an address has no file read (a "remove" still works).
     limited = _files_over_limit(form, hearing, address)
-    removing = _removing(form, scope, now)
+    removing = _remove_kept_file(form, scope, now)
     # The CSRF token first: no other site can use up limits.
-    valid = not removing and limited is None and form.validate_on_submit()
-    if valid:
-        stored = services.already_stored(hearing, form.submission_key.data)
-    if valid and not stored:
-        limited = bot_defence.count_from_address(hearing.id, address) or (
-            bot_defence.count_for_email(hearing.id, form.email.data)
+    if not removing and limited is None and form.validate_on_submit():
+        result = intake.submit(
+            hearing,
+            form.to_submission(),
+            address=address,
+            now=now,
+            trap=form.website.data,
+            opened=form.opened.data,
+            kept=_kept(form, scope),
         )
-    if valid and limited is None:
-        reason = bot_defence.quarantine_reason(form.website.data, form.opened.data, now)
-        begin_writing()  # the form is checked: only now wait for the database's write lock
-        # The deadline, as it is now, inside the transaction that stores the testimony.
-        db.session.refresh(hearing, Hearing.STATUS_TIMES)
-        # Files kept from this form's earlier tries go with it (and stay kept if it fails).
-        kept = _take_kept(form, scope, now)
-        submission = form.to_submission(quarantine_reason=reason, kept=kept)
-        # The service owns the deadline: it refuses a late form, but a retry of a form stored
-        # before the deadline still gets its receipt.
-        try:
-            receipt = services.submit_testimony(hearing, submission, now=now, known_new=not stored)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if result.receipt is not None:
             # Also said in a status message, so a screen reader announces it on arrival.
             flash(_("Thank you: your testimony was received."), "success")
-            return redirect(url_for("testimony.receipt", token=receipt.token), code=303)
+            return redirect(url_for("testimony.receipt", token=result.receipt.token), code=303)
+        limited = result.limited
+        if result.error is not None:
+            form.form_errors.append(str(result.error))
     elif request.method == "POST" and not hearing.is_accepting_testimony(now):
         # Say so at once, whatever else is wrong; the form comes back with what they typed.
         form.form_errors.append(str(services.refusal(hearing, now)))
@@ -104,30 +92,27 @@ def submit(hearing_id: int):
     return page, 429, {"Retry-After": str(limited.retry_after)}
 
 
-def _held_files(form, hearing: Hearing, testimony_id: int | None, now):
-    """The scope of the files kept for this form, with those files put on the form; None
-    when the form's key is missing or damaged (then nothing is kept or shown)."""
+# The form's side of the kept files (app/testimony/kept_files.py): what the request carries in,
+# and what the page shows.
+
+
+def _show_kept_files(form, hearing: Hearing, testimony_id: int | None, now):
+    """The scope of the files kept for this form, with those files put on the form."""
     key = form.key_field.data if request.method == "POST" else None
-    if not has_good_key(key):
-        return None
-    scope = held_uploads.FormScope(hearing.id, key, testimony_id)
-    form.held = held_uploads.held_for(scope, now=now)
+    scope = kept_files.scope_for(hearing.id, key, testimony_id)
+    form.held = kept_files.held(scope, now=now)
     return scope
 
 
-def _removing(form, scope, now) -> bool:
-    """Handle a "remove" button beside a kept file: the form comes back without that file,
-    with what was typed and no other check. True when this request was one."""
+def _remove_kept_file(form, scope, now) -> bool:
+    """A "remove" button beside a kept file: the form comes back without that file, with what
+    was typed and no other check. True when this request was one."""
     wanted = request.form.get("remove_attachment") if request.method == "POST" else None
     if wanted is None:
         return False
-    if scope is not None and wanted.isdigit() and len(wanted) < 11 and form.csrf_is_valid():
-        begin_writing()
-        removed = held_uploads.release(scope, int(wanted), now=now)
-        db.session.commit()
+    if form.csrf_is_valid():
+        removed = kept_files.remove(scope, wanted, now=now)
         if removed is not None:
-            held_uploads.forget_files([removed.sha256])
-            db.session.commit()
             form.held = [held for held in form.held if held.id != removed.id]
     # Files chosen alongside are checked and kept like those of any form sent back.
     _check_new_files(form)
@@ -143,39 +128,34 @@ def _check_new_files(form) -> None:
 
 def _files_over_limit(form, hearing: Hearing, address: str):
     """Before any file is read: an address over its limit gets the form back unread."""
-    if request.method != "POST" or not form.new_files():
-        return None
-    limited = bot_defence.over_address_limit(hearing.id, address)
+    new_files = request.method == "POST" and bool(form.new_files())
+    limited = kept_files.over_limit(hearing.id, address, new_files=new_files)
     form.skip_file_checks = limited is not None
     return limited
 
 
 def _keep_checked_files(form, scope, hearing_id: int, address: str, now) -> None:
-    """The form is going back to the resident: keep the files that passed the checks, and
-    count every file read toward the address's limit (reading one costs the server time)."""
-    if form.files_checked:
-        bot_defence.count_from_address(hearing_id, address, cost=form.files_checked)
-    if scope is None or not form.checked_uploads:
-        return
-    begin_writing()
-    limit = form.max_attachments()
-    form.held.extend(held_uploads.hold(scope, form.checked_uploads, now=now, limit=limit))
-    db.session.commit()
+    """The form is going back to the resident: keep the files that passed the checks."""
+    form.held.extend(
+        kept_files.keep(
+            scope,
+            form.checked_uploads,
+            hearing_id=hearing_id,
+            address=address,
+            files_read=form.files_checked,
+            limit=form.max_attachments(),
+            now=now,
+        )
+    )
     form.checked_uploads = ()
-    # Forget a few expired files in passing, so a site nobody sweeps still lets them go.
-    expired = held_uploads.sweep_expired(now=now, limit=20)
-    if expired:
-        db.session.commit()
-        held_uploads.forget_files(expired)
-        db.session.commit()
 
 
-def _take_kept(form, scope, now) -> tuple:
-    """The files kept for this form, to be sent with it, within the form's limit."""
+def _kept(form, scope) -> intake.Kept | None:
+    """The kept files that go with this form; none when the form showed none (no second look
+    in the hot path)."""
     if scope is None or not form.held:
-        return ()  # none when the form was read moments ago: no second look in the hot path
-    room = form.max_attachments() - len(form.checked_uploads)
-    return held_uploads.take(scope, now=now, limit=room)
+        return None
+    return intake.Kept(scope, room=form.max_attachments() - len(form.checked_uploads))
 
 
 def _hearing_or_404(hearing_id: int) -> Hearing:
@@ -198,7 +178,7 @@ def _in_language(code: str, hearing: Hearing, now):
         code = str(get_locale())
     with force_locale(code):
         form = TestimonyForm(hearing=hearing, allow_speaking=hearing.is_accepting_speakers(now))
-        scope = _held_files(form, hearing, None, now)
+        scope = _show_kept_files(form, hearing, None, now)
         # Files chosen before switching are checked and kept, as on a form sent back.
         address = request_address()
         limited = _files_over_limit(form, hearing, address)
@@ -252,37 +232,31 @@ def amend(token: str):
         existing_attachments=len(testimony.attachments),
         current_speaking=testimony.speaking_request,
     )
-    scope = _held_files(form, hearing, testimony.id, now)
+    scope = _show_kept_files(form, hearing, testimony.id, now)
     address = request_address()
     limited = _files_over_limit(form, hearing, address)
-    removing = _removing(form, scope, now)
-    valid = not removing and limited is None and form.validate_on_submit()
-    if valid:
-        # Files are checked (which takes a moment) before SQLite's write lock is taken, so a
-        # slow upload never holds up other residents' submissions; the service then writes
-        # only if the testimony is still the version this form was built from.
-        begin_writing()
-        kept = _take_kept(form, scope, now)
-        try:
-            changed = services.amend_testimony(
-                testimony,
-                form.to_amendment(kept=kept),
-                now=now,
-                seen_version=write_guard.parse_version(form.version.data),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            if isinstance(error, services.AmendedMeanwhile):
-                # Told, the resident may save over the current version on purpose.
-                form.version.data = str(testimony.version)
-        else:
-            db.session.commit()
+    removing = _remove_kept_file(form, scope, now)
+    # Files are checked (which takes a moment) before SQLite's write lock is taken, so a slow
+    # upload never holds up other residents' submissions; the intake then writes only if the
+    # testimony is still the version this form was built from.
+    if not removing and limited is None and form.validate_on_submit():
+        result = intake.amend(
+            testimony,
+            form.to_amendment(),
+            now=now,
+            seen_version=write_guard.parse_version(form.version.data),
+            kept=_kept(form, scope),
+        )
+        if result.error is None:
             flash(
-                _("Your testimony was amended.") if changed else _("Nothing was changed."),
+                _("Your testimony was amended.") if result.changed else _("Nothing was changed."),
                 "success",
             )
             return redirect(url_for("testimony.receipt", token=token), code=303)
+        form.form_errors.append(str(result.error))
+        if isinstance(result.error, services.AmendedMeanwhile):
+            # Told, the resident may save over the current version on purpose.
+            form.version.data = str(testimony.version)
     if request.method == "POST":
         _keep_checked_files(form, scope, hearing.id, address, now)
     page = render_template(
@@ -311,15 +285,13 @@ def withdraw(token: str):
         return redirect(url_for("testimony.receipt", token=token), code=303)
     form = WithdrawForm(version=str(testimony.version))
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             services.withdraw_testimony(
                 testimony, now=utcnow(), seen_version=write_guard.parse_version(form.version.data)
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        if outcome.error is not None:
+            flash(str(outcome.error), "error")
         else:
-            db.session.commit()
             flash(_("Your testimony was withdrawn."), "success")
         return redirect(url_for("testimony.receipt", token=token), code=303)
     return render_template(

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from flask import has_request_context
 from sqlalchemy import inspect, update
 
 from app.platform.database import begin_writing
@@ -40,11 +39,9 @@ def hold(
 ) -> bool:
     """Lock the row for this transaction if it still has `version` (and no status in
     `not_statuses`); read it again either way. False: it changed."""
-    # A request that reads before it writes (app/platform/database.py, reads_first) reads
-    # SQLite from a snapshot: take the write lock first, so the condition is checked on the
-    # latest row.
-    if has_request_context():
-        begin_writing()
+    # A transaction begun reading (app/platform/database.py) reads SQLite from a snapshot:
+    # take the write lock first, so the condition is checked on the latest row.
+    begin_writing()
     conditions = [Testimony.id == testimony.id, Testimony.version == version]
     if not_statuses:
         conditions.append(Testimony.status.not_in(list(not_statuses)))
