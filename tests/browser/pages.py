@@ -79,6 +79,7 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
         "staff_admin.new_user": ["/staff/admin/users/new"],
         "staff_admin.edit_user": [f"/staff/admin/users/{scene.moderator_id}"],
         "staff_admin.audit_log": ["/staff/admin/audit"],
+        "jobs_admin.index": ["/staff/admin/jobs"],
         "accounts.account": ["/staff/account"],
         "accounts.totp_setup": ["/staff/account/totp"],
     }
