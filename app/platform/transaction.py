@@ -75,7 +75,7 @@ class TransactionalFlask(Flask):
             # a sign-out, messages to show) stays as it was before the view.
             before.restore()
             raise
-        _run_after_commit()
+        run_after_commit()
         return response
 
 
@@ -165,7 +165,7 @@ def after_commit(callback: Callable[[], object]) -> None:
     db.session.info.setdefault(_LATER, []).append(callback)
 
 
-def _run_after_commit() -> None:
+def run_after_commit() -> None:
     for callback in db.session.info.pop(_READY, []):
         try:
             callback()
