@@ -24,7 +24,7 @@ from app import create_app
 from app.platform.audit import forget_seen_refusals
 from app.platform.extensions import db as _db
 from app.platform.extensions import limiter
-from tests.factories import isolate_requests
+from tests.factories import REDIS_TEST_URL, isolate_requests
 
 
 def _compile_catalogues() -> None:
@@ -50,10 +50,10 @@ _compile_catalogues()
 
 
 # Tests that reach the same outside resource, which a worker cannot have its own of, go to one
-# worker together (with `--dist loadgroup`): those that empty a Redis database (exports' RQ
-# runner, the surge's shared rate limits), keyed by their fixture; and the browser tests, so
+# worker together (with `--dist loadgroup`): those that empty the Redis database (the `redis_db`
+# fixture: the RQ runner, the surge's shared rate limits); and the browser tests, so
 # one worker starts Chromium and the others keep their cores.
-REDIS_FIXTURES = {"redis_db", "shared_counters"}
+REDIS_FIXTURES = {"redis_db"}
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 
@@ -199,3 +199,22 @@ def isolated_requests(app, monkeypatch):
     """Every request of `app.test_client()` in an application context of its own, as on a
     server (see tests.factories.OwnContextClient)."""
     isolate_requests(app, monkeypatch)
+
+
+@pytest.fixture
+def redis_db():
+    """A connection to Redis database 15 at 127.0.0.1:6379 (REDIS_TEST_URL), emptied before
+    and after the test. Skipped when no Redis answers, unless REQUIRE_REDIS=1 (CI)."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.exceptions.RedisError as error:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_TEST_URL}: {error}")
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}: {error}")
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()

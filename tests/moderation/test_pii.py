@@ -237,9 +237,11 @@ def test_long_text_is_searched_quickly():
         "Aa " * 30_000 + "St",
         "1 A " * 25_000,
     ]
-    started = time.perf_counter()
+    # The CPU this thread spent, not the wall clock: a loaded machine or tests running in
+    # parallel slow the clock, never the search's own work.
+    started = time.thread_time()
     results = [find_personal_data(text) for text in texts]
-    assert time.perf_counter() - started < 2
+    assert time.thread_time() - started < 2
     assert [f.text for f in results[0]] == ["617-555-0100"]
     assert all(result == [] for result in results[1:])
 

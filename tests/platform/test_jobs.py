@@ -27,6 +27,7 @@ from app.platform.timezones import utcnow
 from app.testimony import services
 from app.testimony.models import Testimony
 from tests.factories import (
+    REDIS_TEST_URL,
     form_fields,
     make_hearing,
     make_staff_user,
@@ -342,30 +343,10 @@ def test_in_worker_mode_the_app_leaves_jobs_to_the_worker(app, db, config):
         app.extensions["jobs"].stop()
 
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def redis_db():
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.exceptions.RedisError as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_URL}: {error}")
-        pytest.skip(f"no Redis at {REDIS_URL}: {error}")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
-
-
 def test_redis_carries_only_ids_and_a_lost_message_is_swept_up(app, db, config, redis_db):
     from rq import Queue, SimpleWorker
 
-    config.update(JOBS_RUNNER="rq", REDIS_URL=REDIS_URL)
+    config.update(JOBS_RUNNER="rq", REDIS_URL=REDIS_TEST_URL)
     try:
         submit(db, make_hearing(), 1)
         ids = list(db.session.scalars(select(jobs.Job.id).order_by(jobs.Job.id)))

@@ -21,7 +21,7 @@ from app.platform.outbox import CLAIM_LEASE, OutboxMessage
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
 from app.testimony.services import PLACEMENT_JOB
-from tests.factories import make_hearing
+from tests.factories import REDIS_TEST_URL, make_hearing
 from tests.surge.crowd import Browser, bot_flood, fields_from, open_form, send_until_acknowledged
 from tests.surge.server import Served
 
@@ -29,27 +29,14 @@ RESIDENTS = int(os.environ.get("SURGE_RESIDENTS", "40"))
 BOT_FORMS = int(os.environ.get("SURGE_BOT_FORMS", "200"))
 BOT_THREADS = 4
 SURGE_SECONDS = 120
-REDIS_URL = "redis://127.0.0.1:6379/14"
 # The app's default: 20 per minute from one address to one hearing.
 ADDRESS_LIMIT = 20
 
 
 @pytest.fixture
-def shared_counters():
-    """Redis database 14 for the rate-limit counters every worker shares, emptied first."""
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.exceptions.RedisError as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_URL}: {error}")
-        pytest.skip(f"several workers share rate limits through Redis: {error}")
-    connection.flushdb()
-    yield REDIS_URL
-    connection.flushdb()
-    connection.close()
+def shared_counters(redis_db):
+    """The emptied Redis database, for the rate-limit counters every worker shares."""
+    return REDIS_TEST_URL
 
 
 def resident(port: int, number: int, hearing_id: int, measure_id: int, deadline: float):
@@ -106,6 +93,7 @@ def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
             killed = served.kill_a_worker()
             residents = [future.result() for future in residents]
             bots = [outcome for future in bots for outcome in future.result()]
+        burst_seconds = time.monotonic() - (deadline - SURGE_SECONDS)
         workers_after = served.workers()
     finally:
         served.stop()
@@ -118,9 +106,11 @@ def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
     assert all(outcome.acknowledged for outcome in residents), [
         o.statuses for o in residents if not o.acknowledged
     ]
-    # The bot was held to the limit for one address and told to wait.
+    # The bot was held to the limit for one address and told to wait. The limit counts in
+    # windows of a minute from the first form: a burst slowed past a minute (a loaded machine,
+    # tests running in parallel) starts another window.
     bot_accepted = [outcome.acknowledged for outcome in bots if outcome.acknowledged]
-    assert len(bot_accepted) <= ADDRESS_LIMIT
+    assert len(bot_accepted) <= ADDRESS_LIMIT * (1 + int(burst_seconds // 60)), burst_seconds
     assert 429 in [s for outcome in bots for s in outcome.statuses]
     # Exactly what was acknowledged is stored, each once.
     acknowledged = [o.acknowledged for o in residents] + bot_accepted
