@@ -50,6 +50,8 @@ TESTED_THROUGH = {
     "app/platform/errors.py": "error pages and the busy page: tests/platform/test_web.py and "
     "tests/test_overload.py",
     "app/platform/outbox.py": "tests/test_outbox.py (moves to tests/platform/)",
+    "app/platform/database.py": "SQLite's one writer and the busy answer: "
+    "tests/test_overload.py (moves to tests/platform/)",
     "app/testimony/views.py": "tests/testimony/test_receipt_journey.py and test_form_validation.py",
     "app/testimony/identity_views.py": "the links in the receipt mail: "
     "tests/testimony/test_identity.py",
@@ -79,11 +81,17 @@ def has_logic(path: Path) -> bool:
 
 
 def mirrors(module: Path) -> list[Path]:
-    """The test modules at the mirrored path of an app module."""
+    """The test modules at the mirrored path of an app module. `test_database_store.py` is
+    the mirror of `database_store.py`, not an aspect of `database.py`."""
     relative = module.relative_to(APP)
     folder = TESTS / relative.parent
     name = relative.parent.name or "app" if relative.stem == "__init__" else relative.stem
-    return sorted([*folder.glob(f"test_{name}.py"), *folder.glob(f"test_{name}_*.py")])
+    longer = [path.stem for path in module.parent.glob(f"{name}_*.py")]
+    return sorted(
+        path
+        for path in [*folder.glob(f"test_{name}.py"), *folder.glob(f"test_{name}_*.py")]
+        if not any(path.stem.startswith(f"test_{other}") for other in longer)
+    )
 
 
 def listed(module: Path) -> str | None:
@@ -120,6 +128,12 @@ def test_the_mirror_rule_reads_module_names_as_documented(tmp_path):
     assert [p.name for p in mirrors(APP / "platform" / "timezones.py")] == ["test_timezones.py"]
     review = [p.name for p in mirrors(APP / "moderation" / "views.py")]
     assert "test_views_review.py" in review
+    assert [p.name for p in mirrors(APP / "platform" / "database_store.py")] == [
+        "test_database_store.py"
+    ]
+    assert "test_database_store.py" not in [
+        p.name for p in mirrors(APP / "platform" / "database.py")
+    ]
     assert listed(APP / "accounts" / "models.py") == "app/*/models.py"
     assert listed(APP / "accounts" / "services.py") is None
     helper = tmp_path / "helper.py"
