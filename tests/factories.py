@@ -282,6 +282,12 @@ class OwnContextClient(FlaskClient):
             outer.expire_all()
 
 
+def section(page_html: str, heading_id: str) -> str:
+    """The HTML of the page's <section> labelled by heading_id ('' when it is absent)."""
+    start = page_html.find(f'<section aria-labelledby="{heading_id}">')
+    return "" if start == -1 else page_html[start : page_html.index("</section>", start)]
+
+
 def signed_in_client(app, user=None) -> OwnContextClient:
     """A new browser signed in as `user` (a new moderator by default)."""
     user = user or make_staff_user()

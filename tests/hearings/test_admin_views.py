@@ -30,6 +30,7 @@ from tests.factories import (
     make_staff_user,
     make_testimony,
     post_form,
+    section,
 )
 
 MANAGE = "/staff/manage/"
@@ -154,11 +155,6 @@ def field_value(page_html: str, name: str) -> str:
     assert tag, f"no input named {name}"
     value = re.search(r'value="([^"]*)"', tag.group(0))
     return html_lib.unescape(value.group(1)) if value else ""
-
-
-def section(page_html: str, heading_id: str) -> str:
-    start = page_html.find(f'<section aria-labelledby="{heading_id}">')
-    return "" if start == -1 else page_html[start : page_html.index("</section>", start)]
 
 
 def snapshot(db) -> dict[str, list[str]]:

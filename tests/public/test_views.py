@@ -8,17 +8,9 @@ import pytest
 
 from app.hearings.models import Hearing, HearingStatus
 from app.platform.timezones import utcnow
-from tests.factories import make_body, make_committee, make_hearing, make_measure
+from tests.factories import make_body, make_committee, make_hearing, make_measure, section
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
-
-
-def _section(html: str, heading_id: str) -> str:
-    """The HTML of the <section> labelled by heading_id ('' when it is absent)."""
-    start = html.find(f'<section aria-labelledby="{heading_id}">')
-    if start == -1:
-        return ""
-    return html[start : html.index("</section>", start)]
 
 
 def _submit_href(hearing: Hearing) -> str:
@@ -49,8 +41,8 @@ def test_home_lists_open_and_upcoming_hearings_in_separate_sections(client, db):
 
     html = client.get("/").text
 
-    open_section = _section(html, "open-heading")
-    upcoming_section = _section(html, "upcoming-heading")
+    open_section = section(html, "open-heading")
+    upcoming_section = section(html, "upcoming-heading")
     assert open_section and upcoming_section
     assert open_hearing.title in open_section
     assert open_hearing.title not in upcoming_section
@@ -58,7 +50,7 @@ def test_home_lists_open_and_upcoming_hearings_in_separate_sections(client, db):
     assert upcoming.title not in open_section
     assert closed.title not in open_section
     assert closed.title not in upcoming_section
-    assert closed.title in _section(html, "past-heading")
+    assert closed.title in section(html, "past-heading")
 
 
 def test_home_says_so_when_nothing_is_open(client, db):
@@ -71,9 +63,9 @@ def test_home_leaves_cancelled_hearings_out_of_open(client, db):
     cancelled = make_hearing(title="Cancelled hearing", cancelled_at=utcnow())
     db.session.commit()
     html = client.get("/").text
-    assert cancelled.title not in _section(html, "open-heading")
+    assert cancelled.title not in section(html, "open-heading")
     # Still listed where residents look for what is coming, marked cancelled.
-    upcoming = _section(html, "upcoming-heading")
+    upcoming = section(html, "upcoming-heading")
     assert cancelled.title in upcoming
     assert "Cancelled" in upcoming
 
