@@ -103,10 +103,12 @@ def create_background(hearing_id: int):
         flash(str(outcome.error), "error")
         return redirect(url_for("exports.history", hearing_id=hearing.id), code=303)
     # Committed here, not when the view returns: the export's job is handed over at once, and
-    # a queue that cannot take it is told to the clerk on this response.
+    # a queue that cannot take it is told to the clerk on this response. Its id is read before:
+    # read after, it would open a transaction (on SQLite, the write lock) the job then waits on.
+    packet_id = packet.id
     db.session.commit()
     try:
-        jobs.start(packet.id)
+        jobs.start(packet_id)
     except jobs.QueueUnavailable:
         flash(
             _("The export queue could not be reached; please try again in a few minutes."), "error"
@@ -119,7 +121,7 @@ def create_background(hearing_id: int):
         ),
         "success",
     )
-    return redirect(url_for("exports.show", packet_id=packet.id, download=1), code=303)
+    return redirect(url_for("exports.show", packet_id=packet_id, download=1), code=303)
 
 
 @bp.route("/exports/<int:packet_id>/progress")
