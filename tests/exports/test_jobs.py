@@ -4,7 +4,6 @@ background thread and on Redis."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from app.platform.audit import AuditEvent
 from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus, SpeakingRequest
 from tests.factories import (
+    REDIS_TEST_URL,
     make_hearing,
     make_staff_user,
     make_testimony,
@@ -30,7 +30,6 @@ from tests.factories import (
     signed_in_client,
 )
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 WAIT_SECONDS = 60
 TITLE = "Hearing on a ban of face surveillance"
 
@@ -247,7 +246,7 @@ def test_the_clerk_sees_the_failure_and_can_make_it_again(app, db, scene, monkey
 def test_the_runner_is_chosen_from_the_configuration(app, config):
     config.update(JOBS_RUNNER="", REDIS_URL="")
     assert background_jobs.runner_name(app) == "thread"
-    config.update(REDIS_URL=REDIS_URL)
+    config.update(REDIS_URL=REDIS_TEST_URL)
     assert background_jobs.runner_name(app) == "rq"
     config.update(JOBS_RUNNER="after-response")
     assert background_jobs.runner_name(app) == "after-response"
@@ -293,29 +292,10 @@ def test_the_thread_runner_records_a_failure(app, db, scene, thread_runner, monk
     assert len(events(db, "export.failed", packet_id)) == 1
 
 
-@pytest.fixture
-def redis_db():
-    """Redis database 15, emptied before and after; the test is skipped without a server,
-    unless REQUIRE_REDIS=1 (CI), where a missing server is a failure."""
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.exceptions.RedisError as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_URL}: {error}")
-        pytest.skip(f"no Redis at {REDIS_URL}: {error}")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
-
-
 def test_the_rq_runner_queues_the_export_for_a_worker(app, db, scene, config, redis_db):
     from rq import Queue, SimpleWorker
 
-    config.update(JOBS_RUNNER="rq", REDIS_URL=REDIS_URL)
+    config.update(JOBS_RUNNER="rq", REDIS_URL=REDIS_TEST_URL)
     try:
         packet_id = queue_export(db, scene, PacketKind.BUNDLE_ZIP)
 
