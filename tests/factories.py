@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 import secrets
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from pypdf import PdfWriter
+from sqlalchemy import select
 
 from app.campaigns import placement
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
@@ -339,3 +342,71 @@ def run_threads(*targets, join_seconds: float) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+# The hearing management pages, as a clerk fills them in.
+
+
+def edit_hearing_url(hearing) -> str:
+    return f"/staff/manage/hearings/{hearing.id}/edit"
+
+
+def hearing_url(hearing) -> str:
+    return f"/staff/manage/hearings/{hearing.id}"
+
+
+def local(moment: datetime, zone: str = "America/New_York") -> str:
+    """What a clerk types into a datetime-local field for `moment`."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def hearing_fields(measure_ids, **overrides) -> dict:
+    """A valid hearing form, open from an hour ago for a week, in New York time."""
+    now = utcnow()
+    fields = {
+        "title": "Hearing on a ban of face surveillance",
+        "description": "The committee hears residents on the ordinance.",
+        "starts_at": local(now + timedelta(days=8)),
+        "location": "Iannella Chamber, Boston City Hall",
+        "remote_url": "https://example.org/watch",
+        "testimony_opens_at": local(now - timedelta(hours=1)),
+        "testimony_closes_at": local(now + timedelta(days=7)),
+        "speaker_signup_closes_at": "",
+        "measures": [str(measure_id) for measure_id in measure_ids],
+    }
+    return fields | overrides
+
+
+def text_of(response) -> str:
+    """The page with entities decoded, for comparing messages such as "body's"."""
+    return html_lib.unescape(response.text)
+
+
+def field_value(page_html: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page_html)
+    assert tag, f"no input named {name}"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return html_lib.unescape(value.group(1)) if value else ""
+
+
+def snapshot(db) -> dict[str, list[str]]:
+    """Every row of every table, to show that a refused request changed nothing."""
+    db.session.expire_all()
+    return {
+        table.name: sorted(map(repr, db.session.execute(select(table)).all()))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def press(browser, hearing, action: str):
+    """Press a button on the hearing's management page, ticking the confirmation that closing
+    and cancelling ask for; returns the page it leads to."""
+    page = browser.get(hearing_url(hearing))
+    assert page.status_code == 200
+    return post_form(
+        browser,
+        hearing_url(hearing),
+        {"confirm": "y"},
+        to=f"{hearing_url(hearing)}/{action}",
+        follow_redirects=True,
+    )

@@ -6,8 +6,6 @@ Who may reach these pages at all is covered by tests/accounts/test_access.py.
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -21,7 +19,12 @@ from app.platform.audit import AuditEvent
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
 from tests.factories import (
+    edit_hearing_url,
+    field_value,
     form_fields,
+    hearing_fields,
+    hearing_url,
+    local,
     log_in,
     make_body,
     make_committee,
@@ -30,7 +33,10 @@ from tests.factories import (
     make_staff_user,
     make_testimony,
     post_form,
+    press,
     section,
+    snapshot,
+    text_of,
 )
 
 MANAGE = "/staff/manage/"
@@ -99,36 +105,6 @@ def new_hearing_url(committee) -> str:
     return f"/staff/manage/committees/{committee.id}/hearings/new"
 
 
-def edit_hearing_url(hearing) -> str:
-    return f"/staff/manage/hearings/{hearing.id}/edit"
-
-
-def hearing_url(hearing) -> str:
-    return f"/staff/manage/hearings/{hearing.id}"
-
-
-def local(moment: datetime, zone: str = "America/New_York") -> str:
-    """What a clerk types into a datetime-local field for `moment`."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
-
-
-def hearing_fields(measure_ids, **overrides) -> dict:
-    """A valid hearing form, open from an hour ago for a week, in New York time."""
-    now = utcnow()
-    fields = {
-        "title": "Hearing on a ban of face surveillance",
-        "description": "The committee hears residents on the ordinance.",
-        "starts_at": local(now + timedelta(days=8)),
-        "location": "Iannella Chamber, Boston City Hall",
-        "remote_url": "https://example.org/watch",
-        "testimony_opens_at": local(now - timedelta(hours=1)),
-        "testimony_closes_at": local(now + timedelta(days=7)),
-        "speaker_signup_closes_at": "",
-        "measures": [str(measure_id) for measure_id in measure_ids],
-    }
-    return fields | overrides
-
-
 def measure_fields(**overrides) -> dict:
     fields = {
         "kind": "ordinance",
@@ -141,29 +117,8 @@ def measure_fields(**overrides) -> dict:
     return fields | overrides
 
 
-def text_of(response) -> str:
-    """The page with entities decoded, for comparing messages such as "body's"."""
-    return html_lib.unescape(response.text)
-
-
 def is_redirect_to(response, path: str) -> bool:
     return response.status_code == 303 and urlsplit(response.location).path == path
-
-
-def field_value(page_html: str, name: str) -> str:
-    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page_html)
-    assert tag, f"no input named {name}"
-    value = re.search(r'value="([^"]*)"', tag.group(0))
-    return html_lib.unescape(value.group(1)) if value else ""
-
-
-def snapshot(db) -> dict[str, list[str]]:
-    """Every row of every table, to show that a refused request changed nothing."""
-    db.session.expire_all()
-    return {
-        table.name: sorted(map(repr, db.session.execute(select(table)).all()))
-        for table in db.metadata.sorted_tables
-    }
 
 
 def events(db, action: str) -> list[AuditEvent]:
@@ -870,20 +825,6 @@ def test_unknown_ids_are_404(db, browser, path):
 
 
 # The testimony-window buttons
-
-
-def press(browser, hearing, action: str):
-    """Press a button on the hearing's management page, ticking the confirmation that closing
-    and cancelling ask for; returns the page it leads to."""
-    page = browser.get(hearing_url(hearing))
-    assert page.status_code == 200
-    return post_form(
-        browser,
-        hearing_url(hearing),
-        {"confirm": "y"},
-        to=f"{hearing_url(hearing)}/{action}",
-        follow_redirects=True,
-    )
 
 
 def buttons(browser, hearing) -> set[str]:

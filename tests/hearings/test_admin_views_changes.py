@@ -15,21 +15,19 @@ from app.platform.outbox import OutboxMessage
 from app.platform.timezones import local_time, utcnow
 from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from tests.factories import (
+    edit_hearing_url,
+    field_value,
     form_fields,
+    hearing_fields,
+    hearing_url,
+    local,
     log_in,
     make_hearing,
     make_staff_user,
     make_testimony,
     post_form,
-    set_review_status,
-)
-from tests.hearings.test_admin_views import (
-    edit_hearing_url,
-    field_value,
-    hearing_fields,
-    hearing_url,
-    local,
     press,
+    set_review_status,
     snapshot,
     text_of,
 )

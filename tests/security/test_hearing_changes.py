@@ -12,17 +12,15 @@ from app.hearings import services
 from app.platform.timezones import utcnow
 from tests.factories import (
     csrf_token_from,
+    edit_hearing_url,
+    hearing_fields,
+    hearing_url,
+    local,
     log_in,
     make_hearing,
     make_staff_user,
     make_testimony,
     post_form,
-)
-from tests.hearings.test_admin_views import (
-    edit_hearing_url,
-    hearing_fields,
-    hearing_url,
-    local,
     snapshot,
 )
 
