@@ -25,6 +25,21 @@ def note(kind: str, row_id: int) -> None:
     db.session.info.setdefault(_QUEUED, {}).setdefault(kind, []).append(row_id)
 
 
+def noted() -> dict[str, list[int]]:
+    """A copy of the work noted so far in this transaction, to put back with `restore` if a
+    savepoint begun now is rolled back (app/platform/transaction.py, attempt)."""
+    return {kind: list(ids) for kind, ids in (db.session.info.get(_QUEUED) or {}).items()}
+
+
+def restore(snapshot: dict[str, list[int]]) -> None:
+    """Forget the work noted since `snapshot` was taken: its savepoint was rolled back, so
+    the rows that work is about were never stored."""
+    if snapshot:
+        db.session.info[_QUEUED] = {kind: list(ids) for kind, ids in snapshot.items()}
+    else:
+        db.session.info.pop(_QUEUED, None)
+
+
 def take() -> dict[str, list[int]]:
     """The work of every transaction committed since the last call, by kind."""
     return db.session.info.pop(_COMMITTED, None) or {}

@@ -27,7 +27,6 @@ and background work keep their own transactions and commit for themselves.
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -142,7 +141,7 @@ def attempt() -> Iterator[Attempt]:
     begin_writing()
     outcome = Attempt()
     current = db.session()
-    noted = _noted(current)
+    noted, later = committed.noted(), list(current.info.get(_LATER, []))
     savepoint = current.begin_nested()
     try:
         yield outcome
@@ -151,7 +150,9 @@ def attempt() -> Iterator[Attempt]:
             savepoint.rollback()
         # What the page shows next is what is stored, not what the refused call left loaded.
         current.expire_all()
-        _restore_noted(current, noted)
+        # Work the refused call noted for after the commit was never done: forget it.
+        committed.restore(noted)
+        current.info[_LATER] = later
         outcome.error = error
     else:
         if savepoint.is_active:
@@ -173,23 +174,6 @@ def run_after_commit() -> None:
         except Exception as error:  # the request's own work is stored: still answer
             db.session.rollback()
             log.warning("after-commit work failed (%s)", type(error).__name__)
-
-
-# Work noted in a savepoint that is rolled back was never done: the snapshot taken as the
-# savepoint began is put back (app/platform/committed.py notes its work in session.info).
-_NOTED_KEYS = (committed._QUEUED, _LATER)
-
-
-def _noted(current: Session) -> dict:
-    return {key: copy.deepcopy(current.info.get(key)) for key in _NOTED_KEYS}
-
-
-def _restore_noted(current: Session, noted: dict) -> None:
-    for key, value in noted.items():
-        if value is None:
-            current.info.pop(key, None)
-        else:
-            current.info[key] = value
 
 
 @event.listens_for(Session, "after_commit")
