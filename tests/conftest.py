@@ -24,7 +24,7 @@ from app import create_app
 from app.platform.audit import forget_seen_refusals
 from app.platform.extensions import db as _db
 from app.platform.extensions import limiter
-from tests.factories import REDIS_TEST_URL, isolate_requests
+from tests.factories import REDIS_COUNTERS_URL, REDIS_TEST_URL, isolate_requests
 
 
 def _compile_catalogues() -> None:
@@ -50,10 +50,11 @@ _compile_catalogues()
 
 
 # Tests that reach the same outside resource, which a worker cannot have its own of, go to one
-# worker together (with `--dist loadgroup`): those that empty the Redis database (the `redis_db`
-# fixture: the RQ runner, the surge's shared rate limits); and the browser tests, so
+# worker together (with `--dist loadgroup`): those that empty a Redis database (the `redis_db`
+# and `redis_counters` fixtures: the RQ runner, the surge's shared rate limits); and the
+# browser tests, so
 # one worker starts Chromium and the others keep their cores.
-REDIS_FIXTURES = {"redis_db"}
+REDIS_FIXTURES = {"redis_db", "redis_counters"}
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 
@@ -201,20 +202,33 @@ def isolated_requests(app, monkeypatch):
     isolate_requests(app, monkeypatch)
 
 
-@pytest.fixture
-def redis_db():
-    """A connection to Redis database 15 at 127.0.0.1:6379 (REDIS_TEST_URL), emptied before
-    and after the test. Skipped when no Redis answers, unless REQUIRE_REDIS=1 (CI)."""
+def _emptied_redis(url: str):
+    """A connection to the Redis database at `url`, emptied before and after the test. The
+    test is skipped when no Redis answers, unless REQUIRE_REDIS=1 (CI)."""
     import redis
 
-    connection = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    connection = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
         connection.ping()
     except redis.exceptions.RedisError as error:
         if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_TEST_URL}: {error}")
-        pytest.skip(f"no Redis at {REDIS_TEST_URL}: {error}")
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {url}: {error}")
+        pytest.skip(f"no Redis at {url}: {error}")
     connection.flushdb()
     yield connection
     connection.flushdb()
     connection.close()
+
+
+@pytest.fixture
+def redis_db():
+    """Redis database 15 (REDIS_TEST_URL), empty: the job queue's tests."""
+    yield from _emptied_redis(REDIS_TEST_URL)
+
+
+@pytest.fixture
+def redis_counters():
+    """Redis database 14 (REDIS_COUNTERS_URL), empty: rate-limit counters several app
+    processes share. A database apart from the queue's, so another suite running on the same
+    machine, emptying the queue's, does not reset the counters of this one."""
+    yield from _emptied_redis(REDIS_COUNTERS_URL)

@@ -23,8 +23,9 @@ from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import CheckedPdf
 from app.testimony.submissions import Submission, Upload
 
-# The Redis database tests may empty (the `redis_db` fixture in tests/conftest.py).
+# The Redis databases tests may empty (the `redis_db` and `redis_counters` fixtures).
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+REDIS_COUNTERS_URL = "redis://127.0.0.1:6379/14"
 
 
 def make_body(**overrides) -> Body:

@@ -21,7 +21,7 @@ from app.platform.outbox import CLAIM_LEASE, OutboxMessage
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
 from app.testimony.services import PLACEMENT_JOB
-from tests.factories import REDIS_TEST_URL, make_hearing
+from tests.factories import REDIS_COUNTERS_URL, make_hearing
 from tests.surge.crowd import Browser, bot_flood, fields_from, open_form, send_until_acknowledged
 from tests.surge.server import Served
 
@@ -34,9 +34,9 @@ ADDRESS_LIMIT = 20
 
 
 @pytest.fixture
-def shared_counters(redis_db):
-    """The emptied Redis database, for the rate-limit counters every worker shares."""
-    return REDIS_TEST_URL
+def shared_counters(redis_counters):
+    """The emptied Redis database for the rate-limit counters every worker shares."""
+    return REDIS_COUNTERS_URL
 
 
 def resident(port: int, number: int, hearing_id: int, measure_id: int, deadline: float):
