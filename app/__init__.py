@@ -116,9 +116,7 @@ def register_jobs(app: Flask) -> None:
     jobs.init_app(app)
     # Receipts go several per SMTP connection; a mail server down for an hour is waited out.
     jobs.register(app, outbox.DELIVER, outbox.deliver_job, batch=outbox.BATCH, attempts=10)
-    jobs.register(
-        app, placement.JOB, placement.run_job, batch=placement.placements_per_transaction
-    )
+    jobs.register(app, placement.JOB, placement.run_job, batch=placement.placements_per_transaction)
     jobs.register(app, export_jobs.JOB, export_jobs.run_job)
     jobs.register_periodic(app, held_uploads.forget_expired)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app import follow_up_commands, retention_commands
+from app import retention_commands
 from app.accounts import commands as accounts
 from app.campaigns import commands as campaigns
 from app.demo import commands as demo
@@ -23,7 +23,6 @@ def register(app: Flask) -> None:
         exports,
         demo,
         retention_commands,
-        follow_up_commands,
         jobs_commands,
     ):
         package.register(app)

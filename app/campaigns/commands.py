@@ -1,4 +1,5 @@
-"""`flask regroup-campaigns`: group a hearing's testimony into campaigns again, at once."""
+"""`flask regroup-campaigns` (group a hearing's testimony into campaigns again, at once) and
+`flask place-campaigns` (place what waits for its campaign now)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import time
 import click
 from flask import Flask
 
+from app.campaigns import placement
 from app.campaigns.regrouping import regroup
 from app.hearings.models import Hearing
-from app.platform import audit
+from app.platform import audit, jobs
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
 
@@ -32,3 +34,16 @@ def register(app: Flask) -> None:
             f"{result.grouped} of {result.testimonies} testimonies are in "
             f"{result.campaigns} campaigns ({time.monotonic() - started:.1f} s)."
         )
+
+    @app.cli.command("place-campaigns")
+    def place_campaigns() -> None:
+        """Put every testimony still waiting for its campaign into it now.
+
+        The app does this right after each submission, and sweeps up what a stopped process
+        left within minutes; this does it at once (after an outage, say)."""
+        placed = 0
+        while outcome := jobs.run(app, kinds=[placement.JOB]):  # a batch per transaction
+            placed += outcome.done
+            if not outcome.done:
+                break
+        click.echo(f"Placed {placed} testimonies.")

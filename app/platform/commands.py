@@ -1,4 +1,5 @@
-"""The `flask files` group, and its command that copies stored files into the database."""
+"""The `flask files` group and its command that copies stored files into the database, and
+`flask outbox deliver`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from app.platform import outbox
 from app.platform.database_store import copy_folder_into_database
 
 
@@ -39,4 +41,27 @@ def register(app: Flask) -> None:
             raise click.ClickException(
                 f"{len(found.damaged)} file(s) do not match their SHA-256 and were not copied "
                 f"(restore them from a backup, then run this again): {listed}"
+            )
+
+    @app.cli.group("outbox")
+    def outbox_group() -> None:
+        """E-mail outbox."""
+
+    @outbox_group.command("deliver")
+    def deliver() -> None:
+        """Send every queued message that has not been sent yet, now.
+
+        Messages whose automatic tries ran out are tried too. Those a stopped process had
+        claimed are sent once its claim lapses (within a minute); a live process's are left
+        to it. Fails when some could not be sent: run it again once the mail server is back."""
+        # One pass: a message that fails now waits for the next run instead of being retried
+        # in a tight loop against a mail server that is down.
+        delivery = outbox.deliver_all()
+        click.echo(f"Delivered {delivery.sent} message(s).")
+        if delivery.held:
+            click.echo(f"{delivery.held} message(s) are being sent by another process.")
+        if delivery.failed:
+            raise click.ClickException(
+                f"{delivery.failed} message(s) could not be delivered; each keeps its last "
+                "error in the outbox and waits for the next run."
             )
