@@ -463,7 +463,7 @@ def test_a_heartbeat_that_finds_its_claim_taken_stops_the_batch(app, db, monkeyp
     )
     db.session.commit()
 
-    with outbox._Heartbeat(db.engine, "slow", [message_id]) as heartbeat:
+    with outbox._heartbeat("slow", [message_id]) as heartbeat:
         deadline = time.monotonic() + 5
         while heartbeat.holds() and time.monotonic() < deadline:
             time.sleep(0.05)

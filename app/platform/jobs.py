@@ -51,12 +51,12 @@ from typing import Any
 
 from flask import Flask, after_this_request, current_app, has_request_context, request
 from sqlalchemy import Index, Integer, String, Text, and_, delete, func, or_, select, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.platform import audit, committed
 from app.platform.extensions import db
+from app.platform.heartbeat import Heartbeat
 from app.platform.timezones import UTCDateTime, utcnow
 
 log = logging.getLogger("opentestimony.jobs")
@@ -249,36 +249,17 @@ def _claim(job_ids: list[int], owner: str, now: datetime) -> list[_Claimed]:
     )
 
 
-class _Heartbeat:
-    """Renews the claim on a batch while its handler runs, from a thread of its own."""
+def _heartbeat(owner: str, job_ids: list[int]) -> Heartbeat:
+    """Renews the claim on a batch while its handler runs."""
 
-    def __init__(self, engine: Engine, owner: str, job_ids: list[int]) -> None:
-        self.engine = engine
-        self.owner = owner
-        self.job_ids = job_ids
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name="opentestimony-job-heartbeat")
-        self.thread.daemon = True
+    def renew(connection) -> int:
+        return connection.execute(
+            update(Job)
+            .where(Job.id.in_(job_ids), Job.claimed_by == owner)
+            .values(claimed_at=utcnow())
+        ).rowcount
 
-    def __enter__(self) -> _Heartbeat:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.stopped.set()
-        self.thread.join()
-
-    def _beat(self) -> None:
-        while not self.stopped.wait(HEARTBEAT_SECONDS):
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(
-                        update(Job)
-                        .where(Job.id.in_(self.job_ids), Job.claimed_by == self.owner)
-                        .values(claimed_at=utcnow())
-                    )
-            except SQLAlchemyError as error:  # the next beat tries again, within the lease
-                log.warning("claim on running jobs not renewed: %s", type(error).__name__)
+    return Heartbeat(db.engine, renew, seconds=HEARTBEAT_SECONDS, lease=LEASE, what="running jobs")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -295,7 +276,7 @@ def _run_batch(kind: Kind, batch: list[_Claimed], owner: str) -> bool:
     """Run one batch of claimed jobs; True when it was done. Never raises."""
     ids = [job.id for job in batch]
     try:
-        with _Heartbeat(db.engine, owner, ids):
+        with _heartbeat(owner, ids):
             kind.handler([job.payload for job in batch])
         finished = db.session.execute(
             delete(Job)

@@ -20,7 +20,6 @@ import logging
 import re
 import secrets
 import smtplib
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,12 +28,12 @@ from email.utils import parseaddr
 
 from flask import Flask, current_app, render_template
 from sqlalchemy import Index, Integer, String, Text, and_, func, or_, select, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.platform import jobs
 from app.platform.extensions import db
+from app.platform.heartbeat import Heartbeat
 from app.platform.timezones import UTCDateTime, utcnow
 
 log = logging.getLogger("opentestimony.mail")
@@ -228,60 +227,25 @@ def _claim(
     return sorted((_Letter(*row) for row in rows), key=lambda letter: letter.id)
 
 
-class _Heartbeat:
-    """Renews the claim on a batch's unsent messages every HEARTBEAT_SECONDS, from a thread of
-    its own, for as long as the batch is being sent (a context manager)."""
+def _heartbeat(owner: str, message_ids: list[int]) -> Heartbeat:
+    """Renews the claim on a batch's unsent messages for as long as the batch is being sent.
+    While a message is being sent it is unsent and ours, so no row renewed means the claim
+    lapsed (renewals failed) and another process took the rest."""
 
-    def __init__(self, engine: Engine, owner: str, message_ids: list[int]) -> None:
-        self.engine = engine
-        self.owner = owner
-        self.message_ids = message_ids
-        self.renewed = time.monotonic()  # the claim was taken just now
-        self.lost = False  # another process retook the messages: never renewed again
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(
-            target=self._beat, name="opentestimony-mail-heartbeat", daemon=True
-        )
+    def renew(connection) -> int:
+        return connection.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(message_ids),
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.claimed_by == owner,
+            )
+            .values(claimed_at=utcnow())
+        ).rowcount
 
-    def __enter__(self) -> _Heartbeat:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.stopped.set()
-        self.thread.join()
-
-    def _beat(self) -> None:
-        while not self.stopped.wait(HEARTBEAT_SECONDS):
-            started = time.monotonic()
-            try:
-                with self.engine.begin() as connection:
-                    renewed = connection.execute(
-                        update(OutboxMessage)
-                        .where(
-                            OutboxMessage.id.in_(self.message_ids),
-                            OutboxMessage.sent_at.is_(None),
-                            OutboxMessage.claimed_by == self.owner,
-                        )
-                        .values(claimed_at=utcnow())
-                    ).rowcount
-            except SQLAlchemyError as error:
-                log.warning("claim on unsent mail not renewed: %s", type(error).__name__)
-            else:
-                # While a message is being sent it is unsent and ours, so no row renewed means
-                # the claim lapsed (renewals failed) and another process took the rest.
-                if renewed:
-                    self.renewed = started
-                else:
-                    self.lost = True
-                    return
-
-    def holds(self) -> bool:
-        """Whether the claim surely still stands: renewed well within the lease. Past that,
-        another process may have taken the messages, and sending one would send it twice."""
-        if self.lost:
-            return False
-        return time.monotonic() - self.renewed < CLAIM_LEASE.total_seconds() * 2 / 3
+    return Heartbeat(
+        db.engine, renew, seconds=HEARTBEAT_SECONDS, lease=CLAIM_LEASE, what="unsent mail"
+    )
 
 
 def _describe(error: Exception) -> str:
@@ -347,7 +311,7 @@ def _send(app: Flask, letters: list[_Letter], owner: str) -> Delivery:
     """Send claimed letters over one SMTP connection, or write them to the log, recording
     each as sent the moment it is handed over."""
     outcome = Delivery()
-    with _Heartbeat(db.engine, owner, [letter.id for letter in letters]) as heartbeat:
+    with _heartbeat(owner, [letter.id for letter in letters]) as heartbeat:
         if not app.config["MAIL_SERVER"]:
             for letter in letters:
                 # Development fallback. The body holds the private receipt link, which is why
