@@ -405,6 +405,13 @@ def sweep(app: Flask, fresh_age: timedelta = SWEEP_AGE) -> Outcome:
         outcome.failed += found.failed
         if found.done + found.failed < ROUND or not found.done:
             break
+    run_periodic(app)
+    return outcome
+
+
+def run_periodic(app: Flask) -> None:
+    """The periodic tasks (forgetting expired kept files, say), each on its own: one that
+    fails is logged and tried again at the next sweep. Never raises."""
     with app.app_context():
         for task in app.extensions["jobs"].periodic:
             try:
@@ -413,7 +420,6 @@ def sweep(app: Flask, fresh_age: timedelta = SWEEP_AGE) -> Outcome:
                 db.session.rollback()
                 log.exception("periodic task failed; the next sweep will try again")
         db.session.remove()
-    return outcome
 
 
 # Retrying dead jobs by hand, and what the table holds.
@@ -630,14 +636,7 @@ def work(app: Flask, stop: threading.Event, *, burst: bool = False) -> Outcome:
         total.done += outcome.done
         total.failed += outcome.failed
         if time.monotonic() >= next_sweep:
-            with app.app_context():
-                for task in app.extensions["jobs"].periodic:
-                    try:
-                        task()
-                    except Exception:
-                        db.session.rollback()
-                        log.exception("periodic task failed; the next round will try again")
-                db.session.remove()
+            run_periodic(app)
             next_sweep = time.monotonic() + POLL_SECONDS
         if burst and not outcome.done:
             break

@@ -78,17 +78,17 @@ def submit(hearing_id: int):
         form.form_errors.append(str(services.refusal(hearing, now)))
     if request.method == "POST":
         _keep_checked_files(form, scope, hearing.id, address, now)
+    return _form_page("testimony/submit.html", form, limited, hearing=hearing, now=now)
+
+
+def _form_page(template: str, form, limited, **context):
+    """The form again, with what was typed. Over a limit it says so with 429 and when to try
+    again: nothing was stored, and the text is handed back."""
     page = render_template(
-        "testimony/submit.html",
-        hearing=hearing,
-        form=form,
-        now=now,
-        csrf_expired=_csrf_expired(form),
-        limited=limited,
+        template, form=form, csrf_expired=_csrf_expired(form), limited=limited, **context
     )
     if limited is None:
         return page
-    # Too many in a short time: nothing stored, the text handed back, and when to try again.
     return page, 429, {"Retry-After": str(limited.retry_after)}
 
 
@@ -259,19 +259,15 @@ def amend(token: str):
             form.version.data = str(testimony.version)
     if request.method == "POST":
         _keep_checked_files(form, scope, hearing.id, address, now)
-    page = render_template(
+    return _form_page(
         "testimony/amend.html",
+        form,
+        limited,
         testimony=testimony,
         hearing=hearing,
-        form=form,
         token=token,
         now=now,
-        csrf_expired=_csrf_expired(form),
-        limited=limited,
     )
-    if limited is None:
-        return page
-    return page, 429, {"Retry-After": str(limited.retry_after)}
 
 
 @bp.route("/receipts/<token>/withdraw", methods=["GET", "POST"])

@@ -178,13 +178,17 @@ def _first_pass(cover: PacketCover, entries, records: Path, job: PacketJob):
     return placements, tallies, fingerprint.hexdigest(), attachment_pages
 
 
+def _open_clean(attachment: AttachmentItem, job: PacketJob):
+    return open_clean(
+        job.attachment_path(attachment.sha256),
+        attachment.sha256,
+        max_pages=job.max_attachment_pages,
+    )
+
+
 def _check(attachment: AttachmentItem, job: PacketJob) -> int | str:
     try:
-        clean = open_clean(
-            job.attachment_path(attachment.sha256),
-            attachment.sha256,
-            max_pages=job.max_attachment_pages,
-        )
+        clean = _open_clean(attachment, job)
     except UnusableAttachment as error:
         return str(error)
     clean.pdf.close()
@@ -259,11 +263,7 @@ def _copy_attachment(
     writer, attachment: AttachmentItem, job: PacketJob, header: str, first: int, total: int
 ) -> None:
     try:
-        clean = open_clean(
-            job.attachment_path(attachment.sha256),
-            attachment.sha256,
-            max_pages=job.max_attachment_pages,
-        )
+        clean = _open_clean(attachment, job)
     except UnusableAttachment as error:
         raise RuntimeError("an attachment changed while the packet was being made") from error
     furniture_path = job.workdir / "attachment-furniture.pdf"
