@@ -41,26 +41,23 @@ TESTED_THROUGH = {
     "tests/moderation/test_campaign_views.py",
     "app/campaigns/regrouping.py": "regrouping after a moderator moves letters: "
     "tests/moderation/test_campaign_services.py",
-    "app/cli.py": "only hands each package's commands to Flask: the test_cli.py files",
+    "app/cli.py": "only hands each package's commands to Flask: the test_commands.py files",
     "app/*commands.py": "command-line commands, run as an operator would through `flask`: "
-    "tests/accounts/test_cli.py, tests/exports/test_cli.py and the tests of what they run",
+    "tests/accounts/test_commands.py, tests/exports/test_commands.py and what they run",
     "app/accounts/jobs_views.py": "the admin page of background jobs: tests/platform/test_jobs.py",
     "app/platform/committed.py": "work handed over once its transaction commits: "
     "tests/platform/test_jobs.py",
     "app/platform/errors.py": "error pages and the busy page: tests/platform/test_web.py and "
-    "tests/test_overload.py",
+    "tests/platform/test_database.py",
     "app/platform/outbox.py": "tests/test_outbox.py (moves to tests/platform/)",
-    "app/platform/database.py": "SQLite's one writer and the busy answer: "
-    "tests/test_overload.py (moves to tests/platform/)",
-    "app/testimony/views.py": "tests/testimony/test_receipt_journey.py and test_form_validation.py",
     "app/testimony/identity_views.py": "the links in the receipt mail: "
     "tests/testimony/test_identity.py",
     "app/testimony/write_guard.py": "one writer at a time on SQLite: "
-    "tests/testimony/test_concurrency.py and tests/test_overload.py",
+    "tests/testimony/test_services_concurrency.py and tests/platform/test_database.py",
     "app/exports/builders.py": "building each kind of export: tests/exports/test_views.py, "
-    "test_background_views.py and test_jobs.py",
+    "test_views_background.py and test_jobs.py",
     "app/exports/services.py": "asking for an export: tests/exports/test_views.py and "
-    "test_background_views.py",
+    "test_views_background.py",
     "app/exports/packet/*.py": "the packet's data and front pages: tests/exports/packet/",
     "app/exports/pdf/stream.py": "the PDF writer under the packet: tests/exports/packet/ and "
     "tests/exports/pdf/",

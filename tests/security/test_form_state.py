@@ -20,7 +20,7 @@ from tests.factories import (
     make_pdf,
     make_testimony,
 )
-from tests.testimony.test_form_validation import (
+from tests.testimony.test_views_form import (
     field_error,
     form_url,
     form_values,

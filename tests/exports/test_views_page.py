@@ -18,8 +18,8 @@ from app.hearings.models import Hearing
 from app.platform.extensions import db as _db
 from app.platform.timezones import local_time, utcnow
 from app.testimony.models import ReviewStatus
-from tests.exports import test_background_views as background
-from tests.exports.test_background_views import add_packet, history_url, packets, press
+from tests.exports import test_views_background as background
+from tests.exports.test_views_background import add_packet, history_url, packets, press
 from tests.factories import (
     csrf_token_from,
     make_hearing,

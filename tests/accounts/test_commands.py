@@ -5,30 +5,18 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 import app.accounts.commands as cli_module
-from app.accounts import passwords
 from app.accounts.models import Role, StaffUser
 from app.accounts.passwords import verify_password
 from app.platform.audit import AuditEvent
-from tests.factories import STAFF_PASSWORD, isolate_requests, log_in, make_admin, make_staff_user
+from tests.factories import STAFF_PASSWORD, log_in, make_admin, make_staff_user
 
 PASSWORD = "a sturdy passphrase for spring"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_requests(app, monkeypatch):
-    isolate_requests(app, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    dummy = cheap.hash("an unusable password for timing only")
-    monkeypatch.setattr(passwords, "_dummy_hash", lambda: dummy)
+pytestmark = pytest.mark.usefixtures("isolated_requests", "fast_hashing")
 
 
 def _run(app, db, *args, input=f"{PASSWORD}\n"):
