@@ -231,7 +231,7 @@ def follow_up_catch_up(url: str, limit: float = 120.0) -> float:
             with engine.connect() as connection:
                 left = connection.execute(
                     text(
-                        "SELECT (SELECT count(*) FROM pending_placements)"
+                        "SELECT (SELECT count(*) FROM jobs WHERE state <> 'dead')"
                         " + (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL)"
                     )
                 ).scalar()

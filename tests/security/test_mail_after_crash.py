@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_batch_leaves_only_the_message_in_flight_to_be_sent_
         "SECRET_KEY": app.config["SECRET_KEY"],
         "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
         "BASE_URL": app.config["BASE_URL"],
-        "FOLLOW_UP": "after-response",
+        "JOBS_RUNNER": "after-response",
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp.port,
         "MAIL_TIMEOUT": 5,
