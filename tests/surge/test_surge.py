@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from app.platform import jobs
 from app.platform.jobs import Job
 from app.platform.outbox import CLAIM_LEASE, OutboxMessage
 from app.platform.timezones import utcnow
@@ -123,11 +124,17 @@ def test_a_surge_with_a_bot_flood_and_a_killed_worker_loses_nothing(
     # The work that follows each submission was queued with it: what the killed worker had in
     # hand is still there, and the commands an operator would run finish it.
     runner = app.test_cli_runner()
-    # Receipts the killed worker had claimed wait for their claim to lapse: let it lapse.
+    # Receipts and jobs the killed worker had claimed wait for their claims to lapse: let
+    # them lapse.
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.claimed_at.is_not(None))
         .values(claimed_at=utcnow() - CLAIM_LEASE - timedelta(seconds=1))
+    )
+    db.session.execute(
+        update(Job)
+        .where(Job.claimed_at.is_not(None))
+        .values(claimed_at=utcnow() - jobs.LEASE - timedelta(seconds=1))
     )
     db.session.commit()
     assert runner.invoke(args=["place-campaigns"]).exit_code == 0
