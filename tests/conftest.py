@@ -25,6 +25,7 @@ from app.platform.audit import forget_seen_refusals
 from app.platform.extensions import db as _db
 from app.platform.extensions import limiter
 from tests.factories import REDIS_COUNTERS_URL, REDIS_TEST_URL, isolate_requests
+from tests.mail_server import SmtpServer, free_port
 
 
 def _compile_catalogues() -> None:
@@ -232,3 +233,14 @@ def redis_counters():
     processes share. A database apart from the queue's, so another suite running on the same
     machine, emptying the queue's, does not reset the counters of this one."""
     yield from _emptied_redis(REDIS_COUNTERS_URL)
+
+
+@pytest.fixture
+def smtp(config):
+    """An SMTP server the application is configured to use; started by the test."""
+    server = SmtpServer(free_port())
+    config["MAIL_SERVER"] = "127.0.0.1"
+    config["MAIL_PORT"] = server.port
+    config["MAIL_TIMEOUT"] = 5
+    yield server
+    server.stop()

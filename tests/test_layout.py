@@ -49,7 +49,6 @@ TESTED_THROUGH = {
     "tests/platform/test_jobs.py",
     "app/platform/errors.py": "error pages and the busy page: tests/platform/test_web.py and "
     "tests/platform/test_database.py",
-    "app/platform/outbox.py": "tests/test_outbox.py (moves to tests/platform/)",
     "app/testimony/identity_views.py": "the links in the receipt mail: "
     "tests/testimony/test_identity.py",
     "app/testimony/write_guard.py": "one writer at a time on SQLite: "

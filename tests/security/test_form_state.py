@@ -20,7 +20,7 @@ from tests.factories import (
     make_pdf,
     make_testimony,
 )
-from tests.testimony.test_views_form import (
+from tests.form_pages import (
     field_error,
     form_url,
     form_values,

@@ -26,7 +26,7 @@ from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
 from app.testimony import services
 from tests.factories import make_hearing, make_submission
-from tests.test_outbox import Collector, SmtpServer, free_port
+from tests.mail_server import Collector, SmtpServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.factories import form_fields, make_hearing
-from tests.testimony.test_views_form import field_error, form_url, receipt_fact
+from tests.form_pages import field_error, form_url, receipt_fact
 
 
 def test_the_form_says_why_it_asks_for_the_street_address_and_offers_no_dead_choice(client, db):

@@ -15,7 +15,7 @@ from app.testimony import held_uploads
 from app.testimony.held_uploads import HeldUpload
 from app.testimony.models import Attachment, Testimony
 from tests.factories import csrf_token_from, form_fields, make_hearing, make_pdf
-from tests.testimony.test_views_form import (
+from tests.form_pages import (
     field_error,
     form_url,
     form_values,

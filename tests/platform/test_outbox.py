@@ -1,7 +1,7 @@
 """The e-mail outbox against a real SMTP server (aiosmtpd on 127.0.0.1).
 
-The application sends a request's mail from `response.call_on_close`, i.e. after the response
-has gone out. A real WSGI server calls the response iterable's close() once it has sent the
+In the tests (JOBS_RUNNER=after-response) a request's jobs, its receipt's delivery among them,
+run from `response.call_on_close`, i.e. after the response has gone out. A real WSGI server calls the response iterable's close() once it has sent the
 body; Werkzeug's test client does not (it only closes responses when `buffered=True` or when it
 follows a redirect itself), so these tests call `response.close()` to play the server's part.
 `test_receipt_mail_is_sent_after_the_response` checks both halves of that.
@@ -9,13 +9,8 @@ follows a redirect itself), so these tests call `response.close()` to play the s
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
-import socket
-from contextlib import closing
 
-import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
@@ -25,61 +20,9 @@ from app.platform.outbox import OutboxMessage
 from app.testimony import services
 from app.testimony.models import Testimony
 from tests.factories import form_fields, make_hearing, make_submission
+from tests.mail_server import Collector
 
 BASE_URL = "https://testimony.example.org"  # set by the app fixture
-
-
-class Collector:
-    """aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.envelopes = []
-        self.connections = set()  # the client's (address, port) of each connection used
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        self.connections.add(session.peer)
-        return "250 Message accepted for delivery"
-
-    @property
-    def messages(self) -> list[email.message.EmailMessage]:
-        return [
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-            for envelope in self.envelopes
-        ]
-
-
-def free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SmtpServer:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.handler = Collector()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(config):
-    """An SMTP server the application is configured to use; started by the test."""
-    server = SmtpServer(free_port())
-    config["MAIL_SERVER"] = "127.0.0.1"
-    config["MAIL_PORT"] = server.port
-    config["MAIL_TIMEOUT"] = 5
-    yield server
-    server.stop()
 
 
 def post_testimony(client, hearing, **overrides):
