@@ -1,9 +1,10 @@
 """The e-mail outbox against a real SMTP server (aiosmtpd on 127.0.0.1).
 
 In the tests (JOBS_RUNNER=after-response) a request's jobs, its receipt's delivery among them,
-run from `response.call_on_close`, i.e. after the response has gone out. A real WSGI server calls the response iterable's close() once it has sent the
-body; Werkzeug's test client does not (it only closes responses when `buffered=True` or when it
-follows a redirect itself), so these tests call `response.close()` to play the server's part.
+run from `response.call_on_close`, i.e. after the response has gone out. A real WSGI server
+calls the response iterable's close() once it has sent the body; Werkzeug's test client does
+not (it only closes responses when `buffered=True` or when it follows a redirect itself), so
+these tests call `response.close()` to play the server's part.
 `test_receipt_mail_is_sent_after_the_response` checks both halves of that.
 """
 
