@@ -216,8 +216,8 @@ def save_hearing(
     if hearing is not None:
         _hold(hearing)
     previous_start = hearing.starts_at if hearing is not None else None
+    agenda_before = {m.id for m in hearing.measures} if hearing is not None else set()
     if hearing is not None:
-        _keep_measures_with_testimony(hearing, {m.id for m in measures})
         details = _keep_early_close(hearing, details)
     else:
         hearing = Hearing(committee_id=committee_id)
@@ -236,6 +236,9 @@ def save_hearing(
         setattr(hearing, name, getattr(details, name))
     hearing.measures = measures
     db.session.flush()
+    # Checked once the measures are off the agenda: on PostgreSQL the removal waits for any
+    # testimony being stored on them (it share-locks its agenda row), then sees it here.
+    _keep_measures_with_testimony(hearing, agenda_before - {m.id for m in measures})
     _number_agenda(hearing, details.measure_ids)
     audit.record(
         actor.audit_name,
@@ -281,8 +284,7 @@ def _minute(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
-def _keep_measures_with_testimony(hearing: Hearing, kept: set[int]) -> None:
-    dropped = {m.id for m in hearing.measures} - kept
+def _keep_measures_with_testimony(hearing: Hearing, dropped: set[int]) -> None:
     if _testimony().has_testimony_on(hearing.id, dropped):
         raise BadWindow(_("A measure that already has testimony must stay on the agenda."))
 

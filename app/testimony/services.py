@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.hearings.models import Hearing, HearingStatus
+from app.hearings.models import Hearing, HearingStatus, hearing_measures
 from app.platform import audit, jobs, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
@@ -162,6 +162,26 @@ def _same_form(hearing: Hearing, key: str) -> tuple:
     return Testimony.hearing_id == hearing.id, Testimony.submission_key == key
 
 
+def _on_agenda(hearing: Hearing, measure_id: int) -> bool:
+    """Whether the measure is on the hearing's agenda as stored now, not as loaded when the
+    form was read: a clerk may have taken it off since. On PostgreSQL the agenda row is
+    share-locked until the commit, so a clerk's removal waits for this testimony and then sees
+    it (app/hearings/services.py refuses to drop a measure with testimony)."""
+    if measure_id not in {measure.id for measure in hearing.measures}:
+        return False
+    return (
+        db.session.scalar(
+            select(hearing_measures.c.measure_id)
+            .where(
+                hearing_measures.c.hearing_id == hearing.id,
+                hearing_measures.c.measure_id == measure_id,
+            )
+            .with_for_update(read=True)
+        )
+        is not None
+    )
+
+
 def _check_content(
     hearing: Hearing,
     measure_id: int,
@@ -172,7 +192,7 @@ def _check_content(
 ) -> None:
     if not hearing.is_accepting_testimony(now):
         raise refusal(hearing, now)
-    if measure_id not in {measure.id for measure in hearing.measures}:
+    if not _on_agenda(hearing, measure_id):
         raise UnknownMeasure()
     wants_new_slot = speaking is not SpeakingRequest.NONE and speaking is not already
     if wants_new_slot and not hearing.is_accepting_speakers(now):

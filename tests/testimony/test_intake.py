@@ -6,9 +6,9 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
-from app.hearings.models import Hearing
+from app.hearings.models import Hearing, hearing_measures
 from app.platform.timezones import utcnow
 from app.testimony import held_uploads, intake, services
 from app.testimony.held_uploads import FormScope, HeldUpload
@@ -118,3 +118,23 @@ def test_an_amendment_built_from_an_older_version_changes_nothing(db):
     done = intake.amend(testimony, amendment, now=utcnow(), seen_version=testimony.version)
     assert done.error is None and done.changed
     assert testimony.body == amendment.body
+
+
+def test_a_measure_taken_off_the_agenda_meanwhile_gets_no_testimony(db):
+    """The form was read with two measures on the agenda; a clerk took one off since. The
+    intake checks the agenda as stored, refuses, and stores nothing."""
+    hearing = make_hearing(measures=2)
+    db.session.commit()
+    dropped = hearing.measures[1]
+    db.session.execute(
+        delete(hearing_measures).where(
+            hearing_measures.c.hearing_id == hearing.id,
+            hearing_measures.c.measure_id == dropped.id,
+        )
+    )
+    assert dropped in hearing.measures  # what was loaded still lists it
+    result = intake.submit(
+        hearing, make_submission(hearing, measure_id=dropped.id), address=ADDRESS, now=utcnow()
+    )
+    assert isinstance(result.error, services.UnknownMeasure)
+    assert count(db, Testimony) == 0
