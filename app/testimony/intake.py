@@ -86,7 +86,9 @@ def submit(
     with attempt() as outcome:  # the write lock, from here on
         # The deadline, as it is now, inside the transaction that stores the testimony.
         db.session.refresh(hearing, Hearing.STATUS_TIMES)
-        files = kept_files.take(kept.scope, now=now, room=kept.room) if kept else ()
+        # A form already stored keeps its receipt and needs no files: take none, or they
+        # would be let go with nothing pointing to them.
+        files = kept_files.take(kept.scope, now=now, room=kept.room) if kept and not stored else ()
         # The service owns the deadline: it refuses a late form, but a retry of a form stored
         # before the deadline still gets its receipt.
         receipt = services.submit_testimony(

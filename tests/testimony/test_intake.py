@@ -138,3 +138,16 @@ def test_a_measure_taken_off_the_agenda_meanwhile_gets_no_testimony(db):
     )
     assert isinstance(result.error, services.UnknownMeasure)
     assert count(db, Testimony) == 0
+
+
+def test_a_form_already_stored_leaves_files_kept_for_it_alone(db):
+    """A retried form that was stored gets its receipt again; files kept under its key are
+    not taken (they would be let go with nothing pointing to them)."""
+    hearing = make_hearing()
+    submission = make_submission(hearing)
+    intake.submit(hearing, submission, address=ADDRESS, now=utcnow())
+    kept = kept_for(db, hearing, "late.pdf")
+    again = intake.submit(hearing, submission, address=ADDRESS, now=utcnow(), kept=kept)
+    assert again.error is None
+    assert count(db, Attachment) == 0
+    assert count(db, HeldUpload) == 1
