@@ -75,7 +75,6 @@ def _configure_logging(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     from app.accounts import access
     from app.hearings import services as hearing_services
-    from app.moderation import tallies
     from app.platform import (
         database,
         database_store,  # noqa: F401  (its tables, whichever store is chosen)
@@ -83,6 +82,7 @@ def init_extensions(app: Flask) -> None:
     )
     from app.platform.extensions import babel, csrf, db, limiter, migrate
     from app.testimony import queries as testimony_queries
+    from app.testimony import tallies
 
     db.init_app(app)
     database.init_app(app)

@@ -26,7 +26,6 @@ from sqlalchemy import func, select, text
 
 from app.campaigns.models import Campaign
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
-from app.moderation.tallies import ReviewTally
 from app.platform.audit import AuditEvent
 from app.platform.extensions import db
 from app.platform.jobs import Job
@@ -34,6 +33,7 @@ from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
 from app.testimony.services import PLACEMENT_JOB
+from app.testimony.tallies import ReviewTally
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "gunicorn.conf.py"

@@ -16,8 +16,8 @@ from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.hearings.models import Hearing
-from app.moderation import tallies
 from app.platform.extensions import db
+from app.testimony import tallies
 from app.testimony.identity import undisputed
 from app.testimony.models import (
     Attachment,

@@ -11,13 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from app.accounts.models import StaffUser
-from app.moderation import tallies
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.redaction import find_phrase
 from app.platform import audit
 from app.platform.errors import DomainError
 from app.platform.extensions import db
-from app.testimony import write_guard
+from app.testimony import tallies, write_guard
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 
 S = ReviewStatus

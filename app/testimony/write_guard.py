@@ -12,7 +12,7 @@ resident's change):
   read under the write lock, is what refuses the second.
 
 After `hold` the testimony is read again under that lock, so whatever the caller then changes
-through the ORM is compared with, and counted from (app/moderation/tallies.py), the row as it
+through the ORM is compared with, and counted from (app/testimony/tallies.py), the row as it
 really is: a status set "back" to pending is written even if someone approved it meanwhile.
 Decisions, one or many, put the same condition (status and version seen) in the UPDATE that
 makes them (app/moderation/services.py).

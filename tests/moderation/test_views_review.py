@@ -17,7 +17,6 @@ from app.accounts.models import Role
 from app.accounts.services import end_sessions, set_active
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
 from app.moderation.services import Decision, decide, redact_phrase
-from app.moderation.tallies import ReviewTally
 from app.platform.audit import AuditEvent
 from app.platform.file_names import attachment_file_name
 from app.platform.storage import file_store
@@ -32,6 +31,7 @@ from app.testimony.models import (
 )
 from app.testimony.services import amend_testimony, withdraw_testimony
 from app.testimony.submissions import Amendment
+from app.testimony.tallies import ReviewTally
 from tests.factories import (
     OwnContextClient,
     csrf_token_from,

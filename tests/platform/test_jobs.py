@@ -99,7 +99,7 @@ def recorded(app):
 
 
 def test_a_job_is_handed_over_only_after_its_transaction_commits(app, db, recorded):
-    job = jobs.enqueue("test.record", {"n": 1})
+    job = db.session.get(jobs.Job, jobs.enqueue("test.record", {"n": 1}))
     assert jobs.Job.__tablename__ == "jobs" and job.state == jobs.QUEUED
     assert jobs.run_committed().done == 0  # not committed yet: nothing to hand over
     db.session.commit()
@@ -128,7 +128,7 @@ def test_jobs_of_a_kind_run_in_its_batches(app, db, recorded):
 
 def test_a_failure_is_retried_after_a_growing_back_off_then_dead(app, db, recorded):
     recorded.fail = 3
-    job_id = jobs.enqueue("test.record", {"n": 1}).id
+    job_id = jobs.enqueue("test.record", {"n": 1})
     db.session.commit()
 
     assert jobs.run_committed().failed == 1
@@ -163,7 +163,7 @@ def test_a_failure_is_retried_after_a_growing_back_off_then_dead(app, db, record
 def test_two_claimers_never_both_run_one_job(app, db, recorded, database_url):
     """Many processes (threads here, each with its own connection) racing for the same jobs:
     each job runs exactly once."""
-    job_ids = [jobs.enqueue("test.record", {"n": n}).id for n in range(30)]
+    job_ids = [jobs.enqueue("test.record", {"n": n}) for n in range(30)]
     db.session.commit()
     db.session.info.clear()
     racers = 4 if database_url.startswith("postgresql") else 2
@@ -184,7 +184,7 @@ def test_two_claimers_never_both_run_one_job(app, db, recorded, database_url):
 
 
 def test_a_dead_processs_claim_lapses_and_another_takes_the_job(app, db, recorded):
-    job_id = jobs.enqueue("test.record", {"n": 5}).id
+    job_id = jobs.enqueue("test.record", {"n": 5})
     db.session.commit()
     # A process claimed it and died: its lease is not renewed.
     db.session.execute(
@@ -410,7 +410,7 @@ def test_healthz_counts_jobs_by_kind_and_state(client, db, recorded):
 
 def test_staff_admins_see_dead_jobs_and_retry_them(app, db, recorded):
     recorded.fail = 1
-    job_id = jobs.enqueue("test.record", {"n": 1}).id
+    job_id = jobs.enqueue("test.record", {"n": 1})
     db.session.execute(update(jobs.Job).values(state=jobs.DEAD, last_error="Boom: down"))
     db.session.commit()
     for role in (Role.MODERATOR, Role.CLERK):
@@ -442,7 +442,7 @@ def test_staff_admins_see_dead_jobs_and_retry_them(app, db, recorded):
 
 
 def test_the_command_line_lists_and_retries_dead_jobs(app, db, recorded):
-    job_id = jobs.enqueue("test.record", {"n": 1}).id
+    job_id = jobs.enqueue("test.record", {"n": 1})
     db.session.execute(update(jobs.Job).values(state=jobs.DEAD, last_error="Boom"))
     db.session.commit()
     runner = app.test_cli_runner()

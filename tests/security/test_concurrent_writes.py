@@ -28,7 +28,6 @@ from app.accounts.models import StaffUser
 from app.moderation import services as moderation
 from app.moderation.models import Redaction, ReviewDecision
 from app.moderation.services import DecidedMeanwhile, Decision
-from app.moderation.tallies import ReviewTally
 from app.platform.audit import AuditEvent
 from app.platform.extensions import db as _db
 from app.platform.timezones import utcnow
@@ -36,6 +35,7 @@ from app.testimony import identity
 from app.testimony import services as testimony_services
 from app.testimony.models import Position, ReviewStatus, Testimony, TestimonyVersion
 from app.testimony.submissions import Amendment
+from app.testimony.tallies import ReviewTally
 from tests.campaigns import letters as L
 from tests.factories import (
     OwnContextClient,

@@ -1,19 +1,19 @@
 """The same form posted twice at the same moment (a double click) stores one testimony.
 
 The form's submission key is first looked up (`services.already_stored`), then
-`services.submit_testimony` inserts inside a SAVEPOINT; when a concurrent request stored the
-same key in between, the insert fails on the unique constraint and the savepoint path
-(`services._insert` returning False) hands back the stored testimony instead.
+`services.submit_testimony` inserts with ON CONFLICT DO NOTHING; when a concurrent request
+stored the same key in between, the insert stores nothing (`services._insert_row` returning
+None) and the stored testimony is handed back instead.
 
 Which path two simultaneous requests take depends on the database:
 
 * SQLite: every transaction starts with BEGIN IMMEDIATE (app/platform/database.py), so the second
   request waits for the first to commit and then finds its row in the pre-check. The
-  IntegrityError path is never reached by real concurrency on SQLite.
+  conflicting insert is never reached by real concurrency on SQLite.
 * PostgreSQL: both requests can pass the pre-check; the second insert then blocks on the
-  unique index until the first commits, fails, and takes the savepoint path.
+  unique index until the first commits, stores nothing, and finds the first one's row.
 
-`test_simultaneous_posts_store_one_testimony` runs on both. The savepoint path itself is
+`test_simultaneous_posts_store_one_testimony` runs on both. The conflicting insert itself is
 exercised on both databases by `test_insert_that_loses_the_race_returns_the_stored_testimony`
 (deterministically, in one thread) and, with real threads, on PostgreSQL only by
 `test_both_requests_pass_the_precheck_on_postgresql`.
@@ -85,14 +85,14 @@ def post_at_once(app, url, clients, posts) -> list:
 
 def spy_on_insert(monkeypatch) -> list[bool]:
     outcomes: list[bool] = []
-    insert = services._insert
+    insert = services._insert_row
 
-    def recording_insert(testimony, *args, **kwargs):
-        stored = insert(testimony, *args, **kwargs)
-        outcomes.append(stored)
+    def recording_insert(row, *args, **kwargs):
+        stored = insert(row, *args, **kwargs)
+        outcomes.append(stored is not None)
         return stored
 
-    monkeypatch.setattr(services, "_insert", recording_insert)
+    monkeypatch.setattr(services, "_insert_row", recording_insert)
     return outcomes
 
 
@@ -117,7 +117,7 @@ def test_simultaneous_posts_store_one_testimony(app, db, client, monkeypatch):
 
     assert_one_testimony_and_one_receipt(db, results)
     # One request inserted; the other found the row either in the pre-check (no insert at
-    # all) or, on PostgreSQL when both passed the pre-check, through the savepoint path.
+    # all) or, on PostgreSQL when both passed the pre-check, by the insert that found its key taken.
     assert sorted(outcomes) in ([True], [False, True])
     receipt = clients[1].get(results[1][1])
     assert receipt.status_code == 200
@@ -146,7 +146,7 @@ def test_both_requests_pass_the_precheck_on_postgresql(app, db, client, monkeypa
     results = post_at_once(app, url, clients, posts)
 
     assert_one_testimony_and_one_receipt(db, results)
-    assert sorted(outcomes) == [False, True], "the savepoint path was not taken"
+    assert sorted(outcomes) == [False, True], "the conflicting insert was not taken"
 
 
 def test_insert_that_loses_the_race_returns_the_stored_testimony(db, monkeypatch):
@@ -156,14 +156,14 @@ def test_insert_that_loses_the_race_returns_the_stored_testimony(db, monkeypatch
     db.session.commit()
 
     # As if this request had made its pre-check just before the first one committed.
-    find = services._find_by_submission_key
+    find = services._stored_id
     calls = []
 
-    def miss_once(hearing, key):
+    def miss_once(hearing_id, key):
         calls.append(key)
-        return None if len(calls) == 1 else find(hearing, key)
+        return None if len(calls) == 1 else find(hearing_id, key)
 
-    monkeypatch.setattr(services, "_find_by_submission_key", miss_once)
+    monkeypatch.setattr(services, "_stored_id", miss_once)
     outcomes = spy_on_insert(monkeypatch)
 
     second = services.submit_testimony(hearing, submission, now=hearing.testimony_opens_at)
@@ -175,7 +175,7 @@ def test_insert_that_loses_the_race_returns_the_stored_testimony(db, monkeypatch
     assert count(db, Testimony) == 1
     assert count(db, OutboxMessage) == 1
     assert count(db, AuditEvent) == 1
-    # The session is still usable after the savepoint was rolled back.
+    # The transaction is still usable after the insert that stored nothing.
     third = services.submit_testimony(
         hearing, make_submission(hearing), now=hearing.testimony_opens_at
     )

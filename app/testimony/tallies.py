@@ -7,12 +7,13 @@ Counts move in the same transaction as the change they count:
   `before_flush` (the factory calls `init_app`, which starts the counting), so no service can
   forget it;
 - the moderation decision, which updates with a conditional UPDATE for concurrency, calls
-  `move()` itself.
+  `move()` itself, and a new testimony stored with a plain INSERT (app/testimony/services.py)
+  calls `count_new()`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, event, inspect, select, update
+from sqlalchemy import ForeignKey, Integer, String, bindparam, event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -66,18 +67,48 @@ def move(
             .values(count=ReviewTally.count - number)
         )
     if new is not None:
-        status, position, reason = new
-        dialect = session.get_bind().dialect.name
+        count_new(session, hearing_id, new, number)
+
+
+def count_new(session: Session, hearing_id: int, key: Key, number: int = 1) -> None:
+    """Count `number` testimonies into `key`: one upsert, its statement built once per
+    database (every submission runs it)."""
+    status, position, reason = key
+    session.execute(
+        _upsert(session.get_bind().dialect.name),
+        {
+            "hearing_id": hearing_id,
+            "status": status,
+            "position": position,
+            "reason": reason,
+            "number": number,
+        },
+    )
+
+
+_upserts: dict[str, object] = {}  # by dialect name: at most two entries
+
+
+def _upsert(dialect: str):
+    statement = _upserts.get(dialect)
+    if statement is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(ReviewTally).values(
-            hearing_id=hearing_id, status=status, position=position, reason=reason, count=number
-        )
-        session.execute(
-            statement.on_conflict_do_update(
+        statement = (
+            insert(ReviewTally)
+            .values(
+                hearing_id=bindparam("hearing_id"),
+                status=bindparam("status"),
+                position=bindparam("position"),
+                reason=bindparam("reason"),
+                count=bindparam("number"),
+            )
+            .on_conflict_do_update(
                 index_elements=["hearing_id", "status", "position", "reason"],
-                set_={"count": ReviewTally.count + number},
+                set_={"count": ReviewTally.count + bindparam("number")},
             )
         )
+        _upserts[dialect] = statement
+    return statement
 
 
 def _before_and_after(testimony: Testimony) -> tuple[Key | None, Key]:

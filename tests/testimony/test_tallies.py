@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import String, cast, func, select
 
 from app.moderation import queries, services
-from app.moderation.tallies import ReviewTally
 from app.platform.timezones import utcnow
 from app.testimony import services as testimony_services
 from app.testimony.models import Position, RejectionReason, ReviewStatus, Testimony
 from app.testimony.submissions import Amendment
+from app.testimony.tallies import ReviewTally
 from tests.factories import make_hearing, make_staff_user, make_testimony
 
 
