@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from app.hearings.models import Hearing, HearingStatus, hearing_measures
 from app.platform import audit, jobs, outbox
@@ -160,16 +159,7 @@ def already_stored(hearing: Hearing, submission_key: str) -> bool:
     if not submission_key:
         return False
     # The id only: asked on every submission, and usually for nothing.
-    stored = db.session.scalar(select(Testimony.id).where(*_same_form(hearing, submission_key)))
-    return stored is not None
-
-
-def _find_by_submission_key(hearing: Hearing, key: str) -> Testimony | None:
-    return db.session.scalar(select(Testimony).where(*_same_form(hearing, key)))
-
-
-def _same_form(hearing: Hearing, key: str) -> tuple:
-    return Testimony.hearing_id == hearing.id, Testimony.submission_key == key
+    return _stored_id(hearing.id, submission_key) is not None
 
 
 def _on_agenda(hearing: Hearing, measure_id: int) -> bool:
@@ -362,81 +352,6 @@ def _attach_rows(testimony_id: int, uploads: tuple[Upload, ...], *, now: datetim
             for upload in uploads
         ],
     )
-
-
-def _submit_testimony_orm(
-    hearing: Hearing, sub: Submission, *, now: datetime, known_new: bool = False
-) -> Receipt:
-    """Record a resident's testimony and queue their receipt; the same form twice gives one.
-
-    known_new: the caller has just looked the form's key up (already_stored) and found
-    nothing, so it is not looked up again; a copy stored since is still caught by the key's
-    unique constraint and gets its receipt."""
-    token = receipt_token_for(hearing.id, sub.submission_key)
-    existing = None if known_new else _find_by_submission_key(hearing, sub.submission_key)
-    if existing is not None:
-        return Receipt(existing.id, token)
-    _check_content(hearing, sub.measure_id, sub.speaking_request, now=now)
-
-    testimony = Testimony(
-        hearing=hearing,
-        measure_id=sub.measure_id,
-        receipt_token_hash=hash_token(token),
-        submission_key=sub.submission_key,
-        full_name=sub.full_name,
-        email=sub.email,
-        street_address=sub.street_address,
-        city=sub.city,
-        zip_code=sub.zip_code,
-        organization=sub.organization,
-        speaks_for_organization=sub.speaks_for_organization,
-        public_record_acknowledged=sub.public_record_acknowledged,
-        position=sub.position,
-        body=sub.body,
-        speaking_request=sub.speaking_request,
-        interpreter_language=sub.interpreter_language,
-        accessibility_need=sub.accessibility_need,
-        status=ReviewStatus.PENDING,
-        quarantine_reason=sub.quarantine_reason,
-        wording_key=wording.fingerprint(sub.body),
-        version=1,
-        received_at=now,
-        updated_at=now,
-    )
-    _attach(testimony, sub.uploads, now=now)
-    if not _insert(testimony):
-        # A concurrent request carrying the same form (a double click) stored it first.
-        return Receipt(_find_by_submission_key(hearing, sub.submission_key).id, token)
-    # Into the campaign of its closest copy, right after the commit.
-    jobs.enqueue(PLACEMENT_JOB, {"testimony_id": testimony.id})
-
-    if sub.quarantine_reason is None:
-        audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
-    else:
-        audit.record(
-            audit.RESIDENT,
-            "testimony.submitted",
-            testimony,
-            at=now,
-            quarantine=sub.quarantine_reason.value,
-        )
-    _queue_mail("testimony_received", testimony, token)
-    return Receipt(testimony.id, token)
-
-
-def _insert(testimony: Testimony, attempts: int = 5) -> bool:
-    """Insert with a fresh tracking number; False when the same form is already stored."""
-    for _attempt in range(attempts):
-        testimony.tracking_number = new_tracking_number()
-        try:
-            with db.session.begin_nested():
-                db.session.add(testimony)
-        except IntegrityError:
-            if _find_by_submission_key(testimony.hearing, testimony.submission_key):
-                return False
-            continue  # the tracking number was taken: draw another
-        return True
-    raise RuntimeError("could not allocate a unique tracking number")
 
 
 def amend_testimony(
