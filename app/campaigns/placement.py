@@ -187,10 +187,13 @@ def place(testimony: Testimony) -> None:
 
     Called on submission and on amendment (an amended text may no longer match its campaign).
     """
-    db.session.flush()  # the testimony needs its id
+    if testimony.id is None:
+        db.session.flush()  # the testimony needs its id
     tokens = wording.words(testimony.body)
-    testimony.wording_key = wording.exact_key(tokens)
-    hashes = _remember_shingles(testimony.wording_key, tokens)
+    key = wording.exact_key(tokens)
+    if key != testimony.wording_key:
+        _set_columns(testimony, wording_key=key)
+    hashes = _remember_shingles(key, tokens)
     db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id == testimony.id))
     rows = anchor_rows(testimony.id, testimony.hearing_id, hashes)
     if rows:
@@ -199,8 +202,7 @@ def place(testimony: Testimony) -> None:
         return
     previous = testimony.campaign_id
     if previous is not None:
-        testimony.campaign_id = None
-        db.session.flush()
+        _set_columns(testimony, campaign_id=None)
     match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows)
     if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
@@ -303,9 +305,20 @@ def _join(testimony: Testimony, match_id: int) -> bool:
             campaign_id = db.session.scalar(
                 select(Testimony.campaign_id).where(Testimony.id == match_id)
             )
-    testimony.campaign_id = campaign_id
-    db.session.flush()
+    _set_columns(testimony, campaign_id=campaign_id)
     return created
+
+
+def _set_columns(testimony: Testimony, **values) -> None:
+    """Write these columns of one testimony with a plain UPDATE, and set them on the loaded
+    object as stored: placement runs once per submission, and an ORM flush for each change
+    (with the session's checks of every object it holds) cost more than the statements.
+    Campaign and wording columns are no running tally's concern (app/testimony/tallies.py)."""
+    db.session.execute(
+        update(Testimony.__table__).where(Testimony.__table__.c.id == testimony.id).values(**values)
+    )
+    for name, value in values.items():
+        set_committed_value(testimony, name, value)
 
 
 def _copies(campaign_id: int, key: str | None) -> int:
