@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from app.campaigns.grouping import group_texts
-from app.campaigns.models import Campaign, WordingAnchor
-from app.campaigns.placement import WRITE_BATCH, anchor_rows, dissolve_if_alone
+from app.campaigns.models import Campaign
+from app.campaigns.placement import ANCHORS, WRITE_BATCH, anchor_rows, dissolve_if_alone
 from app.hearings.models import Hearing
 from app.platform import audit
 from app.platform.extensions import db
@@ -94,10 +94,10 @@ def _refresh_wording(hearing: Hearing, rows) -> None:
     for start in range(0, len(stale), WRITE_BATCH):
         chunk = stale[start : start + WRITE_BATCH]
         ids = [item[0] for item in chunk]
-        db.session.execute(delete(WordingAnchor).where(WordingAnchor.testimony_id.in_(ids)))
+        db.session.execute(delete(ANCHORS).where(ANCHORS.c.testimony_id.in_(ids)))
         anchors = [r for i, _k, h in chunk for r in anchor_rows(i, hearing.id, h)]
         if anchors:
-            db.session.execute(insert(WordingAnchor), anchors)
+            db.session.execute(insert(ANCHORS), anchors)
         db.session.execute(
             update(Testimony),
             [{"id": i, "wording_key": key} for i, key, _h in chunk],

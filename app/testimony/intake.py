@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.hearings.models import Hearing
@@ -133,7 +133,11 @@ def reread_status_times(hearing: Hearing) -> None:
     """Read the hearing's deadline and other status times again, as stored now: one plain
     SELECT of those columns, set on the loaded hearing as if just loaded (an ORM refresh of
     the same columns costs several times as much, on every submission)."""
-    columns = [getattr(Hearing, name) for name in Hearing.STATUS_TIMES]
-    stored = db.session.execute(select(*columns).where(Hearing.id == hearing.id)).one()
+    stored = db.session.execute(_STATUS_TIMES, {"hearing_id": hearing.id}).one()
     for name, value in zip(Hearing.STATUS_TIMES, stored, strict=True):
         set_committed_value(hearing, name, value)
+
+
+_STATUS_TIMES = select(*(getattr(Hearing, name) for name in Hearing.STATUS_TIMES)).where(
+    Hearing.id == bindparam("hearing_id")
+)

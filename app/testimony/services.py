@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -169,17 +169,18 @@ def _on_agenda(hearing: Hearing, measure_id: int) -> bool:
     it (app/hearings/services.py refuses to drop a measure with testimony)."""
     if measure_id not in {measure.id for measure in hearing.measures}:
         return False
-    return (
-        db.session.scalar(
-            select(hearing_measures.c.measure_id)
-            .where(
-                hearing_measures.c.hearing_id == hearing.id,
-                hearing_measures.c.measure_id == measure_id,
-            )
-            .with_for_update(read=True)
-        )
-        is not None
+    on_agenda = db.session.scalar(_ON_AGENDA, {"hearing_id": hearing.id, "measure_id": measure_id})
+    return on_agenda is not None
+
+
+_ON_AGENDA = (
+    select(hearing_measures.c.measure_id)
+    .where(
+        hearing_measures.c.hearing_id == bindparam("hearing_id"),
+        hearing_measures.c.measure_id == bindparam("measure_id"),
     )
+    .with_for_update(read=True)
+)
 
 
 def _check_content(
@@ -328,11 +329,15 @@ def _insert_row(row: dict, attempts: int = 5) -> int | None:
 
 
 def _stored_id(hearing_id: int, submission_key: str) -> int | None:
-    return db.session.scalar(
-        select(Testimony.id).where(
-            Testimony.hearing_id == hearing_id, Testimony.submission_key == submission_key
-        )
-    )
+    return db.session.scalar(_STORED_ID, {"hearing_id": hearing_id, "key": submission_key})
+
+
+# Statements asked on every submission are built once: SQLAlchemy remembers the cache key of a
+# statement object it has seen, where one built per call is traversed again each time.
+_STORED_ID = select(Testimony.id).where(
+    Testimony.hearing_id == bindparam("hearing_id"),
+    Testimony.submission_key == bindparam("key"),
+)
 
 
 def _attach_rows(testimony_id: int, uploads: tuple[Upload, ...], *, now: datetime) -> None:

@@ -93,8 +93,10 @@ def _upsert(dialect: str):
     statement = _upserts.get(dialect)
     if statement is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        # On the table, not the mapped class: an ORM insert would be rebuilt on every call.
+        table = ReviewTally.__table__
         statement = (
-            insert(ReviewTally)
+            insert(table)
             .values(
                 hearing_id=bindparam("hearing_id"),
                 status=bindparam("status"),
@@ -104,7 +106,7 @@ def _upsert(dialect: str):
             )
             .on_conflict_do_update(
                 index_elements=["hearing_id", "status", "position", "reason"],
-                set_={"count": ReviewTally.count + bindparam("number")},
+                set_={"count": table.c.count + bindparam("number")},
             )
         )
         _upserts[dialect] = statement
