@@ -69,9 +69,53 @@ def place_batch(testimony_ids: list[int]) -> int:
     ).all()
     if batch:
         _take_turn({testimony.hearing_id for testimony in batch})
-        for testimony in _join_copies_together(batch):
-            place_safely(testimony)
+        _place_together(_join_copies_together(batch))
     return len(batch)
+
+
+def _place_together(batch: list[Testimony]) -> None:
+    """`place` for a batch, in id order, with what need not be one by one done once: every
+    wording digest and anchor of the batch written in a statement or two, and one savepoint
+    for all. Each testimony then looks for its closest copy as `place` would, seeing the
+    anchors of the batch's earlier testimonies and not those of its later ones, as if they
+    had been placed one at a time. On a conflict (a campaign ended at this moment) the batch
+    is placed one by one instead, each in a savepoint of its own."""
+    if not batch:
+        return
+    try:
+        with db.session.begin_nested():
+            wordings = _record_wordings(batch)
+            placed: set[int] = set()
+            for testimony in batch:
+                hashes, rows = wordings[testimony.id]
+                if not testimony.kept_apart:
+                    unplaced = {t.id for t in batch if t.id not in placed and t.id != testimony.id}
+                    _find_campaign(testimony, hashes, rows, not_yet=unplaced)
+                placed.add(testimony.id)
+    except IntegrityError:
+        log.warning("campaign placement of %s testimonies taken one by one", len(batch))
+        db.session.expire_all()
+        for testimony in batch:
+            place_safely(testimony)
+
+
+def _record_wordings(batch: list[Testimony]) -> dict[int, tuple[np.ndarray, list[dict]]]:
+    """Each testimony's wording digest (written where its text changed) and anchors (all the
+    batch's replaced in two statements); its shingles and anchor rows, by id."""
+    wordings = {}
+    for testimony in batch:
+        tokens = wording.words(testimony.body)
+        key = wording.exact_key(tokens)
+        if key != testimony.wording_key:
+            _set_columns(testimony, wording_key=key)
+        hashes = _remember_shingles(key, tokens)
+        wordings[testimony.id] = (hashes, anchor_rows(testimony.id, testimony.hearing_id, hashes))
+    ids = list(wordings)
+    db.session.execute(delete(ANCHORS).where(ANCHORS.c.testimony_id.in_(ids)))
+    rows = [row for _hashes, anchors in wordings.values() for row in anchors]
+    if rows:
+        db.session.execute(insert(ANCHORS), rows)
+    return wordings
 
 
 def _join_copies_together(batch: list[Testimony]) -> list[Testimony]:
@@ -201,12 +245,20 @@ def place(testimony: Testimony) -> None:
     rows = anchor_rows(testimony.id, testimony.hearing_id, hashes)
     if rows:
         db.session.execute(insert(ANCHORS), rows)
-    if testimony.kept_apart:
-        return
+    if not testimony.kept_apart:
+        _find_campaign(testimony, hashes, rows)
+
+
+def _find_campaign(
+    testimony: Testimony, hashes: np.ndarray, rows: list[dict], not_yet: set[int] = frozenset()
+) -> None:
+    """Put the testimony (its anchors written) in the campaign of its closest copy, leaving the
+    one it was in if that is no longer it. `not_yet`: testimonies of the same batch still to be
+    placed, whose anchors are not counted yet."""
     previous = testimony.campaign_id
     if previous is not None:
         _set_columns(testimony, campaign_id=None)
-    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows)
+    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows, not_yet)
     if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
     if previous is not None and previous != testimony.campaign_id:
@@ -227,7 +279,9 @@ def _exact_copy(testimony: Testimony) -> int | None:
     )
 
 
-def _near_copy(testimony: Testimony, hashes: np.ndarray, rows: list[dict]) -> int | None:
+def _near_copy(
+    testimony: Testimony, hashes: np.ndarray, rows: list[dict], not_yet: set[int] = frozenset()
+) -> int | None:
     if not rows:
         return None
     shared = func.count().label("shared")
@@ -236,7 +290,7 @@ def _near_copy(testimony: Testimony, hashes: np.ndarray, rows: list[dict]) -> in
         .where(
             WordingAnchor.hearing_id == testimony.hearing_id,
             WordingAnchor.anchor.in_([row["anchor"] for row in rows]),
-            WordingAnchor.testimony_id != testimony.id,
+            WordingAnchor.testimony_id.not_in([testimony.id, *not_yet]),
         )
         .group_by(WordingAnchor.testimony_id)
         .order_by(shared.desc(), WordingAnchor.testimony_id)

@@ -15,11 +15,11 @@ from app.campaigns.regrouping import regroup
 from app.moderation import campaign_services as services
 from app.platform.audit import SYSTEM, AuditEvent
 from app.testimony.models import Testimony
-from app.testimony.services import amend_testimony
+from app.testimony.services import amend_testimony, submit_testimony
 from app.testimony.submissions import Amendment
 from tests.campaigns import letters as L
 from tests.campaigns.test_grouping import bot_letters
-from tests.factories import make_hearing, make_staff_user, make_testimony
+from tests.factories import make_hearing, make_staff_user, make_submission, make_testimony
 
 NOW = datetime(2025, 3, 3, 15, 0, tzinfo=UTC)
 
@@ -445,3 +445,71 @@ def test_copies_of_a_campaign_letter_are_placed_in_a_few_statements(db):
         db.session.commit()
     assert counts[50] == counts[5] <= 12, (counts, statements)  # not a dozen per copy
     assert len(set(db.session.scalars(select(Testimony.campaign_id)))) == 1
+
+
+def _placement_mix() -> list[str]:
+    """Every campaign's letter and personalised copies, exact copies, bot letters and comments
+    that belong to none, interleaved as a surge would bring them."""
+    texts = []
+    for round_number in range(3):
+        for campaign in L.CAMPAIGNS:
+            texts.extend(campaign[round_number % len(campaign) :][:2])
+        texts.append(L.UNRELATED[round_number])
+    texts += [*bot_letters(6), L.COAL_ASH, L.CONCERNS_WARMING, *L.UNRELATED[3:]]
+    # Near copies: a letter signed off, or with a word changed, arriving next to each other.
+    for letter in (L.CRUDE_EXPORT, L.CONCERNS, L.COAL_ASH_REWORDED):
+        texts[3:3] = [letter + " Thank you.", letter.replace(" the ", " this ", 1)]
+        texts.append(letter + " Please listen to us.")
+    return texts
+
+
+def _shape(db, testimonies: list[Testimony]) -> tuple[list[list[int]], list[int]]:
+    """The campaigns as lists of positions in `testimonies`, and each one's representative."""
+    db.session.expire_all()
+    position = {testimony.id: index for index, testimony in enumerate(testimonies)}
+    members: dict[int, list[int]] = {}
+    for testimony in testimonies:
+        campaign_id = db.session.get(Testimony, testimony.id).campaign_id
+        if campaign_id is not None:
+            members.setdefault(campaign_id, []).append(position[testimony.id])
+    representatives = [
+        position[db.session.get(Campaign, campaign_id).representative_id]
+        for campaign_id in sorted(members, key=lambda c: members[c][0])
+    ]
+    return sorted(members.values()), representatives
+
+
+@pytest.mark.parametrize("batch_size", [4, 20])
+def test_a_batch_is_placed_as_one_by_one_placement_would(db, batch_size):
+    """place_batch writes a batch's anchors together and looks for copies in id order; the
+    campaigns and their representatives come out as placing each testimony alone."""
+    together, alone = make_hearing(now=NOW), make_hearing(now=NOW)
+    texts = _placement_mix()
+    sent = {}
+    for hearing in (together, alone):
+        sent[hearing.id] = [submitted(hearing, text, n) for n, text in enumerate(texts)]
+    db.session.commit()
+    ids = [testimony.id for testimony in sent[together.id]]
+    for start in range(0, len(ids), batch_size):
+        placement.place_batch(ids[start : start + batch_size])
+        db.session.commit()
+    for testimony in sent[alone.id]:
+        placement.place_safely(db.session.get(Testimony, testimony.id))
+        db.session.commit()
+
+    batched, one_by_one = _shape(db, sent[together.id]), _shape(db, sent[alone.id])
+    assert batched == one_by_one
+    # Near copies were found, not only word-for-word ones.
+    assert max(len(members) for members in batched[0]) >= 4
+
+
+def submitted(hearing, body: str, n: int) -> Testimony:
+    """A submitted testimony not yet placed, as the placement job finds it."""
+    receipt = submit_testimony(
+        hearing,
+        make_submission(
+            hearing, body=body, full_name=f"Writer Number{n}", email=f"writer{n}@example.net"
+        ),
+        now=NOW + timedelta(minutes=n),
+    )
+    return receipt.testimony
