@@ -402,7 +402,10 @@ def _keep_representative_current(testimony: Testimony) -> None:
         return
     if current.wording_key == testimony.wording_key:
         return  # one more copy of the representative's own wording: it only gains
-    if _copies(campaign.id, testimony.wording_key) > _copies(campaign.id, current.wording_key):
+    copies = _copies(campaign.id, testimony.wording_key)
+    # A wording sent once (a personalised copy, the usual newcomer) cannot outnumber the
+    # representative's, which has at least its own copy: no need to count those.
+    if copies > 1 and copies > _copies(campaign.id, current.wording_key):
         first = db.session.scalar(
             select(func.min(Testimony.id)).where(
                 Testimony.campaign_id == campaign.id,
