@@ -250,7 +250,7 @@ def submit_testimony(
 
     Every row is written with a plain INSERT rather than through the ORM: this runs on every
     submission, and the ORM's objects, savepoint and flushes cost several times the
-    statements (docs/performance.md)."""
+    statements (docs/benchmarks.md, "Where a submission's time goes")."""
     token = receipt_token_for(hearing.id, sub.submission_key)
     existing = None if known_new else _stored_id(hearing.id, sub.submission_key)
     if existing is not None:
