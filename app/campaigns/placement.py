@@ -18,7 +18,18 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -85,18 +96,69 @@ def _place_together(batch: list[Testimony]) -> None:
     try:
         with db.session.begin_nested():
             wordings = _record_wordings(batch)
+            nearest = _nearest_of_batch(batch, wordings)
             placed: set[int] = set()
             for testimony in batch:
                 hashes, rows = wordings[testimony.id]
                 if not testimony.kept_apart:
                     unplaced = {t.id for t in batch if t.id not in placed and t.id != testimony.id}
-                    _find_campaign(testimony, hashes, rows, not_yet=unplaced)
+                    _find_campaign(testimony, hashes, rows, unplaced, nearest.get(testimony.id, []))
                 placed.add(testimony.id)
     except IntegrityError:
         log.warning("campaign placement of %s testimonies taken one by one", len(batch))
         db.session.expire_all()
         for testimony in batch:
             place_safely(testimony)
+
+
+def _nearest_of_batch(
+    batch: list[Testimony], wordings: dict[int, tuple[np.ndarray, list[dict]]]
+) -> dict[int, list[int]]:
+    """For each testimony of the batch, the testimonies sharing the most anchors with it, best
+    first, in one query: enough of them (CANDIDATES, plus one for each other member of the
+    batch) that once the batch's later members are set aside the CANDIDATES nearest remain,
+    as `_near_copy` would have asked for them one by one."""
+    wanted = [
+        (testimony.id, testimony.hearing_id, row["anchor"])
+        for testimony in batch
+        if not testimony.kept_apart
+        for row in wordings[testimony.id][1]
+    ]
+    if not wanted:
+        return {}
+    anchors = values(
+        column("newcomer", Integer),
+        column("hearing_id", Integer),
+        column("anchor", BigInteger),
+        name="wanted",
+    ).data(wanted)
+    # A CTE, not a subquery: SQLite cannot name a VALUES list's columns in FROM.
+    anchors = anchors.cte("wanted")
+    shared = func.count().label("shared")
+    pairs = (
+        select(anchors.c.newcomer, ANCHORS.c.testimony_id, shared)
+        .join(
+            ANCHORS,
+            and_(
+                ANCHORS.c.anchor == anchors.c.anchor, ANCHORS.c.hearing_id == anchors.c.hearing_id
+            ),
+        )
+        .where(ANCHORS.c.testimony_id != anchors.c.newcomer)
+        .group_by(anchors.c.newcomer, ANCHORS.c.testimony_id)
+        .subquery()
+    )
+    rank = func.row_number().over(
+        partition_by=pairs.c.newcomer, order_by=(pairs.c.shared.desc(), pairs.c.testimony_id)
+    )
+    ranked = select(pairs.c.newcomer, pairs.c.testimony_id, rank.label("rank")).subquery()
+    nearest: dict[int, list[int]] = {}
+    for newcomer, testimony_id in db.session.execute(
+        select(ranked.c.newcomer, ranked.c.testimony_id)
+        .where(ranked.c.rank <= CANDIDATES + len(batch))
+        .order_by(ranked.c.newcomer, ranked.c.rank)
+    ):
+        nearest.setdefault(newcomer, []).append(testimony_id)
+    return nearest
 
 
 def _record_wordings(batch: list[Testimony]) -> dict[int, tuple[np.ndarray, list[dict]]]:
@@ -250,15 +312,20 @@ def place(testimony: Testimony) -> None:
 
 
 def _find_campaign(
-    testimony: Testimony, hashes: np.ndarray, rows: list[dict], not_yet: set[int] = frozenset()
+    testimony: Testimony,
+    hashes: np.ndarray,
+    rows: list[dict],
+    not_yet: set[int] = frozenset(),
+    nearest: list[int] | None = None,
 ) -> None:
     """Put the testimony (its anchors written) in the campaign of its closest copy, leaving the
     one it was in if that is no longer it. `not_yet`: testimonies of the same batch still to be
-    placed, whose anchors are not counted yet."""
+    placed, whose anchors are not counted yet; `nearest`: its near-copy candidates, if the
+    batch found them."""
     previous = testimony.campaign_id
     if previous is not None:
         _set_columns(testimony, campaign_id=None)
-    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows, not_yet)
+    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows, not_yet, nearest)
     if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
     if previous is not None and previous != testimony.campaign_id:
@@ -280,27 +347,35 @@ def _exact_copy(testimony: Testimony) -> int | None:
 
 
 def _near_copy(
-    testimony: Testimony, hashes: np.ndarray, rows: list[dict], not_yet: set[int] = frozenset()
+    testimony: Testimony,
+    hashes: np.ndarray,
+    rows: list[dict],
+    not_yet: set[int] = frozenset(),
+    nearest: list[int] | None = None,
 ) -> int | None:
+    """The closest earlier testimony that is `alike`, among the CANDIDATES sharing the most
+    anchors with it (`nearest`: those already found for its batch, best first)."""
     if not rows:
         return None
-    shared = func.count().label("shared")
-    candidates = db.session.execute(
-        select(WordingAnchor.testimony_id, shared)
-        .where(
-            WordingAnchor.hearing_id == testimony.hearing_id,
-            WordingAnchor.anchor.in_([row["anchor"] for row in rows]),
-            WordingAnchor.testimony_id.not_in([testimony.id, *not_yet]),
-        )
-        .group_by(WordingAnchor.testimony_id)
-        .order_by(shared.desc(), WordingAnchor.testimony_id)
-        .limit(CANDIDATES)
-    ).all()
+    if nearest is None:
+        shared = func.count().label("shared")
+        nearest = db.session.scalars(
+            select(WordingAnchor.testimony_id)
+            .where(
+                WordingAnchor.hearing_id == testimony.hearing_id,
+                WordingAnchor.anchor.in_([row["anchor"] for row in rows]),
+                WordingAnchor.testimony_id.not_in([testimony.id, *not_yet]),
+            )
+            .group_by(WordingAnchor.testimony_id)
+            .order_by(shared.desc(), WordingAnchor.testimony_id)
+            .limit(CANDIDATES)
+        ).all()
+    candidates = [other for other in nearest if other not in not_yet][:CANDIDATES]
     if not candidates:
         return None
     keys = db.session.execute(
         select(Testimony.id, Testimony.wording_key).where(
-            Testimony.id.in_([row.testimony_id for row in candidates]),
+            Testimony.id.in_(candidates),
             Testimony.kept_apart.is_(False),
         )
     ).all()
