@@ -264,10 +264,11 @@ def test_a_failing_placement_costs_the_resident_nothing(app, client, db, monkeyp
     hearing = make_hearing()
     db.session.commit()
 
-    def broken(_testimony):
+    def broken(*_args):
         raise RuntimeError("placement broke")
 
-    monkeypatch.setattr(placement, "place", broken)
+    # Where both ways of placing (a batch, or one testimony) look for the campaign.
+    monkeypatch.setattr(placement, "_find_campaign", broken)
     answer = post(client, hearing, body=LETTER)
     answer.close()  # the jobs run, and placement fails
 
