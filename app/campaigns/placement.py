@@ -97,13 +97,12 @@ def _place_together(batch: list[Testimony]) -> None:
         with db.session.begin_nested():
             wordings = _record_wordings(batch)
             nearest = _nearest_of_batch(batch, wordings)
-            placed: set[int] = set()
-            for testimony in batch:
+            for index, testimony in enumerate(batch):  # in id order (place_batch)
+                if testimony.kept_apart:
+                    continue
+                later = {other.id for other in batch[index + 1 :]}
                 hashes, rows = wordings[testimony.id]
-                if not testimony.kept_apart:
-                    unplaced = {t.id for t in batch if t.id not in placed and t.id != testimony.id}
-                    _find_campaign(testimony, hashes, rows, unplaced, nearest.get(testimony.id, []))
-                placed.add(testimony.id)
+                _find_campaign(testimony, hashes, rows, nearest.get(testimony.id, []), later)
     except IntegrityError:
         log.warning("campaign placement of %s testimonies taken one by one", len(batch))
         db.session.expire_all()
@@ -298,15 +297,7 @@ def place(testimony: Testimony) -> None:
     """
     if testimony.id is None:
         db.session.flush()  # the testimony needs its id
-    tokens = wording.words(testimony.body)
-    key = wording.exact_key(tokens)
-    if key != testimony.wording_key:
-        _set_columns(testimony, wording_key=key)
-    hashes = _remember_shingles(key, tokens)
-    db.session.execute(delete(ANCHORS).where(ANCHORS.c.testimony_id == testimony.id))
-    rows = anchor_rows(testimony.id, testimony.hearing_id, hashes)
-    if rows:
-        db.session.execute(insert(ANCHORS), rows)
+    hashes, rows = _record_wordings([testimony])[testimony.id]
     if not testimony.kept_apart:
         _find_campaign(testimony, hashes, rows)
 
@@ -315,17 +306,17 @@ def _find_campaign(
     testimony: Testimony,
     hashes: np.ndarray,
     rows: list[dict],
-    not_yet: set[int] = frozenset(),
     nearest: list[int] | None = None,
+    not_yet: set[int] = frozenset(),
 ) -> None:
     """Put the testimony (its anchors written) in the campaign of its closest copy, leaving the
-    one it was in if that is no longer it. `not_yet`: testimonies of the same batch still to be
-    placed, whose anchors are not counted yet; `nearest`: its near-copy candidates, if the
-    batch found them."""
+    one it was in if that is no longer it. `nearest`: its near-copy candidates, best first, if
+    its batch found them; `not_yet`: the batch's testimonies still to be placed, not counted
+    among them yet."""
     previous = testimony.campaign_id
     if previous is not None:
         _set_columns(testimony, campaign_id=None)
-    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows, not_yet, nearest)
+    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows, nearest, not_yet)
     if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
     if previous is not None and previous != testimony.campaign_id:
@@ -350,8 +341,8 @@ def _near_copy(
     testimony: Testimony,
     hashes: np.ndarray,
     rows: list[dict],
-    not_yet: set[int] = frozenset(),
     nearest: list[int] | None = None,
+    not_yet: set[int] = frozenset(),
 ) -> int | None:
     """The closest earlier testimony that is `alike`, among the CANDIDATES sharing the most
     anchors with it (`nearest`: those already found for its batch, best first)."""
@@ -364,7 +355,7 @@ def _near_copy(
             .where(
                 WordingAnchor.hearing_id == testimony.hearing_id,
                 WordingAnchor.anchor.in_([row["anchor"] for row in rows]),
-                WordingAnchor.testimony_id.not_in([testimony.id, *not_yet]),
+                WordingAnchor.testimony_id != testimony.id,
             )
             .group_by(WordingAnchor.testimony_id)
             .order_by(shared.desc(), WordingAnchor.testimony_id)

@@ -19,9 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Select,
     String,
-    bindparam,
     delete,
     exists,
     or_,
@@ -87,37 +85,10 @@ class FormScope:
 
 
 def held_for(scope: FormScope, *, now: datetime) -> list[HeldUpload]:
-    """The files still kept for this form, oldest first (asked on every form sent, so with a
-    statement built once: the same conditions as `FormScope.where`)."""
-    new_form = scope.testimony_id is None
+    """The files still kept for this form, oldest first."""
     return list(
-        db.session.scalars(
-            _HELD_FOR_NEW_FORM if new_form else _HELD_FOR_TESTIMONY,
-            {
-                "hearing_id": scope.hearing_id,
-                "key_digest": scope.key_digest,
-                "testimony_id": scope.testimony_id,
-                "since": now - HOLD_FOR,
-            },
-        )
+        db.session.scalars(select(HeldUpload).where(*scope.where(now)).order_by(HeldUpload.id))
     )
-
-
-def _held_for(same_testimony) -> Select:
-    return (
-        select(HeldUpload)
-        .where(
-            HeldUpload.hearing_id == bindparam("hearing_id"),
-            HeldUpload.key_digest == bindparam("key_digest"),
-            same_testimony,
-            HeldUpload.created_at > bindparam("since"),
-        )
-        .order_by(HeldUpload.id)
-    )
-
-
-_HELD_FOR_NEW_FORM = _held_for(HeldUpload.testimony_id.is_(None))
-_HELD_FOR_TESTIMONY = _held_for(HeldUpload.testimony_id == bindparam("testimony_id"))
 
 
 def hold(
