@@ -81,6 +81,7 @@ def init_extensions(app: Flask) -> None:
         web,
     )
     from app.platform.extensions import babel, csrf, db, limiter, migrate
+    from app.speaking import models as speaking_models  # noqa: F401  (its tables)
     from app.testimony import queries as testimony_queries
     from app.testimony import tallies
 

@@ -21,6 +21,7 @@ class PacketKind(enum.StrEnum):
     SPEAKERS_CSV = "speakers_csv"
     SPEAKERS_PDF = "speakers_pdf"
     PACKET_PDF = "packet_pdf"
+    ADDENDUM_PDF = "addendum_pdf"
     BUNDLE_ZIP = "bundle_zip"
 
     @property
@@ -89,8 +90,13 @@ class Packet(db.Model):
     # The language of whoever asked for it: the packet's fixed text (cover, headings, labels)
     # is printed in it, even when a worker makes the file later.
     lang: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
+    # For an addendum: the earlier packet it lists the changes since.
+    since_packet_id: Mapped[int | None] = mapped_column(
+        ForeignKey("packets.id", ondelete="RESTRICT")
+    )
 
     hearing: Mapped[Hearing] = relationship()
+    since_packet: Mapped[Packet | None] = relationship(remote_side=[id])
     created_by: Mapped[StaffUser | None] = relationship()
     measure: Mapped[Measure | None] = relationship()
 
@@ -109,3 +115,17 @@ class Packet(db.Model):
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) and not (
             self.is_interrupted(now)
         )
+
+
+class PacketTestimony(db.Model):
+    """Which version of which testimony a packet printed: what its addendum compares with."""
+
+    __tablename__ = "packet_testimonies"
+
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("packets.id", ondelete="CASCADE"), primary_key=True
+    )
+    testimony_id: Mapped[int] = mapped_column(
+        ForeignKey("testimonies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)

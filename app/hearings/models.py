@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -180,6 +181,19 @@ hearing_measures = Table(
 )
 
 
+class SpeakingModes(enum.StrEnum):
+    """How speakers may take part in a hearing."""
+
+    IN_PERSON = "in_person"
+    REMOTE = "remote"
+    BOTH = "both"
+
+
+# Without a cut-off of its own, sign-up to speak closes this long before the hearing starts,
+# so the clerk has time to set the order and tell each speaker their place.
+DEFAULT_SIGNUP_LEAD = timedelta(hours=1)
+
+
 class HearingStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"
@@ -201,6 +215,12 @@ class Hearing(db.Model):
             "published_closes_at IS NULL OR published_closes_at > testimony_closes_at",
             name="closed_early_before_deadline",
         ),
+        CheckConstraint(
+            "speaker_signup_closes_at IS NULL OR speaker_signup_closes_at <= starts_at",
+            name="signup_before_start",
+        ),
+        CheckConstraint("speaker_minutes BETWEEN 1 AND 60", name="speaker_minutes_range"),
+        CheckConstraint("max_speakers IS NULL OR max_speakers > 0", name="max_speakers_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -221,6 +241,18 @@ class Hearing(db.Model):
     published_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Publish only testimony whose sender followed the e-mail confirmation link.
     confirmed_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Speaking rules: minutes each speaker has, how many may speak (the rest wait on a
+    # waitlist), how they may take part, and whether public officials are heard first.
+    speaker_minutes: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
+    max_speakers: Mapped[int | None] = mapped_column(Integer)
+    speaking_modes: Mapped[SpeakingModes] = mapped_column(
+        enum_column(SpeakingModes, "speaking_modes"),
+        default=SpeakingModes.BOTH,
+        server_default=SpeakingModes.BOTH.value,
+    )
+    officials_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The meeting PIN or passcode remote speakers need with the link, if any.
+    remote_pin: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     committee: Mapped[Committee] = relationship(back_populates="hearings")
@@ -240,7 +272,13 @@ class Hearing(db.Model):
 
     @property
     def has_remote_option(self) -> bool:
-        return bool(self.remote_url)
+        # Remote speakers join by the hearing's link (or one the clerk gives each of them,
+        # which needs the hearing to have a remote meeting in the first place).
+        return bool(self.remote_url) and self.speaking_modes is not SpeakingModes.IN_PERSON
+
+    @property
+    def has_in_person_option(self) -> bool:
+        return self.speaking_modes is not SpeakingModes.REMOTE
 
     # The columns status() and is_accepting_speakers() read: what a submission re-reads
     # inside the transaction that stores it.
@@ -268,10 +306,7 @@ class Hearing(db.Model):
         return self.status(now) is HearingStatus.OPEN
 
     def is_accepting_speakers(self, now: datetime) -> bool:
-        if not self.is_accepting_testimony(now):
-            return False
-        cutoff = self.speaker_signup_closes_at or self.testimony_closes_at
-        return now < cutoff
+        return self.is_accepting_testimony(now) and now < self.speaker_signup_deadline
 
     @property
     def closed_early(self) -> bool:
@@ -279,4 +314,26 @@ class Hearing(db.Model):
 
     @property
     def speaker_signup_deadline(self) -> datetime:
-        return self.speaker_signup_closes_at or self.testimony_closes_at
+        """The clerk's cut-off, or an hour before the start; never after testimony closes."""
+        cutoff = self.speaker_signup_closes_at or self.starts_at - DEFAULT_SIGNUP_LEAD
+        return min(cutoff, self.testimony_closes_at)
+
+
+class InterpreterLanguage(db.Model):
+    """A language the body can provide an interpreter for, named in each interface language."""
+
+    __tablename__ = "interpreter_languages"
+    __table_args__ = (UniqueConstraint("body_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    # A short code such as "es" or "ht" (BCP 47 where one exists); stable across renames.
+    code: Mapped[str] = mapped_column(String(16))
+    # {"en": "Spanish", "es": "Español"}: the name in each interface language.
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def name(self, locale: str | None = None) -> str:
+        """The name in the reader's language, else English, else the code."""
+        names = self.names or {}
+        return names.get(locale or "en") or names.get("en") or self.code

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.accounts.models import StaffUser
+from app.hearings.languages import list_default_languages
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind, hearing_measures
 from app.platform import audit, outbox
 from app.platform.errors import DomainError
@@ -83,6 +84,7 @@ def create_body(
     )
     db.session.add(body)
     db.session.flush()
+    list_default_languages(body)
     audit.record(actor.audit_name, "body.created", body, at=now, name=name)
     return body
 

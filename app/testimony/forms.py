@@ -170,7 +170,8 @@ class TestimonyContentMixin:
             self.measure_id.data = hearing.measures[0].id
         offered = [SpeakingRequest.NONE]
         if allow_speaking:
-            offered.append(SpeakingRequest.IN_PERSON)
+            if hearing.has_in_person_option:
+                offered.append(SpeakingRequest.IN_PERSON)
             if hearing.has_remote_option:
                 offered.append(SpeakingRequest.REMOTE)
         # After the sign-up cut-off a resident keeps the slot they asked for, or gives it up.

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.hearings.models import Hearing, Measure
+from app.hearings.models import Hearing, InterpreterLanguage, Measure
 from app.platform.columns import enum_column
 from app.platform.extensions import db
 from app.platform.timezones import UTCDateTime, utcnow
@@ -134,6 +134,12 @@ class Testimony(db.Model):
     speaking_request: Mapped[SpeakingRequest] = mapped_column(
         enum_column(SpeakingRequest, "speaking_request"), default=SpeakingRequest.NONE
     )
+    # One of the body's interpreter languages; or, for "other", the language in the
+    # resident's words in interpreter_language (also where an old free-text value matched
+    # none of the body's list when the list came in).
+    interpreter_language_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interpreter_languages.id", ondelete="RESTRICT")
+    )
     interpreter_language: Mapped[str | None] = mapped_column(String(100))
     accessibility_need: Mapped[str | None] = mapped_column(String(500))
 
@@ -170,6 +176,7 @@ class Testimony(db.Model):
 
     hearing: Mapped[Hearing] = relationship()
     measure: Mapped[Measure] = relationship()
+    interpreter: Mapped[InterpreterLanguage | None] = relationship()
     campaign: Mapped[Campaign | None] = relationship(foreign_keys=[campaign_id])
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="testimony", order_by="Attachment.id", cascade="all, delete-orphan"
@@ -193,6 +200,12 @@ class Testimony(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status is ReviewStatus.WITHDRAWN
+
+    def interpreter_label(self, locale: str | None = None) -> str:
+        """The interpreter language asked for, in the reader's language; empty for none."""
+        if self.interpreter is not None:
+            return self.interpreter.name(locale)
+        return self.interpreter_language or ""
 
     @property
     def is_disputed(self) -> bool:

@@ -84,6 +84,16 @@ class NoRemoteOption(DomainError):
         )
 
 
+class NoInPersonOption(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Speakers take part remotely at this hearing. "
+                "Choose to speak remotely, or not to speak."
+            )
+        )
+
+
 class UnknownMeasure(DomainError):
     def __init__(self) -> None:
         super().__init__(_("Choose one of the measures on this hearing's agenda."))
@@ -222,6 +232,12 @@ def _check_content(
         and already is not speaking
     ):
         raise NoRemoteOption()
+    if (
+        speaking is SpeakingRequest.IN_PERSON
+        and not hearing.has_in_person_option
+        and already is not speaking
+    ):
+        raise NoInPersonOption()
 
 
 def _attach(testimony: Testimony, uploads: tuple[Upload, ...], *, now: datetime) -> None:

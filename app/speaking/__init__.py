@@ -1,0 +1,1 @@
+"""Hearing day: the speakers, their run sheet, and what happened when each was called."""
