@@ -1,0 +1,507 @@
+"""Before the hearing: the speaker list, its proposed order, hand adjustments and publication.
+
+Every change to a hearing's speakers takes the run sheet's row lock first (`_lock`) and raises
+its version, so concurrent changes (a resident cancelling while the clerk reorders, two staff
+screens) are applied one after the other, each on what the one before left. Changes made from
+a page the staff member was looking at also carry the version that page showed: if anything
+moved since, they are refused (`StaleSheet`) rather than applied to a list nobody saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.models import StaffUser
+from app.hearings.models import Hearing
+from app.platform import audit, outbox
+from app.platform.errors import DomainError
+from app.platform.extensions import db
+from app.speaking.models import OrderRule, RunSheet, Speaker, SpeakerMode, SpeakerStatus
+from app.speaking.ordering import propose
+from app.testimony.identity import undisputed
+from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
+
+# Speakers are told a window that starts at their estimated turn and leaves this much for the
+# hearing running late.
+WINDOW_SLACK = timedelta(minutes=15)
+RESIDENT = "resident"
+
+
+class StaleSheet(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The speaker list changed on another screen since this page was shown. "
+                "Nothing was changed: look at the list again and repeat the action."
+            )
+        )
+
+
+class NotOnSheet(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("That speaker is not on this hearing's list."))
+
+
+class CannotCancel(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("This place can no longer be cancelled: the speaker has been called."))
+
+
+ACTIVE = (SpeakerStatus.WAITING, SpeakerStatus.SPEAKING)
+
+
+def run_sheet(hearing: Hearing) -> RunSheet:
+    """The hearing's run sheet, made (unpublished, first come) the first time it is needed."""
+    sheet = db.session.get(RunSheet, hearing.id)
+    if sheet is None:
+        sheet = RunSheet(
+            hearing_id=hearing.id,
+            order_rule=OrderRule.FIRST_COME,
+            officials_first=hearing.officials_first,
+            group_interpreters=False,
+            version=1,
+            updated_at=hearing.created_at,
+        )
+        db.session.add(sheet)
+        db.session.flush()
+    return sheet
+
+
+def lock_sheet(hearing: Hearing, *, seen_version: int | None = None, now: datetime) -> RunSheet:
+    """Take the run sheet's row lock, check the version the actor saw, and raise it."""
+    run_sheet(hearing)
+    sheet = db.session.scalars(
+        select(RunSheet)
+        .where(RunSheet.hearing_id == hearing.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if seen_version is not None and seen_version != sheet.version:
+        raise StaleSheet()
+    sheet.version += 1
+    sheet.updated_at = now
+    return sheet
+
+
+def speakers(hearing: Hearing) -> list[Speaker]:
+    """Everyone on the hearing's list, in speaking order (unplaced last, by sign-up)."""
+    return list(
+        db.session.scalars(
+            select(Speaker)
+            .where(Speaker.hearing_id == hearing.id)
+            .order_by(Speaker.place.is_(None), Speaker.place, Speaker.signed_up_at, Speaker.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _copy_from(speaker: Speaker, testimony: Testimony) -> None:
+    speaker.full_name = testimony.full_name
+    speaker.organization = testimony.organization
+    speaker.city = testimony.city
+    speaker.measure_id = testimony.measure_id
+    speaker.position = testimony.position
+    speaker.mode = (
+        SpeakerMode.REMOTE
+        if testimony.speaking_request is SpeakingRequest.REMOTE
+        else SpeakerMode.IN_PERSON
+    )
+    speaker.interpreter_language_id = testimony.interpreter_language_id
+    speaker.interpreter_other = testimony.interpreter_language
+    speaker.language = testimony.language
+
+
+def _bring_up_to_date(hearing: Hearing, *, now: datetime) -> list[Speaker]:
+    """Add everyone who asked to speak since the list was last read, refresh what they said
+    (an amendment may change it), and cancel those who withdrew, gave up speaking or were
+    disputed. Newcomers join the end; beyond the hearing's maximum they join the waitlist.
+    Called with the run sheet locked. Returns the list in order."""
+    listed = {s.testimony_id: s for s in speakers(hearing) if s.testimony_id is not None}
+    wanted = db.session.scalars(
+        select(Testimony)
+        .where(
+            Testimony.hearing_id == hearing.id,
+            Testimony.speaking_request != SpeakingRequest.NONE,
+            Testimony.status != ReviewStatus.WITHDRAWN,
+            undisputed(),
+        )
+        .order_by(Testimony.received_at, Testimony.id)
+    ).all()
+    wanted_ids = {t.id for t in wanted}
+    for testimony_id, speaker in listed.items():
+        if testimony_id not in wanted_ids and speaker.status in (
+            SpeakerStatus.WAITING,
+            SpeakerStatus.WAITLISTED,
+        ):
+            _cancel(speaker, now=now)
+    everyone = speakers(hearing)
+    last = max((s.place or 0 for s in everyone), default=0)
+    for testimony in wanted:
+        speaker = listed.get(testimony.id)
+        if speaker is None:
+            speaker = Speaker(hearing_id=hearing.id, testimony_id=testimony.id)
+            speaker.signed_up_at = testimony.received_at
+            speaker.status = SpeakerStatus.WAITING
+            speaker.is_official = False
+            _copy_from(speaker, testimony)
+            if last or any(s.place for s in everyone):
+                last += 1
+                speaker.place = last
+            db.session.add(speaker)
+            everyone.append(speaker)
+            if not has_room(hearing, everyone, speaker):
+                speaker.status = SpeakerStatus.WAITLISTED
+        elif not speaker.status.is_done:
+            _copy_from(speaker, testimony)
+    db.session.flush()
+    everyone = speakers(hearing)
+    if any(s.place for s in everyone):
+        place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
+    return everyone
+
+
+def has_room(hearing: Hearing, everyone: Sequence[Speaker], newcomer: Speaker) -> bool:
+    if hearing.max_speakers is None or newcomer.is_official:
+        return True
+    taken = sum(
+        1
+        for s in everyone
+        if s is not newcomer
+        and not s.is_official
+        and s.status not in (SpeakerStatus.WAITLISTED, SpeakerStatus.CANCELLED)
+    )
+    return taken < hearing.max_speakers
+
+
+def _cancel(speaker: Speaker, *, now: datetime) -> None:
+    speaker.status = SpeakerStatus.CANCELLED
+    speaker.cancelled_at = now
+    speaker.place = None
+
+
+def _renumber(ordered: Sequence[Speaker]) -> None:
+    for place, speaker in enumerate(ordered, start=1):
+        speaker.place = place
+
+
+def refresh(actor: StaffUser, hearing: Hearing, *, now: datetime) -> RunSheet:
+    """Bring the list up to date with the sign-ups (on opening the run sheet page)."""
+    sheet = lock_sheet(hearing, now=now)
+    _bring_up_to_date(hearing, now=now)
+    return sheet
+
+
+def propose_order(
+    actor: StaffUser,
+    hearing: Hearing,
+    *,
+    rule: OrderRule,
+    officials_first: bool,
+    group_interpreters: bool,
+    seen_version: int,
+    now: datetime,
+) -> RunSheet:
+    """Order everyone not yet called by the chosen rules; the maximum admits the earliest
+    sign-ups (officials are not counted against it) and the rest wait in sign-up order."""
+    sheet = lock_sheet(hearing, seen_version=seen_version, now=now)
+    everyone = _bring_up_to_date(hearing, now=now)
+    done = [s for s in everyone if s.status.is_done or s.status is SpeakerStatus.SPEAKING]
+    waiting = [s for s in everyone if s not in done]
+    by_sign_up = sorted(waiting, key=lambda s: (s.signed_up_at, s.id))
+    admitted: list[Speaker] = []
+    waitlist: list[Speaker] = []
+    room = hearing.max_speakers
+    for speaker in by_sign_up:
+        if (
+            speaker.is_official
+            or room is None
+            or len([a for a in admitted if not a.is_official]) < room
+        ):
+            admitted.append(speaker)
+        else:
+            waitlist.append(speaker)
+    agenda = [m.id for m in hearing.measures]
+    ordered = propose(
+        admitted,
+        rule=rule,
+        officials_first=officials_first,
+        group_interpreters=group_interpreters,
+        agenda=agenda,
+    )
+    for speaker in ordered:
+        speaker.status = SpeakerStatus.WAITING
+    for speaker in waitlist:
+        speaker.status = SpeakerStatus.WAITLISTED
+    started = [s for s in done if s.status is not SpeakerStatus.CANCELLED]
+    _renumber([*sorted(started, key=lambda s: s.place or 0), *ordered, *waitlist])
+    for speaker in done:
+        if speaker.status is SpeakerStatus.CANCELLED:
+            speaker.place = None
+    sheet.order_rule = rule
+    sheet.officials_first = officials_first
+    sheet.group_interpreters = group_interpreters
+    estimate_windows(hearing, sheet)
+    audit.record(
+        actor.audit_name,
+        "run_sheet.proposed",
+        hearing,
+        at=now,
+        rule=rule.value,
+        officials_first=officials_first,
+        group_interpreters=group_interpreters,
+        speakers=len(ordered),
+        waitlisted=len(waitlist),
+    )
+    return sheet
+
+
+def reorder(
+    actor: StaffUser,
+    hearing: Hearing,
+    speaker_ids: Sequence[int],
+    *,
+    seen_version: int,
+    now: datetime,
+) -> RunSheet:
+    """Put the waiting speakers in the given order (drag and drop sends the whole list).
+    The ids must be exactly the speakers waiting their turn."""
+    sheet = lock_sheet(hearing, seen_version=seen_version, now=now)
+    everyone = speakers(hearing)
+    waiting = [s for s in everyone if s.status is SpeakerStatus.WAITING]
+    by_id = {s.id: s for s in waiting}
+    if sorted(speaker_ids) != sorted(by_id) or len(set(speaker_ids)) != len(speaker_ids):
+        raise StaleSheet()
+    place_waiting(everyone, [by_id[i] for i in speaker_ids])
+    estimate_windows(hearing, sheet)
+    audit.record(actor.audit_name, "run_sheet.reordered", hearing, at=now, order=list(speaker_ids))
+    return sheet
+
+
+def move(
+    actor: StaffUser,
+    hearing: Hearing,
+    speaker_id: int,
+    *,
+    steps: int,
+    seen_version: int,
+    now: datetime,
+) -> RunSheet:
+    """Move a waiting speaker up (negative steps) or down among those waiting."""
+    sheet = lock_sheet(hearing, seen_version=seen_version, now=now)
+    everyone = speakers(hearing)
+    waiting = [s for s in everyone if s.status is SpeakerStatus.WAITING]
+    index = next((i for i, s in enumerate(waiting) if s.id == speaker_id), None)
+    if index is None:
+        raise NotOnSheet()
+    target = max(0, min(len(waiting) - 1, index + steps))
+    speaker = waiting.pop(index)
+    waiting.insert(target, speaker)
+    place_waiting(everyone, waiting)
+    estimate_windows(hearing, sheet)
+    audit.record(
+        actor.audit_name, "speaker.moved", speaker, at=now, place_from=index + 1, to=target + 1
+    )
+    return sheet
+
+
+def place_waiting(everyone: Sequence[Speaker], waiting: Sequence[Speaker]) -> None:
+    """Number the list: those already called, then the waiting in this order, then the
+    waitlist; cancelled speakers have no place."""
+    called = [
+        s
+        for s in everyone
+        if s.status in (SpeakerStatus.SPOKE, SpeakerStatus.NO_SHOW, SpeakerStatus.SPEAKING)
+    ]
+    waitlist = [s for s in everyone if s.status is SpeakerStatus.WAITLISTED]
+    _renumber([*called, *waiting, *waitlist])
+
+
+@dataclass(frozen=True)
+class SpeakerDetails:
+    is_official: bool
+    remote_link: str | None
+
+
+def update_speaker(
+    actor: StaffUser,
+    hearing: Hearing,
+    speaker_id: int,
+    details: SpeakerDetails,
+    *,
+    now: datetime,
+) -> Speaker:
+    """Mark a speaker as a public official, or give them a join link of their own."""
+    lock_sheet(hearing, now=now)
+    speaker = speaker_of(hearing, speaker_id)
+    changed = {}
+    if speaker.is_official != details.is_official:
+        changed["is_official"] = details.is_official
+    if (speaker.remote_link or None) != (details.remote_link or None):
+        changed["remote_link"] = "set" if details.remote_link else "removed"
+    speaker.is_official = details.is_official
+    speaker.remote_link = details.remote_link or None
+    if changed:
+        audit.record(actor.audit_name, "speaker.updated", speaker, at=now, **changed)
+    return speaker
+
+
+def speaker_of(hearing: Hearing, speaker_id: int) -> Speaker:
+    speaker = db.session.get(Speaker, speaker_id, populate_existing=True)
+    if speaker is None or speaker.hearing_id != hearing.id:
+        raise NotOnSheet()
+    return speaker
+
+
+def estimate_windows(hearing: Hearing, sheet: RunSheet) -> None:
+    """Each waiting speaker's estimated turn: the hearing's start (or now, once speaking has
+    begun) plus the minutes of everyone before them."""
+    minutes = timedelta(minutes=hearing.speaker_minutes)
+    turn = hearing.starts_at
+    for speaker in speakers(hearing):
+        if speaker.status is SpeakerStatus.SPEAKING and speaker.started_at is not None:
+            turn = max(turn, speaker.started_at + minutes)
+        elif speaker.status is SpeakerStatus.WAITING:
+            speaker.window_starts_at = turn
+            speaker.window_ends_at = turn + minutes + WINDOW_SLACK
+            turn += minutes
+        elif speaker.status is SpeakerStatus.WAITLISTED:
+            speaker.window_starts_at = None
+            speaker.window_ends_at = None
+
+
+def _signature(hearing: Hearing, speaker: Speaker) -> str:
+    told = "|".join(
+        str(part)
+        for part in (
+            speaker.status.value,
+            speaker.place,
+            speaker.window_starts_at,
+            speaker.mode.value,
+            speaker.remote_link or hearing.remote_url,
+            hearing.remote_pin,
+            hearing.location,
+            hearing.starts_at,
+        )
+    )
+    return hashlib.sha256(told.encode()).hexdigest()
+
+
+def publish(actor: StaffUser, hearing: Hearing, *, seen_version: int, now: datetime) -> int:
+    """Publish the run sheet: each speaker with an e-mail address whose place, window or way
+    of joining changed since they were last told gets a notice in their language. Returns
+    how many were told."""
+    sheet = lock_sheet(hearing, seen_version=seen_version, now=now)
+    everyone = _bring_up_to_date(hearing, now=now)
+    estimate_windows(hearing, sheet)
+    sheet.published_at = now
+    told = 0
+    for speaker in everyone:
+        if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
+            continue
+        signature = _signature(hearing, speaker)
+        if speaker.told_signature == signature or speaker.testimony is None:
+            continue
+        _tell(hearing, speaker, "speaker_place")
+        speaker.told_signature = signature
+        told += 1
+    audit.record(actor.audit_name, "run_sheet.published", hearing, at=now, told=told)
+    return told
+
+
+def _manage_link(speaker: Speaker) -> str:
+    """A new link for the speaker to confirm or cancel; only its hash is kept."""
+    token = secrets.token_urlsafe(24)
+    speaker.manage_token_hash = token_hash(token)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return base + url_for("speaking_public.place", token=token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+SUBJECTS = {
+    "speaker_place": lambda h: _("Your place to speak: %(title)s", title=h.title),
+    "speaker_moved_up": lambda h: _("A place to speak opened for you: %(title)s", title=h.title),
+}
+
+
+def _tell(hearing: Hearing, speaker: Speaker, kind: str) -> None:
+    config = current_app.config
+    language = speaker.language if speaker.language in config["LANGUAGES"] else None
+    with force_locale(language or config["BABEL_DEFAULT_LOCALE"]):
+        outbox.queue(
+            kind,
+            to=speaker.testimony.email,
+            subject=SUBJECTS[kind](hearing),
+            hearing=hearing,
+            speaker=speaker,
+            waitlist_number=_waitlist_number(hearing, speaker),
+            manage_url=_manage_link(speaker),
+            join_url=speaker.remote_link or hearing.remote_url,
+        )
+
+
+def _waitlist_number(hearing: Hearing, speaker: Speaker) -> int | None:
+    if speaker.status is not SpeakerStatus.WAITLISTED:
+        return None
+    waitlist = [s.id for s in speakers(hearing) if s.status is SpeakerStatus.WAITLISTED]
+    return waitlist.index(speaker.id) + 1
+
+
+def speaker_by_token(token: str) -> Speaker | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Speaker).where(Speaker.manage_token_hash == token_hash(token)))
+
+
+def speaker_for_testimony(testimony_id: int) -> Speaker | None:
+    return db.session.scalar(select(Speaker).where(Speaker.testimony_id == testimony_id))
+
+
+def confirm_place(speaker: Speaker, *, now: datetime) -> None:
+    """The speaker says they will come."""
+    lock_sheet(speaker.hearing, now=now)
+    db.session.refresh(speaker)
+    if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
+        raise CannotCancel()
+    speaker.confirmed_at = now
+    audit.record(RESIDENT, "speaker.confirmed", speaker, at=now)
+
+
+def cancel_place(speaker: Speaker, *, now: datetime) -> Speaker | None:
+    """The speaker gives up their place; the first on the waitlist moves up and is told.
+    Returns who moved up, if anyone."""
+    hearing = speaker.hearing
+    sheet = lock_sheet(hearing, now=now)
+    db.session.refresh(speaker)
+    if speaker.status is SpeakerStatus.CANCELLED:
+        return None
+    if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
+        raise CannotCancel()
+    had_place = speaker.status is SpeakerStatus.WAITING and not speaker.is_official
+    _cancel(speaker, now=now)
+    speaker.place = None
+    audit.record(RESIDENT, "speaker.cancelled", speaker, at=now)
+    moved = None
+    if had_place:
+        moved = next((s for s in speakers(hearing) if s.status is SpeakerStatus.WAITLISTED), None)
+        if moved is not None:
+            moved.status = SpeakerStatus.WAITING
+            audit.record(audit.SYSTEM, "speaker.moved_up", moved, at=now)
+    everyone = speakers(hearing)
+    place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
+    estimate_windows(hearing, sheet)
+    if moved is not None and moved.testimony is not None:
+        _tell(hearing, moved, "speaker_moved_up")
+        moved.told_signature = _signature(hearing, moved)
+    return moved
