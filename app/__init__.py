@@ -132,6 +132,8 @@ def register_blueprints(app: Flask) -> None:
     from app.moderation.campaign_views import bp as campaigns_bp
     from app.moderation.views import bp as moderation_bp
     from app.public.views import bp as hearings_bp
+    from app.speaking.public_views import bp as speaking_public_bp
+    from app.speaking.views import bp as speaking_admin_bp
     from app.testimony.identity_views import bp as identity_bp
     from app.testimony.views import bp as testimony_bp
 
@@ -145,6 +147,8 @@ def register_blueprints(app: Flask) -> None:
         moderation_bp,
         campaigns_bp,
         hearing_admin_bp,
+        speaking_admin_bp,
+        speaking_public_bp,
         exports_bp,
         health_bp,
     ):
@@ -155,12 +159,14 @@ def register_template_globals(app: Flask) -> None:
     """The domain vocabularies templates name (the platform's own helpers register there)."""
     from app.accounts.models import Role
     from app.moderation.reasons import reason_label
+    from app.speaking.public_views import receipt_place
     from app.testimony.models import Position, RejectionReason
 
     app.jinja_env.globals["roles"] = Role
     app.jinja_env.globals["positions"] = Position
     app.jinja_env.globals["reasons"] = RejectionReason
     app.jinja_env.globals["rejection_reason_label"] = reason_label
+    app.jinja_env.globals["speaking_place"] = receipt_place
 
 
 def register_error_handlers(app: Flask) -> None:

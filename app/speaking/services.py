@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -421,8 +421,8 @@ def _manage_link(speaker: Speaker) -> str:
     """A new link for the speaker to confirm or cancel; only its hash is kept."""
     token = secrets.token_urlsafe(24)
     speaker.manage_token_hash = token_hash(token)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for("speaking_public.place", token=token)
+    # Built from BASE_URL, not the request: publishing may run where there is none (a command).
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/speaking/{token}"
 
 
 def token_hash(token: str) -> str:
@@ -505,3 +505,45 @@ def cancel_place(speaker: Speaker, *, now: datetime) -> Speaker | None:
         _tell(hearing, moved, "speaker_moved_up")
         moved.told_signature = _signature(hearing, moved)
     return moved
+
+
+def changes_waiting(hearing: Hearing) -> int:
+    """How many sign-ups, withdrawals or cancelled requests the list has not taken in yet."""
+    wanted = set(
+        db.session.scalars(
+            select(Testimony.id).where(
+                Testimony.hearing_id == hearing.id,
+                Testimony.speaking_request != SpeakingRequest.NONE,
+                Testimony.status != ReviewStatus.WITHDRAWN,
+                undisputed(),
+            )
+        )
+    )
+    listed = db.session.execute(
+        select(Speaker.testimony_id, Speaker.status).where(
+            Speaker.hearing_id == hearing.id, Speaker.testimony_id.is_not(None)
+        )
+    ).all()
+    on_list = {testimony_id for testimony_id, _status in listed}
+    gone = sum(
+        1
+        for testimony_id, status in listed
+        if testimony_id not in wanted
+        and status in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED)
+    )
+    return len(wanted - on_list) + gone
+
+
+@dataclass(frozen=True)
+class Place:
+    """A speaker and whether the order they were given has been published."""
+
+    speaker: Speaker
+    published: bool
+
+
+def place_of(speaker: Speaker | None) -> Place | None:
+    if speaker is None:
+        return None
+    sheet = db.session.get(RunSheet, speaker.hearing_id)
+    return Place(speaker, published=bool(sheet and sheet.published_at))

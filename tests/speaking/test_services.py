@@ -1,0 +1,268 @@
+"""The speaker list before the hearing: proposing, adjusting, publishing, confirming and
+cancelling, on the real services and database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.platform.audit import AuditEvent
+from app.platform.outbox import OutboxMessage
+from app.platform.timezones import utcnow
+from app.speaking import services
+from app.speaking.models import SpeakerMode, SpeakerStatus
+from app.testimony import services as testimony_services
+from app.testimony.models import Position, SpeakingRequest
+from tests.factories import make_hearing, make_staff_user
+from tests.speaking.helpers import names, propose, sign_up, version
+
+
+def _mail(db, to: str) -> list[OutboxMessage]:
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_address == to, OutboxMessage.kind.like("speaker_%"))
+        .order_by(OutboxMessage.id)
+    ).all()
+
+
+def _actions(db, action: str) -> list[AuditEvent]:
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+@pytest.fixture
+def clerk(db):
+    return make_staff_user(Role.CLERK, name="Casey Clerk")
+
+
+def test_first_come_order_with_a_waitlist_and_windows(db, clerk):
+    hearing = make_hearing(max_speakers=2, speaker_minutes=4)
+    for minutes, name in ((30, "Ana Reyes"), (20, "Bo Chen"), (10, "Cy Dubois")):
+        sign_up(hearing, name, minutes_ago=minutes)
+    propose(clerk, hearing)
+    everyone = services.speakers(hearing)
+    assert names(everyone) == ["Ana Reyes", "Bo Chen", "Cy Dubois"]
+    assert [s.status for s in everyone] == [
+        SpeakerStatus.WAITING,
+        SpeakerStatus.WAITING,
+        SpeakerStatus.WAITLISTED,
+    ]
+    assert [s.place for s in everyone] == [1, 2, 3]
+    first, second, waitlisted = everyone
+    assert first.window_starts_at == hearing.starts_at
+    assert second.window_starts_at == hearing.starts_at + timedelta(minutes=4)
+    assert second.window_ends_at == second.window_starts_at + timedelta(minutes=4) + (
+        services.WINDOW_SLACK
+    )
+    assert waitlisted.window_starts_at is None
+    [event] = _actions(db, "run_sheet.proposed")
+    assert event.data["waitlisted"] == 1
+
+
+def test_officials_are_not_counted_against_the_maximum(db, clerk):
+    hearing = make_hearing(max_speakers=1)
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    official = services.speakers(hearing)[1]
+    services.update_speaker(
+        clerk, hearing, official.id, services.SpeakerDetails(True, None), now=utcnow()
+    )
+    propose(clerk, hearing, officials_first=True)
+    everyone = services.speakers(hearing)
+    assert names(everyone) == ["Bo Chen", "Ana Reyes"]
+    assert {s.status for s in everyone} == {SpeakerStatus.WAITING}
+
+
+def test_new_sign_ups_and_withdrawals_reach_the_list(db, clerk):
+    hearing = make_hearing()
+    ana = sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    sign_up(hearing, "Cy Dubois", minutes_ago=5)
+    testimony_services.withdraw_testimony(ana, now=utcnow(), seen_version=ana.version)
+    assert services.changes_waiting(hearing) == 2
+    services.refresh(clerk, hearing, now=utcnow())
+    everyone = services.speakers(hearing)
+    assert names(everyone) == ["Bo Chen", "Cy Dubois", "Ana Reyes"]
+    assert [s.place for s in everyone] == [1, 2, None]
+    assert everyone[2].status is SpeakerStatus.CANCELLED
+    assert services.changes_waiting(hearing) == 0
+
+
+def test_a_remote_request_and_an_interpreter_are_copied(db, clerk):
+    hearing = make_hearing()
+    sign_up(
+        hearing,
+        "Ana Reyes",
+        minutes_ago=5,
+        speaking_request=SpeakingRequest.REMOTE,
+        interpreter_language="Tigrinya",
+    )
+    propose(clerk, hearing)
+    [speaker] = services.speakers(hearing)
+    assert speaker.mode is SpeakerMode.REMOTE
+    assert speaker.interpreter_label("en") == "Tigrinya"
+    assert not speaker.is_walk_in
+
+
+def test_moves_and_reorder(db, clerk):
+    hearing = make_hearing()
+    for minutes, name in ((30, "Ana Reyes"), (20, "Bo Chen"), (10, "Cy Dubois")):
+        sign_up(hearing, name, minutes_ago=minutes)
+    propose(clerk, hearing)
+    ana, bo, cy = services.speakers(hearing)
+    services.move(clerk, hearing, cy.id, steps=-1, seen_version=version(hearing), now=utcnow())
+    assert names(services.speakers(hearing)) == ["Ana Reyes", "Cy Dubois", "Bo Chen"]
+    services.move(clerk, hearing, ana.id, steps=-1, seen_version=version(hearing), now=utcnow())
+    assert names(services.speakers(hearing)) == ["Ana Reyes", "Cy Dubois", "Bo Chen"]
+    services.reorder(
+        clerk, hearing, [bo.id, ana.id, cy.id], seen_version=version(hearing), now=utcnow()
+    )
+    everyone = services.speakers(hearing)
+    assert names(everyone) == ["Bo Chen", "Ana Reyes", "Cy Dubois"]
+    assert [s.place for s in everyone] == [1, 2, 3]
+    assert everyone[0].window_starts_at == hearing.starts_at
+    assert len(_actions(db, "speaker.moved")) == 2
+    assert len(_actions(db, "run_sheet.reordered")) == 1
+
+
+def test_a_change_from_a_stale_page_is_refused(db, clerk):
+    hearing = make_hearing()
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    seen = version(hearing)
+    ana, bo = services.speakers(hearing)
+    services.move(clerk, hearing, bo.id, steps=-1, seen_version=seen, now=utcnow())
+    with pytest.raises(services.StaleSheet):
+        services.move(clerk, hearing, bo.id, steps=1, seen_version=seen, now=utcnow())
+
+
+@pytest.mark.parametrize("ids", ["none", "one", "duplicate", "foreign"])
+def test_reorder_must_name_exactly_the_waiting_speakers(db, clerk, ids):
+    hearing = make_hearing()
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    ana, bo = services.speakers(hearing)
+    given = {
+        "none": [],
+        "one": [ana.id],
+        "duplicate": [ana.id, ana.id],
+        "foreign": [ana.id, bo.id + 1000],
+    }[ids]
+    with pytest.raises(services.StaleSheet):
+        services.reorder(clerk, hearing, given, seen_version=version(hearing), now=utcnow())
+
+
+def test_publish_tells_each_speaker_once_in_their_language(db, clerk):
+    hearing = make_hearing(max_speakers=2, remote_pin="4321")
+    ana = sign_up(hearing, "Ana Reyes", minutes_ago=30, speaking_request=SpeakingRequest.REMOTE)
+    ana.language = "es"
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    sign_up(hearing, "Cy Dubois", minutes_ago=10)
+    propose(clerk, hearing)
+    told = services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    assert told == 3
+    [spanish] = _mail(db, "ana@example.org")
+    assert spanish.subject.startswith("Su turno para hablar")
+    assert "Su lugar en el orden de intervenciones: 1" in spanish.body_text
+    assert hearing.remote_url in spanish.body_text and "4321" in spanish.body_text
+    [english] = _mail(db, "bo@example.org")
+    assert "Your place in the speaking order: 2" in english.body_text
+    assert hearing.location in english.body_text
+    [waitlisted] = _mail(db, "cy@example.org")
+    assert "number 1 on the waitlist" in waitlisted.body_text
+    assert services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow()) == 0
+    ana_row, bo_row, _cy = services.speakers(hearing)
+    services.move(clerk, hearing, bo_row.id, steps=-1, seen_version=version(hearing), now=utcnow())
+    assert services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow()) == 2
+
+
+def test_a_speakers_own_link_goes_in_their_notice(db, clerk):
+    hearing = make_hearing()
+    sign_up(hearing, "Ana Reyes", minutes_ago=30, speaking_request=SpeakingRequest.REMOTE)
+    propose(clerk, hearing)
+    [speaker] = services.speakers(hearing)
+    own = "https://example.org/panelist/ana"
+    services.update_speaker(
+        clerk, hearing, speaker.id, services.SpeakerDetails(False, own), now=utcnow()
+    )
+    services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    [message] = _mail(db, "ana@example.org")
+    assert own in message.body_text and hearing.remote_url not in message.body_text
+
+
+def test_cancelling_moves_the_waitlist_up_and_tells_the_next_person(db, clerk):
+    hearing = make_hearing(max_speakers=1)
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    sign_up(hearing, "Cy Dubois", minutes_ago=10)
+    propose(clerk, hearing)
+    services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    ana, bo, cy = services.speakers(hearing)
+    moved = services.cancel_place(ana, now=utcnow())
+    assert moved.id == bo.id
+    everyone = services.speakers(hearing)
+    assert [(s.full_name, s.status, s.place) for s in everyone] == [
+        ("Bo Chen", SpeakerStatus.WAITING, 1),
+        ("Cy Dubois", SpeakerStatus.WAITLISTED, 2),
+        ("Ana Reyes", SpeakerStatus.CANCELLED, None),
+    ]
+    assert everyone[0].window_starts_at == hearing.starts_at
+    moved_up = _mail(db, "bo@example.org")[-1]
+    assert "now have a place to speak" in moved_up.body_text
+    assert _actions(db, "speaker.cancelled")[0].actor == services.RESIDENT
+    # Cancelling twice changes nothing more; a waitlisted speaker's cancelling moves nobody.
+    assert services.cancel_place(ana, now=utcnow()) is None
+    assert services.cancel_place(cy, now=utcnow()) is None
+    assert services.speakers(hearing)[0].status is SpeakerStatus.WAITING
+
+
+def test_confirming_is_recorded(db, clerk):
+    hearing = make_hearing()
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    propose(clerk, hearing)
+    [speaker] = services.speakers(hearing)
+    services.confirm_place(speaker, now=utcnow())
+    assert speaker.confirmed_at is not None
+    assert len(_actions(db, "speaker.confirmed")) == 1
+
+
+def test_a_called_speaker_cannot_cancel(db, clerk):
+    from app.speaking import floor
+
+    hearing = make_hearing()
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    propose(clerk, hearing)
+    floor.call_next(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    [speaker] = services.speakers(hearing)
+    with pytest.raises(services.CannotCancel):
+        services.cancel_place(speaker, now=utcnow())
+
+
+def test_speaker_links_open_only_their_own_place(db, clerk):
+    hearing = make_hearing()
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    propose(clerk, hearing)
+    services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    [message] = _mail(db, "ana@example.org")
+    token = message.body_text.split("/speaking/")[1].split()[0]
+    assert services.speaker_by_token(token).full_name == "Ana Reyes"
+    assert services.speaker_by_token(token[:-1] + "x") is None
+    assert services.speaker_by_token("") is None
+    assert services.speaker_by_token("a" * 5000) is None
+
+
+def test_position_and_measure_follow_an_amendment(db, clerk):
+    hearing = make_hearing(measures=2)
+    ana = sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    propose(clerk, hearing)
+    ana.position = Position.OPPOSE
+    ana.speaking_request = SpeakingRequest.NONE
+    services.refresh(clerk, hearing, now=utcnow())
+    [speaker] = services.speakers(hearing)
+    assert speaker.status is SpeakerStatus.CANCELLED
