@@ -135,7 +135,7 @@ def test_a_change_from_a_stale_page_is_refused(db, clerk):
     sign_up(hearing, "Bo Chen", minutes_ago=20)
     propose(clerk, hearing)
     seen = version(hearing)
-    ana, bo = services.speakers(hearing)
+    _ana, bo = services.speakers(hearing)
     services.move(clerk, hearing, bo.id, steps=-1, seen_version=seen, now=utcnow())
     with pytest.raises(services.StaleSheet):
         services.move(clerk, hearing, bo.id, steps=1, seen_version=seen, now=utcnow())
@@ -177,7 +177,7 @@ def test_publish_tells_each_speaker_once_in_their_language(db, clerk):
     [waitlisted] = _mail(db, "cy@example.org")
     assert "number 1 on the waitlist" in waitlisted.body_text
     assert services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow()) == 0
-    ana_row, bo_row, _cy = services.speakers(hearing)
+    _ana, bo_row, _cy = services.speakers(hearing)
     services.move(clerk, hearing, bo_row.id, steps=-1, seen_version=version(hearing), now=utcnow())
     assert services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow()) == 2
 
