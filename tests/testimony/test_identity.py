@@ -271,7 +271,7 @@ def test_links_with_strange_tokens_are_simply_not_found(app, db):
 
 
 def test_disputed_testimony_is_left_off_the_speaker_list_and_can_be_filtered(app, db):
-    from app.exports.spreadsheets.rows import speaker_rows
+    from app.exports.spreadsheets.speakers import speaker_rows
     from app.testimony.models import SpeakingRequest
     from tests.factories import make_testimony
 

@@ -1,4 +1,5 @@
-"""The speaker list as a PDF: everyone who asked to speak, in sign-up order, with their needs."""
+"""The speaker list as a PDF: the run sheet's speakers in speaking order with what happened
+when each was called, or everyone who asked to speak in sign-up order before there is one."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from app.exports.packet.data import PacketCover, position_label
 from app.exports.packet.front import page_furniture
 from app.exports.pdf.stream import StreamingPdfWriter
 from app.exports.pdf.typesetting import HEADING, SMALL, TITLE, PageWriter, Style, isolated
-from app.exports.spreadsheets.rows import SPEAKER_COLUMNS, SheetRow
+from app.exports.spreadsheets.rows import SheetRow
+from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS
 from app.testimony.models import Position
 
 NAME = Style(size=11, leading=15, bold=True)
@@ -70,14 +72,23 @@ def _write(
     writer.paragraph(f"{isolated(cover.committee)} · {cover.starts}", SMALL)
     if cover.location:
         writer.paragraph(cover.location, SMALL)
-    writer.paragraph(
+    on_run_sheet = any(speaker["Outcome"] for speaker in speakers)
+    order = (
         _(
+            "In speaking order. Generated %(when)s by %(who)s.",
+            when=cover.generated_at,
+            who=cover.generated_by,
+        )
+        if on_run_sheet
+        else _(
             "In the order they signed up. Generated %(when)s by %(who)s.",
             when=cover.generated_at,
             who=cover.generated_by,
-        ),
-        SMALL,
+        )
     )
+    writer.paragraph(order, SMALL)
+    if on_run_sheet:
+        writer.paragraph(_summary(speakers), SMALL)
     writer.space(8)
     if not speakers:
         writer.paragraph(_("Nobody has asked to speak."))
@@ -98,10 +109,44 @@ def _write(
             writer.field(_("Interpreter"), speaker["Interpreter"])
         if speaker["Accessibility needs"]:
             writer.field(_("Accessibility"), speaker["Accessibility needs"])
-        if speaker["Status"] != "approved":
+        if speaker["Status"] and speaker["Status"] != "approved":
             writer.field(_("Written testimony"), _status_label(speaker["Status"]))
-        writer.field(_("Tracking number"), speaker["Tracking number"])
+        if speaker["Tracking number"]:
+            writer.field(_("Tracking number"), speaker["Tracking number"])
+        if speaker["Walk-in"]:
+            writer.field(_("Signed up"), _("At the hearing (walk-in)"))
+        if speaker["Outcome"]:
+            writer.field(_("At the hearing"), _outcome(speaker))
     return writer.finish()
+
+
+def _outcome(speaker: dict[str, str]) -> str:
+    outcome = speaker["Outcome"]
+    if outcome == "spoke":
+        return _(
+            "Spoke at %(time)s for %(used)s",
+            time=speaker["Started at"][11:16],
+            used=speaker["Time used"],
+        )
+    return {
+        "speaking": _("Speaking"),
+        "no_show": _("Did not show"),
+        "waiting": _("Not called"),
+        "waitlisted": _("On the waitlist, not called"),
+        "cancelled": _("Cancelled their place"),
+    }.get(outcome, outcome)
+
+
+def _summary(speakers: list[dict[str, str]]) -> str:
+    spoke = sum(1 for s in speakers if s["Outcome"] == "spoke")
+    absent = sum(1 for s in speakers if s["Outcome"] == "no_show")
+    walk_ins = sum(1 for s in speakers if s["Walk-in"] and s["Outcome"] == "spoke")
+    return _(
+        "%(spoke)d spoke (%(walk_ins)d of them walk-ins), %(absent)d did not show.",
+        spoke=spoke,
+        walk_ins=walk_ins,
+        absent=absent,
+    )
 
 
 def _status_label(status: str) -> str:

@@ -15,8 +15,8 @@ from app.moderation.reasons import codes_in_words
 from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import to_local
-from app.testimony.identity import confidence, repeat_counts, undisputed
-from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
+from app.testimony.identity import confidence, repeat_counts
+from app.testimony.models import Testimony
 
 # (heading, what the README says it holds) — the README's column table is built from these.
 COLUMNS = [
@@ -45,20 +45,6 @@ COLUMNS = [
     ("Text", "The testimony as last amended, with moderators' redactions applied"),
 ]
 
-SPEAKER_COLUMNS = [
-    ("Order", "Place in the sign-up order, from 1"),
-    ("Tracking number", "The resident's tracking number"),
-    ("Signed up at", "When the testimony asking to speak was received, local time"),
-    ("Name", "Full name"),
-    ("City or town", "City or town"),
-    ("Organization", "Organization, if any"),
-    ("Measure", "The measure's number"),
-    ("Position", "support, oppose or neutral"),
-    ("Speaking", "in_person or remote"),
-    ("Interpreter", "The language an interpreter is needed for, if any"),
-    ("Accessibility needs", "What the speaker asked for, if anything"),
-    ("Status", "Review status of the written testimony"),
-]
 
 # Text that a spreadsheet program would run as a formula if a cell began with it, including
 # the full-width forms some programs also accept (U+FF1D, U+FF0B, U+FF0D, U+FF20).
@@ -122,39 +108,3 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
         last_id = batch[-1].id
         for t in batch:  # keep memory flat however large the hearing
             db.session.expunge(t)
-
-
-def speaker_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[SheetRow]:
-    """Everyone who asked to speak and has not withdrawn, in the order they signed up."""
-    zone = hearing.timezone
-    query = (
-        select(Testimony)
-        .where(
-            Testimony.hearing_id == hearing.id,
-            Testimony.speaking_request != SpeakingRequest.NONE,
-            Testimony.status != ReviewStatus.WITHDRAWN,
-            undisputed(),  # someone may have signed up in another person's name
-        )
-        .options(joinedload(Testimony.measure))
-        .order_by(Testimony.received_at, Testimony.id)
-        .execution_options(yield_per=BATCH)
-    )
-    if measure is not None:
-        query = query.where(Testimony.measure_id == measure.id)
-    for order, t in enumerate(db.session.scalars(query), start=1):
-        yield SheetRow(
-            (
-                str(order),
-                t.tracking_number,
-                to_local(t.received_at, zone).strftime("%Y-%m-%d %H:%M"),
-                t.full_name,
-                t.city,
-                t.organization or "",
-                t.measure.number,
-                t.position.value,
-                t.speaking_request.value,
-                t.interpreter_language or "",
-                t.accessibility_need or "",
-                t.status.value,
-            )
-        )
