@@ -20,7 +20,8 @@ from app.exports.models import PacketKind
 from app.exports.packet.data import approved_ids, cover_for, entries, packet_items
 from app.exports.packet.pdf import PacketJob, build_packet
 from app.exports.packet.speakers import build_speakers_pdf
-from app.exports.spreadsheets.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
+from app.exports.spreadsheets.rows import testimony_rows
+from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS, speaker_rows
 from app.exports.spreadsheets.writers import to_csv, to_xlsx
 from app.hearings.models import Hearing, Measure
 from app.platform.file_names import safe_file_name

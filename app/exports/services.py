@@ -13,7 +13,8 @@ from sqlalchemy import select
 from app.accounts.models import StaffUser
 from app.exports import jobs
 from app.exports.models import ExportStatus, Packet, PacketKind
-from app.exports.spreadsheets.rows import SPEAKER_COLUMNS, speaker_rows, testimony_rows
+from app.exports.spreadsheets.rows import testimony_rows
+from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS, speaker_rows
 from app.exports.spreadsheets.writers import to_csv, to_xlsx
 from app.hearings.models import Hearing, Measure
 from app.platform import audit
