@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from datetime import timedelta
 
 from app.accounts.models import Role
@@ -17,8 +16,13 @@ from app.speaking import floor
 from app.speaking.floor import WalkIn
 from app.speaking.models import SpeakerMode
 from app.testimony.models import Position, SpeakingRequest
+from tests.exports.packet.test_pdf import needs_pdftotext, pdftotext
 from tests.factories import make_hearing, make_staff_user
 from tests.speaking.helpers import propose, sign_up, version
+
+
+def _named(hearing, name: str):
+    return next(s for s in floor.speakers(hearing) if s.full_name == name)
 
 
 def _hearing_day(db):
@@ -32,7 +36,7 @@ def _hearing_day(db):
     propose(clerk, hearing)
     start = utcnow().replace(microsecond=0)
     floor.call_next(clerk, hearing, seen_version=version(hearing), now=start)
-    bo = [s for s in floor.speakers(hearing) if s.full_name == "Bo Chen"][0]
+    bo = _named(hearing, "Bo Chen")
     floor.mark_no_show(clerk, hearing, bo.id, seen_version=version(hearing), now=start)
     floor.add_walk_in(
         clerk,
@@ -50,12 +54,12 @@ def _hearing_day(db):
         ),
         now=start,
     )
-    walk_in = [s for s in floor.speakers(hearing) if s.full_name == "Dee Walker"][0]
+    walk_in = _named(hearing, "Dee Walker")
     # The walk-in is heard before the last signed-up speaker.
     floor.skip_to_later(
         clerk,
         hearing,
-        [s for s in floor.speakers(hearing) if s.full_name == "=Cy Dubois"][0].id,
+        _named(hearing, "=Cy Dubois").id,
         seen_version=version(hearing),
         now=start,
     )
@@ -103,16 +107,15 @@ def test_the_csv_records_who_spoke_in_order_and_the_time_used(db):
     assert "@example.org" not in repr(rows)
 
 
-def test_the_pdf_says_who_spoke_and_for_how_long(app, db, tmp_path):
+@needs_pdftotext
+def test_the_pdf_says_who_spoke_and_for_how_long(app, db):
     hearing, clerk, _walk_in = _hearing_day(db)
     packet = services.request_export(clerk, hearing, PacketKind.SPEAKERS_PDF, now=utcnow())
     _db.session.commit()
     jobs.run(packet.id)
     _db.session.refresh(packet)
     path = services.packet_path(packet)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = " ".join(pdftotext(path.read_bytes(), "-layout").split())
     assert "In speaking order" in text
     assert "2 spoke (1 of them walk-ins), 1 did not show." in text
     assert "for 2:05" in text and "for 1:30" in text
