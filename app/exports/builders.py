@@ -1,4 +1,5 @@
-"""Make the file of a background export: the packet PDF, the speaker list PDF or the bundle."""
+"""Make the file of a background export: the packet PDF, its addendum, the speaker list PDF
+or the bundle."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.exports.bundle import (
     write_bundle,
 )
 from app.exports.models import PacketKind
+from app.exports.packet.addendum import addendum_cover, build_addendum, changes_since
 from app.exports.packet.data import approved_ids, cover_for, entries, packet_items
 from app.exports.packet.pdf import PacketJob, build_packet
 from app.exports.packet.speakers import build_speakers_pdf
@@ -35,6 +37,8 @@ class Built:
     item_count: int
     page_count: int | None = None
     content_sha256: str | None = None
+    # What a whole-hearing packet printed: testimony id → version (see PacketTestimony).
+    contents: dict[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,15 @@ class ExportRequest:
     # Called between batches of reading, when no database object is in use: a background job
     # ends its transaction there, so it never holds a lock while it prints.
     checkpoint: Callable[[], None] = lambda: None
+    # For an addendum: the earlier packet it lists the changes since.
+    since_packet_id: int | None = None
 
 
 def build(request: ExportRequest) -> Built:
     if request.kind is PacketKind.PACKET_PDF:
         return _packet(request, request.workdir / "packet.pdf")
+    if request.kind is PacketKind.ADDENDUM_PDF:
+        return _addendum(request, request.workdir / "addendum.pdf")
     if request.kind is PacketKind.SPEAKERS_PDF:
         return _speakers(request, request.workdir / "speakers.pdf")
     if request.kind is PacketKind.BUNDLE_ZIP:
@@ -82,7 +90,38 @@ def _packet(request: ExportRequest, out: Path) -> Built:
         generated_at=request.generated_at,
         progress=lambda done: request.progress(done, total),
     )
-    result = build_packet(out, cover, entries(hearing, items, on_batch=request.checkpoint), job)
+    # A whole-hearing packet keeps what it printed, for an addendum to compare with later.
+    printed: dict[int, int] | None = (
+        {} if request.kind is PacketKind.PACKET_PDF and measure is None else None
+    )
+    records = entries(hearing, items, on_batch=request.checkpoint, printed=printed)
+    result = build_packet(out, cover, records, job)
+    if printed is not None and len(printed) != result.item_count:
+        raise RuntimeError("the packet's record of what it printed does not match its count")
+    return Built(out, result.item_count, result.page_count, result.content_sha256, printed)
+
+
+def _addendum(request: ExportRequest, out: Path) -> Built:
+    if request.since_packet_id is None:
+        raise ValueError("an addendum needs the earlier packet it lists the changes since")
+    changes = changes_since(request.hearing, request.since_packet_id, on_batch=request.checkpoint)
+    request.progress(1, 2)  # read; then printed
+    cover = addendum_cover(
+        request.hearing,
+        changes,
+        generated_at=request.generated_at,
+        generated_by=request.generated_by,
+    )
+    request.checkpoint()  # everything is read: no transaction stays open while printing
+    result = build_addendum(
+        out,
+        cover,
+        changes,
+        workdir=request.workdir,
+        generated_at=request.generated_at,
+        lang=_language(),
+    )
+    request.progress(2, 2)
     return Built(out, result.item_count, result.page_count, result.content_sha256)
 
 

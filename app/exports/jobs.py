@@ -15,10 +15,10 @@ from pathlib import Path
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from app.exports.builders import ExportRequest, build
-from app.exports.models import ExportStatus, Packet
+from app.exports.models import ExportStatus, Packet, PacketTestimony
 from app.platform import audit, jobs
 from app.platform.extensions import db
 from app.platform.storage import file_store
@@ -91,6 +91,7 @@ def run(packet_id: int) -> None:
                     workdir=Path(work),
                     progress=lambda done, total: _progress(packet_id, done, total),
                     checkpoint=db.session.commit,
+                    since_packet_id=packet.since_packet_id,
                 )
             )
             sha256, size = store.put_file(built.path)
@@ -99,6 +100,14 @@ def run(packet_id: int) -> None:
         log.exception("export %s failed", packet_id)
         _finish(packet_id, status=ExportStatus.FAILED, error=FAILED_MESSAGE)
         return
+    if built.contents is not None:
+        try:
+            _record_contents(packet_id, built.contents)  # committed with the "ready" below
+        except Exception:
+            db.session.rollback()
+            log.exception("export %s: recording what it printed failed", packet_id)
+            _finish(packet_id, status=ExportStatus.FAILED, error=FAILED_MESSAGE)
+            return
     _finish(
         packet_id,
         status=ExportStatus.READY,
@@ -108,6 +117,19 @@ def run(packet_id: int) -> None:
         page_count=built.page_count,
         content_sha256=built.content_sha256,
     )
+
+
+def _record_contents(packet_id: int, contents: dict[int, int]) -> None:
+    """Which version of which testimony the packet printed, in the transaction that marks it
+    ready: a ready whole-hearing packet always has its contents, or none were printed."""
+    if contents:
+        db.session.execute(
+            insert(PacketTestimony.__table__),
+            [
+                {"packet_id": packet_id, "testimony_id": testimony_id, "version": version}
+                for testimony_id, version in sorted(contents.items())
+            ],
+        )
 
 
 def _progress(packet_id: int, done: int, total: int) -> None:

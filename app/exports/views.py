@@ -42,10 +42,13 @@ def history(hearing_id: int):
     packets = db.session.scalars(
         select(Packet).where(Packet.hearing_id == hearing.id).order_by(Packet.id.desc())
     ).all()
+    bases, unrecorded = services.recorded_packets(hearing)
     return render_template(
         "exports/history.html",
         hearing=hearing,
         packets=packets,
+        addendum_bases=bases,
+        unrecorded_packets=unrecorded,
         kinds=list(PacketKind),
         button_form=EmptyForm(),
         background_form=BackgroundExportForm(hearing),
@@ -83,7 +86,8 @@ def show(packet_id: int):
 @bp.route("/hearings/<int:hearing_id>/exports/background", methods=["POST"])
 @role_required(Role.CLERK)
 def create_background(hearing_id: int):
-    """Queue a packet, speaker list PDF or bundle; it is made outside this request."""
+    """Queue a packet, its addendum, a speaker list PDF or bundle; it is made outside this
+    request."""
     hearing = db.get_or_404(Hearing, hearing_id)
     form = BackgroundExportForm(hearing)
     if not form.validate_on_submit():
@@ -97,6 +101,7 @@ def create_background(hearing_id: int):
             hearing,
             PacketKind(form.kind.data),
             measure=form.chosen_measure(),
+            since_id=form.since_id(),
             now=utcnow(),
         )
     if outcome.error is not None:

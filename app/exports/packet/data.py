@@ -244,27 +244,38 @@ def approved_ids(hearing: Hearing, measure: Measure | None = None) -> list[int]:
     return list(db.session.scalars(_approved_in_packet_order(hearing, measure, Testimony.id)))
 
 
+def approved_rows(hearing: Hearing, measure: Measure | None = None) -> list:
+    """The testimony the packet prints, in packet order, as small rows: id, measure_id,
+    campaign_id, has_files, tracking_number and version (what gather_campaigns and the
+    addendum need; a few dozen bytes each)."""
+    has_files = exists().where(Attachment.testimony_id == Testimony.id)
+    return list(
+        db.session.execute(
+            _approved_in_packet_order(
+                hearing,
+                measure,
+                Testimony.id,
+                Testimony.measure_id,
+                Testimony.campaign_id,
+                has_files.label("has_files"),
+                Testimony.tracking_number,
+                Testimony.version,
+            )
+        ).all()
+    )
+
+
 def packet_items(hearing: Hearing, measure: Measure | None = None) -> list[int | CampaignItem]:
     """The same testimony, with campaign members gathered into one item per campaign and
     measure, placed where its first member would be (see app/exports/packet/campaigns.py)."""
-    has_files = exists().where(Attachment.testimony_id == Testimony.id)
-    rows = db.session.execute(
-        _approved_in_packet_order(
-            hearing,
-            measure,
-            Testimony.id,
-            Testimony.measure_id,
-            Testimony.campaign_id,
-            has_files.label("has_files"),
-        )
-    ).all()
-    return gather_campaigns(rows)
+    return gather_campaigns(approved_rows(hearing, measure))
 
 
 def entries(
     hearing: Hearing,
     items: list[int | CampaignItem],
     on_batch: Callable[[], None] | None = None,
+    printed: dict[int, int] | None = None,
 ) -> Iterator[PacketEntry | CampaignEntry]:
     """The packet records for these items (testimony ids, or campaigns' member ids), in the
     same order, BATCH testimonies at a time; a campaign becomes one CampaignEntry.
@@ -272,6 +283,9 @@ def entries(
     on_batch runs after each batch is read and turned into plain records, when no database
     object is in use: a background export ends its transaction there, so a long export never
     holds SQLite's write lock while it prints.
+
+    printed, when given, is filled with the id and version of every testimony yielded (alone
+    or as a campaign's member): what the packet printed, which its addendum compares with.
     """
     zone = hearing.timezone
     is_resident = hearing.body.resident_matcher()
@@ -294,6 +308,9 @@ def entries(
         spans = active_spans_for(rows)
         # Withdrawn or reviewed again since the export started: left out.
         records = {i: _entry(by_id[i], spans[i], zone, is_resident) for i in by_id}
+        if printed is not None:
+            # Every record read is printed: alone, or as a signatory of its campaign's entry.
+            printed.update((t.id, t.version) for t in rows)
         keys.update((t.id, t.wording_key or "") for t in rows)
         for t in rows:
             db.session.expunge(t)
@@ -326,10 +343,17 @@ def _is_campaign(item) -> bool:
     return isinstance(item, CampaignItem)
 
 
-def _entry(t: Testimony, spans, zone: str, is_resident) -> PacketEntry:
+def organization_label(t: Testimony) -> str:
+    """The organization as the packet prints it: empty for none, and said when the resident
+    testifies on its behalf."""
     organization = t.organization or ""
     if organization and t.speaks_for_organization:
         organization = _("%(organization)s (testifying on its behalf)", organization=organization)
+    return organization
+
+
+def _entry(t: Testimony, spans, zone: str, is_resident) -> PacketEntry:
+    organization = organization_label(t)
     speaking = {
         SpeakingRequest.NONE: "",
         SpeakingRequest.IN_PERSON: _("Asked to speak in person"),

@@ -155,7 +155,7 @@ def _first_pass(cover: PacketCover, entries, records: Path, job: PacketJob):
             item = Placed(_entry_label(entry), entry.measure_number, 0)
             if isinstance(entry, CampaignEntry):
                 measuring = PageWriter(None)
-                _write_campaign(measuring, entry)
+                write_campaign(measuring, entry)
                 item.text_pages = measuring.finish()
                 placements.append(item)
                 continue
@@ -232,7 +232,7 @@ def _second_pass(writer, records, placements, job: PacketJob, *, header: str, to
             starts.append(typeset.pages)
             typeset.number = item.first_page
             if isinstance(entry, CampaignEntry):
-                _write_campaign(typeset, entry)
+                write_campaign(typeset, entry)
             else:
                 _write_entry(typeset, entry, item.attachments)
         typeset.finish()
@@ -337,7 +337,9 @@ def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
     writer.paragraph(entry.text, BODY)
 
 
-def _write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
+def write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
+    """A campaign's letters: the shared text once, the signatories, what each changed (the
+    addendum prints new campaign letters this way too)."""
     count = len(entry.signatories)
     writer.paragraph(
         ngettext(
