@@ -132,6 +132,8 @@ def register_blueprints(app: Flask) -> None:
     from app.moderation.campaign_views import bp as campaigns_bp
     from app.moderation.views import bp as moderation_bp
     from app.public.views import bp as hearings_bp
+    from app.speaking.console_views import bp as speaking_console_bp
+    from app.speaking.display_views import bp as speaking_display_bp
     from app.speaking.public_views import bp as speaking_public_bp
     from app.speaking.views import bp as speaking_admin_bp
     from app.testimony.identity_views import bp as identity_bp
@@ -149,6 +151,8 @@ def register_blueprints(app: Flask) -> None:
         hearing_admin_bp,
         speaking_admin_bp,
         speaking_public_bp,
+        speaking_console_bp,
+        speaking_display_bp,
         exports_bp,
         health_bp,
     ):
