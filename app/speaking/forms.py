@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.hearings.forms import WebAddress
@@ -22,8 +23,8 @@ class ProposeForm(SheetForm):
     rule = RadioField(
         _l("Order"),
         choices=[
-            (OrderRule.FIRST_COME.value, _l("First come, first served")),
-            (
+            SelectChoice(OrderRule.FIRST_COME.value, _l("First come, first served")),
+            SelectChoice(
                 OrderRule.ALTERNATE.value,
                 _l("Alternate support, oppose and neutral, measure by measure"),
             ),
