@@ -7,8 +7,9 @@ shows what is due, per body and hearing, without changing anything; with `--appl
 from each due testimony what only the hearing itself needed:
 
 - the e-mail address (and its lower-cased copy, which gets a placeholder of its own so no two
-  testimonies look like one sender's), the street address, the interpreter language and the
-  accessibility need;
+  testimonies look like one sender's), the street address, the interpreter language (listed
+  or in the resident's words) and the accessibility need;
+- the interpreter language of the hearing's speakers (walk-ins included);
 - the outbox's copies of messages to those addresses that are older than the period, sent or
   not (an unsent one that old would never be delivered now).
 
@@ -30,6 +31,7 @@ from app.hearings.models import Body, Committee, Hearing
 from app.platform import audit
 from app.platform.extensions import db
 from app.platform.outbox import OutboxMessage
+from app.speaking.models import Speaker
 from app.testimony.models import Testimony
 
 # What an administrator may set: a day at least, a century at most.
@@ -94,6 +96,7 @@ def _holds_personal_data():
         Testimony.email != "",
         Testimony.street_address != "",
         Testimony.interpreter_language.is_not(None),
+        Testimony.interpreter_language_id.is_not(None),
         Testimony.accessibility_need.is_not(None),
     )
 
@@ -175,7 +178,7 @@ def apply(*, now: datetime) -> Plan:
     """Remove what `plan` finds due, record one audit event with the counts, and return the
     plan carried out. Flushes; the caller commits."""
     carried_out = plan(now=now)
-    for body in carried_out.bodies:  # two statements per body, whatever its size
+    for body in carried_out.bodies:  # three statements per body, whatever its size
         hearing_ids = [hearing.hearing_id for hearing in body.hearings]
         # The outbox first: its messages are found by the addresses about to be removed.
         db.session.execute(
@@ -191,8 +194,21 @@ def apply(*, now: datetime) -> Plan:
                 email_key=literal(REMOVED_KEY_PREFIX) + cast(Testimony.id, String),
                 street_address="",
                 interpreter_language=None,
+                interpreter_language_id=None,
                 accessibility_need=None,
             )
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(Speaker)
+            .where(
+                Speaker.hearing_id.in_(hearing_ids),
+                or_(
+                    Speaker.interpreter_language_id.is_not(None),
+                    Speaker.interpreter_other.is_not(None),
+                ),
+            )
+            .values(interpreter_language_id=None, interpreter_other=None)
             .execution_options(synchronize_session=False)
         )
     db.session.flush()

@@ -12,10 +12,18 @@ from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from pypdf import PdfWriter
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.campaigns import placement
-from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.hearings.languages import list_default_languages
+from app.hearings.models import (
+    Body,
+    Committee,
+    Hearing,
+    InterpreterLanguage,
+    Measure,
+    MeasureKind,
+)
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
 from app.testimony import services
@@ -28,7 +36,9 @@ REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 REDIS_COUNTERS_URL = "redis://127.0.0.1:6379/14"
 
 
-def make_body(**overrides) -> Body:
+def make_body(*, languages: bool = True, **overrides) -> Body:
+    """A body with the default list of interpreter languages, as every new body has
+    (`languages=False`: an empty list)."""
     values = {
         "slug": f"body-{secrets.token_hex(4)}",
         "name": "Boston City Council",
@@ -38,7 +48,33 @@ def make_body(**overrides) -> Body:
     body = Body(**(values | overrides))
     db.session.add(body)
     db.session.flush()
+    if languages:
+        list_default_languages(body)
     return body
+
+
+def make_interpreter_language(
+    body: Body, code: str = "tlh", english: str = "Klingon", spanish: str = "Klingon", **overrides
+) -> InterpreterLanguage:
+    """One more language at the end of the body's list."""
+    last = db.session.scalar(
+        select(func.max(InterpreterLanguage.position)).filter_by(body_id=body.id)
+    )
+    values = {
+        "body_id": body.id,
+        "code": code,
+        "names": {"en": english, "es": spanish},
+        "position": 0 if last is None else last + 1,
+    }
+    language = InterpreterLanguage(**(values | overrides))
+    db.session.add(language)
+    db.session.flush()
+    return language
+
+
+def listed_language(body: Body, code: str) -> InterpreterLanguage:
+    """The body's listed language with this code (from the default list: es, fr, ht, ...)."""
+    return db.session.scalar(select(InterpreterLanguage).filter_by(body_id=body.id, code=code))
 
 
 def make_committee(body: Body | None = None, **overrides) -> Committee:
@@ -372,6 +408,10 @@ def hearing_fields(measure_ids, **overrides) -> dict:
         "remote_url": "https://example.org/watch",
         "testimony_opens_at": local(now - timedelta(hours=1)),
         "testimony_closes_at": local(now + timedelta(days=7)),
+        "speaking_modes": "both",
+        "speaker_minutes": "3",
+        "max_speakers": "",
+        "remote_pin": "",
         "speaker_signup_closes_at": "",
         "measures": [str(measure_id) for measure_id in measure_ids],
     }

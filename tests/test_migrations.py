@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -145,3 +147,127 @@ def test_migrating_an_existing_sqlite_database_keeps_every_related_row(tmp_path)
     finally:
         with application.app_context():
             _db.engine.dispose()
+
+
+def test_hearing_day_maps_free_text_interpreter_languages_to_the_bodys_list(tmp_path):
+    """0022 gives every body the default list and points testimony whose free-text language
+    matches a listed one (code, English or Spanish name, any case or accents, a trailing
+    "interpreter") at it; anything else stays as the resident wrote it. Hearings get speaking
+    rules: both ways of taking part with a remote link, in person without one."""
+    application = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hearing_day.db'}",
+            "SECRET_KEY": "migration-test",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    asked = ["Spanish", "spanish interpreter", "Español", "Klingon"]
+    try:
+        with application.app_context():
+            upgrade(revision="0021")
+            with _db.engine.begin() as connection:
+                _rows_at_0021(connection, asked)
+
+            upgrade(revision="0022")
+
+            with _db.engine.connect() as connection:
+                spanish = connection.execute(
+                    text(
+                        "SELECT id, names FROM interpreter_languages"
+                        " WHERE body_id = 1 AND code = 'es'"
+                    )
+                ).one()
+                listed = connection.scalar(
+                    text("SELECT count(*) FROM interpreter_languages WHERE body_id = 1")
+                )
+                testimonies = connection.execute(
+                    text(
+                        "SELECT interpreter_language_id, interpreter_language"
+                        " FROM testimonies ORDER BY id"
+                    )
+                ).all()
+                hearings = connection.execute(
+                    text(
+                        "SELECT speaking_modes, speaker_minutes, max_speakers,"
+                        " speaker_signup_closes_at = starts_at FROM hearings ORDER BY id"
+                    )
+                ).all()
+    finally:
+        with application.app_context():
+            _db.engine.dispose()
+
+    assert listed == 12
+    assert json.loads(spanish.names) == {"en": "Spanish", "es": "Español"}
+    assert testimonies == [
+        (spanish.id, None),
+        (spanish.id, None),
+        (spanish.id, None),
+        (None, "Klingon"),
+    ]
+    assert [tuple(row) for row in hearings] == [("both", 3, None, 0), ("in_person", 3, None, 1)]
+
+
+def _rows_at_0021(connection, asked: list[str]) -> None:
+    """A body, committee, measure, two hearings and testimony, as 0021's tables hold them."""
+    connection.execute(
+        text(
+            "INSERT INTO bodies (id, slug, name, jurisdiction, timezone, created_at)"
+            " VALUES (1, 'boston', 'Boston City Council', 'City of Boston',"
+            " 'America/New_York', '2026-01-01 00:00:00')"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO committees (id, body_id, slug, name)"
+            " VALUES (1, 1, 'gov-ops', 'Committee on Government Operations')"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO measures (id, committee_id, kind, number, title, summary, session)"
+            " VALUES (1, 1, 'ordinance', 'Docket #0683', 'Face surveillance ban', '', '2020')"
+        )
+    )
+    # The first has a remote link; the second none, and a sign-up cut-off after its start
+    # (its testimony stayed open into the hearing, which nothing but the form refused).
+    for hearing_id, remote_url, closes, signup in (
+        (1, "https://example.org/watch", "2026-03-10 14:00:00", "2026-03-09 12:00:00"),
+        (2, None, "2026-03-10 17:00:00", "2026-03-10 16:00:00"),
+    ):
+        connection.execute(
+            text(
+                "INSERT INTO hearings (id, committee_id, title, description, starts_at, location,"
+                " remote_url, testimony_opens_at, testimony_closes_at, speaker_signup_closes_at,"
+                " created_at)"
+                " VALUES (:id, 1, 'Hearing', '', '2026-03-10 14:00:00', 'City Hall',"
+                " :remote_url, '2026-02-01 00:00:00', :closes, :signup, '2026-01-01 00:00:00')"
+            ),
+            {"id": hearing_id, "remote_url": remote_url, "closes": closes, "signup": signup},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO hearing_measures (hearing_id, measure_id, position) VALUES (:id, 1, 0)"
+            ),
+            {"id": hearing_id},
+        )
+    for number, language in enumerate(asked, start=1):
+        connection.execute(
+            text(
+                "INSERT INTO testimonies (id, hearing_id, measure_id, tracking_number,"
+                " receipt_token_hash, submission_key, full_name, email, street_address, city,"
+                " zip_code, speaks_for_organization, public_record_acknowledged, position,"
+                " body, speaking_request, interpreter_language, status, version, received_at,"
+                " updated_at)"
+                " VALUES (:id, 1, 1, :tracking, :token, :key, 'Denise Okafor',"
+                " 'denise@example.org', '12 Example Street', 'Dorchester', '02124', 0, 1,"
+                " 'support', 'I support the ban.', 'in_person', :language, 'pending', 1,"
+                " '2026-02-02 00:00:00', '2026-02-02 00:00:00')"
+            ),
+            {
+                "id": number,
+                "tracking": f"OT-AAAA-AAA{number}",
+                "token": f"{number:064d}",
+                "key": f"form-{number}",
+                "language": language,
+            },
+        )

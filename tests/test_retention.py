@@ -13,11 +13,20 @@ from sqlalchemy.exc import IntegrityError
 from app import retention
 from app.hearings.models import Body
 from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
+from app.speaking.models import Speaker, SpeakerMode
 from app.testimony import identity
 from app.testimony.models import Attachment, Position, Testimony
-from tests.factories import make_body, make_committee, make_hearing, make_testimony, make_upload
+from tests.factories import (
+    listed_language,
+    make_body,
+    make_committee,
+    make_hearing,
+    make_testimony,
+    make_upload,
+)
 
 ADDRESS = "14 Private Lane"
 
@@ -61,8 +70,13 @@ def town(db):
             full_name="Bo Chen",
             body="I oppose it.",
             position=Position.OPPOSE,
+            interpreter_language_id=listed_language(council, "zh-yue").id,
         ),
     ]
+    # Speakers on each hearing asking for an interpreter: one listed, one in their own words.
+    for hearing in (old, recent):
+        add_speaker(hearing, "Cantonese Speaker", language=listed_language(council, "zh-yue"))
+        add_speaker(hearing, "Walk-in Speaker", other="Kriolu")
     backdate_mail(db, old.testimony_opens_at + timedelta(hours=1))
     recent_receipt = send_testimony(recent, "ana.silva@example.org", full_name="Ana Silva")
     kept_receipt = send_testimony(forever, "cy@example.org", full_name="Cy Doe")
@@ -74,8 +88,35 @@ def town(db):
         "old": old,
         "old_receipts": old_receipts,
         "recent": recent_receipt.testimony.id,
+        "recent_hearing": recent,
         "kept": kept_receipt.testimony.id,
     }
+
+
+def add_speaker(hearing, name: str, *, language=None, other: str | None = None) -> Speaker:
+    speaker = Speaker(
+        hearing=hearing,
+        full_name=name,
+        measure=hearing.measures[0],
+        position=Position.SUPPORT,
+        mode=SpeakerMode.IN_PERSON,
+        interpreter_language_id=language.id if language else None,
+        interpreter_other=other,
+        signed_up_at=hearing.testimony_opens_at,
+    )
+    _db.session.add(speaker)
+    _db.session.flush()
+    return speaker
+
+
+def speakers(db, hearing) -> list[tuple]:
+    db.session.expire_all()
+    return [
+        (s.full_name, s.interpreter_language_id, s.interpreter_other)
+        for s in db.session.scalars(
+            select(Speaker).where(Speaker.hearing_id == hearing.id).order_by(Speaker.id)
+        )
+    ]
 
 
 def run(app, *args):
@@ -90,9 +131,19 @@ def snapshot(db) -> list[tuple]:
     db.session.expire_all()
     rows = db.session.scalars(select(Testimony).order_by(Testimony.id)).all()
     return [
-        (t.email, t.email_key, t.street_address, t.accessibility_need, t.interpreter_language)
+        (
+            t.email,
+            t.email_key,
+            t.street_address,
+            t.accessibility_need,
+            t.interpreter_language,
+            t.interpreter_language_id,
+        )
         for t in rows
-    ]
+    ] + sorted(
+        (s.id, s.interpreter_language_id, s.interpreter_other)
+        for s in db.session.scalars(select(Speaker))
+    )
 
 
 def test_a_dry_run_shows_counts_and_changes_nothing(app, db, town):
@@ -132,6 +183,20 @@ def test_applying_removes_contact_details_and_keeps_the_public_record(app, clien
         assert testimony.email_key == f"removed:{testimony.id}"
         assert testimony.accessibility_need is None
         assert testimony.interpreter_language is None
+        assert testimony.interpreter_language_id is None
+    # The old hearing's speakers no longer say which interpreter they needed; the recent
+    # hearing's still do.
+    assert speakers(db, town["old"]) == [
+        ("Cantonese Speaker", None, None),
+        ("Walk-in Speaker", None, None),
+    ]
+    cantonese = listed_language(town["council"], "zh-yue").id
+    assert speakers(db, town["recent_hearing"]) == [
+        ("Cantonese Speaker", cantonese, None),
+        ("Walk-in Speaker", None, "Kriolu"),
+    ]
+    # The language stays on the body's list.
+    assert listed_language(town["council"], "zh-yue") is not None
     # The public record stays as it was.
     assert (ana.full_name, ana.city, ana.zip_code) == ("Ana Silva", "Dorchester", "02124")
     assert ana.body == "I support the ban on face surveillance."
@@ -261,4 +326,5 @@ def test_a_run_costs_the_same_few_statements_however_many_hearings_are_due(app, 
     assert carried_out.messages == 5
     touching_outbox = [s for s in statements if "outbox_messages" in s]
     assert len(touching_outbox) == 2  # one count, one delete
-    assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 1
+    # One for the testimonies, one for their hearings' speakers.
+    assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 2

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.hearings.languages import count_languages, list_default_languages
+from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind, SpeakingModes
 from app.platform.extensions import db
 
 BOSTON = ZoneInfo("America/New_York")
@@ -75,6 +76,12 @@ def _get_or_add(model, lookup: dict, **values):
     return instance, True
 
 
+def _list_languages(body: Body) -> None:
+    """The default interpreter languages, for a body that has none yet."""
+    if not count_languages(body.id):
+        list_default_languages(body)
+
+
 def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
     """The bodies, committees, measures and three hearings; return them and how many were new."""
     created = 0
@@ -93,6 +100,7 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
         timezone="America/New_York",
         resident_places=BOSTON_PLACES,
     )
+    _list_languages(council)
     gov_ops = add(
         Committee,
         {"body_id": council.id, "slug": "government-operations"},
@@ -114,6 +122,7 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
         timezone="America/New_York",
         resident_zip_prefixes=MASSACHUSETTS_ZIP_PREFIXES,
     )
+    _list_languages(court)
     judiciary = add(
         Committee,
         {"body_id": court.id, "slug": "joint-judiciary"},
@@ -158,6 +167,10 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
             testimony_opens_at=held_start - timedelta(days=21),
             testimony_closes_at=held_start,
             speaker_signup_closes_at=held_start - timedelta(days=1),
+            speaker_minutes=3,
+            max_speakers=20,
+            speaking_modes=SpeakingModes.BOTH,
+            officials_first=True,
             measures=[ban],
         ),
         "open": add(
@@ -174,6 +187,11 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
             testimony_opens_at=now - timedelta(days=2),
             testimony_closes_at=open_start,
             speaker_signup_closes_at=_local(open_start - timedelta(days=1), 17),
+            speaker_minutes=3,
+            max_speakers=20,
+            speaking_modes=SpeakingModes.BOTH,
+            # Given to remote speakers with the link; never on the public page.
+            remote_pin="845 2091",
             measures=[ban],
         ),
         "upcoming": add(
@@ -191,6 +209,10 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
             testimony_opens_at=_local(now + timedelta(days=5), 9),
             testimony_closes_at=upcoming_start,
             speaker_signup_closes_at=_local(upcoming_start - timedelta(days=2), 17),
+            speaker_minutes=3,
+            max_speakers=40,
+            speaking_modes=SpeakingModes.BOTH,
+            officials_first=True,
             measures=bills,
         ),
     }

@@ -17,7 +17,7 @@ from app.accounts.models import Role, StaffUser
 from app.accounts.passwords import hash_password
 from app.campaigns import placement, regrouping
 from app.demo.campaigns import spun_letters
-from app.hearings.models import Hearing
+from app.hearings.models import Hearing, InterpreterLanguage
 from app.moderation import services as moderation
 from app.platform import audit
 from app.platform.extensions import db
@@ -425,7 +425,7 @@ def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
             position=position,
             body=text,
             speaking_request=speaking,
-            interpreter_language="French" if "French interpreter" in text else None,
+            interpreter=_listed(hearing, "fr") if "French interpreter" in text else None,
             status=ReviewStatus.PENDING,
             received_at=received,
             updated_at=received,
@@ -453,6 +453,13 @@ def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
         for hearing in hearings.values():
             regrouping.regroup(hearing, audit.SYSTEM, now=now)
     return created
+
+
+def _listed(hearing: Hearing, code: str) -> InterpreterLanguage | None:
+    """The hearing's body's interpreter language with this code."""
+    return db.session.scalar(
+        select(InterpreterLanguage).filter_by(body_id=hearing.committee.body_id, code=code)
+    )
 
 
 def _move_to_state(

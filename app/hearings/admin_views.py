@@ -14,16 +14,26 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.access import role_required
 from app.accounts.models import Role
-from app.hearings import services
+from app.hearings import languages, services
 from app.hearings.forms import (
     BodyForm,
     CancelForm,
     CommitteeForm,
     ConfirmForm,
     HearingForm,
+    LanguageForm,
+    LanguageNamesForm,
     MeasureForm,
 )
-from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
+from app.hearings.models import (
+    Body,
+    Committee,
+    Hearing,
+    InterpreterLanguage,
+    Measure,
+    MeasureKind,
+    SpeakingModes,
+)
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
 from app.platform.transaction import attempt
@@ -71,12 +81,90 @@ def body(body_id: int | None = None):
             services.create_body(current_user, now=utcnow(), **values)
         flash(_("Saved."), "success")
         return _back()
+    return _body_page(form, existing)
+
+
+def _body_page(form: BodyForm, body: Body | None, language_form: LanguageForm | None = None):
+    """The body's form and, for a body that exists, its list of interpreter languages."""
     return render_template(
         "hearing_admin/body.html",
         form=form,
-        body=existing,
+        body=body,
         timezones=sorted(available_timezones()),
+        languages=languages.body_languages(body.id) if body else [],
+        language_form=language_form or LanguageForm(prefix="language", formdata=None),
+        button_form=CancelForm(),
     )
+
+
+def _to_languages(body_id: int):
+    return redirect(url_for("hearing_admin.body", body_id=body_id, _anchor="languages"), code=303)
+
+
+@bp.route("/bodies/<int:body_id>/languages", methods=["POST"])
+@role_required(Role.CLERK)
+def add_language(body_id: int):
+    """Add a language to the body's list of interpreter languages."""
+    item = db.get_or_404(Body, body_id)
+    form = LanguageForm(prefix="language")
+    if form.validate_on_submit():
+        with attempt() as outcome:
+            added = languages.add_language(
+                current_user, item, code=form.code.data, names=form.names(), now=utcnow()
+            )
+        if outcome.error is None:
+            flash(_("Added %(name)s.", name=added.name(languages.reader_locale())), "success")
+            return _to_languages(item.id)
+        form.code.errors.append(str(outcome.error))
+    return _body_page(BodyForm(obj=item, formdata=None), item, language_form=form)
+
+
+@bp.route("/languages/<int:language_id>", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def language(language_id: int):
+    """Rename one of a body's interpreter languages."""
+    item = db.get_or_404(InterpreterLanguage, language_id)
+    form = LanguageNamesForm()
+    if request.method == "GET":
+        names = item.names or {}
+        form.name_en.data, form.name_es.data = names.get("en", ""), names.get("es", "")
+    if form.validate_on_submit():
+        languages.rename_language(current_user, item, names=form.names(), now=utcnow())
+        flash(_("Saved."), "success")
+        return _to_languages(item.body_id)
+    return render_template(
+        "hearing_admin/language.html",
+        form=form,
+        language=item,
+        body=db.session.get(Body, item.body_id),
+    )
+
+
+@bp.route("/languages/<int:language_id>/<any(up, down):direction>", methods=["POST"])
+@role_required(Role.CLERK)
+def move_language(language_id: int, direction: str):
+    """Move a language up or down the body's list."""
+    item = db.get_or_404(InterpreterLanguage, language_id)
+    if CancelForm().validate_on_submit():
+        offset = -1 if direction == "up" else 1
+        languages.move_language(current_user, item, offset=offset, now=utcnow())
+    return _to_languages(item.body_id)
+
+
+@bp.route("/languages/<int:language_id>/remove", methods=["POST"])
+@role_required(Role.CLERK)
+def remove_language(language_id: int):
+    """Take a language off the body's list, unless testimony or a speaker asks for it."""
+    item = db.get_or_404(InterpreterLanguage, language_id)
+    body_id, name = item.body_id, item.name(languages.reader_locale())
+    if CancelForm().validate_on_submit():
+        with attempt() as outcome:
+            languages.remove_language(current_user, item, now=utcnow())
+        if outcome.error is not None:
+            flash(str(outcome.error), "error")
+        else:
+            flash(_("Removed %(name)s.", name=name), "success")
+    return _to_languages(body_id)
 
 
 @bp.route("/bodies/<int:body_id>/committees/new", methods=["GET", "POST"])
@@ -145,7 +233,15 @@ def _hearing_form(committee: Committee, existing: Hearing | None) -> HearingForm
             local = value.astimezone(form.zone).replace(tzinfo=None) if value else None
             getattr(form, name).data = local
         form.measures.data = [m.id for m in existing.measures]
-        form.confirmed_only.data = existing.confirmed_only
+        for name in (
+            "confirmed_only",
+            "speaker_minutes",
+            "max_speakers",
+            "officials_first",
+            "remote_pin",
+        ):
+            getattr(form, name).data = getattr(existing, name)
+        form.speaking_modes.data = existing.speaking_modes.value
     return form
 
 
@@ -169,6 +265,11 @@ def edit_hearing(committee_id: int | None = None, hearing_id: int | None = None)
             speaker_signup_closes_at=form.aware(form.speaker_signup_closes_at),
             measure_ids=tuple(form.measures.data),
             confirmed_only=bool(form.confirmed_only.data),
+            speaker_minutes=form.speaker_minutes.data,
+            max_speakers=form.max_speakers.data,
+            speaking_modes=SpeakingModes(form.speaking_modes.data),
+            officials_first=bool(form.officials_first.data),
+            remote_pin=form.remote_pin.data or None,
         )
         with attempt() as outcome:
             saved = services.save_hearing(

@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,10 +21,24 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.hearings.models import MeasureKind, is_zip_prefix, split_places, split_zip_prefixes
+from app.hearings.models import (
+    MeasureKind,
+    SpeakingModes,
+    is_zip_prefix,
+    split_places,
+    split_zip_prefixes,
+)
 from app.platform.validators import HasLettersOrDigits, PlainText, normalise_newlines, strip_text
 
 
@@ -145,6 +161,53 @@ class BodyForm(FlaskForm):
                 )
 
 
+def _lower_code(value: str | None) -> str | None:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _language_code():
+    return StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(_l("Enter the language's code, such as es or zh-yue.")),
+            Regexp(
+                r"^[a-z0-9-]{1,16}\Z",
+                message=_l(
+                    "Use 1 to 16 letters, digits and hyphens for the code, such as es or zh-yue."
+                ),
+            ),
+        ],
+        filters=[_lower_code],
+        render_kw={"maxlength": 16, "autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def _language_names():
+    return (
+        _text(_l("Name in English"), 100, message=_l("Enter the language's name in English.")),
+        _text(_l("Name in Spanish"), 100, message=_l("Enter the language's name in Spanish.")),
+    )
+
+
+class LanguageForm(FlaskForm):
+    """A language the body can provide an interpreter for, added to its list."""
+
+    code = _language_code()
+    name_en, name_es = _language_names()
+
+    def names(self) -> dict[str, str]:
+        return {"en": self.name_en.data, "es": self.name_es.data}
+
+
+class LanguageNamesForm(FlaskForm):
+    """A listed language's names; its code stays as it was."""
+
+    name_en, name_es = _language_names()
+
+    def names(self) -> dict[str, str]:
+        return {"en": self.name_en.data, "es": self.name_es.data}
+
+
 class CommitteeForm(FlaskForm):
     name = _text(_l("Name"), 200, message=_l("Enter the committee's name."))
 
@@ -166,9 +229,59 @@ class MeasureForm(FlaskForm):
     session = _text(_l("Session (e.g. 2020, 191st General Court)"), 80, required=False)
 
 
+class WholeNumber(IntegerField):
+    """A whole number, with words of our own for anything else (WTForms' own message would
+    come from its catalogue, untranslated)."""
+
+    def __init__(self, label, *, invalid_message, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError as error:
+            self.data = None
+            raise ValueError(self.invalid_message) from error
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # not a number: that message is enough
+
+
+class Given:
+    """Required, where 0 is a value (DataRequired takes 0 for nothing)."""
+
+    def __init__(self, message) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            raise StopValidation(self.message)
+
+
+class OneOf(RadioField):
+    """Radio buttons that say in our words when nothing, or something not offered, is sent."""
+
+    def __init__(self, label, *, message, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {choice.value for choice in self.choices}:
+            raise StopValidation(self.message)
+
+
 class CheckboxList(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+MIN_SPEAKER_MINUTES, MAX_SPEAKER_MINUTES = 1, 60
+MAX_SPEAKERS = 1000
 
 
 class HearingForm(FlaskForm):
@@ -190,14 +303,65 @@ class HearingForm(FlaskForm):
         _l("Written testimony deadline"),
         validators=[DataRequired(_l("Enter the testimony deadline.")), PlausibleYear()],
     )
+    # Speaking at the hearing: the fields are declared in the order the page shows them, so the
+    # error summary reads the same way.
+    speaking_modes = OneOf(
+        _l("How speakers take part"),
+        choices=[
+            SelectChoice(SpeakingModes.IN_PERSON.value, _l("In person only")),
+            SelectChoice(SpeakingModes.REMOTE.value, _l("Remotely only")),
+            SelectChoice(SpeakingModes.BOTH.value, _l("In person or remotely")),
+        ],
+        default=SpeakingModes.BOTH.value,
+        message=_l("Choose how speakers take part."),
+    )
+    speaker_minutes = WholeNumber(
+        _l("Minutes per speaker"),
+        default=3,
+        invalid_message=_l("Enter the minutes per speaker as a whole number, such as 3."),
+        validators=[
+            Given(_l("Enter the minutes each speaker has.")),
+            NumberRange(
+                min=MIN_SPEAKER_MINUTES,
+                max=MAX_SPEAKER_MINUTES,
+                message=_l(
+                    "Give each speaker between %(min)d and %(max)d minutes.",
+                    min=MIN_SPEAKER_MINUTES,
+                    max=MAX_SPEAKER_MINUTES,
+                ),
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "min": MIN_SPEAKER_MINUTES, "max": MAX_SPEAKER_MINUTES},
+    )
+    max_speakers = WholeNumber(
+        _l("Maximum number of speakers (optional)"),
+        invalid_message=_l("Enter the maximum number of speakers as a whole number, such as 20."),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_SPEAKERS,
+                message=_l(
+                    "Enter a maximum between 1 and %(max)d speakers, or leave it empty for no "
+                    "limit.",
+                    max=MAX_SPEAKERS,
+                ),
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1, "max": MAX_SPEAKERS},
+    )
+    officials_first = BooleanField(_l("Public officials speak first"))
+    remote_pin = _text(
+        _l("Meeting PIN or passcode for remote speakers (optional)"), 40, required=False
+    )
     speaker_signup_closes_at = DateTimeLocalField(
-        _l("Sign-up to speak closes (optional; defaults to the deadline)"),
+        _l("Sign-up to speak closes (optional)"),
         validators=[Optional(), PlausibleYear()],
     )
-    measures = CheckboxList(_l("Measures on the agenda"), coerce=int)
     confirmed_only = BooleanField(
         _l("Publish only testimony whose sender confirmed their e-mail address")
     )
+    measures = CheckboxList(_l("Measures on the agenda"), coerce=int)
 
     def __init__(self, *args, measures, timezone: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -223,6 +387,15 @@ class HearingForm(FlaskForm):
         if field.data and starts and field.data > starts:
             raise ValidationError(
                 _l("The testimony deadline must be no later than the hearing's start.")
+            )
+
+    def validate_speaking_modes(self, field) -> None:
+        if field.data != SpeakingModes.IN_PERSON.value and not self.remote_url.data:
+            raise ValidationError(
+                _l(
+                    "Remote speakers need the link to join: enter it under “Link to watch or "
+                    "join remotely”, or choose “In person only”."
+                )
             )
 
     def validate_speaker_signup_closes_at(self, field) -> None:

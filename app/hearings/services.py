@@ -15,7 +15,15 @@ from sqlalchemy import select, update
 
 from app.accounts.models import StaffUser
 from app.hearings.languages import list_default_languages
-from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind, hearing_measures
+from app.hearings.models import (
+    Body,
+    Committee,
+    Hearing,
+    Measure,
+    MeasureKind,
+    SpeakingModes,
+    hearing_measures,
+)
 from app.platform import audit, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
@@ -182,6 +190,23 @@ class HearingDetails:
     speaker_signup_closes_at: datetime | None
     measure_ids: tuple[int, ...]
     confirmed_only: bool = False
+    # Speaking rules. Without a way of taking part given, speakers come in person, and also
+    # remotely when the hearing has a remote link.
+    speaker_minutes: int = 3
+    max_speakers: int | None = None
+    speaking_modes: SpeakingModes | None = None
+    officials_first: bool = False
+    remote_pin: str | None = None
+
+    @property
+    def modes(self) -> SpeakingModes:
+        if self.speaking_modes is not None:
+            return self.speaking_modes
+        return SpeakingModes.BOTH if self.remote_url else SpeakingModes.IN_PERSON
+
+
+# What the database allows (app/hearings/models.py), checked here first for a clear message.
+SPEAKER_MINUTES = range(1, 61)
 
 
 def save_hearing(
@@ -204,6 +229,7 @@ def save_hearing(
         raise BadWindow(_("Sign-up to speak must close by the hearing's start."))
     if signup is not None and signup > details.testimony_closes_at:
         raise BadWindow(_("Sign-up to speak must close by the testimony deadline."))
+    _check_speaking_rules(details)
     committee_id = hearing.committee_id if hearing else committee.id
     measures = list(
         db.session.scalars(
@@ -234,8 +260,13 @@ def save_hearing(
         "testimony_closes_at",
         "speaker_signup_closes_at",
         "confirmed_only",
+        "speaker_minutes",
+        "max_speakers",
+        "officials_first",
+        "remote_pin",
     ):
         setattr(hearing, name, getattr(details, name))
+    hearing.speaking_modes = details.modes
     hearing.measures = measures
     db.session.flush()
     # Checked once the measures are off the agenda: on PostgreSQL the removal waits for any
@@ -249,6 +280,14 @@ def save_hearing(
         at=now,
         opens=details.testimony_opens_at.isoformat(),
         closes=details.testimony_closes_at.isoformat(),
+        signup_closes=signup.isoformat() if signup is not None else None,
+        speaker_minutes=details.speaker_minutes,
+        max_speakers=details.max_speakers,
+        speaking_modes=details.modes.value,
+        officials_first=details.officials_first,
+        # Whether there is a PIN, not the PIN: the audit log is read more widely than the
+        # hearing's page.
+        remote_pin=bool(details.remote_pin),
     )
     # A cancelled hearing's residents hear the time when it is reinstated, not before.
     # Compared to the minute, as the form shows it: re-saving the same time moves nothing.
@@ -266,6 +305,20 @@ def save_hearing(
             told=told,
         )
     return hearing
+
+
+def _check_speaking_rules(details: HearingDetails) -> None:
+    if details.speaker_minutes not in SPEAKER_MINUTES:
+        raise BadWindow(_("Give each speaker between %(min)d and %(max)d minutes.", min=1, max=60))
+    if details.max_speakers is not None and details.max_speakers < 1:
+        raise BadWindow(_("The maximum number of speakers must be at least 1."))
+    if details.modes is not SpeakingModes.IN_PERSON and not details.remote_url:
+        raise BadWindow(
+            _(
+                "Remote speakers need the link to join: enter it under “Link to watch or "
+                "join remotely”, or choose “In person only”."
+            )
+        )
 
 
 def _keep_early_close(hearing: Hearing, details: HearingDetails) -> HearingDetails:

@@ -14,6 +14,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -27,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.hearings.languages import body_languages, reader_locale
 from app.hearings.models import Hearing
 from app.platform.timezones import utcnow
 from app.platform.validators import (
@@ -39,7 +41,7 @@ from app.platform.validators import (
 from app.testimony.bot_defence import opened_stamp
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import RejectedFile, check_pdf
-from app.testimony.submissions import Amendment, Submission, Upload
+from app.testimony.submissions import Amendment, Interpreter, Submission, Upload
 
 SPEAKING_LABELS = {
     SpeakingRequest.NONE: _l("No, written testimony only"),
@@ -71,6 +73,25 @@ class RequiredChoice(RadioField):
             raise StopValidation(self.missing_message)
         if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(self.not_offered_message)
+
+
+class InterpreterChoice(SelectField):
+    """No interpreter, one of the body's languages (by id), or "other"; anything else sent gets
+    words, not WTForms' own text."""
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {choice.value for choice in self.choices}:
+            raise StopValidation(_l("Choose one of the options shown."))
+
+
+# The choice that asks the resident to say which language.
+OTHER_LANGUAGE = "other"
+# What "Which language?" must be when it is used (and nothing is checked when it is not).
+_OTHER_LANGUAGE_CHECKS = (
+    Length(max=100, message=_l("Use %(max)d characters or fewer.", max=100)),
+    PlainText(),
+    HasLettersOrDigits(),
+)
 
 
 def _line(
@@ -149,6 +170,10 @@ class TestimonyContentMixin:
     attachments = MultipleFileField(
         _l("Attach PDF files (optional)"), render_kw={"accept": "application/pdf,.pdf"}
     )
+    interpreter_language = InterpreterChoice(_l("Do you need an interpreter?"), default="")
+    interpreter_other = StringField(
+        _l("Which language?"), filters=[strip_text], render_kw={"maxlength": 100}
+    )
 
     def setup_content(
         self,
@@ -180,6 +205,16 @@ class TestimonyContentMixin:
         self.speaking_request.choices = [
             SelectChoice(choice.value, SPEAKING_LABELS[choice]) for choice in offered
         ]
+        # The body's languages, named in the page's language: one query per form.
+        locale = reader_locale()
+        self.interpreter_language.choices = [
+            SelectChoice("", _l("No interpreter needed")),
+            *(
+                SelectChoice(str(language.id), language.name(locale))
+                for language in body_languages(hearing.committee.body_id)
+            ),
+            SelectChoice(OTHER_LANGUAGE, _l("Other (say which)")),
+        ]
         if not allow_speaking:
             # A form opened before the cut-off still offers to speak: say why that now fails.
             self.speaking_request.not_offered_message = _l(
@@ -200,6 +235,31 @@ class TestimonyContentMixin:
             ),
         ]
         self.checked_uploads: tuple[Upload, ...] = ()
+
+    def show_interpreter(self, language_id: int | None, other: str | None) -> None:
+        """Fill the interpreter fields with what a testimony asked for."""
+        if language_id is not None:
+            self.interpreter_language.data, self.interpreter_other.data = str(language_id), ""
+        elif other:
+            self.interpreter_language.data, self.interpreter_other.data = OTHER_LANGUAGE, other
+        else:
+            self.interpreter_language.data, self.interpreter_other.data = "", ""
+
+    def validate_interpreter_other(self, field) -> None:
+        # Read only with "Other": otherwise whatever it holds is ignored, unchecked (and shown
+        # back as typed when the form comes back for another reason).
+        if self.interpreter_language.data != OTHER_LANGUAGE:
+            return
+        if not field.data:
+            raise ValidationError(_l("Say which language you need an interpreter for."))
+        for check in _OTHER_LANGUAGE_CHECKS:
+            check(self, field)
+
+    def interpreter(self) -> Interpreter:
+        choice = self.interpreter_language.data or ""
+        if choice == OTHER_LANGUAGE:
+            return Interpreter(other=self.interpreter_other.data)
+        return Interpreter(language_id=int(choice)) if choice.isdigit() else Interpreter()
 
     def new_files(self) -> list:
         """The files this request carries (a browser sends an empty part for no file)."""
@@ -291,6 +351,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         "speaking_request",
         "attachments",
         "interpreter_language",
+        "interpreter_other",
         "accessibility_need",
         "public_record_acknowledged",
     )
@@ -328,7 +389,6 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
     organization = _line(_l("Organization (optional)"), 200, autocomplete="organization")
     speaks_for_organization = BooleanField(_l("I am testifying on behalf of this organization"))
     body = _testimony_text()
-    interpreter_language = _line(_l("Interpreter needed? Which language (optional)"), 100)
     accessibility_need = TextAreaField(
         _l("Accessibility needs (optional)"),
         validators=[
@@ -360,6 +420,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
             raise ValidationError(_l("Name the organization you are testifying for."))
 
     def to_submission(self, *, quarantine_reason=None, kept: tuple[Upload, ...] = ()) -> Submission:
+        interpreter = self.interpreter()
         return Submission(
             submission_key=self.submission_key.data,
             full_name=self.full_name.data,
@@ -373,7 +434,8 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
             position=Position(self.position.data),
             body=self.body.data,
             speaking_request=SpeakingRequest(self.speaking_request.data),
-            interpreter_language=self.interpreter_language.data or None,
+            interpreter_language=interpreter.other,
+            interpreter_language_id=interpreter.language_id,
             accessibility_need=self.accessibility_need.data or None,
             public_record_acknowledged=bool(self.public_record_acknowledged.data),
             uploads=kept + self.checked_uploads,
@@ -389,6 +451,8 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         "body",
         "speaking_request",
         "attachments",
+        "interpreter_language",
+        "interpreter_other",
         "reason",
     )
 
@@ -422,6 +486,10 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         super().__init__(*args, **kwargs)
         self.existing_attachments = existing_attachments
         self.setup_content(hearing, allow_speaking=allow_speaking, keep_speaking=current_speaking)
+        testimony = kwargs.get("obj")
+        if testimony is not None:
+            # Its interpreter_language column is "other" only: the fields are filled from both.
+            self.show_interpreter(testimony.interpreter_language_id, testimony.interpreter_language)
 
     def validate_form_key(self, field) -> None:
         self._renew_damaged_key(field)
@@ -437,6 +505,8 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
             speaking_request=SpeakingRequest(self.speaking_request.data),
             reason=self.reason.data,
             uploads=kept + self.checked_uploads,
+            # A form from before the question was asked leaves the interpreter as it was.
+            interpreter=self.interpreter() if self.interpreter_language.raw_data else None,
         )
 
 

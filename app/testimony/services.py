@@ -15,7 +15,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
-from app.hearings.models import Committee, Hearing, HearingStatus, hearing_measures
+from app.hearings.models import (
+    Committee,
+    Hearing,
+    HearingStatus,
+    InterpreterLanguage,
+    hearing_measures,
+)
 from app.platform import audit, jobs, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
@@ -29,7 +35,7 @@ from app.testimony.models import (
     TestimonyVersion,
     resident_language,
 )
-from app.testimony.submissions import Amendment, Submission, Upload
+from app.testimony.submissions import Amendment, Interpreter, Submission, Upload
 
 # No 0/O, 1/I/L or U: easy to read aloud over the phone to a clerk.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -90,6 +96,16 @@ class NoInPersonOption(DomainError):
             _(
                 "Speakers take part remotely at this hearing. "
                 "Choose to speak remotely, or not to speak."
+            )
+        )
+
+
+class UnknownInterpreterLanguage(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Choose an interpreter language from the list, or choose “Other” and say "
+                "which language."
             )
         )
 
@@ -240,6 +256,29 @@ def _check_content(
         raise NoInPersonOption()
 
 
+def _check_interpreter(hearing: Hearing, language_id: int | None) -> None:
+    """A listed language must be on the list of the hearing's body, as stored now. On
+    PostgreSQL its row is key-share locked until the commit, so a clerk removing it at this
+    moment waits and then finds it in use (app/hearings/languages.py)."""
+    if language_id is None:
+        return
+    listed = db.session.scalar(
+        _LISTED_LANGUAGE, {"language_id": language_id, "body_id": hearing.committee.body_id}
+    )
+    if listed is None:
+        raise UnknownInterpreterLanguage()
+
+
+_LISTED_LANGUAGE = (
+    select(InterpreterLanguage.id)
+    .where(
+        InterpreterLanguage.id == bindparam("language_id"),
+        InterpreterLanguage.body_id == bindparam("body_id"),
+    )
+    .with_for_update(read=True, key_share=True)
+)
+
+
 def _attach(testimony: Testimony, uploads: tuple[Upload, ...], *, now: datetime) -> None:
     store = file_store()
     for upload in uploads:
@@ -272,6 +311,7 @@ def submit_testimony(
     if existing is not None:
         return Receipt(existing, token)
     _check_content(hearing, sub.measure_id, sub.speaking_request, now=now)
+    _check_interpreter(hearing, sub.interpreter_language_id)
 
     row = _new_row(hearing, sub, token, now)
     testimony_id = _insert_row(row)
@@ -324,7 +364,11 @@ def _new_row(hearing: Hearing, sub: Submission, token: str, now: datetime) -> di
         "position": sub.position,
         "body": sub.body,
         "speaking_request": sub.speaking_request,
-        "interpreter_language": sub.interpreter_language,
+        "interpreter_language_id": sub.interpreter_language_id,
+        # "Other, say which": unused when a listed language was chosen.
+        "interpreter_language": (
+            None if sub.interpreter_language_id is not None else sub.interpreter_language
+        ),
         "accessibility_need": sub.accessibility_need,
         "status": ReviewStatus.PENDING,
         "rejection_reason": None,
@@ -419,11 +463,15 @@ def amend_testimony(
         now=now,
         already=testimony.speaking_request,
     )
+    interpreter = _interpreter_columns(amendment.interpreter, testimony)
+    if amendment.interpreter is not None:
+        _check_interpreter(hearing, interpreter[0])
     unchanged = (
         amendment.measure_id == testimony.measure_id
         and amendment.position is testimony.position
         and amendment.body == testimony.body
         and amendment.speaking_request is testimony.speaking_request
+        and interpreter == (testimony.interpreter_language_id, testimony.interpreter_language)
         and not amendment.uploads
     )
     if unchanged:
@@ -448,6 +496,11 @@ def amend_testimony(
     testimony.position = amendment.position
     testimony.body = amendment.body
     testimony.speaking_request = amendment.speaking_request
+    if interpreter[0] != testimony.interpreter_language_id:
+        testimony.interpreter = (
+            db.session.get(InterpreterLanguage, interpreter[0]) if interpreter[0] else None
+        )
+    testimony.interpreter_language_id, testimony.interpreter_language = interpreter
     testimony.version += 1
     testimony.updated_at = now
     # An amended testimony is reviewed again before anything is published.
@@ -462,6 +515,17 @@ def amend_testimony(
     audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
     _queue_mail("testimony_amended", testimony, None)
     return True
+
+
+def _interpreter_columns(
+    interpreter: Interpreter | None, testimony: Testimony
+) -> tuple[int | None, str | None]:
+    """The testimony's two interpreter columns after the amendment (None keeps them)."""
+    if interpreter is None:
+        return testimony.interpreter_language_id, testimony.interpreter_language
+    if interpreter.language_id is not None:
+        return interpreter.language_id, None
+    return None, interpreter.other or None
 
 
 def withdraw_testimony(

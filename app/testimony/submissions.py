@@ -15,6 +15,15 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Interpreter:
+    """The interpreter a resident asks for: one of the body's listed languages, or another in
+    their own words ("other, say which"); neither for none."""
+
+    language_id: int | None = None
+    other: str | None = None
+
+
+@dataclass(frozen=True)
 class Submission:
     """Everything a resident submitted, already shaped and checked for form."""
 
@@ -36,6 +45,9 @@ class Submission:
     uploads: tuple[Upload, ...] = field(default_factory=tuple)
     # Set when the submission looked automated (see app/testimony/bot_defence.py).
     quarantine_reason: QuarantineReason | None = None
+    # One of the body's interpreter languages; interpreter_language above is then unused (it
+    # holds "other, say which").
+    interpreter_language_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,3 +58,5 @@ class Amendment:
     speaking_request: SpeakingRequest
     reason: str
     uploads: tuple[Upload, ...] = field(default_factory=tuple)
+    # None leaves the interpreter asked for as it was.
+    interpreter: Interpreter | None = None

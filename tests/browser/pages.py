@@ -67,6 +67,7 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
             f"/staff/manage/committees/{scene.committee}/hearings/new",
         ],
         "hearing_admin.body": [f"/staff/manage/bodies/{scene.body}", "/staff/manage/bodies/new"],
+        "hearing_admin.language": [f"/staff/manage/languages/{scene.language}"],
         "hearing_admin.committee": [
             f"/staff/manage/committees/{scene.committee}",
             f"/staff/manage/bodies/{scene.body}/committees/new",

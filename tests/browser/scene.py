@@ -19,7 +19,14 @@ from app.platform.timezones import utcnow
 from app.testimony import identity
 from app.testimony.models import ReviewStatus, Testimony
 from tests.browser.conftest import commit
-from tests.factories import give_totp, make_admin, make_staff_user, make_testimony, make_upload
+from tests.factories import (
+    give_totp,
+    listed_language,
+    make_admin,
+    make_staff_user,
+    make_testimony,
+    make_upload,
+)
 
 
 @dataclass
@@ -43,6 +50,7 @@ class Scene:
     body: int
     committee: int
     measure: int
+    language: int  # one of the body's interpreter languages, which `pending` asks for
 
 
 def build_scene() -> Scene:
@@ -52,12 +60,14 @@ def build_scene() -> Scene:
     open_hearing = next(h for h in hearings.values() if h.is_accepting_testimony(now))
     held = next(h for h in hearings.values() if h.testimony_closes_at < now)
     upcoming = next(h for h in hearings.values() if h.testimony_opens_at > now)
+    spanish = listed_language(open_hearing.committee.body, "es")
     receipt = make_testimony(
         open_hearing,
         full_name="Rosa Delgado",
         email="rosa.delgado@example.org",
         body="Las cámaras de reconocimiento facial no tienen lugar en nuestros barrios.",
         uploads=(make_upload("declaracion.pdf", pages=2),),
+        interpreter_language_id=spanish.id,
     )
     admin = make_admin(name="Avery Admin")
     moderator = make_staff_user(Role.MODERATOR, name="Morgan Moderator")
@@ -91,6 +101,7 @@ def build_scene() -> Scene:
         body=committee.body_id,
         committee=committee.id,
         measure=measure.id,
+        language=spanish.id,
     )
     # End the test's transaction: on SQLite an open one would hold the lock the server needs.
     commit()

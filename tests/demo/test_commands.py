@@ -163,3 +163,32 @@ def test_seed_demo_shows_a_form_letter_and_a_bot_campaign(app, db):
         select(Testimony).where(Testimony.body.contains("Massachusetts safe"))
     ).all()
     assert bot and len({t.campaign_id for t in bot}) == 1
+
+
+def test_seed_demo_lists_interpreter_languages_and_sets_speaking_rules(app, db, client):
+    from app.hearings.languages import DEFAULT_LANGUAGES, body_languages
+    from app.hearings.models import SpeakingModes
+
+    _seed(app)
+    _seed(app)  # a second load lists nothing twice
+
+    for body in db.session.scalars(select(Body)):
+        assert [item.code for item in body_languages(body.id)] == [
+            code for code, _english, _spanish in DEFAULT_LANGUAGES
+        ]
+    (french_request,) = db.session.scalars(
+        select(Testimony).where(Testimony.body.contains("French interpreter"))
+    )
+    assert french_request.interpreter.code == "fr"
+    assert french_request.interpreter.body_id == french_request.hearing.committee.body_id
+    assert french_request.interpreter_language is None
+
+    hearings = db.session.scalars(select(Hearing)).all()
+    assert all(hearing.speaker_minutes == 3 for hearing in hearings)
+    assert all(hearing.speaking_modes is SpeakingModes.BOTH for hearing in hearings)
+    assert all(hearing.has_remote_option and hearing.has_in_person_option for hearing in hearings)
+    assert {hearing.max_speakers for hearing in hearings} == {20, 40}
+    (with_pin,) = [hearing for hearing in hearings if hearing.remote_pin]
+    page = client.get(f"/hearings/{with_pin.id}").text
+    assert "3 minutes" in page
+    assert with_pin.remote_pin not in page

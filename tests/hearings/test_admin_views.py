@@ -6,6 +6,7 @@ Who may reach these pages at all is covered by tests/accounts/test_access.py.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -115,6 +116,14 @@ def measure_fields(**overrides) -> dict:
         "session": "2020",
     }
     return fields | overrides
+
+
+def checked_value(page_html: str, name: str) -> str:
+    """The value of the radio button named `name` that the page has checked."""
+    for tag in re.findall(rf'<input[^>]*name="{name}"[^>]*>', page_html):
+        if "checked" in tag:
+            return re.search(r'value="([^"]*)"', tag).group(1)
+    raise AssertionError(f"no {name} checked")
 
 
 def is_redirect_to(response, path: str) -> bool:
@@ -359,8 +368,12 @@ def test_times_typed_in_local_time_are_stored_in_utc_and_shown_back(
             "testimony_opens_at",
             "testimony_closes_at",
             "speaker_signup_closes_at",
+            "speaker_minutes",
+            "max_speakers",
+            "remote_pin",
         )
     }
+    unchanged["speaking_modes"] = checked_value(edit, "speaking_modes")
     response = post_form(
         browser,
         edit_hearing_url(hearing),
@@ -549,7 +562,9 @@ def test_links_are_optional_and_plain_https_is_kept(db, browser):
     )
     assert response.status_code == 303
     response = post_form(
-        browser, new_hearing_url(committee), hearing_fields([measure.id], remote_url="")
+        browser,
+        new_hearing_url(committee),
+        hearing_fields([measure.id], remote_url="", speaking_modes="in_person"),
     )
     assert response.status_code == 303
     added = db.session.scalars(select(Measure).where(Measure.number == "H.1538")).one()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.hearings.models import Body, Hearing, HearingStatus, Measure, MeasureKind
+from app.hearings.models import Body, Hearing, HearingStatus, Measure, MeasureKind, SpeakingModes
 from app.hearings.services import (
     BadWindow,
     DuplicateNumber,
@@ -286,6 +286,74 @@ def test_signup_may_close_exactly_at_the_deadline(db, clerk):
     details = hearing_details([measure.id], speaker_signup_closes_at=NOW + 7 * DAY)
     hearing = save_hearing(clerk, details, committee=committee, now=NOW)
     assert hearing.speaker_signup_deadline == NOW + 7 * DAY
+
+
+def test_save_hearing_stores_the_speaking_rules_and_records_them(db, clerk):
+    committee = make_committee()
+    measure = make_measure(committee)
+    details = hearing_details(
+        [measure.id],
+        remote_url="https://example.org/join",
+        speaker_minutes=2,
+        max_speakers=15,
+        speaking_modes=SpeakingModes.REMOTE,
+        officials_first=True,
+        remote_pin="4321",
+        speaker_signup_closes_at=NOW + 6 * DAY,
+    )
+    hearing = save_hearing(clerk, details, committee=committee, now=NOW)
+    assert (
+        hearing.speaker_minutes,
+        hearing.max_speakers,
+        hearing.speaking_modes,
+        hearing.officials_first,
+        hearing.remote_pin,
+    ) == (2, 15, SpeakingModes.REMOTE, True, "4321")
+    assert_audited(
+        db,
+        "hearing.created",
+        hearing,
+        clerk,
+        signup_closes=(NOW + 6 * DAY).isoformat(),
+        speaker_minutes=2,
+        max_speakers=15,
+        speaking_modes="remote",
+        officials_first=True,
+        remote_pin=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("remote_url", "expected"),
+    [(None, SpeakingModes.IN_PERSON), ("https://example.org/join", SpeakingModes.BOTH)],
+)
+def test_without_a_way_of_taking_part_it_follows_the_remote_link(db, clerk, remote_url, expected):
+    committee = make_committee()
+    measure = make_measure(committee)
+    details = hearing_details([measure.id], remote_url=remote_url)
+    assert save_hearing(clerk, details, committee=committee, now=NOW).speaking_modes is expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ({"speaker_minutes": 0}, "Give each speaker between 1 and 60 minutes."),
+        ({"speaker_minutes": 61}, "Give each speaker between 1 and 60 minutes."),
+        ({"max_speakers": 0}, "The maximum number of speakers must be at least 1."),
+        ({"speaking_modes": SpeakingModes.REMOTE}, "Remote speakers need the link to join"),
+        ({"speaking_modes": SpeakingModes.BOTH}, "Remote speakers need the link to join"),
+        (
+            {"speaker_signup_closes_at": NOW + 8 * DAY + timedelta(minutes=1)},
+            "Sign-up to speak must close by the hearing's start.",
+        ),
+    ],
+)
+def test_bad_speaking_rules_are_refused_whoever_calls(db, clerk, rules, message):
+    committee = make_committee()
+    measure = make_measure(committee)
+    with pytest.raises(BadWindow, match=re.escape(message)):
+        save_hearing(clerk, hearing_details([measure.id], **rules), committee=committee, now=NOW)
+    assert db.session.scalar(select(func.count(Hearing.id))) == 0
 
 
 @pytest.mark.parametrize("which", ["none", "foreign", "foreign-among-own", "unknown"])

@@ -25,6 +25,7 @@ from app.testimony.services import (
     NoRemoteOption,
     SpeakerSignupClosed,
     TestimonyLocked,
+    UnknownInterpreterLanguage,
     UnknownMeasure,
     WindowClosed,
     amend_testimony,
@@ -32,8 +33,15 @@ from app.testimony.services import (
     submit_testimony,
     withdraw_testimony,
 )
-from app.testimony.submissions import Amendment
-from tests.factories import make_hearing, make_measure, make_submission, make_upload
+from app.testimony.submissions import Amendment, Interpreter
+from tests.factories import (
+    listed_language,
+    make_body,
+    make_hearing,
+    make_measure,
+    make_submission,
+    make_upload,
+)
 
 NOW = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)
 TRACKING = re.compile(
@@ -173,6 +181,64 @@ def test_remote_refused_when_hearing_has_no_remote_url(db):
         hearing, make_submission(hearing, speaking_request=SpeakingRequest.IN_PERSON), now=NOW
     )
     assert receipt.testimony.speaking_request is SpeakingRequest.IN_PERSON
+
+
+def test_a_listed_interpreter_language_is_kept_and_other_text_dropped(db):
+    hearing = open_hearing()
+    french = listed_language(hearing.committee.body, "fr")
+    submission = make_submission(
+        hearing, interpreter_language_id=french.id, interpreter_language="French please"
+    )
+    testimony = submit_testimony(hearing, submission, now=NOW).testimony
+    assert (testimony.interpreter_language_id, testimony.interpreter_language) == (french.id, None)
+    assert testimony.interpreter_label("es") == "Francés"
+
+
+@pytest.mark.parametrize("which", ["another body's", "unknown"])
+def test_an_interpreter_language_not_on_the_bodys_list_is_refused(db, which):
+    hearing = open_hearing()
+    elsewhere = make_body(name="Cambridge City Council")
+    language_id = listed_language(elsewhere, "es").id if which == "another body's" else 999_999
+    with pytest.raises(UnknownInterpreterLanguage):
+        submit_testimony(
+            hearing, make_submission(hearing, interpreter_language_id=language_id), now=NOW
+        )
+    assert counts(db) == NOTHING
+
+
+def test_an_amendment_changes_the_interpreter_or_leaves_it(db):
+    hearing = open_hearing()
+    spanish, french = (listed_language(hearing.committee.body, code) for code in ("es", "fr"))
+    testimony = submit_testimony(
+        hearing, make_submission(hearing, interpreter_language_id=spanish.id), now=NOW
+    ).testimony
+    # None leaves it; the same choice again is no change.
+    assert not amend_testimony(testimony, amendment_for(testimony), now=NOW)
+    same = Interpreter(language_id=spanish.id)
+    assert not amend_testimony(testimony, amendment_for(testimony, interpreter=same), now=NOW)
+
+    assert amend_testimony(
+        testimony, amendment_for(testimony, interpreter=Interpreter(other="Kriolu")), now=NOW
+    )
+    assert (testimony.interpreter_language_id, testimony.interpreter_language) == (None, "Kriolu")
+    assert testimony.interpreter_label("en") == "Kriolu"
+    assert amend_testimony(
+        testimony, amendment_for(testimony, interpreter=Interpreter(language_id=french.id)), now=NOW
+    )
+    assert (testimony.interpreter_language_id, testimony.interpreter_language) == (french.id, None)
+    assert testimony.interpreter_label("en") == "French"
+    assert amend_testimony(testimony, amendment_for(testimony, interpreter=Interpreter()), now=NOW)
+    assert testimony.interpreter_label("en") == ""
+    assert testimony.version == 4
+
+    foreign = listed_language(make_body(name="Elsewhere"), "es")
+    with pytest.raises(UnknownInterpreterLanguage):
+        amend_testimony(
+            testimony,
+            amendment_for(testimony, interpreter=Interpreter(language_id=foreign.id)),
+            now=NOW,
+        )
+    assert testimony.version == 4
 
 
 def test_measure_not_on_hearing_refused(db):

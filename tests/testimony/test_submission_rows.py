@@ -29,7 +29,13 @@ from app.testimony.models import (
     Testimony,
 )
 from app.testimony.tallies import ReviewTally
-from tests.factories import make_hearing, make_pdf, make_submission, make_upload
+from tests.factories import (
+    listed_language,
+    make_hearing,
+    make_pdf,
+    make_submission,
+    make_upload,
+)
 
 LETTER = (
     "I urge the council to adopt the ordinance banning face surveillance in Boston. "
@@ -41,6 +47,7 @@ IGNORED_COLUMNS = {"id", "hearing_id", "tracking_number", "receipt_token_hash", 
 
 def submissions(hearing):
     measure_id = hearing.measures[0].id
+    arabic = listed_language(hearing.committee.body, "ar")
     yield make_submission(hearing, submission_key="form-plain", email="Denise@Example.org")
     yield make_submission(
         hearing,
@@ -50,7 +57,9 @@ def submissions(hearing):
         speaks_for_organization=True,
         position=Position.OPPOSE,
         speaking_request=SpeakingRequest.IN_PERSON,
-        interpreter_language="Arabic",
+        interpreter_language_id=arabic.id,
+        # "Which language?" is unused once a listed language is chosen.
+        interpreter_language="Arabic, please",
         accessibility_need="Step-free access",
         body="אני מתנגדת. " + LETTER,
     )
@@ -59,6 +68,7 @@ def submissions(hearing):
         submission_key="form-bot",
         quarantine_reason=QuarantineReason.TOO_FAST,
         position=Position.NEUTRAL,
+        interpreter_language="Kriolu",
         body=LETTER,
     )
     yield make_submission(
@@ -88,7 +98,13 @@ def test_a_submission_leaves_the_rows_the_model_would(app, db):
     assert plain["email"] == "Denise@Example.org" and plain["email_key"] == "denise@example.org"
     assert speaker["name_key"] == "مريم الحداد" and speaker["organization"] == "Digital Fourth"
     assert speaker["speaking_request"] is SpeakingRequest.IN_PERSON
-    assert speaker["interpreter_language"] == "Arabic"
+    arabic = listed_language(hearing.committee.body, "ar")
+    assert (speaker["interpreter_language_id"], speaker["interpreter_language"]) == (
+        arabic.id,
+        None,
+    )
+    assert (bot["interpreter_language_id"], bot["interpreter_language"]) == (None, "Kriolu")
+    assert (plain["interpreter_language_id"], plain["interpreter_language"]) == (None, None)
     assert bot["quarantine_reason"] is QuarantineReason.TOO_FAST
     assert files["measure_id"] == 0 and files["body"] == LETTER + " "
     for row in left["testimonies"]:

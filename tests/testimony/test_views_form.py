@@ -242,7 +242,6 @@ LENGTH_LIMITS = [
     ("street_address", 200),
     ("city", 100),
     ("organization", 200),
-    ("interpreter_language", 100),
     ("accessibility_need", 500),
 ]
 
@@ -344,7 +343,7 @@ def test_what_the_resident_typed_comes_back_in_the_refused_form(client, db):
         "position": "oppose",
         "body": "First paragraph.\n\n  Indented second paragraph & more.",
         "speaking_request": "in_person",
-        "interpreter_language": "Spanish",
+        "interpreter_other": "Kriolu (Fogo)",
         "accessibility_need": "Wheelchair access\nand captions",
     }
     page = open_form(client, hearing)
@@ -372,7 +371,6 @@ TEXT_FIELDS = [
     ("zip_code", BAD_ZIP),
     ("organization", CONTROL_CHARACTERS),
     ("body", CONTROL_CHARACTERS),
-    ("interpreter_language", CONTROL_CHARACTERS),
     ("accessibility_need", CONTROL_CHARACTERS),
 ]
 
