@@ -45,7 +45,10 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _back(hearing: Hearing, anchor: str = "floor"):
+def _back(hearing: Hearing, anchor: str = "call-next"):
+    """Back to the console. The anchor names the control to carry on from: a browser puts
+    focus on the element an address's fragment names, so a keyboard user (script or not)
+    continues where they were rather than at the top of the page."""
     return redirect(
         url_for("speaking_console.console", hearing_id=hearing.id, _anchor=anchor), code=303
     )
@@ -181,6 +184,7 @@ def speaker_action(hearing_id: int, speaker_id: int, action: str):
     if not form.validate_on_submit():
         _refused(form)
         return _back(hearing)
+    before = _waiting_ids(hearing)
     with attempt() as outcome:
         SPEAKER_ACTIONS[action](
             current_user, hearing, speaker_id, seen_version=form.seen_version, now=utcnow()
@@ -192,11 +196,22 @@ def speaker_action(hearing_id: int, speaker_id: int, action: str):
     if action == "no_show":
         flash(_("%(name)s is marked as a no-show.", name=speaker.full_name), "success")
     else:
-        flash(
-            _("%(name)s moves to the end of the list.", name=speaker.full_name),
-            "success",
-        )
-    return _back(hearing, "waiting")
+        flash(_("%(name)s moves to the end of the list.", name=speaker.full_name), "success")
+    return _back(hearing, _row_after(before, _waiting_ids(hearing), speaker_id, action))
+
+
+def _waiting_ids(hearing: Hearing) -> list[int]:
+    return [s.id for s in speakers(hearing) if s.status is SpeakerStatus.WAITING]
+
+
+def _row_after(before: list[int], after: list[int], speaker_id: int, action: str) -> str:
+    """The same button on the row that took the acted-on row's place, so a clerk going down
+    the list goes on from there; "Call next" when the list is empty or the speaker had been
+    called."""
+    if speaker_id not in before or not after:
+        return "call-next"
+    index = min(before.index(speaker_id), len(after) - 1)
+    return f"{action.replace('_', '-')}-{after[index]}"
 
 
 @bp.route("/console/walk-in", methods=["POST"])
@@ -227,7 +242,7 @@ def walk_in(hearing_id: int):
                     _("%(name)s is number %(place)d on the list.", **_named(speaker)),
                     "success",
                 )
-            return _back(hearing, "walk-in")
+            return _back(hearing, "full_name")
         form.measure_id.errors.append(str(outcome.error))
     return _page(hearing, form, 422)
 
@@ -244,7 +259,7 @@ def kiosk(hearing_id: int, action: str):
     form = ConsoleActionForm()
     if not form.validate_on_submit():
         _refused(form)
-        return _back(hearing, "kiosk")
+        return _back(hearing, "kiosk-open")
     token = None
     with attempt() as outcome:
         if action == "close":
@@ -253,10 +268,10 @@ def kiosk(hearing_id: int, action: str):
             token = floor_services.open_kiosk(current_user, hearing, now=utcnow())
     if outcome.error is not None:
         flash(str(outcome.error), "error")
-        return _back(hearing, "kiosk")
+        return _back(hearing, "kiosk-open")
     if token is None:
         flash(_("The kiosk is closed: its link no longer works."), "success")
-        return _back(hearing, "kiosk")
+        return _back(hearing, "kiosk-open")
     base = current_app.config["BASE_URL"].rstrip("/")
     # Kept in the clerk's session, never in an address or a log, until the console shows it.
     session[KIOSK_LINK] = {
@@ -264,4 +279,4 @@ def kiosk(hearing_id: int, action: str):
         "url": base + url_for("speaking_display.kiosk", token=token),
     }
     flash(_("The kiosk is open."), "success")
-    return _back(hearing, "kiosk")
+    return _back(hearing, "kiosk-url")

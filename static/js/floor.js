@@ -9,7 +9,6 @@
 (function () {
   "use strict";
   var POLL_MS = 1000;
-  var FOCUS_KEY = "floor-console-focus";
 
   function pad(number) {
     return (number < 10 ? "0" : "") + number;
@@ -207,6 +206,11 @@
     });
 
     follow(root.getAttribute("data-floor-poll"), root.getAttribute("data-etag"), function (floor) {
+      if (floor.cancelled) {
+        // The page says so in words of its own.
+        window.location.reload();
+        return;
+      }
       var current = floor.now_speaking;
       now.hidden = !current;
       nowEmpty.hidden = !!current;
@@ -251,41 +255,6 @@
     followConsole(consoleRoot);
   }
 
-  function remember(element) {
-    try {
-      if (element && element.id) {
-        window.sessionStorage.setItem(FOCUS_KEY, element.id);
-      }
-    } catch (error) {
-      // Storage refused (private mode): focus simply starts at the top.
-    }
-  }
-
-  // After an action (or a reload), focus goes back to the button that was pressed, or to the
-  // same kind of button on the first row when that row has gone.
-  function restoreFocus() {
-    var id = null;
-    try {
-      id = window.sessionStorage.getItem(FOCUS_KEY);
-      window.sessionStorage.removeItem(FOCUS_KEY);
-    } catch (error) {
-      return;
-    }
-    if (!id || document.getElementById("error-summary")) {
-      return;
-    }
-    var target = id === "walk-in-add" ? document.getElementById("full_name") : document.getElementById(id);
-    if (!target) {
-      var kind = /^(no-show|skip)-/.exec(id);
-      target =
-        (kind && document.querySelector("#waiting [id^='" + kind[1] + "-']")) ||
-        document.getElementById("call-next");
-    }
-    if (target) {
-      target.focus();
-    }
-  }
-
   function followConsole(root) {
     var notice = document.querySelector("[data-console-notice]");
     var walkIn = document.querySelector("form[data-walk-in]");
@@ -317,13 +286,14 @@
       });
     }
 
+    // Reload the console (a GET, even after a walk-in form came back with errors). The
+    // address's fragment names the control that has focus: the browser puts focus back on
+    // it once the page is loaded again, as it does after each of the console's own actions.
     function reload() {
-      remember(document.activeElement);
-      if (window.location.pathname === page) {
-        window.location.reload();
-      } else {
-        window.location.assign(page);
-      }
+      var focused = document.activeElement;
+      var anchor = focused && focused.id && focused !== document.body ? "#" + focused.id : "";
+      window.history.replaceState(null, "", page + anchor);
+      window.location.reload();
     }
 
     function tell() {
@@ -348,12 +318,9 @@
       }
     });
 
-    document.addEventListener("submit", function (event) {
+    document.addEventListener("submit", function () {
       // The action's own page follows; an answer still on its way must not reload over it.
       following.stop();
-      remember(event.submitter);
     });
-
-    restoreFocus();
   }
 })();

@@ -124,7 +124,8 @@ def test_every_button_needs_its_csrf_token(db, clerk, day):
 def test_call_next_then_finish(db, clerk, day):
     response = press(clerk, day, "/call_next")
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"{day.console}#floor")
+    # Focus goes back to the button (a fragment naming a control focuses it).
+    assert response.headers["Location"].endswith(f"{day.console}#call-next")
     assert statuses(db, day)["Ana"] is SpeakerStatus.SPEAKING
     page = flashes(clerk, day)
     assert "Now speaking: Ana Reyes." in page
@@ -152,10 +153,15 @@ def test_call_next_then_finish(db, clerk, day):
 def test_no_show_and_skip_to_later(db, clerk, day):
     response = press(clerk, day, f"/speakers/{day.ids['Ana']}/no_show")
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("#waiting")
+    # Focus carries on from the same button on the row that took Ana's place.
+    assert response.headers["Location"].endswith(f"#no-show-{day.ids['Bo']}")
     assert "Ana Reyes is marked as a no-show." in flashes(clerk, day)
-    press(clerk, day, f"/speakers/{day.ids['Bo']}/skip")
+    response = press(clerk, day, f"/speakers/{day.ids['Bo']}/skip")
+    assert response.headers["Location"].endswith(f"#skip-{day.ids['Cy']}")
     assert "Bo Chen moves to the end of the list." in flashes(clerk, day)
+    # The last one of the list skipped stays last: focus stays on it.
+    response = press(clerk, day, f"/speakers/{day.ids['Bo']}/skip")
+    assert response.headers["Location"].endswith(f"#skip-{day.ids['Bo']}")
     _db.session.expire_all()
     hearing = _db.session.get(Hearing, day.hearing)
     assert [(s.full_name, s.status) for s in services.speakers(hearing)] == [
@@ -224,7 +230,7 @@ def _measure(db, day) -> int:
 def test_a_walk_in_is_added_at_the_end(db, clerk, day):
     response = press(clerk, day, "/walk-in", **_walk_in(day, _measure(db, day)))
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("#walk-in")
+    assert response.headers["Location"].endswith("#full_name")  # ready for the next one
     assert "Dee Walker is number 4 on the list." in flashes(clerk, day)
     walk_in = db.session.scalar(select(Speaker).where(Speaker.full_name == "Dee Walker"))
     assert walk_in.testimony_id is None
