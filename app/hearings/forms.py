@@ -269,6 +269,8 @@ class OneOf(RadioField):
     def __init__(self, label, *, message, **kwargs) -> None:
         super().__init__(label, **kwargs)
         self.message = message
+        # Radio buttons to the templates: the error summary links to the first one.
+        self.type = "RadioField"
 
     def pre_validate(self, form) -> None:
         if self.data not in {choice.value for choice in self.choices}:

@@ -242,6 +242,14 @@ def test_bad_speaking_rules_are_refused_and_change_nothing(
     assert snapshot(db) == before
 
 
+def test_the_error_summary_leads_to_the_first_way_of_taking_part(db, browser, committee):
+    response = post_form(
+        browser, new_hearing_url(committee), rules(committee, remote_url="", speaking_modes="")
+    )
+    assert 'href="#speaking_modes-0"' in response.text
+    assert 'id="speaking_modes-0"' in response.text
+
+
 def test_changing_the_rules_is_recorded(db, browser, committee):
     assert post_form(browser, new_hearing_url(committee), rules(committee)).status_code == 303
     hearing = saved(db)
