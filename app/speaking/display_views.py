@@ -31,7 +31,7 @@ from app.speaking.services import speakers
 bp = Blueprint("speaking_display", __name__)
 
 # Sign-ups on one kiosk from one network address: a queue at the door signs up at a person's
-# pace, a script much faster. OPENTESTIMONY's KIOSK_LIMIT setting (app.config) can change it.
+# pace, a script much faster. app.config["KIOSK_LIMIT"], when set, takes its place.
 KIOSK_LIMIT = "10 per minute; 200 per hour"
 # The speaker a kiosk just signed up, kept in the tablet's session for the thank-you screen.
 KIOSK_SPEAKER = "_kiosk_speaker"
