@@ -163,6 +163,11 @@ def _empty_all_tables() -> None:
             names = ", ".join(table.name for table in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            # A table that refers to itself (an addendum to its packet) is unhooked first.
+            for table in tables:
+                for key in table.foreign_keys:
+                    if key.column.table is table:
+                        connection.execute(table.update().values({key.parent.name: None}))
             for table in tables:
                 connection.execute(table.delete())
 

@@ -121,6 +121,11 @@ def make_hearing(*, measures: int = 1, now=None, **overrides) -> Hearing:
         "speaker_signup_closes_at": now + timedelta(days=6),
     }
     values |= overrides
+    if "speaker_signup_closes_at" not in overrides:
+        # Sign-up never closes after the hearing starts (a check on the table).
+        values["speaker_signup_closes_at"] = min(
+            values["speaker_signup_closes_at"], values["starts_at"]
+        )
     if "measures" not in overrides:
         values["measures"] = [make_measure(committee) for _ in range(measures)]
     hearing = Hearing(**values)

@@ -18,8 +18,6 @@ from app.testimony.models import ReviewStatus, Testimony
 from tests.exports.packet.test_pdf import page_texts
 from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status
 
-pytestmark = pytest.mark.usefixtures("addenda_cleared")
-
 TITLE = "Hearing on a ban of face surveillance"
 
 

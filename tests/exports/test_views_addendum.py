@@ -28,8 +28,6 @@ from tests.factories import (
     signed_in_client,
 )
 
-pytestmark = pytest.mark.usefixtures("addenda_cleared")
-
 TITLE = "Hearing on a ban of face surveillance"
 SLUG = "hearing-on-a-ban-of-face-surveillance"
 

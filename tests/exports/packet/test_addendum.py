@@ -36,8 +36,6 @@ from tests.factories import (
     set_review_status,
 )
 
-pytestmark = pytest.mark.usefixtures("addenda_cleared")
-
 TITLE = "Hearing on a ban of face surveillance"
 FURNITURE = re.compile(rf"Page \d+ of \d+|{TITLE} · .*")
 TRACKING = re.compile(r"OT-[0-9A-Z]{4}-[0-9A-Z]{4}")
