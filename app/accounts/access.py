@@ -54,6 +54,9 @@ def is_idle(last_seen: float | None, now: datetime, limit: timedelta) -> bool:
 
 
 SETUP_ENDPOINTS = {"accounts.totp_setup", "accounts.logout", "static"}
+# Polled by open pages every second or so: not a person's activity, so they neither keep a
+# session from its idle timeout nor rewrite its cookie.
+POLLING_ENDPOINTS = {"speaking_console.floor_json", "speaking_display.now_speaking_json"}
 
 
 def _second_factor_setup_if_required():
@@ -86,7 +89,8 @@ def init_app(app: Flask) -> None:
             logout_user()
             session.clear()
             return redirect(url_for("accounts.login", expired=1))
-        session[LAST_SEEN] = now.timestamp()
+        if request.endpoint not in POLLING_ENDPOINTS:
+            session[LAST_SEEN] = now.timestamp()
         return _second_factor_setup_if_required()
 
     @app.after_request

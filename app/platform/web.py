@@ -129,10 +129,12 @@ class RowIdConverter(IntegerConverter):
 
 
 class ReceiptLinkFilter(logging.Filter):
-    """Keep receipt and identity-link tokens out of access logs: each is a key to someone's
-    testimony."""
+    """Keep receipt, identity-link, speaker and kiosk tokens out of access logs: each is a key
+    to someone's testimony, place to speak, or a hearing's walk-in sign-up."""
 
-    PATTERN = re.compile(r"(/receipts/|/identity/\d+/(?:confirm|dispute)/)[^\s/?\"]+")
+    PATTERN = re.compile(
+        r"(/receipts/|/speaking/|/kiosk/|/identity/\d+/(?:confirm|dispute)/)[^\s/?\"]+"
+    )
 
     def _mask(self, value):
         return self.PATTERN.sub(r"\1…", value) if isinstance(value, str) else value
@@ -257,7 +259,9 @@ def init_app(app: Flask) -> None:
     def _security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.endpoint and request.endpoint.startswith(("testimony.", "identity.")):
+        if request.endpoint and request.endpoint.startswith(
+            ("testimony.", "identity.", "speaking_public.", "speaking_display.kiosk")
+        ):
             # Receipts and forms hold personal data: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"
         if request.is_secure or app.config["BASE_URL"].startswith("https://"):

@@ -19,6 +19,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import StaffUser
 from app.hearings.models import Hearing
@@ -60,19 +62,27 @@ ACTIVE = (SpeakerStatus.WAITING, SpeakerStatus.SPEAKING)
 
 
 def run_sheet(hearing: Hearing) -> RunSheet:
-    """The hearing's run sheet, made (unpublished, first come) the first time it is needed."""
+    """The hearing's run sheet, made (unpublished, first come) the first time it is needed.
+
+    Two first actions at once (two walk-ins on a hearing without a sheet) may both make it:
+    the insert skips a row that is already there, and both then read the same sheet."""
     sheet = db.session.get(RunSheet, hearing.id)
     if sheet is None:
-        sheet = RunSheet(
-            hearing_id=hearing.id,
-            order_rule=OrderRule.FIRST_COME,
-            officials_first=hearing.officials_first,
-            group_interpreters=False,
-            version=1,
-            updated_at=hearing.created_at,
+        dialect = db.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(RunSheet.__table__)
+            .values(
+                hearing_id=hearing.id,
+                order_rule=OrderRule.FIRST_COME.value,
+                officials_first=hearing.officials_first,
+                group_interpreters=False,
+                version=1,
+                updated_at=hearing.created_at,
+            )
+            .on_conflict_do_nothing()
         )
-        db.session.add(sheet)
-        db.session.flush()
+        sheet = db.session.get(RunSheet, hearing.id)
     return sheet
 
 

@@ -333,6 +333,22 @@ def test_idle_session_expires_with_a_notice(client, db, config):
     assert _is_sent_to_login(client.get(HOME))
 
 
+def test_a_polling_console_does_not_keep_a_session_alive(client, db, config):
+    config["STAFF_IDLE_TIMEOUT"] = timedelta(minutes=5)
+    user = make_staff_user(Role.CLERK)
+    hearing = make_hearing()
+    db.session.commit()
+    log_in(client, user)
+    with client.session_transaction() as session:
+        session[LAST_SEEN] = time.time() - 4 * 60
+    assert client.get(f"/staff/hearings/{hearing.id}/floor.json").status_code == 200
+    with client.session_transaction() as session:
+        assert session[LAST_SEEN] < time.time() - 3 * 60  # the poll was not activity
+        session[LAST_SEEN] = time.time() - 6 * 60
+    response = client.get(f"/staff/hearings/{hearing.id}/floor.json")
+    assert response.location == "/staff/login?expired=1"
+
+
 def test_idle_timeout_comes_from_config(client, db, config):
     config["STAFF_IDLE_TIMEOUT"] = timedelta(seconds=1)
     user = make_staff_user()

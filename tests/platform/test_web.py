@@ -270,6 +270,22 @@ def test_identity_link_tokens_are_masked_in_access_logs():
         assert "/identity/12/" in record.getMessage()
 
 
+def test_speaker_and_kiosk_tokens_are_masked_in_access_logs():
+    token = "Zx9_secret-Token"
+    for path in (f"/speaking/{token}", f"/speaking/{token}/cancel-place", f"/kiosk/{token}/done"):
+        record = logging.LogRecord(
+            "werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"GET {path} HTTP/1.1", 200), None
+        )
+        ReceiptLinkFilter().filter(record)
+        assert token not in record.getMessage()
+
+
+def test_speaker_pages_are_not_cached(app, db):
+    response = app.test_client().get("/speaking/" + "0" * 32)
+    assert response.status_code == 404
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
 def test_gunicorn_access_log_lines_are_masked_too():
     """gunicorn passes its fields as a dict; gunicorn.conf.py adds this filter to its log."""
     record = logging.LogRecord(
