@@ -16,7 +16,8 @@ from app.moderation import services as moderation
 from app.platform.audit import AuditEvent
 from app.platform.extensions import db as _db
 from app.platform.timezones import utcnow
-from app.testimony.models import ReviewStatus, Testimony
+from app.speaking import services as speaking
+from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
@@ -90,6 +91,8 @@ def world(db):
     moderation.redact_phrase(moderator, receipt.testimony, "support", now=utcnow())
     clerk = make_staff_user(Role.CLERK)
     packet = exports.export_testimony(clerk, hearing, PacketKind.TESTIMONY_CSV, now=utcnow())
+    make_testimony(hearing, speaking_request=SpeakingRequest.IN_PERSON, full_name="Ana Reyes")
+    speaking.refresh(clerk, hearing, now=utcnow())
     db.session.commit()
     testimony = receipt.testimony
     ids = {
@@ -103,6 +106,7 @@ def world(db):
         "measure_id": hearing.measures[0].id,
         "packet_id": packet.id,
         "campaign_id": testimony.campaign_id,
+        "speaker_id": speaking.speakers(hearing)[0].id,
     }
     return ids
 
