@@ -13,6 +13,8 @@ NOT_PAGES = {
     "moderation.attachment",
     "exports.progress",
     "health.healthz",
+    "speaking_console.floor_json",
+    "speaking_display.now_speaking_json",
 }
 
 
@@ -34,6 +36,18 @@ def resident_pages(scene: Scene) -> dict[str, list[str]]:
         "testimony.withdraw": [f"/receipts/{scene.receipt}/withdraw"],
         "identity.act": list(scene.identity_links),
         "accounts.login": ["/staff/login"],
+        "speaking_public.place": [f"/speaking/{scene.speaker_token}"],
+        "speaking_public.cancel": [
+            f"/speaking/{scene.speaker_token}/cancel-place",
+            f"/receipts/{scene.receipt}/cancel-place",
+        ],
+        "speaking_display.now_speaking": [
+            f"/hearings/{scene.open_hearing}/now-speaking",
+            f"/hearings/{scene.open_hearing}/now-speaking?view=projector",
+        ],
+        "speaking_display.kiosk": [f"/kiosk/{scene.kiosk}"],
+        # Without a walk-in just signed up, the thank-you page leads back to the empty form.
+        "speaking_display.kiosk_done": [f"/kiosk/{scene.kiosk}/done"],
     }
 
 
@@ -83,6 +97,9 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
         "jobs_admin.index": ["/staff/admin/jobs"],
         "accounts.account": ["/staff/account"],
         "accounts.totp_setup": ["/staff/account/totp"],
+        "speaking_admin.run_sheet": [f"/staff/hearings/{hearing}/run-sheet"],
+        "speaking_admin.speaker": [f"/staff/hearings/{hearing}/run-sheet/speakers/{scene.speaker}"],
+        "speaking_console.console": [f"/staff/hearings/{hearing}/console"],
     }
 
 

@@ -15,9 +15,13 @@ from app.exports import services as exports
 from app.exports.models import PacketKind
 from app.hearings.models import Hearing
 from app.platform.extensions import db
+from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
+from app.speaking import floor
+from app.speaking import services as speaking
+from app.speaking.models import OrderRule
 from app.testimony import identity
-from app.testimony.models import ReviewStatus, Testimony
+from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
 from tests.browser.conftest import commit
 from tests.factories import (
     give_totp,
@@ -51,6 +55,9 @@ class Scene:
     committee: int
     measure: int
     language: int  # one of the body's interpreter languages, which `pending` asks for
+    speaker: int  # `pending`'s sender on the published run sheet
+    speaker_token: str  # the private link in their notice
+    kiosk: str  # the open hearing's walk-in kiosk link
 
 
 def build_scene() -> Scene:
@@ -68,6 +75,7 @@ def build_scene() -> Scene:
         body="Las cámaras de reconocimiento facial no tienen lugar en nuestros barrios.",
         uploads=(make_upload("declaracion.pdf", pages=2),),
         interpreter_language_id=spanish.id,
+        speaking_request=SpeakingRequest.IN_PERSON,
     )
     admin = make_admin(name="Avery Admin")
     moderator = make_staff_user(Role.MODERATOR, name="Morgan Moderator")
@@ -75,6 +83,8 @@ def build_scene() -> Scene:
     guarded = make_staff_user(Role.MODERATOR, name="Gale Guarded")
     give_totp(guarded)
     campaign = max(select_all(Campaign), key=lambda c: c.id)
+    speaker, speaker_token = _published_place(clerk, open_hearing, receipt.testimony.id, now)
+    kiosk = floor.open_kiosk(clerk, open_hearing, now=now)
     packet = exports.request_export(clerk, open_hearing, PacketKind.PACKET_PDF, now=now)
     commit()
     jobs.run(packet.id)
@@ -102,6 +112,9 @@ def build_scene() -> Scene:
         committee=committee.id,
         measure=measure.id,
         language=spanish.id,
+        speaker=speaker,
+        speaker_token=speaker_token,
+        kiosk=kiosk,
     )
     # End the test's transaction: on SQLite an open one would hold the lock the server needs.
     commit()
@@ -114,6 +127,31 @@ def select_all(model):
 
 def _identity_path(testimony: Testimony, purpose: str) -> str:
     return f"/identity/{testimony.id}/{purpose}/{identity.link_token(testimony, purpose)}"
+
+
+def _published_place(clerk, hearing: Hearing, testimony_id: int, now) -> tuple[int, str]:
+    """Publish the hearing's run sheet; the speaker for the testimony and their notice link."""
+    sheet = speaking.run_sheet(hearing)
+    speaking.propose_order(
+        clerk,
+        hearing,
+        rule=OrderRule.FIRST_COME,
+        officials_first=False,
+        group_interpreters=False,
+        seen_version=sheet.version,
+        now=now,
+    )
+    speaking.publish(clerk, hearing, seen_version=sheet.version, now=now)
+    speaker = speaking.speaker_for_testimony(testimony_id)
+    notice = db.session.scalar(
+        select(OutboxMessage.body_text)
+        .where(
+            OutboxMessage.kind == "speaker_place",
+            OutboxMessage.to_address == speaker.testimony.email,
+        )
+        .order_by(OutboxMessage.id.desc())
+    )
+    return speaker.id, notice.split("/speaking/")[1].split()[0]
 
 
 def _approved_testimony(hearing_id: int) -> int:
