@@ -90,7 +90,7 @@ def test_propose_alternate_then_move_and_drag(scene):
     assert names(services.speakers(hearing))[:2] == ["Ana Reyes", "Bo Chen"]
     page = client.get(url(hearing)).text
     assert 'id="waiting-rows"' in page and f'data-speaker="{ana.id}"' in page
-    assert "Up<span class=\"visually-hidden\"> (Ana Reyes)</span>" in page
+    assert 'Up<span class="visually-hidden"> (Ana Reyes)</span>' in page
 
 
 def test_a_stale_page_changes_nothing_and_says_why(scene, db):
