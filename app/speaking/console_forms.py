@@ -147,7 +147,7 @@ class WalkInForm(_WalkInFields, FlaskForm):
     version = _version()
     full_name = _line(_l("Name"), 200, required_message=_l("Enter the speaker's name."))
     city = _line(_l("City or town (optional)"), 100)
-    organization = _line(_l("Organisation (optional)"), 200)
+    organization = _line(_l("Organization (optional)"), 200)
     measure_id = RequiredChoice(
         _l("Measure"), coerce=int, missing_message=_l("Choose the measure they will speak on.")
     )
