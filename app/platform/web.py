@@ -133,7 +133,7 @@ class ReceiptLinkFilter(logging.Filter):
     to someone's testimony, place to speak, or a hearing's walk-in sign-up."""
 
     PATTERN = re.compile(
-        r"(/receipts/|/speaking/|/kiosk/|/identity/\d+/(?:confirm|dispute)/)[^\s/?\"]+"
+        r"(/receipts/|/speaking/\d+/|/kiosk/|/identity/\d+/(?:confirm|dispute)/)[^\s/?\"]+"
     )
 
     def _mask(self, value):

@@ -127,8 +127,6 @@ class Speaker(db.Model):
     status: Mapped[SpeakerStatus] = mapped_column(
         enum_column(SpeakerStatus, "speaker_status"), default=SpeakerStatus.WAITING
     )
-    # The link in the speaker's notices to confirm or cancel their place: only its hash.
-    manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A join link for this speaker alone, pasted by the clerk (else the hearing's link).
     remote_link: Mapped[str | None] = mapped_column(String(500))
     window_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -10,7 +10,7 @@ moved since, they are refused (`StaleSheet`) rather than applied to a list nobod
 from __future__ import annotations
 
 import hashlib
-import secrets
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -427,16 +427,19 @@ def publish(actor: StaffUser, hearing: Hearing, *, seen_version: int, now: datet
     return told
 
 
-def _manage_link(speaker: Speaker) -> str:
-    """A new link for the speaker to confirm or cancel; only its hash is kept."""
-    token = secrets.token_urlsafe(24)
-    speaker.manage_token_hash = token_hash(token)
+def place_token(speaker: Speaker) -> str:
+    """The secret of a speaker's own link: keyed by the application's secret and their
+    testimony's receipt, so it is the same in every notice and needs nothing stored."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    receipt = speaker.testimony.receipt_token_hash if speaker.testimony else ""
+    message = f"speaker-place:{speaker.id}:{receipt}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
+
+
+def place_link(speaker: Speaker) -> str:
     # Built from BASE_URL, not the request: publishing may run where there is none (a command).
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/speaking/{token}"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/speaking/{speaker.id}/{place_token(speaker)}"
 
 
 SUBJECTS = {
@@ -456,7 +459,7 @@ def _tell(hearing: Hearing, speaker: Speaker, kind: str) -> None:
             hearing=hearing,
             speaker=speaker,
             waitlist_number=_waitlist_number(hearing, speaker),
-            manage_url=_manage_link(speaker),
+            manage_url=place_link(speaker),
             join_url=speaker.remote_link or hearing.remote_url,
         )
 
@@ -468,10 +471,12 @@ def _waitlist_number(hearing: Hearing, speaker: Speaker) -> int | None:
     return waitlist.index(speaker.id) + 1
 
 
-def speaker_by_token(token: str) -> Speaker | None:
-    if not token or len(token) > 64:
+def speaker_by_link(speaker_id: int, token: str) -> Speaker | None:
+    """The speaker a notice's link is for; None for any other id or token."""
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None or speaker.testimony is None:
         return None
-    return db.session.scalar(select(Speaker).where(Speaker.manage_token_hash == token_hash(token)))
+    return speaker if hmac.compare_digest(place_token(speaker), token) else None
 
 
 def speaker_for_testimony(testimony_id: int) -> Speaker | None:

@@ -255,7 +255,6 @@ def upgrade():
             ),
             nullable=False,
         ),
-        sa.Column("manage_token_hash", sa.String(length=64), nullable=True),
         sa.Column("remote_link", sa.String(length=500), nullable=True),
         sa.Column("window_starts_at", sa.DateTime(), nullable=True),
         sa.Column("window_ends_at", sa.DateTime(), nullable=True),
@@ -300,7 +299,6 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_speakers")),
         sa.UniqueConstraint("testimony_id", name=op.f("uq_speakers_testimony_id")),
-        sa.UniqueConstraint("manage_token_hash", name=op.f("uq_speakers_manage_token_hash")),
     )
     op.create_index("ix_speakers_hearing_place", "speakers", ["hearing_id", "place", "id"])
 

@@ -36,11 +36,9 @@ def resident_pages(scene: Scene) -> dict[str, list[str]]:
         "testimony.withdraw": [f"/receipts/{scene.receipt}/withdraw"],
         "identity.act": list(scene.identity_links),
         "accounts.login": ["/staff/login"],
-        "speaking_public.place": [f"/speaking/{scene.speaker_token}"],
-        "speaking_public.cancel": [
-            f"/speaking/{scene.speaker_token}/cancel-place",
-            f"/receipts/{scene.receipt}/cancel-place",
-        ],
+        "speaking_public.place": [f"/speaking/{scene.speaker_link}"],
+        "speaking_public.cancel": [f"/speaking/{scene.speaker_link}/cancel-place"],
+        "speaking_public.receipt_cancel": [f"/receipts/{scene.receipt}/cancel-place"],
         "speaking_display.now_speaking": [
             f"/hearings/{scene.open_hearing}/now-speaking",
             f"/hearings/{scene.open_hearing}/now-speaking?view=projector",

@@ -56,7 +56,7 @@ class Scene:
     measure: int
     language: int  # one of the body's interpreter languages, which `pending` asks for
     speaker: int  # `pending`'s sender on the published run sheet
-    speaker_token: str  # the private link in their notice
+    speaker_link: str  # "<speaker id>/<token>": the private link in their notice
     kiosk: str  # the open hearing's walk-in kiosk link
 
 
@@ -83,7 +83,7 @@ def build_scene() -> Scene:
     guarded = make_staff_user(Role.MODERATOR, name="Gale Guarded")
     give_totp(guarded)
     campaign = max(select_all(Campaign), key=lambda c: c.id)
-    speaker, speaker_token = _published_place(clerk, open_hearing, receipt.testimony.id, now)
+    speaker, speaker_link = _published_place(clerk, open_hearing, receipt.testimony.id, now)
     kiosk = floor.open_kiosk(clerk, open_hearing, now=now)
     packet = exports.request_export(clerk, open_hearing, PacketKind.PACKET_PDF, now=now)
     commit()
@@ -113,7 +113,7 @@ def build_scene() -> Scene:
         measure=measure.id,
         language=spanish.id,
         speaker=speaker,
-        speaker_token=speaker_token,
+        speaker_link=speaker_link,
         kiosk=kiosk,
     )
     # End the test's transaction: on SQLite an open one would hold the lock the server needs.

@@ -272,7 +272,11 @@ def test_identity_link_tokens_are_masked_in_access_logs():
 
 def test_speaker_and_kiosk_tokens_are_masked_in_access_logs():
     token = "Zx9_secret-Token"
-    for path in (f"/speaking/{token}", f"/speaking/{token}/cancel-place", f"/kiosk/{token}/done"):
+    for path in (
+        f"/speaking/7/{token}",
+        f"/speaking/7/{token}/cancel-place",
+        f"/kiosk/{token}/done",
+    ):
         record = logging.LogRecord(
             "werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"GET {path} HTTP/1.1", 200), None
         )
@@ -281,7 +285,7 @@ def test_speaker_and_kiosk_tokens_are_masked_in_access_logs():
 
 
 def test_speaker_pages_are_not_cached(app, db):
-    response = app.test_client().get("/speaking/" + "0" * 32)
+    response = app.test_client().get("/speaking/1/" + "0" * 40)
     assert response.status_code == 404
     assert response.headers.get("Cache-Control") == "no-store"
 

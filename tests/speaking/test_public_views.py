@@ -42,7 +42,7 @@ def notice_token(db, address: str) -> str:
         .where(OutboxMessage.to_address == address, OutboxMessage.kind.like("speaker_%"))
         .order_by(OutboxMessage.id.desc())
     ).first()
-    return body.split("/speaking/")[1].split()[0]
+    return body.split("/speaking/")[1].split()[0]  # "<speaker id>/<token>"
 
 
 def statuses(hearing) -> dict[str, str]:
@@ -92,9 +92,18 @@ def test_an_expired_form_changes_nothing(client, db, scene):
     assert snapshot(db) == before
 
 
-def test_unknown_links_are_not_found(client, scene):
-    for path in ("/speaking/nope", "/speaking/" + "x" * 300, "/receipts/nope/cancel-place"):
-        assert client.get(path).status_code == 404
+def test_unknown_links_are_not_found(client, db, scene):
+    link = notice_token(db, "ana@example.org")
+    speaker_id, token = link.split("/")
+    for path in (
+        "/speaking/nope",
+        f"/speaking/{speaker_id}/nope",
+        f"/speaking/{speaker_id}/" + "x" * 300,
+        f"/speaking/{int(speaker_id) + 1}/{token}",
+        f"/speaking/999999/{token}/cancel-place",
+        "/receipts/nope/cancel-place",
+    ):
+        assert client.get(path).status_code == 404, path
 
 
 def test_the_receipt_shows_the_place_and_can_cancel_it(client, db, scene):

@@ -244,17 +244,25 @@ def test_a_called_speaker_cannot_cancel(db, clerk):
         services.cancel_place(speaker, now=utcnow())
 
 
-def test_speaker_links_open_only_their_own_place(db, clerk):
+def test_speaker_links_open_only_their_own_place_and_stay_the_same(db, clerk):
     hearing = make_hearing()
     sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
     propose(clerk, hearing)
     services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow())
     [message] = _mail(db, "ana@example.org")
-    token = message.body_text.split("/speaking/")[1].split()[0]
-    assert services.speaker_by_token(token).full_name == "Ana Reyes"
-    assert services.speaker_by_token(token[:-1] + "x") is None
-    assert services.speaker_by_token("") is None
-    assert services.speaker_by_token("a" * 5000) is None
+    speaker_id, token = message.body_text.split("/speaking/")[1].split()[0].split("/")
+    ana, bo = services.speakers(hearing)
+    assert services.speaker_by_link(int(speaker_id), token) is ana
+    assert services.speaker_by_link(bo.id, token) is None
+    assert services.speaker_by_link(int(speaker_id), token[:-1] + "x") is None
+    assert services.speaker_by_link(int(speaker_id), "") is None
+    assert services.speaker_by_link(999_999, token) is None
+    # A later notice carries the same link: the first still works.
+    services.move(clerk, hearing, bo.id, steps=-1, seen_version=version(hearing), now=utcnow())
+    services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    later = _mail(db, "ana@example.org")[-1]
+    assert f"/speaking/{speaker_id}/{token}" in later.body_text
 
 
 def test_position_and_measure_follow_an_amendment(db, clerk):
