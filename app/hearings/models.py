@@ -308,6 +308,13 @@ class Hearing(db.Model):
     def is_accepting_speakers(self, now: datetime) -> bool:
         return self.is_accepting_testimony(now) and now < self.speaker_signup_deadline
 
+    def is_hearing_day(self, now: datetime) -> bool:
+        """From an hour before the start until twelve hours after: when the public display
+        of who is speaking is worth pointing to."""
+        if self.cancelled_at is not None:
+            return False
+        return self.starts_at - timedelta(hours=1) <= now <= self.starts_at + timedelta(hours=12)
+
     @property
     def closed_early(self) -> bool:
         return self.published_closes_at is not None

@@ -5,9 +5,11 @@ The predicate is pure, so these tests build bodies without a database.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from app.hearings.models import Body, parse_places, parse_zip_prefixes
+from app.hearings.models import Body, Hearing, parse_places, parse_zip_prefixes
 
 BOSTON_PLACES = "Boston\nDorchester\r\nEast  Boston, Jamaica Plain\n\n , Roxbury"
 
@@ -114,3 +116,14 @@ def test_parse_places_and_zip_prefixes():
     assert parse_places("") == frozenset()
     assert parse_zip_prefixes(" 027, 010,,010, 1x, 123456, ") == ("010", "027")
     assert parse_zip_prefixes("") == ()
+
+
+def test_hearing_day_runs_from_an_hour_before_the_start_to_twelve_hours_after():
+    start = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    hearing = Hearing(starts_at=start)
+    assert not hearing.is_hearing_day(start - timedelta(hours=1, minutes=1))
+    assert hearing.is_hearing_day(start - timedelta(hours=1))
+    assert hearing.is_hearing_day(start + timedelta(hours=12))
+    assert not hearing.is_hearing_day(start + timedelta(hours=12, minutes=1))
+    hearing.cancelled_at = start - timedelta(days=1)
+    assert not hearing.is_hearing_day(start)

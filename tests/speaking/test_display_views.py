@@ -262,3 +262,12 @@ def test_the_kiosk_is_rate_limited(client, db, clerk, hearing, config):
     assert len(services.speakers(hearing)) == 6
     # Looking at the form is not counted.
     assert client.get(f"/kiosk/{token}").status_code == 200
+
+
+def test_the_hearing_page_points_to_the_display_on_the_day(client, db):
+    today = make_hearing(starts_at=utcnow() + timedelta(minutes=30))
+    later = make_hearing()
+    db.session.commit()
+    link = "who is speaking now"
+    assert link in client.get(f"/hearings/{today.id}").text
+    assert link not in client.get(f"/hearings/{later.id}").text
