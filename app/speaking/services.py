@@ -413,14 +413,23 @@ def publish(actor: StaffUser, hearing: Hearing, *, seen_version: int, now: datet
     everyone = _bring_up_to_date(hearing, now=now)
     estimate_windows(hearing, sheet)
     sheet.published_at = now
+    # Their testimonies (e-mail address, receipt) in one query, not one per speaker.
+    db.session.scalars(
+        select(Testimony).where(
+            Testimony.id.in_([s.testimony_id for s in everyone if s.testimony_id])
+        )
+    ).all()
     told = 0
+    # Each waitlisted speaker's number, counted once for the whole publication.
+    waitlisted = [s.id for s in everyone if s.status is SpeakerStatus.WAITLISTED]
+    waitlist = {speaker_id: number for number, speaker_id in enumerate(waitlisted, start=1)}
     for speaker in everyone:
         if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
             continue
         signature = _signature(hearing, speaker)
         if speaker.told_signature == signature or speaker.testimony is None:
             continue
-        _tell(hearing, speaker, "speaker_place")
+        _tell(hearing, speaker, "speaker_place", waitlist_number=waitlist.get(speaker.id))
         speaker.told_signature = signature
         told += 1
     audit.record(actor.audit_name, "run_sheet.published", hearing, at=now, told=told)
@@ -448,7 +457,9 @@ SUBJECTS = {
 }
 
 
-def _tell(hearing: Hearing, speaker: Speaker, kind: str) -> None:
+def _tell(
+    hearing: Hearing, speaker: Speaker, kind: str, *, waitlist_number: int | None = None
+) -> None:
     config = current_app.config
     language = speaker.language if speaker.language in config["LANGUAGES"] else None
     with force_locale(language or config["BABEL_DEFAULT_LOCALE"]):
@@ -458,17 +469,10 @@ def _tell(hearing: Hearing, speaker: Speaker, kind: str) -> None:
             subject=SUBJECTS[kind](hearing),
             hearing=hearing,
             speaker=speaker,
-            waitlist_number=_waitlist_number(hearing, speaker),
+            waitlist_number=waitlist_number,
             manage_url=place_link(speaker),
             join_url=speaker.remote_link or hearing.remote_url,
         )
-
-
-def _waitlist_number(hearing: Hearing, speaker: Speaker) -> int | None:
-    if speaker.status is not SpeakerStatus.WAITLISTED:
-        return None
-    waitlist = [s.id for s in speakers(hearing) if s.status is SpeakerStatus.WAITLISTED]
-    return waitlist.index(speaker.id) + 1
 
 
 def speaker_by_link(speaker_id: int, token: str) -> Speaker | None:

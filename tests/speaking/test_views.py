@@ -90,7 +90,7 @@ def test_propose_alternate_then_move_and_drag(scene):
     assert names(services.speakers(hearing))[:2] == ["Ana Reyes", "Bo Chen"]
     page = client.get(url(hearing)).text
     assert 'id="waiting-rows"' in page and f'data-speaker="{ana.id}"' in page
-    assert 'Up<span class="visually-hidden"> (Ana Reyes)</span>' in page
+    assert 'Up<span class="visually-hidden"> (<bdi>Ana Reyes</bdi>)</span>' in page
 
 
 def test_a_stale_page_changes_nothing_and_says_why(scene, db):
@@ -180,3 +180,15 @@ def test_names_are_escaped_on_the_run_sheet(app, db):
     assert "&lt;script&gt;" in page
     assert "1337" not in page
     assert services.speakers(hearing)[0].status is SpeakerStatus.WAITING
+
+
+def test_right_to_left_names_are_isolated_on_the_run_sheet(app, db):
+    hearing = make_hearing()
+    sign_up(hearing, "مريم الحسن", minutes_ago=5, organization="עמותת השכונה")
+    clerk = make_staff_user(Role.CLERK)
+    _db.session.commit()
+    client = signed_in_client(app, clerk)
+    post(client, hearing, "/propose", {"rule": "first_come"})
+    page = client.get(url(hearing)).text
+    assert "<bdi>مريم الحسن</bdi>" in page
+    assert "<bdi>עמותת השכונה</bdi>" in page
