@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.demo.hearings import load_hearings
+from app.demo.speaking import load_hearing_day
 from app.demo.testimony import load_testimony
 from app.platform.timezones import utcnow
 
@@ -13,4 +14,5 @@ def load_demo(now: datetime | None = None) -> int:
     """Add whatever part of the demo is missing; return how many records were created."""
     now = now or utcnow()
     hearings, created = load_hearings(now)
-    return created + load_testimony(hearings, now)
+    created += load_testimony(hearings, now)
+    return created + load_hearing_day(hearings, now)
