@@ -23,6 +23,7 @@ from app.platform.extensions import db
 from app.speaking.models import RunSheet, Speaker, SpeakerMode, SpeakerStatus
 from app.speaking.services import (
     estimate_windows,
+    fill_places,
     has_room,
     lock_sheet,
     place_waiting,
@@ -98,10 +99,9 @@ def mark_no_show(
     speaker.status = SpeakerStatus.NO_SHOW
     speaker.started_at = None
     speaker.ended_at = None
-    everyone = speakers(hearing)
-    place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
-    estimate_windows(hearing, sheet)
     audit.record(actor.audit_name, "speaker.no_show", speaker, at=now)
+    # Their place goes to the first on the waitlist.
+    fill_places(hearing, sheet, now=now)
 
 
 def skip_to_later(

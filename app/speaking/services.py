@@ -153,6 +153,7 @@ def _bring_up_to_date(hearing: Hearing, *, now: datetime) -> list[Speaker]:
             SpeakerStatus.WAITLISTED,
         ):
             _cancel(speaker, now=now)
+    fill_places(hearing, run_sheet(hearing), now=now)
     everyone = speakers(hearing)
     last = max((s.place or 0 for s in everyone), default=0)
     for testimony in wanted:
@@ -185,11 +186,35 @@ def has_room(hearing: Hearing, everyone: Sequence[Speaker], newcomer: Speaker) -
     taken = sum(
         1
         for s in everyone
-        if s is not newcomer
-        and not s.is_official
-        and s.status not in (SpeakerStatus.WAITLISTED, SpeakerStatus.CANCELLED)
+        if s is not newcomer and not s.is_official and s.status not in GAVE_UP_PLACE
     )
     return taken < hearing.max_speakers
+
+
+# Speakers who hold no place against the maximum: waiting for one, or gone without speaking.
+GAVE_UP_PLACE = (SpeakerStatus.WAITLISTED, SpeakerStatus.CANCELLED, SpeakerStatus.NO_SHOW)
+
+
+def fill_places(hearing: Hearing, sheet: RunSheet, *, now: datetime) -> list[Speaker]:
+    """Move the first on the waitlist up while the hearing has room: after a cancellation,
+    a withdrawal or a no-show. Once the order is published, each is told by e-mail.
+    Called with the run sheet locked; returns who moved up."""
+    everyone = speakers(hearing)
+    moved = []
+    for speaker in [s for s in everyone if s.status is SpeakerStatus.WAITLISTED]:
+        if not has_room(hearing, everyone, speaker):
+            break
+        speaker.status = SpeakerStatus.WAITING
+        moved.append(speaker)
+        audit.record(audit.SYSTEM, "speaker.moved_up", speaker, at=now)
+    place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
+    estimate_windows(hearing, sheet)
+    if sheet.published_at is not None:
+        for speaker in moved:
+            if speaker.testimony is not None:
+                _tell(hearing, speaker, "speaker_moved_up")
+                speaker.told_signature = _signature(hearing, speaker)
+    return moved
 
 
 def _cancel(speaker: Speaker, *, now: datetime) -> None:
@@ -230,6 +255,8 @@ def propose_order(
     admitted: list[Speaker] = []
     waitlist: list[Speaker] = []
     room = hearing.max_speakers
+    if room is not None:  # those already heard hold their places
+        room -= sum(1 for s in done if not s.is_official and s.status not in GAVE_UP_PLACE)
     for speaker in by_sign_up:
         if (
             speaker.is_official
@@ -507,23 +534,10 @@ def cancel_place(speaker: Speaker, *, now: datetime) -> Speaker | None:
         return None
     if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
         raise CannotCancel()
-    had_place = speaker.status is SpeakerStatus.WAITING and not speaker.is_official
     _cancel(speaker, now=now)
-    speaker.place = None
     audit.record(RESIDENT, "speaker.cancelled", speaker, at=now)
-    moved = None
-    if had_place:
-        moved = next((s for s in speakers(hearing) if s.status is SpeakerStatus.WAITLISTED), None)
-        if moved is not None:
-            moved.status = SpeakerStatus.WAITING
-            audit.record(audit.SYSTEM, "speaker.moved_up", moved, at=now)
-    everyone = speakers(hearing)
-    place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
-    estimate_windows(hearing, sheet)
-    if moved is not None and moved.testimony is not None:
-        _tell(hearing, moved, "speaker_moved_up")
-        moved.told_signature = _signature(hearing, moved)
-    return moved
+    moved = fill_places(hearing, sheet, now=now)
+    return moved[0] if moved else None
 
 
 def changes_waiting(hearing: Hearing) -> int:

@@ -12,7 +12,7 @@ from app.accounts.models import Role
 from app.platform.audit import AuditEvent
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
-from app.speaking import services
+from app.speaking import floor, services
 from app.speaking.models import SpeakerMode, SpeakerStatus
 from app.testimony import services as testimony_services
 from app.testimony.models import Position, SpeakingRequest
@@ -233,8 +233,6 @@ def test_confirming_is_recorded(db, clerk):
 
 
 def test_a_called_speaker_cannot_cancel(db, clerk):
-    from app.speaking import floor
-
     hearing = make_hearing()
     sign_up(hearing, "Ana Reyes", minutes_ago=30)
     propose(clerk, hearing)
@@ -274,3 +272,54 @@ def test_position_and_measure_follow_an_amendment(db, clerk):
     services.refresh(clerk, hearing, now=utcnow())
     [speaker] = services.speakers(hearing)
     assert speaker.status is SpeakerStatus.CANCELLED
+
+
+def test_a_withdrawal_gives_the_place_to_the_waitlist(db, clerk):
+    hearing = make_hearing(max_speakers=2)
+    ana = sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    sign_up(hearing, "Cy Dubois", minutes_ago=10)
+    propose(clerk, hearing)
+    services.publish(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    testimony_services.withdraw_testimony(ana, now=utcnow(), seen_version=ana.version)
+    services.refresh(clerk, hearing, now=utcnow())
+    everyone = services.speakers(hearing)
+    assert [(s.full_name, s.status, s.place) for s in everyone] == [
+        ("Bo Chen", SpeakerStatus.WAITING, 1),
+        ("Cy Dubois", SpeakerStatus.WAITING, 2),
+        ("Ana Reyes", SpeakerStatus.CANCELLED, None),
+    ]
+    assert _mail(db, "cy@example.org")[-1].kind == "speaker_moved_up"
+    # A newcomer after that waits: the two places are taken.
+    sign_up(hearing, "Dee Walker", minutes_ago=1)
+    services.refresh(clerk, hearing, now=utcnow())
+    assert services.speakers(hearing)[2].status is SpeakerStatus.WAITLISTED
+
+
+def test_a_no_show_gives_the_place_to_the_waitlist(db, clerk):
+    hearing = make_hearing(max_speakers=1)
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    ana = services.speakers(hearing)[0]
+    floor.mark_no_show(clerk, hearing, ana.id, seen_version=version(hearing), now=utcnow())
+    statuses = {s.full_name: s.status for s in services.speakers(hearing)}
+    assert statuses == {"Ana Reyes": SpeakerStatus.NO_SHOW, "Bo Chen": SpeakerStatus.WAITING}
+    # Not published yet: nobody was e-mailed.
+    assert _mail(db, "bo@example.org") == []
+
+
+def test_proposing_again_after_speakers_were_heard_keeps_the_maximum(db, clerk):
+    hearing = make_hearing(max_speakers=2)
+    for minutes, name in ((30, "Ana Reyes"), (20, "Bo Chen"), (10, "Cy Dubois")):
+        sign_up(hearing, name, minutes_ago=minutes)
+    propose(clerk, hearing)
+    floor.call_next(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    floor.finish_current(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    propose(clerk, hearing)
+    statuses = [(s.full_name, s.status) for s in services.speakers(hearing)]
+    assert statuses == [
+        ("Ana Reyes", SpeakerStatus.SPOKE),
+        ("Bo Chen", SpeakerStatus.WAITING),
+        ("Cy Dubois", SpeakerStatus.WAITLISTED),
+    ]
