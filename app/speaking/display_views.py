@@ -14,12 +14,15 @@ the floor as it is.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from app.hearings.languages import body_languages
 from app.hearings.models import Hearing
-from app.platform.extensions import db, limiter
+from app.platform.extensions import csrf, db, limiter
 from app.platform.timezones import utcnow
 from app.platform.transaction import attempt
 from app.speaking import screens
@@ -59,7 +62,7 @@ def now_speaking(hearing_id: int):
     hearing = db.get_or_404(Hearing, hearing_id)
     sheet = db.session.get(RunSheet, hearing.id)
     locale = _locale()
-    board = floor(hearing, sheet, speakers(hearing), locale)
+    board = floor(hearing, sheet, speakers(hearing), locale, public=True)
     now = utcnow()
     return render_template(
         "speaking/display.html",
@@ -83,15 +86,21 @@ def now_speaking_json(hearing_id: int):
     if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
-        board = floor(hearing, sheet, speakers(hearing), locale)
+        board = floor(hearing, sheet, speakers(hearing), locale, public=True)
         response = current_app.json.response(screens.floor_payload(hearing, board, now=utcnow()))
     response.set_etag(etag, weak=True)
     return response
 
 
+# A kiosk link stops working this long after the hearing's start, even if nobody closed it.
+KIOSK_OPEN_FOR = timedelta(hours=12)
+
+
 def _open_kiosk(token: str) -> RunSheet | None:
     sheet = sheet_for_kiosk(token)
     if sheet is None or sheet.hearing.cancelled_at is not None:
+        return None
+    if utcnow() > sheet.hearing.starts_at + KIOSK_OPEN_FOR:
         return None
     return sheet
 
@@ -105,6 +114,7 @@ def _kiosk_limit() -> str:
 
 
 @bp.route("/kiosk/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
 @limiter.limit(_kiosk_limit, methods=["POST"])
 def kiosk(token: str):
     """A walk-in signs up to speak on the tablet at the door."""
@@ -126,6 +136,11 @@ def kiosk(token: str):
         form.measure_id.errors.append(str(outcome.error))
     if request.method == "POST":
         status = 422
+        if form.csrf_token.errors:
+            # A tablet left on the form for hours: keep what was typed, ask to press again.
+            form.form_errors.append(
+                _("The page had expired. Check the details and press the button again.")
+            )
     return render_template("speaking/kiosk.html", hearing=hearing, form=form), status
 
 

@@ -22,10 +22,11 @@ from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.speaking.models import RunSheet, Speaker, SpeakerMode, SpeakerStatus
 from app.speaking.services import (
+    bring_up_to_date,
     estimate_windows,
     fill_places,
-    has_room,
     lock_sheet,
+    must_wait,
     place_waiting,
     speaker_of,
     speakers,
@@ -59,7 +60,8 @@ def call_next(
 ) -> Speaker | None:
     """The speaker at the microphone is done; the next waiting speaker is called."""
     sheet = lock_sheet(hearing, seen_version=seen_version, now=now)
-    everyone = speakers(hearing)
+    # Withdrawn or disputed since the list was last read: never called.
+    everyone = bring_up_to_date(hearing, now=now)
     current = _current(everyone)
     if current is not None:
         _finish(current, now=now)
@@ -73,7 +75,7 @@ def call_next(
         following.ended_at = None
         sheet.floor_opened_at = sheet.floor_opened_at or now
         audit.record(actor.audit_name, "speaker.called", following, at=now, place=following.place)
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
     return following
 
 
@@ -85,7 +87,7 @@ def finish_current(actor: StaffUser, hearing: Hearing, *, seen_version: int, now
         raise NotWaiting()
     _finish(current, now=now)
     audit.record(actor.audit_name, "speaker.spoke", current, at=now, seconds=current.seconds_used)
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
 
 
 def mark_no_show(
@@ -117,7 +119,7 @@ def skip_to_later(
     everyone = speakers(hearing)
     waiting = [s for s in everyone if s.status is SpeakerStatus.WAITING and s is not speaker]
     place_waiting(everyone, [*waiting, speaker])
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
     audit.record(actor.audit_name, "speaker.skipped", speaker, at=now, place=speaker.place)
 
 
@@ -161,12 +163,12 @@ def add_walk_in(
     )
     db.session.add(speaker)
     everyone.append(speaker)
-    if not has_room(hearing, everyone, speaker):
+    if must_wait(hearing, everyone, speaker):
         speaker.status = SpeakerStatus.WAITLISTED
     db.session.flush()
     everyone = speakers(hearing)
     place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
     audit.record(
         actor.audit_name if actor else KIOSK,
         "speaker.walk_in",
@@ -241,8 +243,17 @@ class Floor:
         }
 
 
-def floor(hearing: Hearing, sheet: RunSheet | None, everyone: list[Speaker], locale: str) -> Floor:
-    """The floor as the public sees it: names, measure and position; never contact details."""
+def floor(
+    hearing: Hearing,
+    sheet: RunSheet | None,
+    everyone: list[Speaker],
+    locale: str,
+    *,
+    public: bool = False,
+) -> Floor:
+    """The floor: names, measure and position; never contact details. Staff screens also see
+    who needs an interpreter; the public display does not (a language can say where someone
+    comes from, and retention removes it as personal data)."""
     labels = {m.id: m.number for m in hearing.measures}
 
     def shown(s: Speaker) -> FloorSpeaker:
@@ -252,7 +263,7 @@ def floor(hearing: Hearing, sheet: RunSheet | None, everyone: list[Speaker], loc
             measure=labels.get(s.measure_id, ""),
             position=s.position.value,
             mode=s.mode.value,
-            interpreter=s.interpreter_label(locale),
+            interpreter="" if public else s.interpreter_label(locale),
         )
 
     current = _current(everyone)

@@ -53,6 +53,11 @@ class NotOnSheet(DomainError):
         super().__init__(_("That speaker is not on this hearing's list."))
 
 
+class AlreadyCalled(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("There is nothing to confirm: your turn has come or was cancelled."))
+
+
 class CannotCancel(DomainError):
     def __init__(self) -> None:
         super().__init__(_("This place can no longer be cancelled: the speaker has been called."))
@@ -86,8 +91,12 @@ def run_sheet(hearing: Hearing) -> RunSheet:
     return sheet
 
 
-def lock_sheet(hearing: Hearing, *, seen_version: int | None = None, now: datetime) -> RunSheet:
-    """Take the run sheet's row lock, check the version the actor saw, and raise it."""
+def lock_sheet(
+    hearing: Hearing, *, seen_version: int | None = None, now: datetime, moves: bool = True
+) -> RunSheet:
+    """Take the run sheet's row lock, check the version the actor saw, and raise it when the
+    change `moves` the list (its order, who is waiting or speaking); a change that does not
+    (a confirmation) leaves the consoles' pages current."""
     run_sheet(hearing)
     sheet = db.session.scalars(
         select(RunSheet)
@@ -97,7 +106,8 @@ def lock_sheet(hearing: Hearing, *, seen_version: int | None = None, now: dateti
     ).one()
     if seen_version is not None and seen_version != sheet.version:
         raise StaleSheet()
-    sheet.version += 1
+    if moves:
+        sheet.version += 1
     sheet.updated_at = now
     return sheet
 
@@ -130,10 +140,14 @@ def _copy_from(speaker: Speaker, testimony: Testimony) -> None:
     speaker.language = testimony.language
 
 
-def _bring_up_to_date(hearing: Hearing, *, now: datetime) -> list[Speaker]:
+def bring_up_to_date(hearing: Hearing, *, now: datetime) -> list[Speaker]:
     """Add everyone who asked to speak since the list was last read, refresh what they said
-    (an amendment may change it), and cancel those who withdrew, gave up speaking or were
-    disputed. Newcomers join the end; beyond the hearing's maximum they join the waitlist.
+    (an amendment may change it), and cancel those who withdrew, gave up speaking, were
+    disputed or whose testimony was rejected. Newcomers join the end; beyond the hearing's
+    maximum (or behind anyone already waiting for a place) they join the waitlist. Someone
+    taken off who asks again later (an amendment, or a dispute a moderator set aside) comes
+    back as a newcomer (cancelling one's own place also withdraws the request to speak, so
+    asking again is an amendment too).
     Called with the run sheet locked. Returns the list in order."""
     listed = {s.testimony_id: s for s in speakers(hearing) if s.testimony_id is not None}
     wanted = db.session.scalars(
@@ -141,7 +155,7 @@ def _bring_up_to_date(hearing: Hearing, *, now: datetime) -> list[Speaker]:
         .where(
             Testimony.hearing_id == hearing.id,
             Testimony.speaking_request != SpeakingRequest.NONE,
-            Testimony.status != ReviewStatus.WITHDRAWN,
+            Testimony.status.not_in((ReviewStatus.WITHDRAWN, ReviewStatus.REJECTED)),
             undisputed(),
         )
         .order_by(Testimony.received_at, Testimony.id)
@@ -153,23 +167,30 @@ def _bring_up_to_date(hearing: Hearing, *, now: datetime) -> list[Speaker]:
             SpeakerStatus.WAITLISTED,
         ):
             _cancel(speaker, now=now)
+            audit.record(audit.SYSTEM, "speaker.cancelled", speaker, at=now, reason="request")
     fill_places(hearing, run_sheet(hearing), now=now)
     everyone = speakers(hearing)
     last = max((s.place or 0 for s in everyone), default=0)
     for testimony in wanted:
         speaker = listed.get(testimony.id)
-        if speaker is None:
-            speaker = Speaker(hearing_id=hearing.id, testimony_id=testimony.id)
-            speaker.signed_up_at = testimony.received_at
+        asks_again = speaker is not None and _asks_again(speaker, testimony)
+        if speaker is None or asks_again:
+            if speaker is None:
+                speaker = Speaker(hearing_id=hearing.id, testimony_id=testimony.id)
+                speaker.signed_up_at = testimony.received_at
+                speaker.is_official = False
+                db.session.add(speaker)
+                everyone.append(speaker)
+            else:  # back at the end, as a newcomer
+                speaker.cancelled_at = None
+                speaker.confirmed_at = None
+                speaker.told_signature = None
             speaker.status = SpeakerStatus.WAITING
-            speaker.is_official = False
             _copy_from(speaker, testimony)
             if last or any(s.place for s in everyone):
                 last += 1
                 speaker.place = last
-            db.session.add(speaker)
-            everyone.append(speaker)
-            if not has_room(hearing, everyone, speaker):
+            if must_wait(hearing, everyone, speaker):
                 speaker.status = SpeakerStatus.WAITLISTED
         elif not speaker.status.is_done:
             _copy_from(speaker, testimony)
@@ -178,6 +199,23 @@ def _bring_up_to_date(hearing: Hearing, *, now: datetime) -> list[Speaker]:
     if any(s.place for s in everyone):
         place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
     return everyone
+
+
+def _asks_again(speaker: Speaker, testimony: Testimony) -> bool:
+    """Taken off the list, and the testimony changed since in a way that asks again."""
+    if speaker.status is not SpeakerStatus.CANCELLED or speaker.cancelled_at is None:
+        return False
+    changes = [t for t in (testimony.updated_at, testimony.dispute_kept_at) if t is not None]
+    return bool(changes) and max(changes) > speaker.cancelled_at
+
+
+def must_wait(hearing: Hearing, everyone: Sequence[Speaker], newcomer: Speaker) -> bool:
+    """A newcomer (a late sign-up, a walk-in) joins the waitlist when the hearing is full or
+    anyone is already waiting there: nobody jumps ahead of the waitlist."""
+    if newcomer.is_official:
+        return False
+    waitlisted = any(s.status is SpeakerStatus.WAITLISTED for s in everyone if s is not newcomer)
+    return waitlisted or not has_room(hearing, everyone, newcomer)
 
 
 def has_room(hearing: Hearing, everyone: Sequence[Speaker], newcomer: Speaker) -> bool:
@@ -203,12 +241,12 @@ def fill_places(hearing: Hearing, sheet: RunSheet, *, now: datetime) -> list[Spe
     moved = []
     for speaker in [s for s in everyone if s.status is SpeakerStatus.WAITLISTED]:
         if not has_room(hearing, everyone, speaker):
-            break
+            continue  # full for residents; an official further down still moves up
         speaker.status = SpeakerStatus.WAITING
         moved.append(speaker)
         audit.record(audit.SYSTEM, "speaker.moved_up", speaker, at=now)
     place_waiting(everyone, [s for s in everyone if s.status is SpeakerStatus.WAITING])
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
     if sheet.published_at is not None:
         for speaker in moved:
             if speaker.testimony is not None:
@@ -231,7 +269,9 @@ def _renumber(ordered: Sequence[Speaker]) -> None:
 def refresh(actor: StaffUser, hearing: Hearing, *, now: datetime) -> RunSheet:
     """Bring the list up to date with the sign-ups (on opening the run sheet page)."""
     sheet = lock_sheet(hearing, now=now)
-    _bring_up_to_date(hearing, now=now)
+    everyone = bring_up_to_date(hearing, now=now)
+    estimate_windows(hearing, sheet, now=now)
+    audit.record(actor.audit_name, "run_sheet.refreshed", hearing, at=now, speakers=len(everyone))
     return sheet
 
 
@@ -248,7 +288,7 @@ def propose_order(
     """Order everyone not yet called by the chosen rules; the maximum admits the earliest
     sign-ups (officials are not counted against it) and the rest wait in sign-up order."""
     sheet = lock_sheet(hearing, seen_version=seen_version, now=now)
-    everyone = _bring_up_to_date(hearing, now=now)
+    everyone = bring_up_to_date(hearing, now=now)
     done = [s for s in everyone if s.status.is_done or s.status is SpeakerStatus.SPEAKING]
     waiting = [s for s in everyone if s not in done]
     by_sign_up = sorted(waiting, key=lambda s: (s.signed_up_at, s.id))
@@ -286,7 +326,7 @@ def propose_order(
     sheet.order_rule = rule
     sheet.officials_first = officials_first
     sheet.group_interpreters = group_interpreters
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
     audit.record(
         actor.audit_name,
         "run_sheet.proposed",
@@ -318,7 +358,7 @@ def reorder(
     if sorted(speaker_ids) != sorted(by_id) or len(set(speaker_ids)) != len(speaker_ids):
         raise StaleSheet()
     place_waiting(everyone, [by_id[i] for i in speaker_ids])
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
     audit.record(actor.audit_name, "run_sheet.reordered", hearing, at=now, order=list(speaker_ids))
     return sheet
 
@@ -343,7 +383,7 @@ def move(
     speaker = waiting.pop(index)
     waiting.insert(target, speaker)
     place_waiting(everyone, waiting)
-    estimate_windows(hearing, sheet)
+    estimate_windows(hearing, sheet, now=now)
     audit.record(
         actor.audit_name, "speaker.moved", speaker, at=now, place_from=index + 1, to=target + 1
     )
@@ -377,7 +417,7 @@ def update_speaker(
     now: datetime,
 ) -> Speaker:
     """Mark a speaker as a public official, or give them a join link of their own."""
-    lock_sheet(hearing, now=now)
+    sheet = lock_sheet(hearing, now=now)
     speaker = speaker_of(hearing, speaker_id)
     changed = {}
     if speaker.is_official != details.is_official:
@@ -388,6 +428,9 @@ def update_speaker(
     speaker.remote_link = details.remote_link or None
     if changed:
         audit.record(actor.audit_name, "speaker.updated", speaker, at=now, **changed)
+    if "is_official" in changed:
+        # An official holds no place against the maximum: one may move up, or free one.
+        fill_places(hearing, sheet, now=now)
     return speaker
 
 
@@ -398,11 +441,14 @@ def speaker_of(hearing: Hearing, speaker_id: int) -> Speaker:
     return speaker
 
 
-def estimate_windows(hearing: Hearing, sheet: RunSheet) -> None:
-    """Each waiting speaker's estimated turn: the hearing's start (or now, once speaking has
-    begun) plus the minutes of everyone before them."""
+def estimate_windows(hearing: Hearing, sheet: RunSheet, *, now: datetime) -> None:
+    """Each waiting speaker's estimated turn: from the hearing's start, or once speaking has
+    begun from now (or the end of the current speaker's time), plus the minutes of everyone
+    before them."""
     minutes = timedelta(minutes=hearing.speaker_minutes)
     turn = hearing.starts_at
+    if sheet.floor_opened_at is not None:
+        turn = max(turn, now)
     for speaker in speakers(hearing):
         if speaker.status is SpeakerStatus.SPEAKING and speaker.started_at is not None:
             turn = max(turn, speaker.started_at + minutes)
@@ -437,8 +483,8 @@ def publish(actor: StaffUser, hearing: Hearing, *, seen_version: int, now: datet
     of joining changed since they were last told gets a notice in their language. Returns
     how many were told."""
     sheet = lock_sheet(hearing, seen_version=seen_version, now=now)
-    everyone = _bring_up_to_date(hearing, now=now)
-    estimate_windows(hearing, sheet)
+    everyone = bring_up_to_date(hearing, now=now)
+    estimate_windows(hearing, sheet, now=now)
     sheet.published_at = now
     # Their testimonies (e-mail address, receipt) in one query, not one per speaker.
     db.session.scalars(
@@ -516,10 +562,10 @@ def speaker_for_testimony(testimony_id: int) -> Speaker | None:
 
 def confirm_place(speaker: Speaker, *, now: datetime) -> None:
     """The speaker says they will come."""
-    lock_sheet(speaker.hearing, now=now)
+    lock_sheet(speaker.hearing, now=now, moves=False)
     db.session.refresh(speaker)
     if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
-        raise CannotCancel()
+        raise AlreadyCalled()
     speaker.confirmed_at = now
     audit.record(RESIDENT, "speaker.confirmed", speaker, at=now)
 
@@ -535,36 +581,49 @@ def cancel_place(speaker: Speaker, *, now: datetime) -> Speaker | None:
     if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
         raise CannotCancel()
     _cancel(speaker, now=now)
+    if speaker.testimony is not None:
+        # The receipt then says they no longer ask to speak; amending can ask again.
+        speaker.testimony.speaking_request = SpeakingRequest.NONE
     audit.record(RESIDENT, "speaker.cancelled", speaker, at=now)
     moved = fill_places(hearing, sheet, now=now)
     return moved[0] if moved else None
 
 
 def changes_waiting(hearing: Hearing) -> int:
-    """How many sign-ups, withdrawals or cancelled requests the list has not taken in yet."""
-    wanted = set(
-        db.session.scalars(
-            select(Testimony.id).where(
+    """How many sign-ups, withdrawals, cancelled requests or requests made again the list
+    has not taken in yet."""
+    wanted = {
+        testimony_id: max(t for t in (updated_at, kept_at) if t is not None)
+        for testimony_id, updated_at, kept_at in db.session.execute(
+            select(Testimony.id, Testimony.updated_at, Testimony.dispute_kept_at).where(
                 Testimony.hearing_id == hearing.id,
                 Testimony.speaking_request != SpeakingRequest.NONE,
-                Testimony.status != ReviewStatus.WITHDRAWN,
+                Testimony.status.not_in((ReviewStatus.WITHDRAWN, ReviewStatus.REJECTED)),
                 undisputed(),
             )
         )
-    )
+    }
     listed = db.session.execute(
-        select(Speaker.testimony_id, Speaker.status).where(
+        select(Speaker.testimony_id, Speaker.status, Speaker.cancelled_at).where(
             Speaker.hearing_id == hearing.id, Speaker.testimony_id.is_not(None)
         )
     ).all()
-    on_list = {testimony_id for testimony_id, _status in listed}
+    on_list = {testimony_id for testimony_id, _status, _cancelled in listed}
     gone = sum(
         1
-        for testimony_id, status in listed
+        for testimony_id, status, _cancelled in listed
         if testimony_id not in wanted
         and status in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED)
     )
-    return len(wanted - on_list) + gone
+    again = sum(
+        1
+        for testimony_id, status, cancelled in listed
+        if status is SpeakerStatus.CANCELLED
+        and testimony_id in wanted
+        and cancelled is not None
+        and wanted[testimony_id] > cancelled
+    )
+    return len(wanted.keys() - on_list) + gone + again
 
 
 @dataclass(frozen=True)

@@ -223,9 +223,21 @@ def test_bad_kiosk_input_changes_nothing(client, db, clerk, hearing):
         assert refused.status_code == 422
         assert 'id="error-summary"' in refused.text
     assert snapshot(db) == before
-    no_token = client.post(f"/kiosk/{token}", data=kiosk_form(hearing, page.text, csrf_token=""))
-    assert no_token.status_code == 400
+    expired = client.post(
+        f"/kiosk/{token}", data=kiosk_form(hearing, page.text, csrf_token="expired")
+    )
+    assert expired.status_code == 422
+    assert "The page had expired" in text_of(expired)
+    assert 'value="Dee Walker"' in expired.text  # what was typed is kept
     assert snapshot(db) == before
+
+
+def test_a_kiosk_stops_working_the_day_after(client, db, clerk, hearing):
+    token = open_kiosk(db, clerk, hearing)
+    hearing.speaker_signup_closes_at = utcnow() - timedelta(days=2)
+    hearing.starts_at = utcnow() - timedelta(hours=13)
+    db.session.commit()
+    assert client.get(f"/kiosk/{token}").status_code == 404
 
 
 def test_a_closed_replaced_or_unknown_kiosk_is_closed(client, db, clerk, hearing):
@@ -271,3 +283,16 @@ def test_the_hearing_page_points_to_the_display_on_the_day(client, db):
     link = "who is speaking now"
     assert link in client.get(f"/hearings/{today.id}").text
     assert link not in client.get(f"/hearings/{later.id}").text
+
+
+def test_the_public_display_never_shows_an_interpreter_language(client, db):
+    hearing = make_hearing()
+    clerk = make_staff_user(Role.CLERK)
+    sign_up(hearing, "Ana Reyes", minutes_ago=5, interpreter_language="Tigrinya")
+    propose(clerk, hearing)
+    floor.call_next(clerk, hearing, seen_version=version(hearing), now=utcnow())
+    db.session.commit()
+    data = client.get(f"/hearings/{hearing.id}/now-speaking.json").get_json()
+    assert data["now_speaking"]["name"] == "Ana Reyes"
+    assert data["now_speaking"]["interpreter"] == ""
+    assert "Tigrinya" not in client.get(f"/hearings/{hearing.id}/now-speaking").text

@@ -15,8 +15,9 @@ from app.platform.timezones import utcnow
 from app.speaking import floor, services
 from app.speaking.models import SpeakerMode, SpeakerStatus
 from app.testimony import services as testimony_services
-from app.testimony.models import Position, SpeakingRequest
-from tests.factories import make_hearing, make_staff_user
+from app.testimony.models import Position, ReviewStatus, SpeakingRequest
+from app.testimony.submissions import Amendment
+from tests.factories import make_hearing, make_staff_user, set_review_status
 from tests.speaking.helpers import names, propose, sign_up, version
 
 
@@ -323,3 +324,87 @@ def test_proposing_again_after_speakers_were_heard_keeps_the_maximum(db, clerk):
         ("Bo Chen", SpeakerStatus.WAITING),
         ("Cy Dubois", SpeakerStatus.WAITLISTED),
     ]
+
+
+def test_asking_again_after_giving_up_comes_back_at_the_end(db, clerk):
+    hearing = make_hearing()
+    ana = sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    speaker = services.speakers(hearing)[0]
+    services.cancel_place(speaker, now=utcnow())
+    assert ana.speaking_request is SpeakingRequest.NONE  # the receipt says so
+    assert services.changes_waiting(hearing) == 0
+    amendment = Amendment(
+        measure_id=ana.measure_id,
+        position=ana.position,
+        body=ana.body,
+        speaking_request=SpeakingRequest.IN_PERSON,
+        reason="I can come after all.",
+    )
+    testimony_services.amend_testimony(
+        ana, amendment, now=utcnow() + timedelta(seconds=1), seen_version=ana.version
+    )
+    assert services.changes_waiting(hearing) == 1
+    services.refresh(clerk, hearing, now=utcnow() + timedelta(seconds=2))
+    everyone = services.speakers(hearing)
+    assert [(s.full_name, s.status, s.place) for s in everyone] == [
+        ("Bo Chen", SpeakerStatus.WAITING, 1),
+        ("Ana Reyes", SpeakerStatus.WAITING, 2),
+    ]
+    assert services.changes_waiting(hearing) == 0
+
+
+def test_rejected_testimony_holds_no_place(db, clerk):
+    hearing = make_hearing(max_speakers=1)
+    spam = sign_up(hearing, "Spam Bot", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    set_review_status(spam, ReviewStatus.REJECTED)
+    services.refresh(clerk, hearing, now=utcnow())
+    statuses = {s.full_name: s.status for s in services.speakers(hearing)}
+    assert statuses == {"Spam Bot": SpeakerStatus.CANCELLED, "Bo Chen": SpeakerStatus.WAITING}
+
+
+def test_a_walk_in_waits_behind_the_waitlist_and_officials_move_up(db, clerk):
+    hearing = make_hearing(max_speakers=1)
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    sign_up(hearing, "Bo Chen", minutes_ago=20)
+    propose(clerk, hearing)
+    _ana, bo = services.speakers(hearing)
+    services.update_speaker(
+        clerk, hearing, bo.id, services.SpeakerDetails(True, None), now=utcnow()
+    )
+    assert bo.status is SpeakerStatus.WAITING  # officials are not counted against the maximum
+    services.update_speaker(
+        clerk, hearing, bo.id, services.SpeakerDetails(False, None), now=utcnow()
+    )
+    sign_up(hearing, "Cy Dubois", minutes_ago=10)
+    services.refresh(clerk, hearing, now=utcnow())
+    assert services.speakers(hearing)[-1].status is SpeakerStatus.WAITLISTED
+
+
+def test_confirming_leaves_the_consoles_current(db, clerk):
+    hearing = make_hearing()
+    sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    propose(clerk, hearing)
+    seen = version(hearing)
+    services.confirm_place(services.speakers(hearing)[0], now=utcnow())
+    floor.call_next(clerk, hearing, seen_version=seen, now=utcnow())
+    assert services.speakers(hearing)[0].status is SpeakerStatus.SPEAKING
+
+
+def test_windows_count_from_now_once_speaking_has_begun(db, clerk):
+    now = utcnow()
+    hearing = make_hearing(speaker_minutes=3)
+    for minutes, name in ((30, "Ana Reyes"), (20, "Bo Chen"), (10, "Cy Dubois")):
+        sign_up(hearing, name, minutes_ago=minutes)
+    propose(clerk, hearing)
+    # The hearing began two hours ago; speaking begins now.
+    hearing.speaker_signup_closes_at = now - timedelta(hours=3)
+    hearing.starts_at = now - timedelta(hours=2)
+    floor.call_next(clerk, hearing, seen_version=version(hearing), now=now)
+    floor.finish_current(clerk, hearing, seen_version=version(hearing), now=now)
+    _ana, bo, cy = services.speakers(hearing)
+    assert bo.window_starts_at == now
+    assert cy.window_starts_at == now + timedelta(minutes=3)
