@@ -3,13 +3,10 @@ and a walk-in, so the speaker list and the console show a finished hearing."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
-from app.accounts.models import Role, StaffUser
-from app.accounts.passwords import hash_password
+from app.accounts.models import Role
+from app.demo.staff import demo_staff
 from app.hearings.models import Hearing
 from app.platform.extensions import db
 from app.speaking import floor, services
@@ -26,7 +23,7 @@ def load_hearing_day(hearings: dict[str, Hearing], now: datetime) -> int:
     hearing = hearings["held"]
     if hearing.starts_at >= now or db.session.get(RunSheet, hearing.id) is not None:
         return 0
-    clerk, created = _demo_clerk(now)
+    clerk, created = demo_staff("demo-clerk@example.gov", "Demo Clerk", Role.CLERK, now)
     start = hearing.starts_at
     services.refresh(clerk, hearing, now=start - timedelta(hours=2))
     services.propose_order(
@@ -71,22 +68,3 @@ def load_hearing_day(hearings: dict[str, Hearing], now: datetime) -> int:
         clerk, hearing, seen_version=services.run_sheet(hearing).version, now=moment
     )
     return created + len(services.speakers(hearing)) + 1
-
-
-def _demo_clerk(now: datetime) -> tuple[StaffUser, int]:
-    email = "demo-clerk@example.gov"
-    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
-    if user is not None:
-        return user, 0
-    user = StaffUser(
-        email=email,
-        name="Demo Clerk",
-        role=Role.CLERK,
-        password_hash=hash_password(secrets.token_urlsafe(32)),
-        active=True,
-        session_version=1,
-        created_at=now,
-    )
-    db.session.add(user)
-    db.session.flush()
-    return user, 1

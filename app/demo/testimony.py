@@ -8,15 +8,14 @@ services by a demo moderator whose password is random: create your own staff acc
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 
 from app.accounts.models import Role, StaffUser
-from app.accounts.passwords import hash_password
 from app.campaigns import placement, regrouping
 from app.demo.campaigns import spun_letters
+from app.demo.staff import demo_staff
 from app.hearings.models import Hearing, InterpreterLanguage
 from app.moderation import services as moderation
 from app.platform import audit
@@ -364,25 +363,6 @@ def _statement_pdf(title: str, text: str) -> bytes:
     return bytes(out)
 
 
-def _demo_moderator(now: datetime) -> tuple[StaffUser, int]:
-    email = "demo-moderator@example.gov"
-    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
-    if user is not None:
-        return user, 0
-    user = StaffUser(
-        email=email,
-        name="Demo Moderator",
-        role=Role.MODERATOR,
-        password_hash=hash_password(secrets.token_urlsafe(32)),
-        active=True,
-        session_version=1,
-        created_at=now,
-    )
-    db.session.add(user)
-    db.session.flush()
-    return user, 1
-
-
 def _all_rows():
     yield from ROWS
     for name, city, zip_code, added in FORM_SIGNERS:
@@ -394,7 +374,9 @@ def _all_rows():
 
 def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
     """Add the demo testimony that is missing and move it to its review state."""
-    moderator, created = _demo_moderator(now)
+    moderator, created = demo_staff(
+        "demo-moderator@example.gov", "Demo Moderator", Role.MODERATOR, now
+    )
     rows = list(_all_rows())
     per_hearing = {key: sum(1 for row in rows if row[0] == key) for key in hearings}
     seen = dict.fromkeys(hearings, 0)

@@ -29,6 +29,14 @@ def _back(hearing: Hearing, anchor: str | None = None):
     )
 
 
+def _say(outcome, done: str | None) -> None:
+    """The service's refusal as an error, or what was done."""
+    if outcome.error is not None:
+        flash(str(outcome.error), "error")
+    elif done:
+        flash(done, "success")
+
+
 def _flash_refusal(form) -> None:
     if form.errors.get("csrf_token"):
         flash(_("The form had expired. Nothing was changed: try again."), "error")
@@ -90,10 +98,7 @@ def refresh(hearing_id: int):
         return _back(hearing)
     with attempt() as outcome:
         services.refresh(current_user, hearing, now=utcnow())
-    flash(
-        str(outcome.error) if outcome.error else _("The list is up to date."),
-        "error" if outcome.error else "success",
-    )
+    _say(outcome, _("The list is up to date."))
     return _back(hearing)
 
 
@@ -116,10 +121,7 @@ def propose(hearing_id: int):
             seen_version=form.version.data,
             now=utcnow(),
         )
-    if outcome.error:
-        flash(str(outcome.error), "error")
-    else:
-        flash(_("The speakers are in the proposed order. Adjust it, then publish it."), "success")
+    _say(outcome, _("The speakers are in the proposed order. Adjust it, then publish it."))
     return _back(hearing, "order")
 
 
@@ -140,10 +142,7 @@ def reorder(hearing_id: int):
             seen_version=form.version.data,
             now=utcnow(),
         )
-    flash(
-        str(outcome.error) if outcome.error else _("The new order is saved."),
-        "error" if outcome.error else "success",
-    )
+    _say(outcome, _("The new order is saved."))
     return _back(hearing, "order")
 
 
@@ -165,8 +164,7 @@ def move(hearing_id: int, speaker_id: int, direction: str):
             seen_version=form.version.data,
             now=utcnow(),
         )
-    if outcome.error:
-        flash(str(outcome.error), "error")
+    _say(outcome, None)
     return _back(hearing, f"speaker-{speaker_id}")
 
 

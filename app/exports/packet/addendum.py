@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pikepdf
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -46,15 +45,14 @@ from app.exports.packet.data import (
     organization_label,
     position_label,
 )
-from app.exports.packet.front import page_furniture
+from app.exports.packet.front import page_furniture, write_title_and_hearing
 from app.exports.packet.pdf import SUBHEADING, write_campaign
-from app.exports.pdf.stream import Bookmark, StreamingPdfWriter
+from app.exports.pdf.stream import Bookmark, write_typeset
 from app.exports.pdf.typesetting import (
     BODY,
     HEADING,
     LABEL,
     SMALL,
-    TITLE,
     Furniture,
     PageWriter,
     Style,
@@ -404,29 +402,15 @@ def build_addendum(
     )
     if pages != total:
         raise RuntimeError("the addendum's pages do not match its page numbers")
-    writer = StreamingPdfWriter(out_path)
-    try:
-        with pikepdf.open(typeset) as pdf:
-            copier = writer.copier(pdf)
-            for page in pdf.pages:
-                copier.copy(page)
-        stamp = generated_at.strftime("D:%Y%m%d%H%M%SZ")
-        writer.close(
-            info={
-                "Title": title,
-                "Subject": f"{cover.body} · {cover.committee}",
-                "Creator": "OpenTestimony",
-                "Producer": "OpenTestimony",
-                "CreationDate": stamp,
-                "ModDate": stamp,
-            },
-            lang=lang,
-            bookmarks=marks,
-        )
-    except BaseException:
-        writer.abort()
-        raise
-    typeset.unlink()
+    write_typeset(
+        out_path,
+        typeset,
+        title=title,
+        subject=f"{cover.body} · {cover.committee}",
+        generated_at=generated_at,
+        lang=lang,
+        bookmarks=marks,
+    )
     return AddendumResult(total, changes.item_count, digest)
 
 
@@ -472,18 +456,7 @@ def _write(
 
 
 def _write_cover(writer: PageWriter, cover: AddendumCover, changes: Changes, digest: str) -> None:
-    writer.paragraph(_("Packet addendum"), TITLE)
-    writer.space(6)
-    writer.paragraph(cover.hearing, HEADING)
-    writer.space(6)
-    for label, value in (
-        (_("Body"), cover.body),
-        (_("Committee"), cover.committee),
-        (_("Hearing"), cover.starts),
-        (_("Place"), cover.location),
-    ):
-        if value:
-            writer.field(label, value)
+    write_title_and_hearing(writer, _("Packet addendum"), cover)
     writer.space(10)
     since = cover.since
     writer.paragraph(

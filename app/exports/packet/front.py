@@ -75,6 +75,23 @@ def _furniture(canvas, width: float, height: float, header: str, number: int, to
     draw_text(canvas, (width - text_width(footer, 8)) / 2, 18, footer, 8)
 
 
+def write_title_and_hearing(writer: PageWriter, title: str, cover) -> None:
+    """A cover's title, then the hearing with its body, committee, time and place (any cover
+    with those fields: the packet's, the addendum's)."""
+    writer.paragraph(title, TITLE)
+    writer.space(6)
+    writer.paragraph(cover.hearing, HEADING)
+    writer.space(6)
+    for label, value in (
+        (_("Body"), cover.body),
+        (_("Committee"), cover.committee),
+        (_("Hearing"), cover.starts),
+        (_("Place"), cover.location),
+    ):
+        if value:
+            writer.field(label, value)
+
+
 def render_cover(
     path: Path | None,
     cover: PacketCover,
@@ -90,18 +107,7 @@ def render_cover(
     heading = _("Testimony packet")
     if cover.scope:
         heading = _("Testimony packet: %(measure)s", measure=isolated(cover.scope))
-    writer.paragraph(heading, TITLE)
-    writer.space(6)
-    writer.paragraph(cover.hearing, HEADING)
-    writer.space(6)
-    for label, value in (
-        (_("Body"), cover.body),
-        (_("Committee"), cover.committee),
-        (_("Hearing"), cover.starts),
-        (_("Place"), cover.location),
-    ):
-        if value:
-            writer.field(label, value)
+    write_title_and_hearing(writer, heading, cover)
     writer.space(8)
     writer.paragraph(_("Measures"), HEADING)
     for measure in cover.measures:

@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-import pikepdf
 from flask_babel import gettext as _
 
 from app.exports.packet.data import PacketCover, position_label
 from app.exports.packet.front import page_furniture
-from app.exports.pdf.stream import StreamingPdfWriter
+from app.exports.pdf.stream import write_typeset
 from app.exports.pdf.typesetting import HEADING, SMALL, TITLE, PageWriter, Style, isolated
 from app.exports.spreadsheets.rows import SheetRow
 from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS
@@ -38,28 +37,9 @@ def build_speakers_pdf(
     typeset = workdir / "speakers-typeset.pdf"
     furniture = page_furniture(f"{isolated(cover.hearing)} · {isolated(cover.committee)}", total)
     _write(typeset, cover, speakers, title=title, furniture=furniture)
-    writer = StreamingPdfWriter(out_path)
-    try:
-        with pikepdf.open(typeset) as pdf:
-            copier = writer.copier(pdf)
-            for page in pdf.pages:
-                copier.copy(page)
-        stamp = generated_at.strftime("D:%Y%m%d%H%M%SZ")
-        writer.close(
-            info={
-                "Title": title,
-                "Creator": "OpenTestimony",
-                "Producer": "OpenTestimony",
-                "CreationDate": stamp,
-                "ModDate": stamp,
-            },
-            lang=lang,
-            bookmarks=[],
-        )
-    except BaseException:
-        writer.abort()
-        raise
-    typeset.unlink()
+    write_typeset(
+        out_path, typeset, title=title, generated_at=generated_at, lang=lang, bookmarks=[]
+    )
     return len(speakers), total
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -257,3 +258,35 @@ class PageCopier:
         if code == ObjectType.stream:
             raise ValueError("a stream can only be written as an indirect object")
         return obj.unparse()
+
+
+def write_typeset(
+    out_path: Path,
+    typeset: Path,
+    *,
+    title: str,
+    generated_at: datetime,
+    lang: str,
+    bookmarks: list[Bookmark],
+    subject: str | None = None,
+) -> None:
+    """Write a short typeset document (a speaker list, an addendum) to out_path as our own
+    PDF (fixed metadata from generated_at, so the same content gives the same bytes), then
+    remove the typeset file."""
+    writer = StreamingPdfWriter(out_path)
+    try:
+        with pikepdf.open(typeset) as pdf:
+            copier = writer.copier(pdf)
+            for page in pdf.pages:
+                copier.copy(page)
+        stamp = generated_at.strftime("D:%Y%m%d%H%M%SZ")
+        info = {"Title": title, "Creator": "OpenTestimony", "Producer": "OpenTestimony"}
+        if subject:
+            info["Subject"] = subject
+        writer.close(
+            info=info | {"CreationDate": stamp, "ModDate": stamp}, lang=lang, bookmarks=bookmarks
+        )
+    except BaseException:
+        writer.abort()
+        raise
+    typeset.unlink()
