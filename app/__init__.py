@@ -82,6 +82,7 @@ def init_extensions(app: Flask) -> None:
     )
     from app.platform.extensions import babel, csrf, db, limiter, migrate
     from app.speaking import models as speaking_models  # noqa: F401  (its tables)
+    from app.signins import models as sign_in_models  # noqa: F401  (its tables)
     from app.testimony import queries as testimony_queries
     from app.testimony import tallies
 
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     from app.speaking.display_views import bp as speaking_display_bp
     from app.speaking.public_views import bp as speaking_public_bp
     from app.speaking.views import bp as speaking_admin_bp
+    from app.signins.views import bp as sign_ins_bp
     from app.testimony.identity_views import bp as identity_bp
     from app.testimony.views import bp as testimony_bp
 
@@ -153,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
         speaking_public_bp,
         speaking_console_bp,
         speaking_display_bp,
+        sign_ins_bp,
         exports_bp,
         health_bp,
     ):

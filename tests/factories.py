@@ -456,3 +456,53 @@ def press(browser, hearing, action: str):
         to=f"{hearing_url(hearing)}/{action}",
         follow_redirects=True,
     )
+
+
+# Position sign-ins.
+
+
+def make_sign_in_submission(hearing: Hearing, **overrides):
+    from app.signins.services import SignInSubmission
+
+    values = {
+        "submission_key": secrets.token_urlsafe(24),
+        "full_name": "Rosa Delgado",
+        "email": "rosa@example.org",
+        "city": "Jamaica Plain",
+        "zip_code": "02130",
+        "organization": None,
+        "positions": ((hearing.measures[0].id, Position.OPPOSE),),
+    }
+    return SignInSubmission(**(values | overrides))
+
+
+def make_sign_in(hearing: Hearing | None = None, *, now=None, **overrides):
+    """Record a sign-in through the service; returns its Receipt (sign-in id and token)."""
+    from app.signins.services import record_sign_in
+
+    hearing = hearing or make_hearing()
+    return record_sign_in(
+        hearing, make_sign_in_submission(hearing, **overrides), now=now or utcnow()
+    )
+
+
+def sign_in_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
+    """A valid sign-in form post for the page the client just loaded: opposing the first
+    measure unless `measures-<id>` fields say otherwise."""
+    key = _KEY.search(page_html)
+    opened = _OPENED.search(page_html)
+    fields = {
+        "csrf_token": csrf_token_from(page_html),
+        "submission_key": key.group(1) if key else secrets.token_urlsafe(24),
+        "opened": opened.group(1) if opened else None,
+        "full_name": "Rosa Delgado",
+        "email": "rosa@example.org",
+        "city": "Jamaica Plain",
+        "zip_code": "02130",
+        "organization": "",
+        f"measures-{hearing.measures[0].id}": "oppose",
+        "public_record_acknowledged": "y",
+    }
+    fields.update(overrides)
+    return {name: value for name, value in fields.items() if value is not None}
+

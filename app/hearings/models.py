@@ -105,6 +105,9 @@ class Body(db.Model):
     # Days after a hearing is over before residents' e-mail and street address are removed
     # from its testimony (app/retention.py); empty keeps them.
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    # Whether position sign-ins wait for a moderator before they count publicly; by default
+    # they are on record at once (they carry no text to review).
+    review_sign_ins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     committees: Mapped[list[Committee]] = relationship(back_populates="body")
 

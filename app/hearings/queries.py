@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.hearings.models import Committee, Hearing
 from app.platform.extensions import db
@@ -42,3 +42,21 @@ def recent_past_hearings(now: datetime, limit: int = 10) -> list[Hearing]:
         Hearing.testimony_closes_at <= now, Hearing.cancelled_at.is_(None)
     )
     return list(db.session.scalars(query.order_by(Hearing.starts_at.desc()).limit(limit)))
+
+
+_WITH_AGENDA = (
+    select(Hearing)
+    .options(
+        joinedload(Hearing.committee).joinedload(Committee.body),
+        joinedload(Hearing.measures),
+    )
+    .where(Hearing.id == bindparam("hearing_id"))
+)
+
+
+def hearing_with_agenda(hearing_id: int) -> Hearing | None:
+    """A hearing with its committee, body and agenda, in one query (the resident forms show
+    all of them on every request)."""
+    return (
+        db.session.execute(_WITH_AGENDA, {"hearing_id": hearing_id}).unique().scalar_one_or_none()
+    )

@@ -70,12 +70,13 @@ def _hit(setting: str, *identifiers: str, cost: int = 1) -> Limited | None:
     return None
 
 
-def count_from_address(hearing_id: int, address: str, *, cost: int = 1) -> Limited | None:
+def count_from_address(
+    hearing_id: int, address: str, *, cost: int = 1, scope: str = "testimony"
+) -> Limited | None:
     """Count one submission from this network address to this hearing; `cost` counts a form
-    sent back after its files were read as that many submissions (one per file)."""
-    return _hit(
-        "SUBMIT_LIMIT_PER_ADDRESS", "testimony-address", str(hearing_id), address, cost=cost
-    )
+    sent back after its files were read as that many submissions (one per file). `scope`
+    keeps testimony and position sign-ins ("sign-in") counted apart."""
+    return _hit("SUBMIT_LIMIT_PER_ADDRESS", f"{scope}-address", str(hearing_id), address, cost=cost)
 
 
 def over_address_limit(hearing_id: int, address: str) -> Limited | None:
@@ -93,9 +94,9 @@ def over_address_limit(hearing_id: int, address: str) -> Limited | None:
     return None
 
 
-def count_for_email(hearing_id: int, email: str) -> Limited | None:
+def count_for_email(hearing_id: int, email: str, *, scope: str = "testimony") -> Limited | None:
     """Count one submission with this e-mail address on this hearing. The address itself never
     reaches the rate-limit store: only a keyed digest of it."""
     secret = current_app.config["SECRET_KEY"].encode()
     digest = hashlib.blake2b(email.strip().lower().encode(), key=secret[:64], digest_size=16)
-    return _hit("SUBMIT_LIMIT_PER_EMAIL", "testimony-email", str(hearing_id), digest.hexdigest())
+    return _hit("SUBMIT_LIMIT_PER_EMAIL", f"{scope}-email", str(hearing_id), digest.hexdigest())
