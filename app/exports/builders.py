@@ -21,6 +21,7 @@ from app.exports.models import PacketKind
 from app.exports.packet.addendum import addendum_cover, build_addendum, changes_since
 from app.exports.packet.data import approved_ids, cover_for, entries, packet_items
 from app.exports.packet.pdf import PacketJob, build_packet
+from app.exports.packet.roster import read_roster
 from app.exports.packet.speakers import build_speakers_pdf
 from app.exports.spreadsheets.rows import testimony_rows
 from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS, speaker_rows
@@ -94,8 +95,11 @@ def _packet(request: ExportRequest, out: Path) -> Built:
     printed: dict[int, int] | None = (
         {} if request.kind is PacketKind.PACKET_PDF and measure is None else None
     )
+    # The sign-ins on record, streamed to a work file in one query, before the testimony.
+    roster = read_roster(hearing, measure, request.workdir / "roster.jsonl")
+    request.checkpoint()
     records = entries(hearing, items, on_batch=request.checkpoint, printed=printed)
-    result = build_packet(out, cover, records, job)
+    result = build_packet(out, cover, records, job, roster)
     if printed is not None and len(printed) != result.item_count:
         raise RuntimeError("the packet's record of what it printed does not match its count")
     return Built(out, result.item_count, result.page_count, result.content_sha256, printed)

@@ -23,6 +23,8 @@ class PacketKind(enum.StrEnum):
     PACKET_PDF = "packet_pdf"
     ADDENDUM_PDF = "addendum_pdf"
     BUNDLE_ZIP = "bundle_zip"
+    SIGN_INS_CSV = "sign_ins_csv"
+    SIGN_INS_XLSX = "sign_ins_xlsx"
 
     @property
     def runs_in_background(self) -> bool:

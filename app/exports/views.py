@@ -145,7 +145,8 @@ def progress(packet_id: int):
 
 
 @bp.route(
-    "/hearings/<int:hearing_id>/exports/<any(testimony_csv, testimony_xlsx, speakers_csv):kind>",
+    "/hearings/<int:hearing_id>/exports/"
+    "<any(testimony_csv, testimony_xlsx, speakers_csv, sign_ins_csv, sign_ins_xlsx):kind>",
     methods=["POST"],
 )
 @role_required(Role.CLERK)

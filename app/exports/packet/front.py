@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from reportlab.pdfgen.canvas import Canvas
 
 from app.exports.packet.data import POSITION_ORDER, PacketCover, Tallies, position_label
+from app.exports.packet.roster import write_noted
 from app.exports.pdf.typesetting import (
     BODY,
     BOTTOM,
@@ -101,8 +102,10 @@ def render_cover(
     title: str,
     attachment_pages: int,
     furniture: Furniture | None = None,
+    noted: list | None = None,
 ) -> int:
-    """The cover page(s); with path None only count them."""
+    """The cover page(s); with path None only count them. `noted`: the position sign-ins on
+    record per measure (roster.Roster.noted), printed apart from the testimony."""
     writer = PageWriter(str(path) if path else None, title=title, furniture=furniture)
     heading = _("Testimony packet")
     if cover.scope:
@@ -118,6 +121,9 @@ def render_cover(
     writer.space(8)
     _bar_chart(writer, tallies)
     writer.space(10)
+    if noted:
+        write_noted(writer, noted)
+        writer.space(10)
     total = tallies.total
     for notice in cover.notices:  # closed early; testimony awaiting review, left out
         writer.paragraph(notice, BODY)

@@ -10,6 +10,7 @@ StreamingPdfWriter, so memory does not grow with the size of the hearing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +38,10 @@ from app.exports.packet.front import (
     render_toc,
     toc_page_count,
 )
+from app.exports.packet.roster import Roster, RosterPlan, write_roster
+from app.exports.packet.roster import bookmarks as roster_bookmarks
+from app.exports.packet.roster import contents_lines as roster_contents
+from app.exports.packet.roster import plan as plan_roster
 from app.exports.pdf.stream import Bookmark, StreamingPdfWriter
 from app.exports.pdf.typesetting import BODY, HEADING, LABEL, SMALL, PageWriter, Style, isolated
 from app.testimony.attachment_pages import UnusableAttachment, open_clean
@@ -79,26 +84,36 @@ class PacketJob:
 
 
 def build_packet(
-    out_path: Path, cover: PacketCover, entries: Iterable[PacketEntry], job: PacketJob
+    out_path: Path,
+    cover: PacketCover,
+    entries: Iterable[PacketEntry],
+    job: PacketJob,
+    roster: Roster | None = None,
 ) -> PacketResult:
     """Write the packet to out_path. The same cover and entries always give the same bytes.
+    The roster of position sign-ins, when there are any, follows the testimony.
 
     Progress is reported in steps: one per testimony read and measured, one per printed.
     """
     records = job.workdir / "entries.jsonl"
     placements, tallies, digest, attachment_pages = _first_pass(cover, entries, records, job)
+    laid = plan_roster(roster) if roster is not None else RosterPlan(0, [])
+    noted = roster.noted() if roster is not None else []
+    if laid.pages:  # the fingerprint covers the roster too, when there is one
+        digest = hashlib.sha256(f"{digest}\n{roster.digest}".encode()).hexdigest()
     title = _("Testimony packet: %(hearing)s", hearing=cover.hearing)
     header = f"{isolated(cover.hearing)} · {isolated(cover.committee)}"
     cover_pages = render_cover(
-        None, cover, tallies, digest, title=title, attachment_pages=attachment_pages
+        None, cover, tallies, digest, title=title, attachment_pages=attachment_pages, noted=noted
     )
-    lines = _toc_lines(placements, cover)
+    lines = _toc_lines(placements, cover) + _roster_toc(roster, laid, 0, bool(placements))
     front = cover_pages + toc_page_count(len(lines))
     page = front
     for item in placements:
         item.first_page = page + 1
         page += item.text_pages + sum(pages or 0 for _n, pages, _r in item.attachments)
-    total = page
+    roster_first = page + 1
+    total = page + laid.pages
     furniture = page_furniture(header, total)
     writer = StreamingPdfWriter(out_path)
     try:
@@ -111,8 +126,10 @@ def build_packet(
             title=title,
             attachment_pages=attachment_pages,
             furniture=furniture,
+            noted=noted,
         )
         lines = _toc_lines(placements, cover)
+        lines += _roster_toc(roster, laid, roster_first, bool(placements))
         render_toc(toc_path, lines, title=title, furniture=furniture, first_number=cover_pages + 1)
         for path in (cover_path, toc_path):
             with pikepdf.open(path) as pdf:
@@ -120,6 +137,10 @@ def build_packet(
                 for pdf_page in pdf.pages:
                     copier.copy(pdf_page)
         _second_pass(writer, records, placements, job, header=header, total=total)
+        if laid.pages:
+            write_roster(
+                writer, roster, workdir=job.workdir, furniture=furniture, first_number=roster_first
+            )
         if writer.page_count != total:
             raise RuntimeError("the packet's pages do not match its page numbers")
         stamp = job.generated_at.strftime("D:%Y%m%d%H%M%SZ")
@@ -133,7 +154,8 @@ def build_packet(
                 "ModDate": stamp,
             },
             lang=job.lang,
-            bookmarks=_bookmarks(placements, cover, cover_pages),
+            bookmarks=_bookmarks(placements, cover, cover_pages)
+            + (roster_bookmarks(roster, laid, roster_first - 1) if laid.pages else []),
         )
     except BaseException:
         writer.abort()
@@ -420,6 +442,20 @@ def _toc_lines(placements: list[Placed], cover: PacketCover) -> list[TocLine]:
             heading = f"{isolated(measure)}: {isolated(titles.get(measure, ''))}"
             lines.append(TocLine(heading, None, heading=True))
         lines.append(TocLine(item.label, item.first_page or None))
+    return lines
+
+
+def _roster_toc(
+    roster: Roster | None, laid: RosterPlan, first_page: int, has_testimony: bool
+) -> list[TocLine]:
+    """The contents' lines for the roster of sign-ins: a heading, then each measure's first
+    page (none when nobody signed in)."""
+    if not laid.pages:
+        return []
+    lines = [] if has_testimony else [TocLine(_("No approved testimony."), None)]
+    lines.append(TocLine(_("Noted for the record"), None, heading=True))
+    for text, page in roster_contents(roster, laid, first_page):
+        lines.append(TocLine(text, page or None))
     return lines
 
 

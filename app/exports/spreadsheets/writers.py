@@ -28,15 +28,20 @@ def to_csv(rows: Iterable[SheetRow], columns=COLUMNS) -> tuple[bytes, int]:
 
 
 def to_xlsx(
-    rows: Iterable[SheetRow], *, title: str, when: datetime | None = None
+    rows: Iterable[SheetRow],
+    *,
+    title: str,
+    when: datetime | None = None,
+    columns=COLUMNS,
+    sheet_name: str = "Testimony",
 ) -> tuple[bytes, int]:
     """One sheet; every cell is stored as text, so nothing a resident typed can be a formula.
 
     With `when`, the workbook carries that time instead of the clock's, so the same rows give
     the same bytes (the bundle's manifest relies on it)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Testimony")
-    sheet.append([_text(sheet, heading) for heading, _ in COLUMNS])
+    sheet = workbook.create_sheet(title=sheet_name)
+    sheet.append([_text(sheet, heading) for heading, _ in columns])
     count = 0
     for row in rows:
         sheet.append([_text(sheet, cell) for cell in row.cells])
