@@ -134,6 +134,26 @@ def make_hearing(*, measures: int = 1, now=None, **overrides) -> Hearing:
     return hearing
 
 
+def make_committee_action(measure: Measure | None = None, *, recorded_by=None, **overrides):
+    """A committee action on `measure` (sent to study yesterday), recorded by a new clerk."""
+    from app.accounts.models import Role
+    from app.hearings.actions import CommitteeAction, CommitteeActionKind
+
+    measure = measure or make_measure()
+    values = {
+        "measure_id": measure.id,
+        "kind": CommitteeActionKind.SENT_TO_STUDY,
+        "taken_on": (utcnow() - timedelta(days=1)).date(),
+        "note": "",
+        "recorded_by_id": (recorded_by or make_staff_user(Role.CLERK)).id,
+        "recorded_at": utcnow(),
+    }
+    action = CommitteeAction(**(values | overrides))
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
 def make_pdf(pages: int = 1, *, password: str | None = None) -> bytes:
     writer = PdfWriter()
     for _ in range(pages):

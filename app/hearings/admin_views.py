@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -14,10 +14,11 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.access import role_required
 from app.accounts.models import Role
-from app.hearings import languages, services
+from app.hearings import actions, languages, services
 from app.hearings.forms import (
     BodyForm,
     CancelForm,
+    CommitteeActionForm,
     CommitteeForm,
     ConfirmForm,
     HearingForm,
@@ -213,9 +214,98 @@ def measure(committee_id: int | None = None, measure_id: int | None = None):
         else:
             flash(_("Saved."), "success")
             return _back()
+    return _measure_page(form, existing, parent)
+
+
+def _measure_page(
+    form: MeasureForm,
+    measure: Measure | None,
+    committee: Committee,
+    action_form: CommitteeActionForm | None = None,
+):
+    """The measure's form and, for a measure that exists, what the committee did with it."""
+    hearings = actions.measure_hearings(measure.id) if measure else []
+    if action_form is None:
+        action_form = CommitteeActionForm(prefix="action", formdata=None, hearings=hearings)
+        if measure is not None:
+            action_form.taken_on.data = actions.body_today(measure, utcnow())
     return render_template(
-        "hearing_admin/measure.html", form=form, measure=existing, committee=parent
+        "hearing_admin/measure.html",
+        form=form,
+        measure=measure,
+        committee=committee,
+        committee_actions=actions.measure_actions(measure.id) if measure else [],
+        action_form=action_form,
+        button_form=CancelForm(),
     )
+
+
+def _action_details(form: CommitteeActionForm) -> actions.ActionDetails:
+    return actions.ActionDetails(
+        kind=actions.CommitteeActionKind(form.kind.data),
+        taken_on=form.taken_on.data,
+        note=form.note.data or "",
+        hearing_id=form.chosen_hearing(),
+    )
+
+
+def _to_actions(measure_id: int):
+    return redirect(
+        url_for("hearing_admin.measure", measure_id=measure_id, _anchor="committee-actions"),
+        code=303,
+    )
+
+
+@bp.route("/measures/<int:measure_id>/actions", methods=["POST"])
+@role_required(Role.CLERK)
+def record_action(measure_id: int):
+    """Record what the committee did with the measure."""
+    item = db.get_or_404(Measure, measure_id)
+    form = CommitteeActionForm(prefix="action", hearings=actions.measure_hearings(item.id))
+    if form.validate_on_submit():
+        with attempt() as outcome:
+            actions.record_action(current_user, item, _action_details(form), now=utcnow())
+        if outcome.error is None:
+            flash(_("The committee's action is recorded."), "success")
+            return _to_actions(item.id)
+        form.form_errors.append(str(outcome.error))
+    measure_form = MeasureForm(obj=item, formdata=None)
+    measure_form.kind.data = item.kind.value
+    return _measure_page(measure_form, item, item.committee, action_form=form), 422
+
+
+@bp.route("/committee-actions/<int:action_id>", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def correct_action(action_id: int):
+    """Correct a committee action recorded wrongly."""
+    item = db.get_or_404(actions.CommitteeAction, action_id)
+    if item.is_removed:
+        abort(404)
+    form = CommitteeActionForm(hearings=actions.measure_hearings(item.measure_id))
+    if request.method == "GET":
+        form.kind.data, form.taken_on.data = item.kind.value, item.taken_on
+        form.note.data = item.note
+        form.hearing_id.data = str(item.hearing_id) if item.hearing_id else ""
+    if form.validate_on_submit():
+        with attempt() as outcome:
+            actions.correct_action(current_user, item, _action_details(form), now=utcnow())
+        if outcome.error is None:
+            flash(_("The correction is saved."), "success")
+            return _to_actions(item.measure_id)
+        form.form_errors.append(str(outcome.error))
+    status = 422 if request.method == "POST" else 200
+    return render_template("hearing_admin/committee_action.html", form=form, action=item), status
+
+
+@bp.route("/committee-actions/<int:action_id>/remove", methods=["POST"])
+@role_required(Role.CLERK)
+def remove_action(action_id: int):
+    """Remove a committee action recorded by mistake (kept in the audit log)."""
+    item = db.get_or_404(actions.CommitteeAction, action_id)
+    if CancelForm().validate_on_submit():
+        actions.remove_action(current_user, item, now=utcnow())
+        flash(_("The entry is removed."), "success")
+    return _to_actions(item.measure_id)
 
 
 def _hearing_form(committee: Committee, existing: Hearing | None) -> HearingForm:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -32,6 +33,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.hearings.actions import KIND_LABELS
 from app.hearings.models import (
     MeasureKind,
     SpeakingModes,
@@ -421,3 +423,71 @@ class ConfirmForm(FlaskForm):
         _l("Yes, do this and e-mail everyone with testimony on this hearing"),
         validators=[DataRequired(_l("Tick the box to confirm."))],
     )
+
+
+class Day(DateField):
+    """A date, with words of our own when it is not one."""
+
+    def __init__(self, label, *, invalid_message, **kwargs) -> None:
+        super().__init__(label, invalid_value_message=invalid_message, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist and not valuelist[0].strip():
+            self.data = None  # nothing typed: DataRequired says so
+            return
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
+class Choice(SelectField):
+    """A drop-down list that says in our words when something not offered is sent."""
+
+    def __init__(self, label, *, message, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form) -> None:
+        if (self.data or "") not in {choice.value for choice in self.choices}:
+            raise StopValidation(self.message)
+
+
+class CommitteeActionForm(FlaskForm):
+    """What the committee did with a measure, on which day and (optionally) at which hearing."""
+
+    kind = OneOf(
+        _l("What the committee did"),
+        choices=[],
+        message=_l("Choose what the committee did."),
+    )
+    taken_on = Day(
+        _l("Day the committee acted"),
+        invalid_message=_l("Enter the day as a date, such as 2026-12-07."),
+        validators=[DataRequired(_l("Enter the day the committee acted.")), PlausibleYear()],
+    )
+    hearing_id = Choice(
+        _l("At the hearing (optional)"),
+        choices=[],
+        message=_l("Choose a hearing that had this measure on its agenda."),
+    )
+    note = _long_text(_l("Note for the public (optional)"), 1000)
+
+    def __init__(self, *args, hearings, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
+        self.hearing_id.choices = [SelectChoice("", _l("Not at a hearing"))] + [
+            SelectChoice(str(hearing.id), hearing.title) for hearing in hearings
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here, not in validate_note: an empty note stops its own validators (Optional).
+        if self.kind.data == "other" and not self.note.errors and not self.note.data:
+            self.note.errors.append(_l("Say in the note what the committee did."))
+            return False
+        return valid
+
+    def chosen_hearing(self) -> int | None:
+        return int(self.hearing_id.data) if self.hearing_id.data else None

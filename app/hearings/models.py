@@ -224,6 +224,7 @@ class Hearing(db.Model):
         ),
         CheckConstraint("speaker_minutes BETWEEN 1 AND 60", name="speaker_minutes_range"),
         CheckConstraint("max_speakers IS NULL OR max_speakers > 0", name="max_speakers_positive"),
+        CheckConstraint("calendar_sequence >= 0", name="calendar_sequence_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -257,6 +258,11 @@ class Hearing(db.Model):
     # The meeting PIN or passcode remote speakers need with the link, if any.
     remote_pin: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The calendar feeds' SEQUENCE (RFC 5545): raised whenever the time, the place or the status
+    # changes, so calendar programs replace their copy of the event.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # When the row last changed, whatever changed (the feeds' DTSTAMP and Last-Modified).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     committee: Mapped[Committee] = relationship(back_populates="hearings")
     measures: Mapped[list[Measure]] = relationship(

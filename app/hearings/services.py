@@ -244,6 +244,7 @@ def save_hearing(
     if hearing is not None:
         _hold(hearing)
     previous_start = hearing.starts_at if hearing is not None else None
+    previous_place = (hearing.location, hearing.remote_url) if hearing is not None else None
     agenda_before = {m.id for m in hearing.measures} if hearing is not None else set()
     if hearing is not None:
         details = _keep_early_close(hearing, details)
@@ -292,6 +293,10 @@ def save_hearing(
     # A cancelled hearing's residents hear the time when it is reinstated, not before.
     # Compared to the minute, as the form shows it: re-saving the same time moves nothing.
     moved = previous_start is not None and _minute(previous_start) != _minute(details.starts_at)
+    if moved or (
+        previous_place is not None and previous_place != (details.location, details.remote_url)
+    ):
+        _calendar_changed(hearing)
     if moved and hearing.cancelled_at is None:
         told = tell_residents(
             hearing, "hearing_rescheduled", now=now, previous_start=previous_start
@@ -372,6 +377,13 @@ def _hold(hearing: Hearing) -> None:
     db.session.refresh(hearing)
 
 
+def _calendar_changed(hearing: Hearing) -> None:
+    """Time, place or status changed: calendars holding the event replace it (RFC 5545
+    SEQUENCE)."""
+    hearing.calendar_sequence += 1
+    db.session.flush()
+
+
 def open_window(actor: StaffUser, hearing: Hearing, *, now: datetime) -> None:
     """Start taking testimony now; the deadline must still be ahead."""
     if hearing.cancelled_at is not None:
@@ -414,7 +426,7 @@ def cancel_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
     if hearing.cancelled_at is not None:
         return 0
     hearing.cancelled_at = now
-    db.session.flush()
+    _calendar_changed(hearing)
     told = tell_residents(hearing, "hearing_cancelled", now=now)
     audit.record(actor.audit_name, "hearing.cancelled", hearing, at=now, told=told)
     return told
@@ -426,7 +438,7 @@ def reinstate_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> i
     if hearing.cancelled_at is None:
         return 0
     hearing.cancelled_at = None
-    db.session.flush()
+    _calendar_changed(hearing)
     told = tell_residents(hearing, "hearing_reinstated", now=now)
     audit.record(actor.audit_name, "hearing.reinstated", hearing, at=now, told=told)
     return told

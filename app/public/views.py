@@ -1,13 +1,17 @@
-"""Public pages: the list of hearings and one hearing."""
+"""Public pages: the list of hearings and one hearing, and their calendars and feeds."""
 
-from flask import Blueprint, render_template, request
+import hashlib
 
-from app.hearings import queries
-from app.hearings.models import Hearing
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.hearings import actions, queries
+from app.hearings.models import Body, Committee, Hearing
 from app.moderation import queries as moderation_queries
 from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.public import feeds
 
 bp = Blueprint("hearings", __name__)
 
@@ -16,12 +20,18 @@ bp = Blueprint("hearings", __name__)
 def index():
     """List hearings open for testimony, upcoming ones and recently closed ones."""
     now = utcnow()
+    listed = {
+        "open_hearings": queries.open_hearings(now),
+        "upcoming": queries.upcoming_hearings(now),
+        "past": queries.recent_past_hearings(now),
+    }
+    measure_ids = {m.id for hearings in listed.values() for h in hearings for m in h.measures}
     return render_template(
         "hearings/index.html",
         now=now,
-        open_hearings=queries.open_hearings(now),
-        upcoming=queries.upcoming_hearings(now),
-        past=queries.recent_past_hearings(now),
+        latest_actions=actions.latest_actions(measure_ids),
+        bodies=queries.bodies_with_committees(),
+        **listed,
     )
 
 
@@ -39,4 +49,90 @@ def show(hearing_id: int):
         public_texts={t.id: public_text(t.body, spans[t.id]) for t in published.rows},
         position_counts=moderation_queries.approved_position_counts(hearing),
         not_published=moderation_queries.not_published_counts(hearing),
+        latest_actions=actions.latest_actions({m.id for m in hearing.measures}),
     )
+
+
+# Calendars and feeds. Language-neutral ids and links; the words follow the reader's language,
+# so caches keep one copy per language.
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+FEED_MAX_AGE = 300
+
+
+def _site() -> feeds.Site:
+    return feeds.Site(current_app.config["BASE_URL"])
+
+
+def _feed_response(data: bytes, mimetype: str, hearings, *, filename: str | None = None):
+    response = Response(data, content_type=mimetype)
+    response.set_etag(hashlib.sha256(data).hexdigest())
+    changed = feeds.last_changed(hearings)
+    if changed is not None:
+        response.last_modified = changed
+    response.cache_control.public = True
+    response.cache_control.max_age = FEED_MAX_AGE
+    response.vary.update(("Accept-Language", "Cookie"))
+    if filename is not None:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response.make_conditional(request)
+
+
+def _calendar(hearings, name: str, *, filename: str | None = None):
+    data = feeds.calendar(hearings, name=name, site=_site())
+    return _feed_response(data, CALENDAR_TYPE, hearings, filename=filename)
+
+
+@bp.route("/hearings/<int:hearing_id>/calendar.ics")
+def hearing_calendar(hearing_id: int):
+    """One hearing as an iCalendar file, to add to a calendar."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    return _calendar([hearing], hearing.title, filename=f"hearing-{hearing.id}.ics")
+
+
+@bp.route("/bodies/<int:body_id>/calendar.ics")
+def body_calendar(body_id: int):
+    """A body's recent and coming hearings, to subscribe to in a calendar program."""
+    body = db.get_or_404(Body, body_id)
+    hearings = queries.calendar_hearings(utcnow(), body_id=body.id)
+    return _calendar(hearings, body.name)
+
+
+@bp.route("/committees/<int:committee_id>/calendar.ics")
+def committee_calendar(committee_id: int):
+    """A committee's recent and coming hearings, to subscribe to in a calendar program."""
+    committee = db.get_or_404(Committee, committee_id)
+    hearings = queries.calendar_hearings(utcnow(), committee_id=committee.id)
+    return _calendar(hearings, f"{committee.name}, {committee.body.name}")
+
+
+@bp.route("/hearings.atom")
+def atom():
+    """New hearings of every body, newest first."""
+    hearings = queries.newest_hearings()
+    site = _site()
+    data = feeds.atom(
+        hearings,
+        title=_("New hearings"),
+        feed_url=site.url(url_for("hearings.atom")),
+        page_url=site.url(url_for("hearings.index")),
+        site=site,
+    )
+    return _feed_response(data, ATOM_TYPE, hearings)
+
+
+@bp.route("/bodies/<int:body_id>/hearings.atom")
+def body_atom(body_id: int):
+    """New hearings of one body, newest first."""
+    body = db.get_or_404(Body, body_id)
+    hearings = queries.newest_hearings(body_id=body.id)
+    site = _site()
+    data = feeds.atom(
+        hearings,
+        title=_("New hearings: %(body)s", body=body.name),
+        feed_url=site.url(url_for("hearings.body_atom", body_id=body.id)),
+        page_url=site.url(url_for("hearings.index")),
+        site=site,
+    )
+    return _feed_response(data, ATOM_TYPE, hearings)

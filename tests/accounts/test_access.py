@@ -22,6 +22,7 @@ from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
     log_in,
+    make_committee_action,
     make_hearing,
     make_staff_user,
     make_testimony,
@@ -93,6 +94,7 @@ def world(db):
     packet = exports.export_testimony(clerk, hearing, PacketKind.TESTIMONY_CSV, now=utcnow())
     make_testimony(hearing, speaking_request=SpeakingRequest.IN_PERSON, full_name="Ana Reyes")
     speaking.refresh(clerk, hearing, now=utcnow())
+    action = make_committee_action(hearing.measures[0], recorded_by=clerk)
     db.session.commit()
     testimony = receipt.testimony
     ids = {
@@ -107,6 +109,7 @@ def world(db):
         "packet_id": packet.id,
         "campaign_id": testimony.campaign_id,
         "speaker_id": speaking.speakers(hearing)[0].id,
+        "action_id": action.id,
     }
     return ids
 

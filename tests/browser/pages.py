@@ -15,6 +15,11 @@ NOT_PAGES = {
     "health.healthz",
     "speaking_console.floor_json",
     "speaking_display.now_speaking_json",
+    "hearings.hearing_calendar",
+    "hearings.body_calendar",
+    "hearings.committee_calendar",
+    "hearings.atom",
+    "hearings.body_atom",
 }
 
 
@@ -87,6 +92,9 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
         "hearing_admin.measure": [
             f"/staff/manage/measures/{scene.measure}",
             f"/staff/manage/committees/{scene.committee}/measures/new",
+        ],
+        "hearing_admin.correct_action": [
+            f"/staff/manage/committee-actions/{scene.committee_action}"
         ],
         "staff_admin.users": ["/staff/admin/users"],
         "staff_admin.new_user": ["/staff/admin/users/new"],

@@ -13,6 +13,7 @@ from app.demo import load_demo
 from app.exports import jobs
 from app.exports import services as exports
 from app.exports.models import PacketKind
+from app.hearings.actions import CommitteeAction
 from app.hearings.models import Hearing
 from app.platform.extensions import db
 from app.platform.outbox import OutboxMessage
@@ -58,6 +59,7 @@ class Scene:
     speaker: int  # `pending`'s sender on the published run sheet
     speaker_link: str  # "<speaker id>/<token>": the private link in their notice
     kiosk: str  # the open hearing's walk-in kiosk link
+    committee_action: int  # the demo's action on the ordinance (on `measure`'s page)
 
 
 def build_scene() -> Scene:
@@ -115,6 +117,7 @@ def build_scene() -> Scene:
         speaker=speaker,
         speaker_link=speaker_link,
         kiosk=kiosk,
+        committee_action=db.session.scalar(select(CommitteeAction.id).limit(1)),
     )
     # End the test's transaction: on SQLite an open one would hold the lock the server needs.
     commit()
