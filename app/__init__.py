@@ -112,6 +112,7 @@ def register_jobs(app: Flask) -> None:
     platform's job runner never imports a domain)."""
     from app.campaigns import placement
     from app.exports import jobs as export_jobs
+    from app.following import notices as following_notices
     from app.platform import jobs, outbox
     from app.testimony import held_uploads
 
@@ -121,6 +122,7 @@ def register_jobs(app: Flask) -> None:
     jobs.register(app, placement.JOB, placement.run_job, batch=placement.placements_per_transaction)
     jobs.register(app, export_jobs.JOB, export_jobs.run_job)
     jobs.register_periodic(app, held_uploads.forget_expired)
+    following_notices.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -128,6 +130,8 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.jobs_views import bp as jobs_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.exports.views import bp as exports_bp
+    from app.following.admin_views import bp as following_admin_bp
+    from app.following.views import bp as following_bp
     from app.health import bp as health_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
     from app.moderation.campaign_views import bp as campaigns_bp
@@ -156,6 +160,8 @@ def register_blueprints(app: Flask) -> None:
         speaking_console_bp,
         speaking_display_bp,
         sign_ins_bp,
+        following_bp,
+        following_admin_bp,
         exports_bp,
         health_bp,
     ):

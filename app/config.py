@@ -84,6 +84,10 @@ DEFAULTS: dict[str, Any] = {
     "SUBMIT_LIMIT_PER_EMAIL": "5 per hour; 20 per day",
     # Seconds a person needs at least to fill in the testimony form; sooner is marked.
     "SUBMIT_MIN_SECONDS": 3,
+    # Follow requests from one network address, and confirmations sent to one e-mail address
+    # (app/following/throttle.py).
+    "FOLLOW_LIMIT_PER_ADDRESS": "20 per hour; 50 per day",
+    "FOLLOW_LIMIT_PER_EMAIL": "3 per hour; 10 per day",
     # Redis, when there is one: rate limits are counted there and background jobs go on its
     # queue (see app/platform/jobs.py).
     "REDIS_URL": "",
@@ -129,6 +133,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "SUBMIT_LIMIT_PER_ADDRESS": ("SUBMIT_LIMIT_PER_ADDRESS", str),
     "SUBMIT_LIMIT_PER_EMAIL": ("SUBMIT_LIMIT_PER_EMAIL", str),
     "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),
+    "FOLLOW_LIMIT_PER_ADDRESS": ("FOLLOW_LIMIT_PER_ADDRESS", str),
+    "FOLLOW_LIMIT_PER_EMAIL": ("FOLLOW_LIMIT_PER_EMAIL", str),
     "PROXY_HOPS": ("PROXY_HOPS", int),
     "SQLITE_BUSY_TIMEOUT_MS": ("SQLITE_BUSY_TIMEOUT_MS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),

@@ -11,7 +11,9 @@ from each due testimony what only the hearing itself needed:
   or in the resident's words) and the accessibility need;
 - the interpreter language of the hearing's speakers (walk-ins included);
 - the outbox's copies of messages to those addresses that are older than the period, sent or
-  not (an unsent one that old would never be delivered now).
+  not (an unsent one that old would never be delivered now);
+- followers' addresses never confirmed within a week, or unsubscribed a month ago, with what
+  they followed and the outbox's copies of their mail (app/following/services.py).
 
 The public record stays: name, city, ZIP code, organisation, position, text, attachments,
 earlier versions, the review history and the tracking number; the receipt and the
@@ -27,6 +29,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
+from app.following import services as following
 from app.hearings.models import Body, Committee, Hearing
 from app.platform import audit
 from app.platform.extensions import db
@@ -77,6 +80,8 @@ class Plan:
     bodies: list[BodyDue]
     # Bodies with no period: their testimony keeps its personal data.
     kept_forever: int
+    # Followers' addresses never confirmed, or unsubscribed, past their time (app/following).
+    followers: int = 0
 
     @property
     def hearings(self) -> int:
@@ -171,13 +176,14 @@ def plan(*, now: datetime) -> Plan:
         if hearings:
             due.append(BodyDue(body.id, body.name, body.retention_days, cutoff, hearings))
     kept_forever = sum(1 for body in bodies if body.retention_days is None)
-    return Plan(bodies=due, kept_forever=kept_forever)
+    return Plan(bodies=due, kept_forever=kept_forever, followers=following.count_stale(now=now))
 
 
 def apply(*, now: datetime) -> Plan:
     """Remove what `plan` finds due, record one audit event with the counts, and return the
     plan carried out. Flushes; the caller commits."""
     carried_out = plan(now=now)
+    following.forget_stale(now=now)
     for body in carried_out.bodies:  # three statements per body, whatever its size
         hearing_ids = [hearing.hearing_id for hearing in body.hearings]
         # The outbox first: its messages are found by the addresses about to be removed.
@@ -221,6 +227,7 @@ def apply(*, now: datetime) -> Plan:
         hearings=carried_out.hearings,
         testimonies=carried_out.testimonies,
         messages=carried_out.messages,
+        followers=carried_out.followers,
         hearing_ids=[
             hearing.hearing_id for body in carried_out.bodies for hearing in body.hearings
         ],

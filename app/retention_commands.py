@@ -49,8 +49,14 @@ def register(app: Flask) -> None:
         elif found.testimonies:
             click.echo(f"Would remove e-mail and street addresses from {totals}.")
             click.echo("Nothing was changed. Run again with --apply to remove them.")
-        else:
+        elif not found.followers:
             click.echo("Nothing is due for removal.")
+        if found.followers:
+            followers = _count(found.followers, "follower address", "follower addresses")
+            if apply_changes:
+                click.echo(f"Removed {followers} never confirmed or unsubscribed.")
+            else:
+                click.echo(f"Would remove {followers} never confirmed or unsubscribed.")
         if found.kept_forever:
             click.echo(
                 f"{_count(found.kept_forever, 'body', 'bodies')} without a retention period: "

@@ -526,3 +526,38 @@ def sign_in_fields(hearing: Hearing, page_html: str, **overrides) -> dict:
     fields.update(overrides)
     return {name: value for name, value in fields.items() if value is not None}
 
+
+# Following by e-mail.
+
+
+def make_follower(*subjects, email: str = "follower@example.org", now=None, **overrides):
+    """A confirmed follower (immediate, English) of each subject given (a Body, Committee,
+    Measure or Hearing, or a (row, "opening") pair for "remind me when testimony opens")."""
+    from app.following.models import Follow, Follower, Frequency, SubjectKind
+
+    now = now or utcnow()
+    values = {
+        "email": email,
+        "email_key": email.lower(),
+        "language": "en",
+        "frequency": Frequency.IMMEDIATE,
+        "link_key": secrets.token_hex(16),
+        "created_at": now,
+        "confirmed_at": now,
+        "digest_due_at": now + timedelta(days=1),
+    }
+    follower = Follower(**(values | overrides))
+    db.session.add(follower)
+    for subject in subjects:
+        row, opening_only = (subject[0], True) if isinstance(subject, tuple) else (subject, False)
+        follower.follows.append(
+            Follow(
+                subject_kind=SubjectKind(type(row).__name__.lower()),
+                subject_id=row.id,
+                opening_only=opening_only,
+                created_at=now,
+                confirmed_at=follower.confirmed_at,
+            )
+        )
+    db.session.flush()
+    return follower

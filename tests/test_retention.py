@@ -7,10 +7,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import retention
+from app.following.models import Follower
 from app.hearings.models import Body
 from app.platform.audit import AuditEvent
 from app.platform.extensions import db as _db
@@ -23,6 +24,7 @@ from tests.factories import (
     listed_language,
     make_body,
     make_committee,
+    make_follower,
     make_hearing,
     make_testimony,
     make_upload,
@@ -324,7 +326,41 @@ def test_a_run_costs_the_same_few_statements_however_many_hearings_are_due(app, 
     assert carried_out.hearings == 4
     assert carried_out.testimonies == 5
     assert carried_out.messages == 5
-    touching_outbox = [s for s in statements if "outbox_messages" in s]
-    assert len(touching_outbox) == 2  # one count, one delete
+    # One count, one delete (and one more for stale followers' mail, whatever their number).
+    touching_outbox = [s for s in statements if "outbox_messages" in s and "followers" not in s]
+    assert len(touching_outbox) == 2
     # One for the testimonies, one for their hearings' speakers.
     assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 2
+
+
+def test_followers_never_confirmed_or_long_unsubscribed_are_removed(app, db):
+    now = utcnow()
+    hearing = make_hearing()
+    make_follower(
+        hearing, email="stale@example.org", confirmed_at=None, created_at=now - timedelta(days=8)
+    )
+    make_follower(hearing, email="left@example.org", unsubscribed_at=now - timedelta(days=40))
+    make_follower(hearing, email="kept@example.org")
+    db.session.add(
+        OutboxMessage(
+            kind="following_confirm",
+            to_address="Stale@example.org",
+            subject="Confirm",
+            body_text="...",
+            sent_at=now - timedelta(days=8),
+        )
+    )
+    db.session.commit()
+
+    shown = run(app)
+    assert "Would remove 2 follower addresses never confirmed or unsubscribed." in shown.output
+    assert _db.session.scalar(select(func.count()).select_from(Follower)) == 3
+
+    result = run(app, "--apply")
+    assert "Removed 2 follower addresses never confirmed or unsubscribed." in result.output
+    _db.session.expire_all()
+    assert list(_db.session.scalars(select(Follower.email))) == ["kept@example.org"]
+    assert _db.session.scalars(select(OutboxMessage)).all() == []
+    (event,) = audit_events(db, "retention.applied")
+    assert event.data["followers"] == 2
+    assert "@" not in json.dumps(event.data)

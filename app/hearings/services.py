@@ -24,7 +24,7 @@ from app.hearings.models import (
     SpeakingModes,
     hearing_measures,
 )
-from app.platform import audit, outbox
+from app.platform import audit, jobs, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
 
@@ -309,6 +309,10 @@ def save_hearing(
             starts=details.starts_at.isoformat(),
             told=told,
         )
+    if previous_start is None:
+        _tell_followers(hearing, "scheduled")
+    elif moved and hearing.cancelled_at is None:
+        _tell_followers(hearing, "rescheduled", previous_start=previous_start.isoformat())
     return hearing
 
 
@@ -429,6 +433,7 @@ def cancel_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> int:
     _calendar_changed(hearing)
     told = tell_residents(hearing, "hearing_cancelled", now=now)
     audit.record(actor.audit_name, "hearing.cancelled", hearing, at=now, told=told)
+    _tell_followers(hearing, "cancelled")
     return told
 
 
@@ -442,6 +447,17 @@ def reinstate_hearing(actor: StaffUser, hearing: Hearing, *, now: datetime) -> i
     told = tell_residents(hearing, "hearing_reinstated", now=now)
     audit.record(actor.audit_name, "hearing.reinstated", hearing, at=now, told=told)
     return told
+
+
+# The job that tells the hearing's followers (app/following/notices.py registers it; hearings
+# queue it by name, as they sit below that package).
+FOLLOWERS_JOB = "following.hearing_changed"
+
+
+def _tell_followers(hearing: Hearing, change: str, **facts: str) -> None:
+    """Queue the followers' notice of a hearing scheduled, moved or cancelled; it is sent once
+    this change commits."""
+    jobs.enqueue(FOLLOWERS_JOB, {"hearing_id": hearing.id, "change": change, **facts})
 
 
 NOTICE_SUBJECTS = {

@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import Index, Integer, String, Text, and_, func, insert, or_, select, update
+from sqlalchemy import JSON, Index, Integer, String, Text, and_, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -74,30 +74,67 @@ class OutboxMessage(db.Model):
     # Which process holds the claim (a random token per batch): only it renews or releases it.
     claimed_by: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Extra headers of this message ({"List-Unsubscribe": "<https://...>"}), if any.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
-def queue(kind: str, *, to: str, subject: str, **context) -> int:
+def queue(
+    kind: str, *, to: str, subject: str, headers: dict[str, str] | None = None, **context
+) -> int:
     """Render emails/<kind>.txt and add it to the outbox in the current transaction; the
-    message's id."""
-    return queue_many(kind, to=[to], subject=subject, **context)[0]
+    message's id. `headers` are extra headers the message carries."""
+    return queue_many(kind, to=[to], subject=subject, headers=headers, **context)[0]
 
 
-def queue_many(kind: str, *, to: list[str], subject: str, **context) -> list[int]:
+def queue_many(
+    kind: str,
+    *,
+    to: list[str],
+    subject: str,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> list[int]:
     """The same message to each address, in the current transaction: rendered once and
     inserted in one statement (a notice to everyone on a hearing can reach thousands, and a
     receipt is queued on every submission), not through the ORM's objects and flush."""
     body_text = render_template(f"emails/{kind}.txt", **context)
+    return queue_rendered(
+        kind,
+        [Letter(to=address, subject=subject, body_text=body_text) for address in to],
+        headers=headers,
+    )
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message already written for one address (one that names its reader, or carries a
+    link of its own), with its own extra headers if any."""
+
+    to: str
+    subject: str
+    body_text: str
+    headers: dict[str, str] | None = None
+
+
+def queue_rendered(
+    kind: str, letters: list[Letter], *, headers: dict[str, str] | None = None
+) -> list[int]:
+    """Messages written by the caller, one per letter, in one statement and one delivery job
+    (`headers`: extra headers for letters that have none of their own)."""
+    if not letters:
+        return []
     now = utcnow()
     rows = [
         {
             "kind": kind,
-            "to_address": address,
-            "subject": subject,
-            "body_text": body_text,
+            "to_address": letter.to,
+            "subject": letter.subject,
+            "body_text": letter.body_text,
             "created_at": now,
             "attempts": 0,
+            "headers": letter.headers or headers,
         }
-        for address in to
+        for letter in letters
     ]
     ids = list(db.session.execute(_INSERT_MESSAGES, rows).scalars())
     jobs.enqueue(DELIVER, {"ids": ids})
@@ -143,6 +180,7 @@ class _Letter:
     subject: str
     body_text: str
     created_at: datetime
+    headers: dict[str, str] | None = None
 
 
 @dataclass
@@ -173,6 +211,8 @@ def _build(letter: _Letter, sender: str) -> EmailMessage:
     mail["To"] = letter.to_address
     mail["Subject"] = letter.subject
     mail["Message-ID"] = message_id(letter, sender)
+    for name, value in (letter.headers or {}).items():
+        mail[name] = value
     mail.set_content(letter.body_text)
     return mail
 
@@ -231,6 +271,7 @@ def _claim(
             OutboxMessage.subject,
             OutboxMessage.body_text,
             OutboxMessage.created_at,
+            OutboxMessage.headers,
         )
         .execution_options(synchronize_session=False)
     ).all()
@@ -291,6 +332,7 @@ def _record_sent(letter: _Letter) -> None:
                     last_error=None,
                     # The sent row keeps no key to the receipt: a database dump must not open it.
                     body_text=SECRET_LINK.sub(LINK_REMOVED_NOTE, letter.body_text),
+                    headers=_without_secret_links(letter.headers),
                 )
                 .execution_options(synchronize_session=False)
             )
@@ -301,6 +343,12 @@ def _record_sent(letter: _Letter) -> None:
             if attempt == RECORD_TRIES:
                 raise  # nothing more is sent: the batch's claim lapses and the rest wait
             time.sleep(0.5 * attempt)
+
+
+def _without_secret_links(headers: dict[str, str] | None) -> dict[str, str] | None:
+    if not headers:
+        return headers
+    return {name: SECRET_LINK.sub(LINK_REMOVED_NOTE, value) for name, value in headers.items()}
 
 
 def _release(letters: list[_Letter], owner: str, error: str | None) -> None:

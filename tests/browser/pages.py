@@ -48,6 +48,17 @@ def resident_pages(scene: Scene) -> dict[str, list[str]]:
             f"/hearings/{scene.open_hearing}/now-speaking",
             f"/hearings/{scene.open_hearing}/now-speaking?view=projector",
         ],
+        "following.follow": [f"/hearings/{scene.open_hearing}/follow"],
+        "following.remind": [
+            f"/hearings/{scene.upcoming_hearing}/remind",
+            # An open hearing has nothing to remind of: the page says so.
+            f"/hearings/{scene.open_hearing}/remind",
+        ],
+        "following.sent": [f"/following/check-your-email?hearing={scene.open_hearing}"],
+        "following.confirm": [scene.follow_confirm],
+        "following.manage": [scene.follow_manage],
+        "following.unsubscribe": [scene.follow_unsubscribe],
+        "following.no_outcomes": [scene.follow_no_outcomes],
         "speaking_display.kiosk": [f"/kiosk/{scene.kiosk}"],
         # Without a walk-in just signed up, the thank-you page leads back to the empty form.
         "speaking_display.kiosk_done": [f"/kiosk/{scene.kiosk}/done"],
@@ -59,6 +70,7 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
     hearing = scene.open_hearing
     return {
         "moderation.index": ["/staff/"],
+        "following_admin.index": ["/staff/admin/following"],
         "moderation.queue": [
             f"/staff/hearings/{hearing}/queue",
             f"/staff/hearings/{hearing}/queue?status=approved",

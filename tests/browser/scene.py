@@ -10,9 +10,12 @@ from sqlalchemy import select
 from app.accounts.models import Role
 from app.campaigns.models import Campaign
 from app.demo import load_demo
+from app.demo.following import FOLLOWER_EMAIL
 from app.exports import jobs
 from app.exports import services as exports
 from app.exports.models import PacketKind
+from app.following import links as following_links
+from app.following.models import Follower
 from app.hearings.actions import CommitteeAction
 from app.hearings.models import Hearing
 from app.platform.extensions import db
@@ -60,6 +63,12 @@ class Scene:
     speaker_link: str  # "<speaker id>/<token>": the private link in their notice
     kiosk: str  # the open hearing's walk-in kiosk link
     committee_action: int  # the demo's action on the ordinance (on `measure`'s page)
+    # Paths of the demo follower's confirm, manage and unsubscribe links, and `pending`'s
+    # "stop news of committee actions" link.
+    follow_confirm: str
+    follow_manage: str
+    follow_unsubscribe: str
+    follow_no_outcomes: str
 
 
 def build_scene() -> Scene:
@@ -118,6 +127,7 @@ def build_scene() -> Scene:
         speaker_link=speaker_link,
         kiosk=kiosk,
         committee_action=db.session.scalar(select(CommitteeAction.id).limit(1)),
+        **_following_paths(receipt.testimony),
     )
     # End the test's transaction: on SQLite an open one would hold the lock the server needs.
     commit()
@@ -126,6 +136,24 @@ def build_scene() -> Scene:
 
 def select_all(model):
     return list(db.session.scalars(select(model)))
+
+
+def _following_paths(testimony: Testimony) -> dict[str, str]:
+    follower = db.session.scalars(
+        select(Follower).where(Follower.email_key == FOLLOWER_EMAIL)
+    ).one()
+
+    def path(url: str) -> str:
+        return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+    return {
+        "follow_confirm": path(following_links.confirm_url(follower.follows[0], "all")),
+        "follow_manage": path(following_links.follower_url(follower, following_links.MANAGE)),
+        "follow_unsubscribe": path(
+            following_links.follower_url(follower, following_links.UNSUBSCRIBE)
+        ),
+        "follow_no_outcomes": path(following_links.outcomes_url(testimony)),
+    }
 
 
 def _identity_path(testimony: Testimony, purpose: str) -> str:

@@ -433,3 +433,51 @@ def test_the_deliver_command_sends_what_was_queued_before_it_started(app, db, sm
 
     assert (delivery.sent, delivery.failed, delivery.held) == (1, 0, 0)
     assert [e.rcpt_tos for e in smtp.handler.envelopes] == [["first@example.org"]]
+
+
+def test_extra_headers_of_a_message_are_delivered(app, db, smtp):
+    smtp.start()
+    secret = "a" * 40
+    with app.test_request_context():
+        outbox.queue_rendered(
+            "following_notice",
+            [
+                outbox.Letter(
+                    to="one@example.org",
+                    subject="With headers",
+                    body_text="Hello",
+                    headers={
+                        "List-Unsubscribe": f"<{BASE_URL}/following/unsubscribe/{secret}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                ),
+                outbox.Letter(to="two@example.org", subject="Without", body_text="Hello"),
+            ],
+        )
+    db.session.commit()
+
+    assert outbox.deliver_pending() == 2
+
+    with_headers, without = smtp.handler.messages
+    assert with_headers["List-Unsubscribe"] == f"<{BASE_URL}/following/unsubscribe/{secret}>"
+    assert with_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert without["List-Unsubscribe"] is None
+    # Once sent, the row keeps no key to the address's settings, in the body or the headers.
+    stored = db.session.scalars(select(OutboxMessage.headers).order_by(OutboxMessage.id)).all()
+    assert secret not in str(stored)
+    assert stored[1] is None
+
+
+def test_queue_many_carries_the_same_headers_to_each_address(app, db):
+    with app.test_request_context():
+        outbox.queue_many(
+            "following_confirm",
+            to=["a@example.org", "b@example.org"],
+            subject="Same",
+            headers={"X-Test": "yes"},
+            subject_text="a hearing",
+            opening_only=False,
+            confirm_url="https://x",
+        )
+    headers = db.session.scalars(select(OutboxMessage.headers)).all()
+    assert headers == [{"X-Test": "yes"}, {"X-Test": "yes"}]

@@ -1,0 +1,1 @@
+"""Following a body, committee, measure or hearing by e-mail: double opt-in, notices, digests."""
