@@ -33,6 +33,8 @@ IDLE_REOPEN_SECONDS = 4.0
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _KEY = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
 _OPENED = re.compile(r'name="opened" type="hidden" value="([^"]*)"')
+# Where an acknowledged form is sent: a testimony's receipt, a sign-in's.
+RECEIPT_PATHS = ("/receipts/", "/positions/")
 
 
 # --- HTTP ------------------------------------------------------------------------------------
@@ -103,7 +105,8 @@ def send(client: Client, path: str, form: Filled, started: float) -> Sent:
         client.close()
         return Sent(started, time.perf_counter(), 0, False)
     location = response.getheader("Location", "")
-    return Sent(started, time.perf_counter(), status, status == 303 and "/receipts/" in location)
+    acknowledged = status == 303 and any(path in location for path in RECEIPT_PATHS)
+    return Sent(started, time.perf_counter(), status, acknowledged)
 
 
 # --- CPU -------------------------------------------------------------------------------------
@@ -165,9 +168,12 @@ class Endpoint:
             self.resent += resent
 
 
-def open_forms(port: int, hearing_id: int, count: int, threads: int = 6) -> list[Blank]:
-    """GET the real form `count` times, each a new browser (own session cookie)."""
-    path = f"/hearings/{hearing_id}/testimony/new"
+def open_forms(
+    port: int, hearing_id: int, count: int, threads: int = 6, form: str = "testimony"
+) -> list[Blank]:
+    """GET the real form `count` times, each a new browser (own session cookie); `form`: the
+    path's last part but one ("testimony", or "positions" for a sign-in)."""
+    path = f"/hearings/{hearing_id}/{form}/new"
     blanks: list[Blank] = []
     remaining = itertools.count()
 

@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address as request_address
 from app.hearings.queries import hearing_with_agenda
 from app.platform.extensions import csrf
 from app.platform.timezones import utcnow
-from app.platform.transaction import attempt
+from app.platform.transaction import attempt, reads_first
 from app.signins import identity, intake, services
 from app.signins.forms import ChangePositionsForm, IdentityForm, SignInForm, WithdrawSignInForm
 from app.testimony.services import refusal
@@ -23,8 +23,10 @@ resident_form = csrf.exempt
 
 @bp.route("/hearings/<int:hearing_id>/positions/new", methods=["GET", "POST"])
 @resident_form
+@reads_first
 def sign_in(hearing_id: int):
-    """Show the sign-in form and record a sign-in (app/signins/intake.py decides)."""
+    """Show the sign-in form and record a sign-in (app/signins/intake.py decides). The form is
+    checked while only reading; the write (and on SQLite its lock) begins in intake.submit."""
     hearing = _hearing_or_404(hearing_id)
     now = utcnow()
     if not hearing.is_accepting_testimony(now) and request.method == "GET":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.platform.outbox import OutboxMessage
@@ -203,4 +204,42 @@ def test_over_the_address_limit_nothing_is_stored_and_the_page_says_when(client,
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) >= 1
     assert "nothing was recorded this time" in response.text
+    assert stored(db) == 1
+
+
+def test_a_sign_in_is_checked_without_holding_up_other_writers(client, db, monkeypatch):
+    """During a surge on SQLite, the form and the limits are checked before the write lock is
+    taken: another writer goes through meanwhile, and the sign-in is still recorded."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL writers lock only the rows they change")
+    import sqlite3
+
+    from app.testimony import bot_defence
+
+    hearing = make_hearing(measures=3)
+    db.session.commit()
+    page = client.get(form_url(hearing)).text
+    path = db.engine.url.database
+    writes_during_check = []
+    real_count = bot_defence.count_from_address
+
+    def count_while_another_writes(*args, **kwargs):
+        # Another process writing, with no patience for a lock: it fails if the lock is held.
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            writes_during_check.append("written")
+        except sqlite3.OperationalError as error:
+            writes_during_check.append(str(error))
+        finally:
+            other.close()
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(bot_defence, "count_from_address", count_while_another_writes)
+    fields, url = sign_in_fields(hearing, page), form_url(hearing)
+    db.session.rollback()  # the test's own reading is over: only the request holds anything
+    response = client.post(url, data=fields)
+    receipt_token(response)
+    assert writes_during_check == ["written"]
     assert stored(db) == 1
