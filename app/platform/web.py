@@ -129,11 +129,13 @@ class RowIdConverter(IntegerConverter):
 
 
 class ReceiptLinkFilter(logging.Filter):
-    """Keep receipt, identity-link, speaker and kiosk tokens out of access logs: each is a key
-    to someone's testimony, place to speak, or a hearing's walk-in sign-up."""
+    """Keep receipt, identity-link, speaker, kiosk and following tokens out of access logs:
+    each is a key to someone's testimony, place to speak, a hearing's walk-in sign-up, or what
+    an address is sent."""
 
     PATTERN = re.compile(
-        r"(/receipts/|/speaking/\d+/|/kiosk/|/identity/\d+/(?:confirm|dispute)/)[^\s/?\"]+"
+        r"(/receipts/|/speaking/\d+/|/kiosk/|/identity/\d+/(?:confirm|dispute)/"
+        r"|/following/(?:confirm/\w+|manage|unsubscribe|no-outcomes)/)[^\s/?\"]+"
     )
 
     def _mask(self, value):
@@ -260,7 +262,7 @@ def init_app(app: Flask) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.endpoint and request.endpoint.startswith(
-            ("testimony.", "identity.", "speaking_public.", "speaking_display.kiosk")
+            ("testimony.", "identity.", "speaking_public.", "speaking_display.kiosk", "following.")
         ):
             # Receipts and forms hold personal data: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"

@@ -221,6 +221,8 @@ def test_unsubscribe_page_then_one_click_post_without_csrf(client, db):
     )
     page = client.get(path)
     assert page.status_code == 200 and "Stop all e-mail updates" in page.text
+    # The page's address is a key: no shared cache keeps it.
+    assert page.headers["Cache-Control"] == "no-store"
     db.session.expire_all()
     assert db.session.get(Follower, follower.id).unsubscribed_at is None
 

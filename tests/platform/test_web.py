@@ -310,3 +310,20 @@ def test_identity_pages_are_not_cached(app, db):
     response = app.test_client().get("/identity/1/confirm/" + "0" * 40)
     assert response.status_code == 404
     assert response.headers.get("Cache-Control") == "no-store"
+
+
+def test_following_tokens_are_masked_in_access_logs():
+    token = "12-0123456789abcdef0123456789abcdef01234567"
+    for path in (
+        f"/following/confirm/all/{token}",
+        f"/following/confirm/opening/{token}",
+        f"/following/manage/{token}",
+        f"/following/unsubscribe/{token}",
+        f"/following/no-outcomes/{token}",
+    ):
+        record = logging.LogRecord(
+            "werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"POST {path} HTTP/1.1", 200), None
+        )
+        ReceiptLinkFilter().filter(record)
+        assert token not in record.getMessage()
+        assert "/following/" in record.getMessage()
