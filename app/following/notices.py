@@ -373,9 +373,11 @@ def hearing_changed(payloads: list[dict]) -> None:
                     hearing_id=hearing.id,
                 )
         elif change == "rescheduled":
+            # Each move is its own notice, even back to an earlier time.
+            move = payload.get("sequence", f"{hearing.starts_at:%Y%m%dT%H%M}")
             publish(
                 NoticeKind.HEARING_RESCHEDULED,
-                f"moved:{hearing.id}:{hearing.starts_at:%Y%m%dT%H%M}",
+                f"moved:{hearing.id}:{move}",
                 subjects,
                 now=now,
                 hearing_id=hearing.id,

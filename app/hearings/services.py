@@ -457,7 +457,9 @@ FOLLOWERS_JOB = "following.hearing_changed"
 def _tell_followers(hearing: Hearing, change: str, **facts: str) -> None:
     """Queue the followers' notice of a hearing scheduled, moved or cancelled; it is sent once
     this change commits."""
-    jobs.enqueue(FOLLOWERS_JOB, {"hearing_id": hearing.id, "change": change, **facts})
+    # The calendar sequence tells one change from the next (moved there, back, and there again).
+    payload = {"hearing_id": hearing.id, "change": change, "sequence": hearing.calendar_sequence}
+    jobs.enqueue(FOLLOWERS_JOB, payload | facts)
 
 
 NOTICE_SUBJECTS = {

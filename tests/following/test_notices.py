@@ -124,6 +124,36 @@ def test_moving_and_cancelling_a_hearing_tell_its_followers(db):
     assert "It was to be held:" in messages[1].body_text
 
 
+def test_each_move_of_a_hearing_is_told_even_back_and_forth(db):
+    clerk = make_staff_user(Role.CLERK)
+    hearing = scheduled_hearing()
+    follower = make_follower(hearing)
+    first = hearing.starts_at
+    db.session.commit()
+
+    def move_to(start):
+        details = hearing_services.HearingDetails(
+            title=hearing.title,
+            description="",
+            starts_at=start,
+            location=hearing.location,
+            remote_url=hearing.remote_url,
+            testimony_opens_at=hearing.testimony_opens_at,
+            testimony_closes_at=hearing.testimony_closes_at,
+            speaker_signup_closes_at=hearing.speaker_signup_closes_at,
+            measure_ids=tuple(m.id for m in hearing.measures),
+        )
+        hearing_services.save_hearing(clerk, details, hearing=hearing, now=utcnow())
+        db.session.commit()
+        jobs.run_committed()
+
+    for start in (first + DAY, first, first + DAY):
+        move_to(start)
+    moves = mail(db, "following_notice")
+    assert [m.to_address for m in moves] == [follower.email] * 3
+    assert {m.subject for m in moves} == {f"Hearing rescheduled: {hearing.title}"}
+
+
 def test_opening_and_deadline_are_noticed_once_by_the_periodic_scan(db):
     now = utcnow()
     hearing = scheduled_hearing(now)
