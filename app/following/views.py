@@ -17,10 +17,14 @@ from app.following import links, services, throttle
 from app.following.forms import FollowForm, FrequencyForm, ReminderForm
 from app.following.models import Frequency, SubjectKind
 from app.hearings.models import Hearing, HearingStatus
-from app.platform.extensions import csrf, db
+from app.platform.extensions import csrf, db, limiter
 from app.platform.timezones import utcnow
 
 bp = Blueprint("following", __name__)
+
+# Pressing the buttons behind private links, per network address: plenty for a person (and a
+# mail client's one-click unsubscribe), nothing for someone guessing tokens.
+LINK_LIMIT = "30 per minute"
 
 
 def _hearing_subjects(hearing: Hearing) -> list[tuple[str, str]]:
@@ -109,6 +113,7 @@ def _not_valid():
 
 
 @bp.route("/following/confirm/<scope>/<token>", methods=["GET", "POST"])
+@limiter.limit(LINK_LIMIT, methods=["POST"])
 def confirm(scope: str, token: str):
     """The confirmation link: a page with a button; pressing it starts the notices."""
     follow = links.find_follow(scope, token)
@@ -131,6 +136,7 @@ def confirm(scope: str, token: str):
 
 
 @bp.route("/following/manage/<token>", methods=["GET", "POST"])
+@limiter.limit(LINK_LIMIT, methods=["POST"])
 def manage(token: str):
     """What this address follows, how often it hears, and a button to stop each."""
     follower = links.find_follower(links.MANAGE, token)
@@ -165,6 +171,7 @@ def manage(token: str):
 
 
 @bp.route("/following/unsubscribe/<token>", methods=["GET", "POST"])
+@limiter.limit(LINK_LIMIT, methods=["POST"])
 @csrf.exempt  # RFC 8058: the mail client's one-click POST has no token; the link is the key
 def unsubscribe(token: str):
     """GET: a page with a button. POST (the button, or a mail client's one click): stop all."""
@@ -180,6 +187,7 @@ def unsubscribe(token: str):
 
 
 @bp.route("/following/no-outcomes/<token>", methods=["GET", "POST"])
+@limiter.limit(LINK_LIMIT, methods=["POST"])
 @csrf.exempt  # the same one-click POST, from the List-Unsubscribe of the committee's news
 def no_outcomes(token: str):
     """Stop being told what the committee did on measures this address testified on."""

@@ -345,3 +345,14 @@ def test_following_mail_arrives_with_its_unsubscribe_headers_over_smtp(client, d
     assert notice["To"] == "rosa@example.org"
     assert notice["List-Unsubscribe"] == f"<{url}>"
     assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_guessing_at_private_links_is_rate_limited(client, db):
+    follower = make_follower(make_hearing())
+    db.session.commit()
+    statuses = [
+        client.post(f"/following/unsubscribe/{follower.id}-{n:040x}").status_code for n in range(31)
+    ]
+    assert statuses[:30] == [404] * 30 and statuses[30] == 429
+    db.session.expire_all()
+    assert db.session.get(Follower, follower.id).unsubscribed_at is None
