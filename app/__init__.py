@@ -142,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     from app.speaking.public_views import bp as speaking_public_bp
     from app.speaking.views import bp as speaking_admin_bp
     from app.signins.views import bp as sign_ins_bp
+    from app.moderation.sign_in_views import bp as sign_in_moderation_bp
     from app.testimony.identity_views import bp as identity_bp
     from app.testimony.views import bp as testimony_bp
 
@@ -160,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
         speaking_console_bp,
         speaking_display_bp,
         sign_ins_bp,
+        sign_in_moderation_bp,
         following_bp,
         following_admin_bp,
         exports_bp,

@@ -31,6 +31,7 @@ TESTED_THROUGH = {
     "app/*/forms.py": "fields and validators: through the pages that post them "
     "(test_views*.py, test_admin_views*.py)",
     "app/moderation/campaign_forms.py": "through tests/moderation/test_campaign_views.py",
+    "app/moderation/sign_in_forms.py": "through tests/moderation/test_sign_in_views.py",
     "app/demo/*.py": "the demo data, loaded whole by tests/demo/test_commands.py",
     "app/accounts/sign_in_throttle.py": "an attack defence: "
     "tests/security/test_sign_in_throttling.py",

@@ -75,6 +75,7 @@ def body(body_id: int | None = None):
             "resident_places": form.resident_places.data or "",
             "resident_zip_prefixes": form.resident_zip_prefixes.data or "",
             "timezone": form.timezone.data,
+            "review_sign_ins": bool(form.review_sign_ins.data),
         }
         if existing:
             services.update_body(current_user, existing, now=utcnow(), **values)

@@ -119,6 +119,7 @@ class BodyForm(FlaskForm):
         filters=[strip_text],
         render_kw={"maxlength": 64, "list": "timezones"},
     )
+    review_sign_ins = BooleanField(_l("Review position sign-ins before they are counted"))
 
     def validate_timezone(self, field) -> None:
         if field.data not in available_timezones():

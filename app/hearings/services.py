@@ -81,8 +81,10 @@ def create_body(
     now: datetime,
     resident_places: str = "",
     resident_zip_prefixes: str = "",
+    review_sign_ins: bool = False,
 ) -> Body:
     body = Body(
+        review_sign_ins=review_sign_ins,
         slug=_unique_slug(Body, name),
         name=name,
         jurisdiction=jurisdiction,
@@ -107,15 +109,26 @@ def update_body(
     now: datetime,
     resident_places: str | None = None,
     resident_zip_prefixes: str | None = None,
+    review_sign_ins: bool | None = None,
 ) -> None:
-    """Change a body; a resident rule left as None is kept as it was."""
+    """Change a body; a resident rule (or the sign-in review) left as None is kept."""
     body.name, body.jurisdiction, body.timezone = name, jurisdiction, timezone
     if resident_places is not None:
         body.resident_places = resident_places
     if resident_zip_prefixes is not None:
         body.resident_zip_prefixes = resident_zip_prefixes
+    if review_sign_ins is not None:
+        body.review_sign_ins = review_sign_ins
     db.session.flush()
-    audit.record(actor.audit_name, "body.updated", body, at=now, name=name, timezone=timezone)
+    audit.record(
+        actor.audit_name,
+        "body.updated",
+        body,
+        at=now,
+        name=name,
+        timezone=timezone,
+        review_sign_ins=body.review_sign_ins,
+    )
 
 
 def create_committee(actor: StaffUser, body: Body, *, name: str, now: datetime) -> Committee:

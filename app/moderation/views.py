@@ -44,6 +44,9 @@ from app.moderation.redaction import segments
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
 from app.platform.transaction import attempt
+from app.signins import queries as sign_in_queries
+from app.signins import tallies as sign_in_tallies
+from app.signins.models import SignInStatus
 from app.testimony import identity, write_guard
 from app.testimony.attachment_pages import UnusableAttachment, clean_download
 from app.testimony.models import Attachment, ReviewStatus, Testimony
@@ -123,6 +126,8 @@ def dashboard(hearing_id: int):
         status_bars=[
             dashboard_figures.Bar(status_words[s.value], n) for s, n in dash.by_status.items()
         ],
+        sign_in_counts=sign_in_tallies.on_record_by_measure(hearing.id),
+        sign_ins_waiting=sign_in_queries.status_counts(hearing.id)[SignInStatus.PENDING],
     )
 
 

@@ -12,6 +12,7 @@ from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
 from app.public import feeds
+from app.signins import tallies as sign_in_tallies
 
 bp = Blueprint("hearings", __name__)
 
@@ -50,6 +51,7 @@ def show(hearing_id: int):
         position_counts=moderation_queries.approved_position_counts(hearing),
         not_published=moderation_queries.not_published_counts(hearing),
         latest_actions=actions.latest_actions({m.id for m in hearing.measures}),
+        sign_in_counts=sign_in_tallies.on_record_by_measure(hearing.id),
     )
 
 

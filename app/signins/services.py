@@ -155,10 +155,16 @@ def first_status(hearing: Hearing) -> SignInStatus:
 
 
 def record_sign_in(
-    hearing: Hearing, sub: SignInSubmission, *, now: datetime, known_new: bool = False
+    hearing: Hearing,
+    sub: SignInSubmission,
+    *,
+    now: datetime,
+    known_new: bool = False,
+    send_receipt: bool = True,
 ) -> Receipt:
     """Record a resident's positions and queue their receipt; the same form twice is one
-    sign-in. `known_new`: the caller has just looked the form's key up and found nothing."""
+    sign-in. `known_new`: the caller has just looked the form's key up and found nothing.
+    `send_receipt` is False only for the demo's made-up residents."""
     token = receipt_token_for(hearing.id, sub.submission_key)
     existing = None if known_new else stored_id(hearing.id, sub.submission_key)
     if existing is not None:
@@ -204,6 +210,8 @@ def record_sign_in(
     sign_in.tracking_number = row["tracking_number"]
     extra = {"quarantine": sub.quarantine_reason.value} if sub.quarantine_reason else {}
     audit.record(audit.RESIDENT, "sign_in.recorded", sign_in, at=now, **extra)
+    if not send_receipt:
+        return Receipt(sign_in_id, token)
     measures = {measure.id: measure for measure in hearing.measures}
     _queue_mail(
         "sign_in_received",

@@ -11,7 +11,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.platform.extensions import db
-from app.signins.models import TALLY_SHARDS, SignInTally
+from app.signins.models import TALLY_SHARDS, SignInStatus, SignInTally
+from app.testimony.models import Position
+
+PUBLISHED = SignInStatus.PUBLISHED.value
+POSITIONS = tuple(position.value for position in Position)
 
 _TABLE = SignInTally.__table__
 
@@ -95,4 +99,15 @@ def counts(hearing_ids: list[int]) -> dict[int, dict[tuple[int, str, str], int]]
     }
     for hearing_id, measure_id, position, state, count in rows:
         result[hearing_id][(measure_id, position, state)] = int(count)
+    return result
+
+
+def on_record_by_measure(hearing_id: int) -> dict[int, dict[str, int]]:
+    """Each measure's sign-ins on record (published, not disputed), by position: what the
+    public page, the dashboard and the packet cover show. Measures without any are left out."""
+    result: dict[int, dict[str, int]] = {}
+    for (measure_id, position, state), count in counts([hearing_id])[hearing_id].items():
+        if state == PUBLISHED and count > 0:
+            by_position = result.setdefault(measure_id, dict.fromkeys(POSITIONS, 0))
+            by_position[position] += count
     return result

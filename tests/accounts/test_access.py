@@ -24,6 +24,7 @@ from tests.factories import (
     log_in,
     make_committee_action,
     make_hearing,
+    make_sign_in,
     make_staff_user,
     make_testimony,
     make_upload,
@@ -94,6 +95,7 @@ def world(db):
     packet = exports.export_testimony(clerk, hearing, PacketKind.TESTIMONY_CSV, now=utcnow())
     make_testimony(hearing, speaking_request=SpeakingRequest.IN_PERSON, full_name="Ana Reyes")
     speaking.refresh(clerk, hearing, now=utcnow())
+    sign_in = make_sign_in(hearing)
     action = make_committee_action(hearing.measures[0], recorded_by=clerk)
     db.session.commit()
     testimony = receipt.testimony
@@ -109,6 +111,7 @@ def world(db):
         "packet_id": packet.id,
         "campaign_id": testimony.campaign_id,
         "speaker_id": speaking.speakers(hearing)[0].id,
+        "sign_in_id": sign_in.sign_in_id,
         "action_id": action.id,
     }
     return ids

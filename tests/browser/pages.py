@@ -60,6 +60,14 @@ def resident_pages(scene: Scene) -> dict[str, list[str]]:
         "following.unsubscribe": [scene.follow_unsubscribe],
         "following.no_outcomes": [scene.follow_no_outcomes],
         "speaking_display.kiosk": [f"/kiosk/{scene.kiosk}"],
+        "signins.sign_in": [
+            f"/hearings/{scene.open_hearing}/positions/new",
+            f"/hearings/{scene.held_hearing}/positions/new",
+        ],
+        "signins.receipt": [f"/positions/{scene.sign_in_receipt}"],
+        "signins.change": [f"/positions/{scene.sign_in_receipt}/change"],
+        "signins.withdraw": [f"/positions/{scene.sign_in_receipt}/withdraw"],
+        "signins.identity_link": list(scene.sign_in_links),
         # Without a walk-in just signed up, the thank-you page leads back to the empty form.
         "speaking_display.kiosk_done": [f"/kiosk/{scene.kiosk}/done"],
     }
@@ -108,6 +116,7 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
         "hearing_admin.correct_action": [
             f"/staff/manage/committee-actions/{scene.committee_action}"
         ],
+        "sign_in_moderation.index": [f"/moderation/hearings/{hearing}/sign-ins"],
         "staff_admin.users": ["/staff/admin/users"],
         "staff_admin.new_user": ["/staff/admin/users/new"],
         "staff_admin.edit_user": [f"/staff/admin/users/{scene.moderator_id}"],

@@ -21,16 +21,19 @@ from app.hearings.models import Hearing
 from app.platform.extensions import db
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
+from app.signins import identity as sign_in_identity
+from app.signins.models import SignIn
 from app.speaking import floor
 from app.speaking import services as speaking
 from app.speaking.models import OrderRule
 from app.testimony import identity
-from app.testimony.models import ReviewStatus, SpeakingRequest, Testimony
+from app.testimony.models import Position, ReviewStatus, SpeakingRequest, Testimony
 from tests.browser.conftest import commit
 from tests.factories import (
     give_totp,
     listed_language,
     make_admin,
+    make_sign_in,
     make_staff_user,
     make_testimony,
     make_upload,
@@ -62,6 +65,8 @@ class Scene:
     speaker: int  # `pending`'s sender on the published run sheet
     speaker_link: str  # "<speaker id>/<token>": the private link in their notice
     kiosk: str  # the open hearing's walk-in kiosk link
+    sign_in_receipt: str  # the private receipt token of a sign-in on the open hearing
+    sign_in_links: tuple[str, str]  # its confirm and dispute paths
     committee_action: int  # the demo's action on the ordinance (on `measure`'s page)
     # Paths of the demo follower's confirm, manage and unsubscribe links, and `pending`'s
     # "stop news of committee actions" link.
@@ -96,6 +101,13 @@ def build_scene() -> Scene:
     campaign = max(select_all(Campaign), key=lambda c: c.id)
     speaker, speaker_link = _published_place(clerk, open_hearing, receipt.testimony.id, now)
     kiosk = floor.open_kiosk(clerk, open_hearing, now=now)
+    sign_in = make_sign_in(
+        open_hearing,
+        full_name="Nguyễn Thị Lan",
+        email="lan@example.org",
+        positions=tuple((m.id, Position.SUPPORT) for m in open_hearing.measures),
+    )
+    sign_in_row = db.session.get(SignIn, sign_in.sign_in_id)
     packet = exports.request_export(clerk, open_hearing, PacketKind.PACKET_PDF, now=now)
     commit()
     jobs.run(packet.id)
@@ -126,6 +138,11 @@ def build_scene() -> Scene:
         speaker=speaker,
         speaker_link=speaker_link,
         kiosk=kiosk,
+        sign_in_receipt=sign_in.token,
+        sign_in_links=tuple(
+            "/" + sign_in_identity.link(sign_in_row, purpose).split("://", 1)[1].split("/", 1)[1]
+            for purpose in (sign_in_identity.CONFIRM, sign_in_identity.DISPUTE)
+        ),
         committee_action=db.session.scalar(select(CommitteeAction.id).limit(1)),
         **_following_paths(receipt.testimony),
     )

@@ -12,6 +12,7 @@ from tests.factories import (
     make_body,
     make_committee,
     make_hearing,
+    make_sign_in,
     make_testimony,
     set_review_status,
     signed_in_client,
@@ -227,3 +228,26 @@ def test_dashboard_escapes_measure_numbers(app, db):
 
     assert "<b>H.1538</b>" not in page.text
     assert "&lt;b&gt;H.1538&lt;/b&gt;" in page.text
+
+
+def test_dashboard_counts_position_sign_ins_per_measure(app, db):
+    hearing = make_hearing(measures=2)
+    first, second = hearing.measures
+    make_sign_in(hearing, positions=((first.id, Position.SUPPORT), (second.id, Position.OPPOSE)))
+    make_sign_in(hearing, email="b@example.org", positions=((first.id, Position.SUPPORT),))
+    hearing.committee.body.review_sign_ins = True
+    make_sign_in(hearing, email="c@example.org", positions=((second.id, Position.NEUTRAL),))
+    db.session.commit()
+    browser = signed_in_client(app)
+
+    page = browser.get(dashboard_url(hearing))
+
+    assert "1 sign-in awaits review." in page.text
+    table = page.text.split("Position sign-ins counted, by measure", 1)[1].split("</table>")[0]
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]*)</th>'
+        r'<td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td></tr>',
+        table,
+    )
+    # The pending one waits for review and is not counted.
+    assert rows == [(first.number, "2", "0", "0"), (second.number, "0", "1", "0")]
