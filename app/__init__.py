@@ -81,8 +81,8 @@ def init_extensions(app: Flask) -> None:
         web,
     )
     from app.platform.extensions import babel, csrf, db, limiter, migrate
-    from app.speaking import models as speaking_models  # noqa: F401  (its tables)
     from app.signins import models as sign_in_models  # noqa: F401  (its tables)
+    from app.speaking import models as speaking_models  # noqa: F401  (its tables)
     from app.testimony import queries as testimony_queries
     from app.testimony import tallies
 
@@ -135,14 +135,14 @@ def register_blueprints(app: Flask) -> None:
     from app.health import bp as health_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
     from app.moderation.campaign_views import bp as campaigns_bp
+    from app.moderation.sign_in_views import bp as sign_in_moderation_bp
     from app.moderation.views import bp as moderation_bp
     from app.public.views import bp as hearings_bp
+    from app.signins.views import bp as sign_ins_bp
     from app.speaking.console_views import bp as speaking_console_bp
     from app.speaking.display_views import bp as speaking_display_bp
     from app.speaking.public_views import bp as speaking_public_bp
     from app.speaking.views import bp as speaking_admin_bp
-    from app.signins.views import bp as sign_ins_bp
-    from app.moderation.sign_in_views import bp as sign_in_moderation_bp
     from app.testimony.identity_views import bp as identity_bp
     from app.testimony.views import bp as testimony_bp
 

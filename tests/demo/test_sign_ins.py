@@ -30,7 +30,7 @@ def test_sign_ins_are_counted_on_the_public_pages(client, db):
         page = re.sub(
             r"\s+", " ", re.sub(r"<[^>]+>", "", client.get(f"/hearings/{hearing.id}").text)
         )
-        for measure_id, by_position in counted.items():
+        for by_position in counted.values():
             assert f"support {by_position['support']}, oppose {by_position['oppose']}" in page
     assert load_demo() == 0
     assert db.session.scalar(select(func.count(SignIn.id))) == total
