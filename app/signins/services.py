@@ -3,7 +3,9 @@
 A sign-in is the cheapest thing a resident can send, and a busy bill draws tens of thousands
 of them in a day, so each is written with a handful of plain statements: the sign-in row, its
 positions in one executemany, its tally counts in one executemany, the audit row and the
-receipt e-mail (rendered once, sent after the commit).
+receipt e-mail (rendered once, sent after the commit). On PostgreSQL the first three are one
+statement (data-modifying CTEs): each statement is a round trip, and round trips are most of
+what a sign-in costs there (bench/sign_in_costs.py, docs/benchmarks.md "Sign-ins").
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import ARRAY, Integer, String, bindparam, delete, func, insert, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,7 +27,7 @@ from app.platform import audit, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.signins import tallies
-from app.signins.models import SignIn, SignInPosition, SignInStatus
+from app.signins.models import TALLY_SHARDS, SignIn, SignInPosition, SignInStatus, SignInTally
 from app.testimony.models import Position, QuarantineReason, resident_language
 from app.testimony.services import hash_token, new_tracking_number, refusal
 
@@ -139,12 +141,69 @@ def _check_positions(hearing: Hearing, positions: tuple[tuple[int, Position], ..
 
 _SIGN_INS = SignIn.__table__
 _POSITIONS = SignInPosition.__table__
-_INSERT_SIGN_IN = {
-    # A taken tracking number or an already stored form inserts nothing and returns no id.
-    name: insert_(_SIGN_INS).on_conflict_do_nothing().returning(_SIGN_INS.c.id)
-    for name, insert_ in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+# SQLite: a taken tracking number or an already stored form inserts nothing and returns no id.
+_INSERT_SIGN_IN = sqlite_insert(_SIGN_INS).on_conflict_do_nothing().returning(_SIGN_INS.c.id)
 _INSERT_POSITIONS = insert(_POSITIONS)
+
+
+def _store_statement():
+    """PostgreSQL: the sign-in row, its positions and its tally counts in one statement (the
+    positions come as two arrays, so it is built once whatever their number). A taken tracking
+    number or an already stored form inserts nothing at all and returns no id."""
+    tallies_ = SignInTally.__table__
+    columns = [column.name for column in _SIGN_INS.columns if column.name in _ROW_COLUMNS]
+    new = (
+        pg_insert(_SIGN_INS)
+        .values({name: bindparam(name) for name in columns})
+        .on_conflict_do_nothing()
+        .returning(_SIGN_INS.c.id)
+        .cte("new_sign_in")
+    )
+    chosen = (
+        func.unnest(
+            bindparam("measure_ids", type_=ARRAY(Integer)),
+            bindparam("positions", type_=ARRAY(String)),
+        )
+        .table_valued("measure_id", "position")
+        .render_derived(name="chosen")
+    )
+    each = select(new.c.id, chosen.c.measure_id, chosen.c.position).join_from(new, chosen, true())
+    positions = (
+        insert(_POSITIONS)
+        .from_select(["sign_in_id", "measure_id", "position"], each)
+        .cte("new_positions")
+    )
+    counted = pg_insert(tallies_).from_select(
+        ["hearing_id", "measure_id", "position", "state", "shard", "count"],
+        select(
+            bindparam("hearing_id"),
+            chosen.c.measure_id,
+            chosen.c.position,
+            bindparam("tally_state"),
+            new.c.id % TALLY_SHARDS,
+            1,
+        )
+        .join_from(new, chosen, true())
+        # In key order, as tallies.move locks shared rows.
+        .order_by(chosen.c.measure_id, chosen.c.position),
+    )
+    counted = counted.on_conflict_do_update(
+        index_elements=["hearing_id", "measure_id", "position", "state", "shard"],
+        set_={"count": tallies_.c.count + counted.excluded["count"]},
+    ).cte("new_counts")
+    return select(new.c.id).add_cte(positions, counted)
+
+
+# What record_sign_in's row sets (the rest are defaults or set later).
+_ROW_COLUMNS = frozenset(
+    {
+        "hearing_id", "tracking_number", "receipt_token_hash", "submission_key", "full_name",
+        "name_key", "email", "email_key", "city", "zip_code", "organization", "status",
+        "rejection_reason", "quarantine_reason", "version", "received_at", "updated_at",
+        "language",
+    }
+)  # fmt: skip
+_STORE = _store_statement()
 
 
 def first_status(hearing: Hearing) -> SignInStatus:
@@ -192,18 +251,10 @@ def record_sign_in(
         "updated_at": now,
         "language": resident_language(),
     }
-    sign_in_id = _insert(row)
+    sign_in_id = _store(row, sub.positions, status.value)
     if sign_in_id is None:
         # The same form, sent at the same moment by a double click, was stored first.
         return Receipt(stored_id(hearing.id, sub.submission_key), token)
-    db.session.execute(
-        _INSERT_POSITIONS,
-        [
-            {"sign_in_id": sign_in_id, "measure_id": measure_id, "position": position}
-            for measure_id, position in sub.positions
-        ],
-    )
-    tallies.move(hearing.id, sign_in_id, [], _keys(sub.positions, status.value))
     # What the audit row and the receipt are about: the stored row, never added to the
     # session (plain statements wrote it).
     sign_in = SignIn(id=sign_in_id, **row)
@@ -227,11 +278,37 @@ def _keys(positions, state: str) -> list[tuple[int, str, str]]:
     return [(measure_id, Position(position).value, state) for measure_id, position in positions]
 
 
-def _insert(row: dict, attempts: int = 5) -> int | None:
-    statement = _INSERT_SIGN_IN[db.session.get_bind().dialect.name]
+def _store(row: dict, positions: tuple[tuple[int, Position], ...], state: str) -> int | None:
+    """Store the sign-in row, its positions and its tally counts; its id, or None when the
+    same form was stored first."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        chosen = sorted(
+            (measure_id, Position(position).value) for measure_id, position in positions
+        )
+        return _insert(
+            _STORE,
+            row,
+            measure_ids=[measure_id for measure_id, _position in chosen],
+            positions=[position for _measure_id, position in chosen],
+            tally_state=state,
+        )
+    sign_in_id = _insert(_INSERT_SIGN_IN, row)
+    if sign_in_id is not None:
+        db.session.execute(
+            _INSERT_POSITIONS,
+            [
+                {"sign_in_id": sign_in_id, "measure_id": measure_id, "position": position}
+                for measure_id, position in positions
+            ],
+        )
+        tallies.move(row["hearing_id"], sign_in_id, [], _keys(positions, state))
+    return sign_in_id
+
+
+def _insert(statement, row: dict, attempts: int = 5, **extra) -> int | None:
     for _attempt in range(attempts):
         row["tracking_number"] = new_tracking_number().replace("OT-", f"{TRACKING_PREFIX}-", 1)
-        sign_in_id = db.session.execute(statement, row).scalar()
+        sign_in_id = db.session.execute(statement, {**row, **extra}).scalar()
         if sign_in_id is not None:
             return sign_in_id
         if stored_id(row["hearing_id"], row["submission_key"]) is not None:
