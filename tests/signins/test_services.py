@@ -67,6 +67,31 @@ def test_the_same_form_twice_is_one_sign_in(db):
     assert sum(on_record(hearing).values()) == 1
 
 
+def test_a_taken_tracking_number_is_drawn_again_and_the_first_try_leaves_nothing(db, monkeypatch):
+    """A new tracking number that another sign-in already has stores nothing of the try (no
+    positions, no counts: on PostgreSQL they are written in the same statement), and the next
+    number is drawn."""
+    hearing = make_hearing(measures=2)
+    first, second = hearing.measures
+    taken = db.session.get(SignIn, make_sign_in(hearing).sign_in_id).tracking_number
+    numbers = iter([taken.replace("OS-", "OT-", 1), "OT-2345-6789"])
+    monkeypatch.setattr(services, "new_tracking_number", lambda: next(numbers))
+    receipt = make_sign_in(
+        hearing,
+        email="lin@example.org",
+        positions=((first.id, Position.SUPPORT), (second.id, Position.NEUTRAL)),
+    )
+    db.session.commit()
+    assert db.session.get(SignIn, receipt.sign_in_id).tracking_number == "OS-2345-6789"
+    assert count(db, SignIn, SignIn.id) == 2
+    assert count(db, SignInPosition, SignInPosition.sign_in_id) == 3
+    assert on_record(hearing) == {
+        (first.id, "oppose", "published"): 1,
+        (first.id, "support", "published"): 1,
+        (second.id, "neutral", "published"): 1,
+    }
+
+
 def test_a_body_that_reviews_sign_ins_starts_them_pending(db):
     hearing = make_hearing()
     hearing.committee.body.review_sign_ins = True
