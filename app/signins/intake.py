@@ -15,7 +15,6 @@ from app.signins import services
 from app.signins.services import Receipt, SignInSubmission
 from app.testimony import bot_defence
 from app.testimony.bot_defence import Limited
-from app.testimony.intake import reread_status_times
 
 SCOPE = "sign-in"
 
@@ -45,7 +44,7 @@ def submit(
             return Received(limited=limited)
     reason = bot_defence.quarantine_reason(trap, opened, now)
     with attempt() as outcome:  # the write lock, from here on
-        reread_status_times(hearing)
+        # It reads the deadline again, with the agenda, before it writes.
         receipt = services.record_sign_in(
             hearing,
             replace(submission, quarantine_reason=reason),

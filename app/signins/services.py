@@ -21,6 +21,7 @@ from sqlalchemy import ARRAY, Integer, String, bindparam, delete, func, insert, 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.hearings.models import Committee, Hearing, hearing_measures
 from app.platform import audit, outbox
@@ -28,6 +29,7 @@ from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.signins import tallies
 from app.signins.models import TALLY_SHARDS, SignIn, SignInPosition, SignInStatus, SignInTally
+from app.testimony.intake import reread_status_times
 from app.testimony.models import Position, QuarantineReason, resident_language
 from app.testimony.services import hash_token, new_tracking_number, refusal
 
@@ -123,18 +125,48 @@ def stored_id(hearing_id: int, submission_key: str) -> int | None:
 _AGENDA = select(hearing_measures.c.measure_id).where(
     hearing_measures.c.hearing_id == bindparam("hearing_id")
 )
+# The agenda with the hearing's status times beside each measure: one read for both.
+_AGENDA_AND_TIMES = (
+    select(
+        hearing_measures.c.measure_id, *(getattr(Hearing, name) for name in Hearing.STATUS_TIMES)
+    )
+    .join_from(hearing_measures, Hearing, Hearing.id == hearing_measures.c.hearing_id)
+    .where(hearing_measures.c.hearing_id == bindparam("hearing_id"))
+    .with_for_update(read=True, of=hearing_measures)
+)
 
 
-def _check_positions(hearing: Hearing, positions: tuple[tuple[int, Position], ...]) -> None:
+def _reread_with_agenda(hearing: Hearing) -> set[int]:
+    """Read the hearing's deadline and other status times again, as stored now (set on the
+    loaded hearing as if just loaded), and return its agenda as stored now, share-locked on
+    PostgreSQL (see _check_positions): one statement where a sign-in needs both."""
+    rows = db.session.execute(_AGENDA_AND_TIMES, {"hearing_id": hearing.id}).all()
+    if not rows:  # nothing on the agenda, so no position can be taken: only the times
+        reread_status_times(hearing)
+        return set()
+    for name, value in zip(Hearing.STATUS_TIMES, rows[0][1:], strict=True):
+        set_committed_value(hearing, name, value)
+    return {row[0] for row in rows}
+
+
+def _check_positions(
+    hearing: Hearing,
+    positions: tuple[tuple[int, Position], ...],
+    agenda: set[int] | None = None,
+) -> None:
     """At least one position, each on a measure on the agenda as stored now (a clerk may have
     taken one off since the form was shown); on PostgreSQL the agenda rows are share-locked
-    until the commit, so that removal waits and then sees the sign-in."""
+    until the commit, so that removal waits and then sees the sign-in. `agenda`: already read
+    so, by _reread_with_agenda."""
     if not positions:
         raise NoPosition()
     chosen = {measure_id for measure_id, _position in positions}
     if len(chosen) != len(positions):
         raise UnknownMeasure()
-    agenda = set(db.session.scalars(_AGENDA.with_for_update(read=True), {"hearing_id": hearing.id}))
+    if agenda is None:
+        agenda = set(
+            db.session.scalars(_AGENDA.with_for_update(read=True), {"hearing_id": hearing.id})
+        )
     if not chosen <= agenda:
         raise UnknownMeasure()
 
@@ -228,9 +260,10 @@ def record_sign_in(
     existing = None if known_new else stored_id(hearing.id, sub.submission_key)
     if existing is not None:
         return Receipt(existing, token)
+    agenda = _reread_with_agenda(hearing)
     if not hearing.is_accepting_testimony(now):
         raise refusal(hearing, now)
-    _check_positions(hearing, sub.positions)
+    _check_positions(hearing, sub.positions, agenda)
     status = first_status(hearing)
     row = {
         "hearing_id": hearing.id,
