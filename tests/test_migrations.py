@@ -271,3 +271,60 @@ def _rows_at_0021(connection, asked: list[str]) -> None:
                 "language": language,
             },
         )
+
+
+def test_testimony_measures_start_with_each_testimonys_one_measure(tmp_path):
+    """0025 copies every testimony's measure and position into testimony_measures (its only
+    measure so far); earlier versions keep no list, which reads as their one measure. Going
+    back drops both."""
+    application = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'measures.db'}",
+            "SECRET_KEY": "migration-test",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    try:
+        with application.app_context():
+            upgrade(revision="0021")
+            with _db.engine.begin() as connection:
+                _rows_at_0021(connection, ["", "", ""])
+                connection.execute(text("UPDATE testimonies SET position = 'oppose' WHERE id = 2"))
+                connection.execute(
+                    text(
+                        "INSERT INTO testimony_versions (testimony_id, version, measure_id,"
+                        " position, body, speaking_request, superseded_at, amendment_reason)"
+                        " VALUES (3, 1, 1, 'neutral', 'Before.', 'none', '2026-02-03 00:00:00',"
+                        " 'Changed my mind.')"
+                    )
+                )
+                connection.execute(text("UPDATE testimonies SET version = 2 WHERE id = 3"))
+
+            upgrade(revision="0025")
+
+            with _db.engine.connect() as connection:
+                copied = connection.execute(
+                    text(
+                        "SELECT testimony_id, measure_id, position FROM testimony_measures"
+                        " ORDER BY testimony_id"
+                    )
+                ).all()
+                kept = connection.scalar(text("SELECT measures FROM testimony_versions"))
+
+            downgrade(revision="0024")
+            tables = set(inspect(_db.engine).get_table_names())
+            version_columns = {
+                c["name"] for c in inspect(_db.engine).get_columns("testimony_versions")
+            }
+    finally:
+        with application.app_context():
+            _db.engine.dispose()
+
+    assert [tuple(row) for row in copied] == [
+        (1, 1, "support"),
+        (2, 1, "oppose"),
+        (3, 1, "support"),
+    ]
+    assert kept is None
+    assert "testimony_measures" not in tables
+    assert "measures" not in version_columns

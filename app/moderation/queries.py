@@ -26,6 +26,7 @@ from app.testimony.models import (
     ReviewStatus,
     SpeakingRequest,
     Testimony,
+    TestimonyMeasure,
 )
 
 PAGE_SIZE = 50
@@ -65,8 +66,18 @@ def matching(hearing: Hearing, chosen: QueueFilter):
     if chosen.status is not None:
         query = query.where(Testimony.status == chosen.status)
     if chosen.measure_id is not None:
-        query = query.where(Testimony.measure_id == chosen.measure_id)
-    if chosen.position is not None:
+        # Every testimony addressing the measure, among others or not; with a position, the
+        # position it takes on that measure.
+        addresses = exists().where(
+            TestimonyMeasure.testimony_id == Testimony.id,
+            TestimonyMeasure.measure_id == chosen.measure_id,
+        )
+        if chosen.position is not None:
+            addresses = addresses.where(TestimonyMeasure.position == chosen.position)
+        query = query.where(addresses)
+    elif chosen.position is not None:
+        # Without a measure, the position on its main measure: the one the queue sorts by
+        # and the hearing-wide tallies count.
         query = query.where(Testimony.position == chosen.position)
     if chosen.speaking is not None:
         query = query.where(Testimony.speaking_request == chosen.speaking)
@@ -146,7 +157,9 @@ def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> Que
     column = SORTS.get(chosen.sort, Testimony.received_at)
     sort = chosen.sort if chosen.sort in SORTS else "received"
     query = matching(hearing, chosen).options(
-        selectinload(Testimony.measure), selectinload(Testimony.attachments)
+        selectinload(Testimony.measure),
+        selectinload(Testimony.attachments),
+        selectinload(Testimony.stances).selectinload(TestimonyMeasure.measure),
     )
     after = decode_cursor(cursor, sort) if cursor else None
     if after is not None:
@@ -213,6 +226,14 @@ def approved_position_counts(hearing: Hearing) -> dict[Position, int]:
     return position_counts(hearing, ReviewStatus.APPROVED)
 
 
+def approved_counts_by_measure(hearing: Hearing) -> dict[int, dict[Position, int]]:
+    """Approved testimony by measure and position, a testimony on several measures counted
+    under each; empty for a hearing on one measure, where the hearing's counts say it all."""
+    if len(hearing.measures) < 2:
+        return {}
+    return tallies.by_measure(hearing.id, ReviewStatus.APPROVED)
+
+
 def not_published_counts(hearing: Hearing) -> dict[RejectionReason, int]:
     """Rejected testimony by reason, for the public page's account of what was left out."""
     counts: dict[RejectionReason, int] = {}
@@ -231,7 +252,10 @@ def published_page(hearing: Hearing, cursor: str | None, size: int = 25) -> Queu
             Testimony.status == ReviewStatus.APPROVED,
             undisputed(),  # its sender's address says they did not send it
         )
-        .options(selectinload(Testimony.measure))
+        .options(
+            selectinload(Testimony.measure),
+            selectinload(Testimony.stances).selectinload(TestimonyMeasure.measure),
+        )
     )
     if hearing.confirmed_only:
         query = query.where(Testimony.email_confirmed_at.is_not(None))

@@ -49,6 +49,7 @@ def show(hearing_id: int):
         published=published,
         public_texts={t.id: public_text(t.body, spans[t.id]) for t in published.rows},
         position_counts=moderation_queries.approved_position_counts(hearing),
+        measure_counts=moderation_queries.approved_counts_by_measure(hearing),
         not_published=moderation_queries.not_published_counts(hearing),
         latest_actions=actions.latest_actions({m.id for m in hearing.measures}),
         sign_in_counts=sign_in_tallies.on_record_by_measure(hearing.id),

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    Field,
     HiddenField,
     RadioField,
     SelectField,
@@ -41,7 +42,7 @@ from app.platform.validators import (
 from app.testimony.bot_defence import opened_stamp
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import RejectedFile, check_pdf
-from app.testimony.submissions import Amendment, Interpreter, Submission, Upload
+from app.testimony.submissions import Amendment, Interpreter, Stance, Submission, Upload
 
 SPEAKING_LABELS = {
     SpeakingRequest.NONE: _l("No, written testimony only"),
@@ -66,13 +67,91 @@ class RequiredChoice(RadioField):
         self.missing_message = missing_message
         self.not_offered_message = _l("Choose one of the options shown.")
 
+    def not_asked(self, form) -> bool:
+        """Which measure and the position are asked measure by measure on a form offering
+        several (MeasurePositions); every other choice is always asked."""
+        return self.name in ("measure_id", "position") and getattr(form, "offers_several", False)
+
     def pre_validate(self, form) -> None:
-        if self.process_errors:
-            raise StopValidation()  # already said why, once
+        if self.process_errors or self.not_asked(form):
+            raise StopValidation()  # already said why, once; or not on this page
         if self.data is None or self.data == "":
             raise StopValidation(self.missing_message)
         if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(self.not_offered_message)
+
+
+# "Not addressing" a measure, in the radio group of each measure on the agenda.
+NOT_ADDRESSING = ""
+MEASURE_POSITION_CHOICES = [
+    SelectChoice(NOT_ADDRESSING, _l("Not addressing this measure")),
+    *POSITION_CHOICES,
+]
+
+
+class MeasurePositions(Field):
+    """One radio group per measure on the agenda (not addressing, support, oppose, neutral),
+    sent as `measures-<measure id>`; at least one measure must be chosen. The form offers it
+    instead of "which measure" and "your position" when the hearing has several measures."""
+
+    def process(self, formdata, data=None, extra_filters=None) -> None:
+        self.process_errors = []
+        self.formdata = formdata
+        self.raw_data = []
+        self.data: dict[int, str] = {}
+        self.measures: list = []
+        self.unknown_sent = False
+
+    def offer(self, measures) -> None:
+        """The agenda's measures, and what was chosen for each on the form sent."""
+        self.measures = list(measures)
+        if self.formdata is None:
+            return
+        prefix = f"{self.name}-"
+        sent = {key: self.formdata.get(key) for key in self.formdata if key.startswith(prefix)}
+        offered = {f"{prefix}{measure.id}": measure.id for measure in self.measures}
+        # A measure the page did not offer: one taken off the agenda since, or a tampered form.
+        self.unknown_sent = any(key not in offered and value for key, value in sent.items())
+        self.data = {
+            measure_id: sent.get(key) or NOT_ADDRESSING for key, measure_id in offered.items()
+        }
+        self.raw_data = list(sent.values())
+
+    def fill(self, stances) -> None:
+        """Show the positions a testimony took (its measures, each with its position)."""
+        self.data = {stance.measure_id: Position(stance.position).value for stance in stances}
+
+    def chosen(self, measure_id: int) -> str:
+        return self.data.get(measure_id, NOT_ADDRESSING)
+
+    def input_id(self, measure_id: int, index: int) -> str:
+        return f"{self.id}-{measure_id}-{index}"
+
+    @property
+    def anchor(self) -> str:
+        """Where the error summary's link goes: the first measure's first choice."""
+        return self.input_id(self.measures[0].id, 0) if self.measures else self.id
+
+    def stances(self, measures) -> tuple[Stance, ...]:
+        """The measures chosen, in agenda order, each with its position."""
+        return tuple(
+            (measure.id, Position(self.chosen(measure.id)))
+            for measure in measures
+            if self.chosen(measure.id) != NOT_ADDRESSING
+        )
+
+    def pre_validate(self, form) -> None:
+        if not form.offers_several:
+            raise StopValidation()
+        allowed = {choice.value for choice in MEASURE_POSITION_CHOICES}
+        if self.unknown_sent:
+            raise StopValidation(_l("Choose one of the measures on this hearing's agenda."))
+        if any(value not in allowed for value in self.data.values()):
+            raise StopValidation(_l("Choose one of the options shown."))
+        if all(value == NOT_ADDRESSING for value in self.data.values()):
+            raise StopValidation(
+                _l("Choose at least one measure your testimony is about, and your position on it.")
+            )
 
 
 class InterpreterChoice(SelectField):
@@ -162,6 +241,8 @@ class TestimonyContentMixin:
         choices=POSITION_CHOICES,
         missing_message=_l("Choose support, oppose or neutral."),
     )
+    measures = MeasurePositions(_l("Which measures is your testimony about?"))
+    measure_position_choices = MEASURE_POSITION_CHOICES
     speaking_request = RequiredChoice(
         _l("Do you want to speak at the hearing?"),
         default=SpeakingRequest.NONE.value,
@@ -193,6 +274,14 @@ class TestimonyContentMixin:
         self.measure_id.choices = [SelectChoice(m.id, m.label) for m in hearing.measures]
         if len(hearing.measures) == 1 and self.measure_id.data is None:
             self.measure_id.data = hearing.measures[0].id
+        self.agenda = list(hearing.measures)
+        self.measures.offer(self.agenda)
+        # Several measures: a position on each, chosen measure by measure. A form sent from a
+        # page built before that (one measure and one position) is still read as it was.
+        formdata = self.measures.formdata
+        self.offers_several = len(self.agenda) > 1 and (
+            formdata is None or "measure_id" not in formdata
+        )
         offered = [SpeakingRequest.NONE]
         if allow_speaking:
             if hearing.has_in_person_option:
@@ -260,6 +349,14 @@ class TestimonyContentMixin:
         if choice == OTHER_LANGUAGE:
             return Interpreter(other=self.interpreter_other.data)
         return Interpreter(language_id=int(choice)) if choice.isdigit() else Interpreter()
+
+    def chosen_stances(self) -> tuple[int, Position, tuple[Stance, ...]]:
+        """The main measure, its position, and every measure chosen with its position (empty
+        when the form asked for one measure)."""
+        if not self.offers_several:
+            return self.measure_id.data, Position(self.position.data), ()
+        stances = self.measures.stances(self.agenda)
+        return stances[0][0], stances[0][1], stances
 
     def new_files(self) -> list:
         """The files this request carries (a browser sends an empty part for no file)."""
@@ -346,6 +443,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         "organization",
         "speaks_for_organization",
         "measure_id",
+        "measures",
         "position",
         "body",
         "speaking_request",
@@ -421,6 +519,7 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
 
     def to_submission(self, *, quarantine_reason=None, kept: tuple[Upload, ...] = ()) -> Submission:
         interpreter = self.interpreter()
+        measure_id, position, stances = self.chosen_stances()
         return Submission(
             submission_key=self.submission_key.data,
             full_name=self.full_name.data,
@@ -430,8 +529,9 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
             zip_code=self.zip_code.data,
             organization=self.organization.data or None,
             speaks_for_organization=bool(self.speaks_for_organization.data),
-            measure_id=self.measure_id.data,
-            position=Position(self.position.data),
+            measure_id=measure_id,
+            position=position,
+            measures=stances,
             body=self.body.data,
             speaking_request=SpeakingRequest(self.speaking_request.data),
             interpreter_language=interpreter.other,
@@ -447,6 +547,7 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
     PAGE_ORDER = (
         "form_key",
         "measure_id",
+        "measures",
         "position",
         "body",
         "speaking_request",
@@ -490,6 +591,7 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         if testimony is not None:
             # Its interpreter_language column is "other" only: the fields are filled from both.
             self.show_interpreter(testimony.interpreter_language_id, testimony.interpreter_language)
+            self.measures.fill(testimony.stances)
 
     def validate_form_key(self, field) -> None:
         self._renew_damaged_key(field)
@@ -498,9 +600,11 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         return max(0, super().max_attachments() - self.existing_attachments)
 
     def to_amendment(self, *, kept: tuple[Upload, ...] = ()) -> Amendment:
+        measure_id, position, stances = self.chosen_stances()
         return Amendment(
-            measure_id=self.measure_id.data,
-            position=Position(self.position.data),
+            measure_id=measure_id,
+            position=position,
+            measures=stances,
             body=self.body.data,
             speaking_request=SpeakingRequest(self.speaking_request.data),
             reason=self.reason.data,

@@ -1,4 +1,5 @@
-"""A resident's testimony on one measure of a hearing, its earlier versions and attachments."""
+"""A resident's testimony on one or more measures of a hearing, its earlier versions and
+attachments."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import get_locale
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -107,6 +109,11 @@ class Testimony(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearings.id", ondelete="RESTRICT"))
+    # The testimony's main measure: the first it addresses in agenda order, and below its
+    # position there. Every measure it addresses, with a position for each, is in
+    # testimony_measures (`stances`); these two copy the first of them, so the queue's sort and
+    # filter by position, the hearing-wide tallies, campaigns and the speaking list keep one
+    # measure and position per testimony. Only app/testimony/services.py sets them, in step.
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measures.id", ondelete="RESTRICT"), index=True
     )
@@ -186,6 +193,11 @@ class Testimony(db.Model):
         order_by="TestimonyVersion.version",
         cascade="all, delete-orphan",
     )
+    # Every measure it addresses, with the position on each (written by the services with
+    # plain INSERTs; read-only here). Sort with `in_agenda_order` to show them.
+    stances: Mapped[list[TestimonyMeasure]] = relationship(
+        back_populates="testimony", viewonly=True, order_by="TestimonyMeasure.measure_id"
+    )
 
     @validates("email")
     def _keep_email_key(self, _key: str, value: str) -> str:
@@ -219,6 +231,44 @@ class Testimony(db.Model):
     can_withdraw = can_change
     can_amend = can_change
 
+    def in_agenda_order(self) -> list[TestimonyMeasure]:
+        """The measures it addresses, each with its position, in the order of the agenda
+        (a measure since taken off the agenda, which cannot have testimony, would come last)."""
+        if len(self.stances) < 2:
+            return list(self.stances)
+        order = {measure.id: index for index, measure in enumerate(self.hearing.measures)}
+        return sorted(
+            self.stances,
+            key=lambda stance: (order.get(stance.measure_id, len(order)), stance.measure_id),
+        )
+
+    @property
+    def addresses_several(self) -> bool:
+        return len(self.stances) > 1
+
+
+class TestimonyMeasure(db.Model):
+    """One measure a testimony addresses, with the resident's position on it. A testimony has
+    one row per measure it addresses; its first in agenda order is also copied into
+    testimonies.measure_id and testimonies.position (its main measure)."""
+
+    __tablename__ = "testimony_measures"
+    __table_args__ = (
+        # Per-measure counts and the packet's index under each measure.
+        Index("ix_testimony_measures_measure_position", "measure_id", "position"),
+    )
+
+    testimony_id: Mapped[int] = mapped_column(
+        ForeignKey("testimonies.id", ondelete="CASCADE"), primary_key=True
+    )
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="RESTRICT"), primary_key=True
+    )
+    position: Mapped[Position] = mapped_column(enum_column(Position, "testimony_measure_position"))
+
+    testimony: Mapped[Testimony] = relationship(back_populates="stances")
+    measure: Mapped[Measure] = relationship()
+
 
 class TestimonyVersion(db.Model):
     """What a testimony said before an amendment, and why the resident changed it."""
@@ -238,9 +288,19 @@ class TestimonyVersion(db.Model):
     # Valid from received_at (or the previous amendment) until superseded_at.
     superseded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     amendment_reason: Mapped[str] = mapped_column(String(500))
+    # Every measure it addressed, [[measure_id, position], ...] in agenda order; measure_id and
+    # position above hold the first. Empty (NULL) for versions kept before testimony could
+    # address several measures: they addressed measure_id only.
+    measures: Mapped[list | None] = mapped_column(JSON)
 
     testimony: Mapped[Testimony] = relationship(back_populates="versions")
     measure: Mapped[Measure] = relationship()
+
+    def stances(self) -> list[tuple[int, Position]]:
+        """The measures this version addressed, with the position on each."""
+        if not self.measures:
+            return [(self.measure_id, Position(self.position))]
+        return [(int(measure_id), Position(position)) for measure_id, position in self.measures]
 
 
 class Attachment(db.Model):

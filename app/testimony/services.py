@@ -10,16 +10,18 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.hearings.models import (
     Committee,
     Hearing,
     HearingStatus,
     InterpreterLanguage,
+    Measure,
     hearing_measures,
 )
 from app.platform import audit, jobs, outbox
@@ -29,13 +31,15 @@ from app.platform.storage import file_store
 from app.testimony import identity, tallies, wording, write_guard
 from app.testimony.models import (
     Attachment,
+    Position,
     ReviewStatus,
     SpeakingRequest,
     Testimony,
+    TestimonyMeasure,
     TestimonyVersion,
     resident_language,
 )
-from app.testimony.submissions import Amendment, Interpreter, Submission, Upload
+from app.testimony.submissions import Amendment, Interpreter, Stance, Submission, Upload
 
 # No 0/O, 1/I/L or U: easy to read aloud over the phone to a clerk.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -191,6 +195,7 @@ _BY_RECEIPT = (
     .options(
         joinedload(Testimony.hearing).joinedload(Hearing.committee).joinedload(Committee.body),
         joinedload(Testimony.measure),
+        joinedload(Testimony.stances).joinedload(TestimonyMeasure.measure),
         joinedload(Testimony.attachments),
         joinedload(Testimony.versions),
     )
@@ -227,9 +232,45 @@ _ON_AGENDA = (
 )
 
 
+def _all_on_agenda(hearing: Hearing, measure_ids: list[int]) -> bool:
+    """Whether every one of these measures is on the agenda as stored now (as _on_agenda, with
+    one query for them all)."""
+    if len(measure_ids) == 1:
+        return _on_agenda(hearing, measure_ids[0])
+    if not set(measure_ids) <= {measure.id for measure in hearing.measures}:
+        return False
+    found = db.session.scalars(
+        _ALL_ON_AGENDA, {"hearing_id": hearing.id, "measure_ids": measure_ids}
+    ).all()
+    return set(found) == set(measure_ids)
+
+
+_ALL_ON_AGENDA = (
+    select(hearing_measures.c.measure_id)
+    .where(
+        hearing_measures.c.hearing_id == bindparam("hearing_id"),
+        hearing_measures.c.measure_id.in_(bindparam("measure_ids", expanding=True)),
+    )
+    .with_for_update(read=True)
+)
+
+
+def in_agenda_order(hearing: Hearing, stances: tuple[Stance, ...]) -> list[Stance]:
+    """The measures addressed in agenda order, each once; UnknownMeasure for a measure named
+    twice or not on the agenda as loaded (the first of them is the testimony's main measure)."""
+    order = {measure.id: index for index, measure in enumerate(hearing.measures)}
+    ids = [measure_id for measure_id, _position in stances]
+    if not ids or len(set(ids)) != len(ids) or not set(ids) <= order.keys():
+        raise UnknownMeasure()
+    return sorted(
+        ((measure_id, Position(position)) for measure_id, position in stances),
+        key=lambda stance: order[stance[0]],
+    )
+
+
 def _check_content(
     hearing: Hearing,
-    measure_id: int,
+    measure_ids: list[int],
     speaking: SpeakingRequest,
     *,
     now: datetime,
@@ -237,7 +278,7 @@ def _check_content(
 ) -> None:
     if not hearing.is_accepting_testimony(now):
         raise refusal(hearing, now)
-    if not _on_agenda(hearing, measure_id):
+    if not _all_on_agenda(hearing, measure_ids):
         raise UnknownMeasure()
     wants_new_slot = speaking is not SpeakingRequest.NONE and speaking is not already
     if wants_new_slot and not hearing.is_accepting_speakers(now):
@@ -310,26 +351,33 @@ def submit_testimony(
     existing = None if known_new else _stored_id(hearing.id, sub.submission_key)
     if existing is not None:
         return Receipt(existing, token)
-    _check_content(hearing, sub.measure_id, sub.speaking_request, now=now)
+    stances = in_agenda_order(hearing, sub.stances)
+    _check_content(hearing, [m for m, _p in stances], sub.speaking_request, now=now)
     _check_interpreter(hearing, sub.interpreter_language_id)
 
     row = _new_row(hearing, sub, token, now)
+    row["measure_id"], row["position"] = stances[0]  # the main measure
     testimony_id = _insert_row(row)
     if testimony_id is None:
         # A concurrent request carrying the same form (a double click) stored it first.
         return Receipt(_stored_id(hearing.id, sub.submission_key), token)
     row["id"] = testimony_id
+    _insert_stances(testimony_id, stances)
     if sub.uploads:
         _attach_rows(testimony_id, sub.uploads, now=now)
+    # Hearing-wide, a testimony counts once, under its main measure's position.
     tallies.count_new(
-        db.session(), hearing.id, tallies.key_of(ReviewStatus.PENDING, sub.position, None)
+        db.session(), hearing.id, tallies.key_of(ReviewStatus.PENDING, row["position"], None)
     )
     # Into the campaign of its closest copy, right after the commit.
     jobs.enqueue(PLACEMENT_JOB, {"testimony_id": testimony_id})
     # What the receipt e-mail and the audit row are about: the stored row, never added to
     # the session (it is not the ORM's to write).
     testimony = Testimony(**row)
-    testimony.measure = next(m for m in hearing.measures if m.id == sub.measure_id)
+    measures = {measure.id: measure for measure in hearing.measures}
+    set_committed_value(testimony, "hearing", hearing)
+    set_committed_value(testimony, "measure", measures[row["measure_id"]])
+    set_committed_value(testimony, "stances", _stance_objects(testimony, stances, measures))
     if sub.quarantine_reason is None:
         audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
     else:
@@ -342,6 +390,34 @@ def submit_testimony(
         )
     _queue_mail("testimony_received", testimony, token, hearing=hearing)
     return Receipt(testimony_id, token)
+
+
+def _stance_objects(
+    testimony: Testimony, stances: list[Stance], measures: dict[int, Measure]
+) -> list[TestimonyMeasure]:
+    """The stored rows as objects for the receipt e-mail, never added to the session."""
+    objects = []
+    for measure_id, position in stances:
+        stance = TestimonyMeasure(
+            testimony_id=testimony.id, measure_id=measure_id, position=position
+        )
+        set_committed_value(stance, "measure", measures[measure_id])
+        objects.append(stance)
+    return objects
+
+
+_INSERT_STANCES = insert(TestimonyMeasure.__table__)
+
+
+def _insert_stances(testimony_id: int, stances: list[Stance]) -> None:
+    """The measures a testimony addresses, with their positions: one statement for all."""
+    db.session.execute(
+        _INSERT_STANCES,
+        [
+            {"testimony_id": testimony_id, "measure_id": measure_id, "position": position}
+            for measure_id, position in stances
+        ],
+    )
 
 
 def _new_row(hearing: Hearing, sub: Submission, token: str, now: datetime) -> dict:
@@ -456,9 +532,10 @@ def amend_testimony(
     if testimony.version != seen:
         raise AmendedMeanwhile()
     hearing = testimony.hearing
+    stances = in_agenda_order(hearing, amendment.stances)
     _check_content(
         hearing,
-        amendment.measure_id,
+        [m for m, _p in stances],
         amendment.speaking_request,
         now=now,
         already=testimony.speaking_request,
@@ -466,9 +543,9 @@ def amend_testimony(
     interpreter = _interpreter_columns(amendment.interpreter, testimony)
     if amendment.interpreter is not None:
         _check_interpreter(hearing, interpreter[0])
+    before = [(stance.measure_id, stance.position) for stance in testimony.in_agenda_order()]
     unchanged = (
-        amendment.measure_id == testimony.measure_id
-        and amendment.position is testimony.position
+        stances == before
         and amendment.body == testimony.body
         and amendment.speaking_request is testimony.speaking_request
         and interpreter == (testimony.interpreter_language_id, testimony.interpreter_language)
@@ -490,10 +567,11 @@ def amend_testimony(
             speaking_request=testimony.speaking_request,
             superseded_at=now,
             amendment_reason=amendment.reason,
+            measures=[[measure_id, position.value] for measure_id, position in before],
         )
     )
-    testimony.measure_id = amendment.measure_id
-    testimony.position = amendment.position
+    if stances != before:
+        _replace_stances(testimony, stances)
     testimony.body = amendment.body
     testimony.speaking_request = amendment.speaking_request
     if interpreter[0] != testimony.interpreter_language_id:
@@ -515,6 +593,23 @@ def amend_testimony(
     audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
     _queue_mail("testimony_amended", testimony, None)
     return True
+
+
+def _replace_stances(testimony: Testimony, stances: list[Stance]) -> None:
+    """The measures the testimony addresses from now on, and its main measure: the one place
+    that keeps testimonies.measure_id and .position in step with testimony_measures."""
+    db.session.execute(
+        delete(TestimonyMeasure.__table__).where(
+            TestimonyMeasure.__table__.c.testimony_id == testimony.id
+        )
+    )
+    _insert_stances(testimony.id, stances)
+    db.session.expire(testimony, ["stances"])
+    main_id, main_position = stances[0]
+    if main_id != testimony.measure_id:
+        testimony.measure_id = main_id
+        testimony.measure = next(m for m in testimony.hearing.measures if m.id == main_id)
+    testimony.position = main_position
 
 
 def _interpreter_columns(

@@ -23,6 +23,14 @@ class Interpreter:
     other: str | None = None
 
 
+Stance = tuple[int, Position]  # a measure's id, and the resident's position on it
+
+
+def stances_of(measure_id: int, position: Position, measures: tuple[Stance, ...]) -> tuple:
+    """Every measure addressed, with its position: `measures` when given, else the one."""
+    return measures or ((measure_id, position),)
+
+
 @dataclass(frozen=True)
 class Submission:
     """Everything a resident submitted, already shaped and checked for form."""
@@ -48,6 +56,14 @@ class Submission:
     # One of the body's interpreter languages; interpreter_language above is then unused (it
     # holds "other, say which").
     interpreter_language_id: int | None = None
+    # Every measure it addresses, each with its position, when it addresses several (or was
+    # filled in on a form offering several); empty: measure_id with position only. The
+    # services store these and make the first in agenda order the main measure.
+    measures: tuple[Stance, ...] = ()
+
+    @property
+    def stances(self) -> tuple[Stance, ...]:
+        return stances_of(self.measure_id, self.position, self.measures)
 
 
 @dataclass(frozen=True)
@@ -60,3 +76,9 @@ class Amendment:
     uploads: tuple[Upload, ...] = field(default_factory=tuple)
     # None leaves the interpreter asked for as it was.
     interpreter: Interpreter | None = None
+    # As on Submission: every measure addressed with its position; empty: measure_id only.
+    measures: tuple[Stance, ...] = ()
+
+    @property
+    def stances(self) -> tuple[Stance, ...]:
+        return stances_of(self.measure_id, self.position, self.measures)

@@ -9,17 +9,38 @@ Counts move in the same transaction as the change they count:
 - the moderation decision, which updates with a conditional UPDATE for concurrency, calls
   `move()` itself, and a new testimony stored with a plain INSERT (app/testimony/services.py)
   calls `count_new()`.
+
+A testimony on several measures counts once here, under the position on its main measure (the
+first it addresses in agenda order): these are counts of testimonies, and the queue, the
+dashboard and the public page's totals add them up. Counts per measure, where a testimony on
+several measures counts under each with its position there, come from `by_measure()`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, bindparam, event, inspect, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    String,
+    bindparam,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.platform.extensions import db
-from app.testimony.models import Position, RejectionReason, ReviewStatus, Testimony
+from app.testimony.models import (
+    Position,
+    RejectionReason,
+    ReviewStatus,
+    Testimony,
+    TestimonyMeasure,
+)
 
 NO_REASON = ""
 
@@ -157,4 +178,20 @@ def counts(hearing_ids: list[int]) -> dict[int, dict[Key, int]]:
     result: dict[int, dict[Key, int]] = {hearing_id: {} for hearing_id in hearing_ids}
     for row in rows:
         result[row.hearing_id][(row.status, row.position, row.reason)] = row.count
+    return result
+
+
+def by_measure(hearing_id: int, status: ReviewStatus) -> dict[int, dict[Position, int]]:
+    """Testimonies of one status by measure and position: one on several measures counts under
+    each, with its position on that measure. Counted when asked (one grouped query over the
+    testimony_measures index), unlike the running counts above."""
+    rows = db.session.execute(
+        select(TestimonyMeasure.measure_id, TestimonyMeasure.position, func.count())
+        .join(Testimony, Testimony.id == TestimonyMeasure.testimony_id)
+        .where(Testimony.hearing_id == hearing_id, Testimony.status == status)
+        .group_by(TestimonyMeasure.measure_id, TestimonyMeasure.position)
+    )
+    result: dict[int, dict[Position, int]] = {}
+    for measure_id, position, number in rows:
+        result.setdefault(measure_id, dict.fromkeys(Position, 0))[Position(position)] = number
     return result

@@ -43,6 +43,7 @@ SIGNUP_CLOSED = (
     "Sign-up to speak at this hearing has closed. You can still submit written testimony."
 )
 FORM_EXPIRED = "Your form expired before it was sent, so nothing was submitted yet."
+NO_MEASURE_CHOSEN = "Choose at least one measure your testimony is about, and your position on it."
 
 LONG_TESTIMONY = "\n\n".join(
     f"Paragraph {number}: I have lived on this street for twenty years." for number in range(100)
@@ -139,23 +140,24 @@ def test_an_empty_form_lists_every_missing_field_with_a_link_to_it(client, db):
 
     assert response.status_code == 200
     errors = summary_errors(response.text)
-    for _, _, message in REQUIRED_FIELDS:
-        assert any(item.endswith(message) for item in errors), message
-    assert any(item.endswith("Choose the measure your testimony is about.") for item in errors)
-    assert len(errors) == len(REQUIRED_FIELDS) + 1
-    for target in ("#full_name", "#email", "#body", "#position-0", "#measure_id-0"):
+    # Two measures: the position is asked measure by measure, so it is one message.
+    for _, field_id, message in REQUIRED_FIELDS:
+        if field_id != "position":
+            assert any(item.endswith(message) for item in errors), message
+    assert any(item.endswith(NO_MEASURE_CHOSEN) for item in errors)
+    assert len(errors) == len(REQUIRED_FIELDS)
+    first = hearing.measures[0].id
+    for target in ("#full_name", "#email", "#body", f"#measures-{first}-0"):
         assert f'href="{target}"' in response.text
     assert_nothing_stored(db)
 
 
-def test_a_hearing_with_two_measures_asks_which_one(client, db):
+def test_a_hearing_with_two_measures_asks_for_a_position_on_at_least_one(client, db):
     hearing = open_hearing(db, measures=2)
 
-    response = submit(client, hearing, measure_id=None)
+    response = submit(client, hearing, measure_id=None, position=None)
 
-    assert_refused(
-        response, db, field_id="measure_id", message="Choose the measure your testimony is about."
-    )
+    assert_refused(response, db, field_id="measures", message=NO_MEASURE_CHOSEN)
     assert "measure_id" not in form_values(response.text)
 
 

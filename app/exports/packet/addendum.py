@@ -46,7 +46,7 @@ from app.exports.packet.data import (
     position_label,
 )
 from app.exports.packet.front import page_furniture, write_title_and_hearing
-from app.exports.packet.pdf import SUBHEADING, write_campaign
+from app.exports.packet.pdf import SUBHEADING, write_campaign, write_measures
 from app.exports.pdf.stream import Bookmark, write_typeset
 from app.exports.pdf.typesetting import (
     BODY,
@@ -58,12 +58,18 @@ from app.exports.pdf.typesetting import (
     Style,
     isolated,
 )
-from app.hearings.models import Hearing
+from app.hearings.models import Hearing, Measure
 from app.moderation.models import Redaction
 from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import local_time
-from app.testimony.models import ReviewStatus, Testimony, TestimonyVersion
+from app.testimony.models import (
+    Position,
+    ReviewStatus,
+    Testimony,
+    TestimonyMeasure,
+    TestimonyVersion,
+)
 
 INTRO = Style(size=10.5, leading=14, bold=True)
 
@@ -258,8 +264,10 @@ def _changed(wanted: list[int], printed: dict[int, int], selected: set[int], age
         .options(
             joinedload(Testimony.measure),
             selectinload(Testimony.versions).joinedload(TestimonyVersion.measure),
+            selectinload(Testimony.stances).joinedload(TestimonyMeasure.measure),
         )
     ).all()
+    numbers = _measure_numbers(rows)
     spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for row in db.session.execute(
         select(
@@ -275,7 +283,8 @@ def _changed(wanted: list[int], printed: dict[int, int], selected: set[int], age
     found = []
     for t in rows:
         version = printed[t.id]
-        then_measure, then_position, then_body = _as_printed(t, version)
+        then_measure, then_body, then_stances = _as_printed(t, version)
+        now_stances = [(stance.measure_id, stance.position) for stance in t.in_agenda_order()]
         common = {
             "tracking_number": t.tracking_number,
             "name": t.full_name,
@@ -300,10 +309,10 @@ def _changed(wanted: list[int], printed: dict[int, int], selected: set[int], age
             )
             entry = ChangedEntry(
                 **common,
-                measure_number=t.measure.number,
-                position=position_label(t.position),
-                earlier_measure_number=then_measure.number,
-                earlier_position=position_label(then_position),
+                measure_number=_numbers_text(now_stances, numbers),
+                position=_positions_text(now_stances, numbers),
+                earlier_measure_number=_numbers_text(then_stances, numbers),
+                earlier_position=_positions_text(then_stances, numbers),
                 earlier_text=earlier_text,
                 text=public_text(t.body, spans.get((t.id, t.version), [])),
             )
@@ -311,8 +320,8 @@ def _changed(wanted: list[int], printed: dict[int, int], selected: set[int], age
         else:
             entry = ChangedEntry(
                 **common,
-                measure_number=then_measure.number,
-                position=position_label(then_position),
+                measure_number=_numbers_text(then_stances, numbers),
+                position=_positions_text(then_stances, numbers),
                 reason=_reason(t, version, agenda) if section is Section.REMOVED else "",
             )
             measure_id = then_measure.id
@@ -323,14 +332,53 @@ def _changed(wanted: list[int], printed: dict[int, int], selected: set[int], age
 
 
 def _as_printed(t: Testimony, version: int):
-    """(measure, position, text) of the testimony at the version the earlier packet printed;
-    the text is None if that version is not kept."""
-    if t.version == version:
-        return t.measure, t.position, t.body
-    for earlier in t.versions:
-        if earlier.version == version:
-            return earlier.measure, earlier.position, earlier.body
-    return t.measure, t.position, None
+    """(main measure, text, every measure with its position) of the testimony
+    at the version the earlier packet printed; the text is None if that version is not kept."""
+    if t.version != version:
+        for earlier in t.versions:
+            if earlier.version == version:
+                return earlier.measure, earlier.body, earlier.stances()
+    stances = [(stance.measure_id, stance.position) for stance in t.in_agenda_order()]
+    return t.measure, t.body if t.version == version else None, stances
+
+
+def _measure_numbers(rows: list[Testimony]) -> dict[int, str]:
+    """The number of every measure these testimonies address or addressed, in one query at
+    most (earlier versions may name measures since taken off the agenda)."""
+    numbers = {}
+    for t in rows:
+        numbers[t.measure_id] = t.measure.number
+        numbers.update((stance.measure_id, stance.measure.number) for stance in t.stances)
+        numbers.update((v.measure_id, v.measure.number) for v in t.versions)
+    wanted = {
+        measure_id
+        for t in rows
+        for v in t.versions
+        for measure_id, _position in v.stances()
+        if measure_id not in numbers
+    }
+    if wanted:
+        numbers.update(
+            db.session.execute(
+                select(Measure.id, Measure.number).where(Measure.id.in_(wanted))
+            ).tuples()
+        )
+    return numbers
+
+
+def _numbers_text(stances: list[tuple[int, Position]], numbers: dict[int, str]) -> str:
+    """The measures addressed: "H.1538", or "H.1538, S.927" for several."""
+    return ", ".join(numbers.get(measure_id, "") for measure_id, _position in stances)
+
+
+def _positions_text(stances: list[tuple[int, Position]], numbers: dict[int, str]) -> str:
+    """The position: "Support"; on several measures, each with its measure's number."""
+    if len(stances) == 1:
+        return position_label(stances[0][1])
+    return "; ".join(
+        f"{numbers.get(measure_id, '')}: {position_label(position)}"
+        for measure_id, position in stances
+    )
 
 
 def _reason(t: Testimony, version: int, agenda: dict) -> str:
@@ -511,8 +559,7 @@ def _write_person(writer: PageWriter, tracking_number: str, name: str, city: str
 
 def _write_new(writer: PageWriter, entry: PacketEntry) -> None:
     _write_person(writer, entry.tracking_number, entry.name, entry.city, entry.organization)
-    writer.field(_("Measure"), entry.measure_number)
-    writer.field(_("Position"), entry.position)
+    write_measures(writer, entry)
     writer.field(_("Received"), entry.received)
     if entry.speaking:
         writer.field(_("Speaking"), entry.speaking)

@@ -39,6 +39,8 @@ class Signatory:
     personal_text: str  # sentences this member added to the campaign's text
     reworded_text: str  # the letter's sentences as this member changed them
     left_out: int  # sentences of the letter this member did not send
+    # The other measures this letter addresses, (number, position), as on PacketEntry.
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> 
                 personal_text=own,
                 reworded_text=reworded,
                 left_out=left_out,
+                also=entry.also,
             )
         )
     return CampaignEntry(

@@ -31,7 +31,14 @@ from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import local_time, to_local
 from app.testimony.identity import undisputed
-from app.testimony.models import Attachment, Position, ReviewStatus, SpeakingRequest, Testimony
+from app.testimony.models import (
+    Attachment,
+    Position,
+    ReviewStatus,
+    SpeakingRequest,
+    Testimony,
+    TestimonyMeasure,
+)
 
 BATCH = 200
 POSITION_ORDER = (Position.SUPPORT, Position.OPPOSE, Position.NEUTRAL)
@@ -66,6 +73,9 @@ class PacketEntry:
     attachments: tuple[AttachmentItem, ...]
     resident: bool
     asked_to_speak: bool
+    # The other measures it addresses, in agenda order, each (number, position): it is printed
+    # once, under measure_number (its main measure), and listed and counted under these too.
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,23 +113,57 @@ class Tally:
 
 @dataclass
 class Tallies:
+    """Approved testimony by measure and position: a testimony on several measures counts
+    under each, with its position there; the total counts every testimony once. `only`: the
+    measures the packet covers (a measure's own packet counts that measure alone)."""
+
     rows: dict[tuple[str, str], Tally] = field(default_factory=dict)
+    only: frozenset[str] | None = None
+    _total: Tally = field(default_factory=Tally)
 
     def add(self, entry: PacketEntry | CampaignEntry) -> None:
         people = entry.signatories if isinstance(entry, CampaignEntry) else (entry,)
         for person in people:
-            tally = self.rows.setdefault((entry.measure_number, person.position), Tally())
-            tally.count += 1
-            tally.residents += person.resident
-            tally.speakers += person.asked_to_speak
+            for measure, position in ((entry.measure_number, person.position), *person.also):
+                if self.only is not None and measure not in self.only:
+                    continue
+                self._count(self.rows.setdefault((measure, position), Tally()), person)
+            self._count(self._total, person)
+
+    @staticmethod
+    def _count(tally: Tally, person) -> None:
+        tally.count += 1
+        tally.residents += person.resident
+        tally.speakers += person.asked_to_speak
 
     @property
     def total(self) -> Tally:
-        return Tally(
-            count=sum(t.count for t in self.rows.values()),
-            residents=sum(t.residents for t in self.rows.values()),
-            speakers=sum(t.speakers for t in self.rows.values()),
+        return self._total
+
+    def in_order(self, measure_numbers: list[str]) -> list[tuple[tuple[str, str], Tally]]:
+        """The rows by measure in agenda order, then support, oppose, neutral (a testimony
+        counted under a later measure too must not put that measure's row first)."""
+        measures = {number: place for place, number in enumerate(measure_numbers)}
+        positions = {position_label(p): place for place, p in enumerate(POSITION_ORDER)}
+        arrival = {key: place for place, key in enumerate(self.rows)}
+        return sorted(
+            self.rows.items(),
+            key=lambda row: (
+                measures.get(row[0][0], len(measures)),
+                positions.get(row[0][1], len(positions)),
+                arrival[row[0]],
+            ),
         )
+
+
+def _fingerprinted(record: dict) -> dict:
+    """A record as the fingerprint reads it: without `also` when empty, so testimony on one
+    measure is fingerprinted as it was before testimony could address several."""
+    if not record.get("also", True):
+        record = {key: value for key, value in record.items() if key != "also"}
+    if "signatories" in record:
+        record = record | {"signatories": [_fingerprinted(s) for s in record["signatories"]]}
+    return record
 
 
 class Fingerprint:
@@ -133,7 +177,8 @@ class Fingerprint:
         self._digest = hashlib.sha256()
 
     def add(self, entry: PacketEntry) -> None:
-        self._digest.update(json.dumps(asdict(entry), sort_keys=True).encode() + b"\n")
+        record = _fingerprinted(asdict(entry))
+        self._digest.update(json.dumps(record, sort_keys=True).encode() + b"\n")
 
     def add_scope(self, cover: PacketCover) -> None:
         fixed = {
@@ -177,8 +222,15 @@ def awaiting_review(hearing: Hearing, measure: Measure | None = None) -> int:
         Testimony.hearing_id == hearing.id, Testimony.status.in_(AWAITING_REVIEW)
     )
     if measure is not None:
-        query = query.where(Testimony.measure_id == measure.id)
+        query = query.where(addresses(measure))
     return db.session.scalar(query) or 0
+
+
+def addresses(measure: Measure):
+    """Testimony that addresses the measure, as its main measure or one of several."""
+    return exists().where(
+        TestimonyMeasure.testimony_id == Testimony.id, TestimonyMeasure.measure_id == measure.id
+    )
 
 
 def awaiting_review_notice(count: int) -> str:
@@ -235,7 +287,7 @@ def _approved_in_packet_order(hearing: Hearing, measure: Measure | None, *column
         )
     )
     if measure is not None:
-        query = query.where(Testimony.measure_id == measure.id)
+        query = query.where(addresses(measure))
     return query
 
 
@@ -302,7 +354,11 @@ def entries(
                 Testimony.status == ReviewStatus.APPROVED,
                 undisputed(),
             )
-            .options(joinedload(Testimony.measure), selectinload(Testimony.attachments))
+            .options(
+                joinedload(Testimony.measure),
+                selectinload(Testimony.attachments),
+                selectinload(Testimony.stances).joinedload(TestimonyMeasure.measure),
+            )
         ).all()
         by_id = {t.id: t for t in rows}
         spans = active_spans_for(rows)
@@ -375,4 +431,9 @@ def _entry(t: Testimony, spans, zone: str, is_resident) -> PacketEntry:
         ),
         resident=is_resident(t.city, t.zip_code),
         asked_to_speak=t.speaking_request is not SpeakingRequest.NONE,
+        also=tuple(
+            (stance.measure.number, position_label(stance.position))
+            for stance in t.in_agenda_order()
+            if stance.measure_id != t.measure_id
+        ),
     )

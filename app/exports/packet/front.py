@@ -119,7 +119,7 @@ def render_cover(
     writer.space(8)
     _tally_table(writer, cover, tallies)
     writer.space(8)
-    _bar_chart(writer, tallies)
+    _bar_chart(writer, cover, tallies)
     writer.space(10)
     if noted:
         write_noted(writer, noted)
@@ -170,7 +170,7 @@ def _tally_table(writer: PageWriter, cover: PacketCover, tallies: Tallies) -> No
     columns = (0.0, 150.0, 240.0, 315.0, 390.0)
     headings = (_("Measure"), _("Position"), _("Testimony"), _("Residents"), _("To speak"))
     writer.cells(columns, headings, LABEL)
-    for (measure, position), tally in tallies.rows.items():
+    for (measure, position), tally in tallies.in_order([m.number for m in cover.measures]):
         cells = (measure, position, str(tally.count), str(tally.residents), str(tally.speakers))
         writer.cells(columns, cells, BODY)
     total = tallies.total
@@ -178,14 +178,14 @@ def _tally_table(writer: PageWriter, cover: PacketCover, tallies: Tallies) -> No
     writer.cells(columns, cells, Style(bold=True))
 
 
-def _bar_chart(writer: PageWriter, tallies: Tallies) -> None:
+def _bar_chart(writer: PageWriter, cover: PacketCover, tallies: Tallies) -> None:
     if not tallies.rows:
         return
     writer.paragraph(_("Approved testimony by measure and position"), HEADING)
     most = max(t.count for t in tallies.rows.values())
     label_width, bar_space = 170.0, writer.width - 170.0 - 40.0
     colours = {position_label(p): colour for p, colour in BAR_COLOURS.items()}
-    for (measure, position), tally in tallies.rows.items():
+    for (measure, position), tally in tallies.in_order([m.number for m in cover.measures]):
         writer.ensure(16)
         writer.y -= 16
         label = truncate(f"{isolated(measure)} · {position}", label_width - 6, SMALL.size)

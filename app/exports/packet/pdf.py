@@ -59,6 +59,8 @@ class Placed:
     label: str
     measure: str
     text_pages: int
+    # The other measures it addresses: the contents list it under each, pointing here.
+    others: tuple[str, ...] = ()
     # (file name, pages or None when it cannot be included, reason when it cannot)
     attachments: list[tuple[str, int | None, str]] = field(default_factory=list)
     first_page: int = 0
@@ -164,7 +166,8 @@ def build_packet(
 
 
 def _first_pass(cover: PacketCover, entries, records: Path, job: PacketJob):
-    tallies, fingerprint = Tallies(), Fingerprint()
+    only = frozenset(m.number for m in cover.measures) if cover.scope else None
+    tallies, fingerprint = Tallies(only=only), Fingerprint()
     fingerprint.add_scope(cover)  # what the packet covers: a measure's packet is not the hearing's
     placements: list[Placed] = []
     checked: dict[str, int | str] = {}  # attachment digest → pages, or why it cannot be used
@@ -174,7 +177,7 @@ def _first_pass(cover: PacketCover, entries, records: Path, job: PacketJob):
             out.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
             tallies.add(entry)
             fingerprint.add(entry)
-            item = Placed(_entry_label(entry), entry.measure_number, 0)
+            item = Placed(_entry_label(entry), entry.measure_number, 0, _others(entry))
             if isinstance(entry, CampaignEntry):
                 measuring = PageWriter(None)
                 write_campaign(measuring, entry)
@@ -336,8 +339,7 @@ def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
     writer.field(_("City or town"), entry.city)
     if entry.organization:
         writer.field(_("Organization"), entry.organization)
-    writer.field(_("Measure"), entry.measure_number)
-    writer.field(_("Position"), entry.position)
+    write_measures(writer, entry)
     writer.field(_("Received"), entry.received)
     if entry.speaking:
         writer.field(_("Speaking"), entry.speaking)
@@ -357,6 +359,20 @@ def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
     writer.rule()
     writer.space(6)
     writer.paragraph(entry.text, BODY)
+
+
+def write_measures(writer: PageWriter, entry: PacketEntry) -> None:
+    """The measure and position of a testimony; of one on several measures, each with its
+    position (the addendum prints new testimony this way too)."""
+    if not entry.also:
+        writer.field(_("Measure"), entry.measure_number)
+        writer.field(_("Position"), entry.position)
+        return
+    stances = ((entry.measure_number, entry.position), *entry.also)
+    writer.field(
+        _("Measures"),
+        " · ".join(f"{isolated(number)}: {position}" for number, position in stances),
+    )
 
 
 def write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
@@ -390,7 +406,11 @@ def write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
     writer.space(10)
     writer.paragraph(_("Signatories"), SUBHEADING)
     for person in entry.signatories:
-        details = [person.name, person.city, person.organization, person.position, person.speaking]
+        position = person.position
+        if person.also:
+            stances = ((entry.measure_number, person.position), *person.also)
+            position = "; ".join(f"{number}: {label}" for number, label in stances)
+        details = [person.name, person.city, person.organization, position, person.speaking]
         line = " · ".join(isolated(part) for part in details if part)
         writer.paragraph(f"{person.tracking_number}  {line}  ({person.received})", SMALL)
     differing = [
@@ -432,16 +452,34 @@ def _entry_label(entry: PacketEntry | CampaignEntry) -> str:
     return f"{entry.tracking_number}  {who} ({entry.position})"
 
 
+def _others(entry: PacketEntry | CampaignEntry) -> tuple[str, ...]:
+    """The measures besides its own that an entry addresses (for a campaign: that any of
+    its letters addresses), in agenda order."""
+    people = entry.signatories if isinstance(entry, CampaignEntry) else (entry,)
+    numbers = [number for person in people for number, _position in person.also]
+    return tuple(dict.fromkeys(number for number in numbers if number != entry.measure_number))
+
+
 def _toc_lines(placements: list[Placed], cover: PacketCover) -> list[TocLine]:
+    """Under each measure, the testimony printed there, then the testimony printed under
+    another measure that addresses this one too ("see page N")."""
     titles = {m.number: m.title for m in cover.measures}
-    lines: list[TocLine] = []
-    measure = None
+    order = list(titles)
     for item in placements:
-        if item.measure != measure:
-            measure = item.measure
-            heading = f"{isolated(measure)}: {isolated(titles.get(measure, ''))}"
-            lines.append(TocLine(heading, None, heading=True))
-        lines.append(TocLine(item.label, item.first_page or None))
+        if item.measure not in order:
+            order.append(item.measure)
+    lines: list[TocLine] = []
+    for measure in order:
+        own = [item for item in placements if item.measure == measure]
+        also = [item for item in placements if measure in item.others]
+        if not own and not also:
+            continue
+        heading = f"{isolated(measure)}: {isolated(titles.get(measure, ''))}"
+        lines.append(TocLine(heading, None, heading=True))
+        lines.extend(TocLine(item.label, item.first_page or None) for item in own)
+        for item in also:
+            text = _("%(entry)s: see page %(page)d", entry=item.label, page=item.first_page)
+            lines.append(TocLine(text, item.first_page or None))
     return lines
 
 

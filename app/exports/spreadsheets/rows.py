@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.campaigns.models import campaign_label
 from app.hearings.models import Hearing, Measure
@@ -16,7 +16,7 @@ from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import to_local
 from app.testimony.identity import confidence, repeat_counts
-from app.testimony.models import Testimony
+from app.testimony.models import Testimony, TestimonyMeasure
 
 # (heading, what the README says it holds) — the README's column table is built from these.
 COLUMNS = [
@@ -28,6 +28,11 @@ COLUMNS = [
     ("Organization", "Organization, if any; '(on its behalf)' when testifying for it"),
     ("Measure", "The measure's number"),
     ("Position", "support, oppose or neutral"),
+    (
+        "Measures",
+        "Every measure it addresses with the position on each, in agenda order, e.g. "
+        "'H.1538: support; S.927: support' (Measure and Position hold the first of them)",
+    ),
     ("Speaking request", "none, in_person or remote"),
     ("Status", "pending, approved, rejected, flagged or withdrawn"),
     ("Rejection reason", codes_in_words()),
@@ -65,19 +70,30 @@ def neutralise(value: str) -> str:
 
 def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[SheetRow]:
     """Every testimony of the hearing (or one of its measures) in the order it arrived, BATCH
-    rows in memory at a time."""
+    rows in memory at a time: one row per testimony, however many measures it addresses (a
+    clerk counting rows counts testimonies, and the text is there once); the Measures column
+    lists them all."""
     zone = hearing.timezone
     last_id = 0
     while True:
         query = (
             select(Testimony)
             .where(Testimony.hearing_id == hearing.id, Testimony.id > last_id)
-            .options(joinedload(Testimony.measure))
+            .options(
+                joinedload(Testimony.measure),
+                selectinload(Testimony.stances).joinedload(TestimonyMeasure.measure),
+            )
             .order_by(Testimony.id)
             .limit(BATCH)
         )
         if measure is not None:
-            query = query.where(Testimony.measure_id == measure.id)
+            # Every testimony addressing the measure, alone or among others.
+            query = query.where(
+                exists().where(
+                    TestimonyMeasure.testimony_id == Testimony.id,
+                    TestimonyMeasure.measure_id == measure.id,
+                )
+            )
         batch = list(db.session.scalars(query))
         if not batch:
             return
@@ -97,6 +113,10 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
                     organization,
                     t.measure.number,
                     t.position.value,
+                    "; ".join(
+                        f"{stance.measure.number}: {stance.position.value}"
+                        for stance in t.in_agenda_order()
+                    ),
                     t.speaking_request.value,
                     t.status.value,
                     t.rejection_reason.value if t.rejection_reason else "",
