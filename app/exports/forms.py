@@ -34,7 +34,9 @@ class BackgroundExportForm(FlaskForm):
     kind = ChoiceField(
         choices=[SelectChoice(kind.value, kind.value) for kind in BACKGROUND_KINDS],
         validators=[InputRequired(_l("Choose what to make."))],
-        invalid=_l("Choose what to make: the packet, the bundle or the speaker list."),
+        invalid=_l(
+            "Choose what to make: the packet, the bundle, the speaker list or the sign-ins."
+        ),
     )
     measure = ChoiceField(
         _l("Measures to include"),

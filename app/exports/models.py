@@ -28,8 +28,10 @@ class PacketKind(enum.StrEnum):
 
     @property
     def runs_in_background(self) -> bool:
-        """Spreadsheets are quick enough to make during the request; PDFs and bundles are not."""
-        return self.extension in ("pdf", "zip")
+        """Testimony spreadsheets are quick enough to make during the request; PDFs and bundles
+        are not, nor the sign-in spreadsheets (a bill can draw 100,000 sign-ins: a minute of
+        XLSX, see docs/benchmarks.md)."""
+        return self.extension in ("pdf", "zip") or self.value.startswith("sign_ins_")
 
     @property
     def extension(self) -> str:

@@ -15,7 +15,6 @@ from app.accounts.models import StaffUser
 from app.exports import jobs
 from app.exports.models import ExportStatus, Packet, PacketKind, PacketTestimony
 from app.exports.spreadsheets.rows import testimony_rows
-from app.exports.spreadsheets.signins import SIGN_IN_COLUMNS, sign_in_rows
 from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS, speaker_rows
 from app.exports.spreadsheets.writers import to_csv, to_xlsx
 from app.hearings.models import Hearing, Measure
@@ -33,15 +32,6 @@ def export_testimony(
         data, count = to_csv(testimony_rows(hearing))
     elif kind is PacketKind.TESTIMONY_XLSX:
         data, count = to_xlsx(testimony_rows(hearing), title=hearing.title)
-    elif kind is PacketKind.SIGN_INS_CSV:
-        data, count = to_csv(sign_in_rows(hearing), SIGN_IN_COLUMNS)
-    elif kind is PacketKind.SIGN_INS_XLSX:
-        data, count = to_xlsx(
-            sign_in_rows(hearing),
-            title=hearing.title,
-            columns=SIGN_IN_COLUMNS,
-            sheet_name="Sign-ins",
-        )
     else:
         data, count = to_csv(speaker_rows(hearing), SPEAKER_COLUMNS)
     packet = Packet(
@@ -145,7 +135,8 @@ def request_export(
     since_id: int | None = None,
     now: datetime,
 ) -> Packet:
-    """Queue a background export (packet, addendum, speaker PDF or bundle) and its job. The
+    """Queue a background export (packet, addendum, speaker PDF, bundle or sign-in
+    spreadsheet) and its job. The
     caller commits, then may start it at once with jobs.start().
 
     An addendum covers the whole hearing and needs `since_id`, the earlier packet it lists the

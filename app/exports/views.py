@@ -86,8 +86,8 @@ def show(packet_id: int):
 @bp.route("/hearings/<int:hearing_id>/exports/background", methods=["POST"])
 @role_required(Role.CLERK)
 def create_background(hearing_id: int):
-    """Queue a packet, its addendum, a speaker list PDF or bundle; it is made outside this
-    request."""
+    """Queue a packet, its addendum, a speaker list PDF, bundle or sign-in spreadsheet; it is
+    made outside this request."""
     hearing = db.get_or_404(Hearing, hearing_id)
     form = BackgroundExportForm(hearing)
     if not form.validate_on_submit():
@@ -145,8 +145,7 @@ def progress(packet_id: int):
 
 
 @bp.route(
-    "/hearings/<int:hearing_id>/exports/"
-    "<any(testimony_csv, testimony_xlsx, speakers_csv, sign_ins_csv, sign_ins_xlsx):kind>",
+    "/hearings/<int:hearing_id>/exports/<any(testimony_csv, testimony_xlsx, speakers_csv):kind>",
     methods=["POST"],
 )
 @role_required(Role.CLERK)

@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,6 +26,19 @@ def to_csv(rows: Iterable[SheetRow], columns=COLUMNS) -> tuple[bytes, int]:
         writer.writerow([neutralise(_printable(cell)) for cell in row.cells])
         count += 1
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+
+
+def write_csv(path: Path, rows: Iterable[SheetRow], columns=COLUMNS) -> int:
+    """The same CSV as to_csv, written to path a row at a time (memory stays flat however many
+    rows); returns how many rows."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([heading for heading, _ in columns])
+        for row in rows:
+            writer.writerow([neutralise(_printable(cell)) for cell in row.cells])
+            count += 1
+    return count
 
 
 def to_xlsx(

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from app.accounts.models import Role
 from app.exports.spreadsheets.signins import SIGN_IN_COLUMNS, sign_in_rows
-from app.exports.spreadsheets.writers import to_csv, to_xlsx
+from app.exports.spreadsheets.writers import to_csv, to_xlsx, write_csv
 from app.platform.extensions import db as _db
 from app.platform.timezones import to_local, utcnow
 from app.signins import identity
@@ -167,3 +167,12 @@ def test_names_sort_the_same_on_every_database(db):
     _db.session.commit()
     rows = rows_of(to_csv(sign_in_rows(hearing), SIGN_IN_COLUMNS)[0])
     assert [r["Name"] for r in rows] == ["adam Smith", "Zed Adams", "Ädam Early", "émile Zola"]
+
+
+def test_the_streamed_csv_file_is_the_same_as_the_csv_in_memory(db, tmp_path):
+    hearing = make_hearing()
+    sign_in(hearing, "=Formula Person", (hearing.measures[0].id, Position.SUPPORT), city="Zürich")
+    _db.session.commit()
+    path = tmp_path / "sign-ins.csv"
+    assert write_csv(path, sign_in_rows(hearing), SIGN_IN_COLUMNS) == 1
+    assert path.read_bytes() == to_csv(sign_in_rows(hearing), SIGN_IN_COLUMNS)[0]
