@@ -46,7 +46,7 @@ from app.platform import jobs, outbox
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
 from app.testimony import services as testimony_services
-from app.testimony.models import ReviewStatus, Testimony
+from app.testimony.models import ReviewStatus, Testimony, TestimonyMeasure
 
 log = logging.getLogger("opentestimony.following")
 
@@ -452,12 +452,13 @@ class Recipient:
 
 
 def testimony_recipients(measure_id: int) -> list[Recipient]:
-    """Each address with testimony on the measure not withdrawn; its latest testimony's
-    language and link."""
+    """Each address with testimony addressing the measure (alone or among several) and not
+    withdrawn; its latest testimony's language and link."""
     rows = db.session.scalars(
         select(Testimony)
+        .join(TestimonyMeasure, TestimonyMeasure.testimony_id == Testimony.id)
         .where(
-            Testimony.measure_id == measure_id,
+            TestimonyMeasure.measure_id == measure_id,
             Testimony.status != ReviewStatus.WITHDRAWN,
             Testimony.email != "",
         )

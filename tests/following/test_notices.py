@@ -15,7 +15,7 @@ from app.hearings import services as hearing_services
 from app.platform import jobs
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
-from app.testimony.models import ReviewStatus
+from app.testimony.models import Position, ReviewStatus
 from tests.factories import (
     make_committee_action,
     make_follower,
@@ -302,6 +302,22 @@ def test_committee_action_tells_followers_and_everyone_who_testified_once(db):
     assert "Sent to study" in loop.body_text
     assert "/following/no-outcomes/" in loop.headers["List-Unsubscribe"]
     assert by_address["luis@example.org"].body_text != loop.body_text  # in Spanish
+
+
+def test_testimony_on_several_measures_hears_of_an_action_on_any_of_them(db):
+    hearing = make_hearing(measures=2)
+    first, second = hearing.measures
+    make_testimony(
+        hearing,
+        email="several@example.org",
+        measures=((first.id, Position.SUPPORT), (second.id, Position.OPPOSE)),
+    )
+    make_testimony(hearing, email="first-only@example.org")
+    action = acted(db, second)
+    before = {m.id for m in mail(db)}
+    notices.committee_acted([{"action_id": action.id}])
+    told = [m.to_address for m in mail(db) if m.id not in before]
+    assert told == ["several@example.org"]
 
 
 def test_an_address_that_opted_out_is_not_told_of_committee_actions(db):

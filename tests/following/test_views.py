@@ -305,7 +305,7 @@ def test_the_receipt_offers_to_stop_committee_news_and_the_link_works(client, db
     make_testimony(hearing, email="Quiet@Example.org")
     db.session.commit()
     (receipt,) = messages(db, "testimony_received")
-    assert "what the committee does with this measure" in receipt.body_text
+    assert "what the committee does with the measures you testified on" in receipt.body_text
     testimony = _db.session.scalars(select(Testimony)).one()
     path = path_of(links.outcomes_url(testimony))
     assert "Stop these messages" in client.get(path).text
