@@ -11,7 +11,7 @@ from app.hearings.models import Hearing
 from app.moderation.queries import position_counts, status_counts
 from app.platform.extensions import db
 from app.platform.timezones import to_local
-from app.testimony.models import Position, ReviewStatus, Testimony
+from app.testimony.models import Position, ReviewStatus, Testimony, TestimonyMeasure
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,14 @@ def per_local_day(hearing: Hearing) -> list[Bar]:
 
 def build(hearing: Hearing) -> Dashboard:
     by_position = position_counts(hearing)
+    # A testimony on several measures counts under each of them (by position, and in all,
+    # it counts once: under its main measure).
     measure_counts = dict(
         db.session.execute(
-            select(Testimony.measure_id, func.count(Testimony.id))
+            select(TestimonyMeasure.measure_id, func.count())
+            .join(Testimony, Testimony.id == TestimonyMeasure.testimony_id)
             .where(Testimony.hearing_id == hearing.id)
-            .group_by(Testimony.measure_id)
+            .group_by(TestimonyMeasure.measure_id)
         ).all()
     )
     by_status = status_counts(hearing)

@@ -113,15 +113,22 @@ def test_figures_by_position_measure_and_status_and_what_awaits_review(db):
     submitted(hearing, at(14), S.FLAGGED, position=Position.OPPOSE, measure_id=first.id)
     submitted(hearing, at(15), S.APPROVED, position=Position.OPPOSE, measure_id=first.id)
     submitted(hearing, at(16), S.WITHDRAWN, position=Position.NEUTRAL, measure_id=first.id)
+    # On both measures: counted under each measure, and once by position and by status.
+    submitted(
+        hearing,
+        at(17),
+        S.APPROVED,
+        measures=((first.id, Position.SUPPORT), (second.id, Position.OPPOSE)),
+    )
     submitted(make_hearing(now=WINTER), at(13))
 
     figures = build(hearing)
 
-    assert figures.by_position == {Position.SUPPORT: 1, Position.OPPOSE: 2, Position.NEUTRAL: 1}
-    assert figures.by_measure == [Bar(first.number, 4), Bar(second.number, 0)]
+    assert figures.by_position == {Position.SUPPORT: 2, Position.OPPOSE: 2, Position.NEUTRAL: 1}
+    assert figures.by_measure == [Bar(first.number, 5), Bar(second.number, 1)]
     assert figures.by_status == {
         S.PENDING: 1,
-        S.APPROVED: 1,
+        S.APPROVED: 2,
         S.REJECTED: 0,
         S.FLAGGED: 1,
         S.WITHDRAWN: 1,
