@@ -6,16 +6,18 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.platform.extensions import db
-from app.testimony.models import ReviewStatus, Testimony
+from app.testimony.models import ReviewStatus, Testimony, TestimonyMeasure
 
 
 def has_testimony_on(hearing_id: int, measure_ids: set[int]) -> bool:
     """Whether any testimony on this hearing addresses one of these measures."""
     if not measure_ids:
         return False
+    # Any measure it addresses, its main one or another (testimony_measures holds them all).
     found = db.session.scalar(
-        select(Testimony.id)
-        .where(Testimony.hearing_id == hearing_id, Testimony.measure_id.in_(measure_ids))
+        select(TestimonyMeasure.testimony_id)
+        .join(Testimony, Testimony.id == TestimonyMeasure.testimony_id)
+        .where(Testimony.hearing_id == hearing_id, TestimonyMeasure.measure_id.in_(measure_ids))
         .limit(1)
     )
     return found is not None

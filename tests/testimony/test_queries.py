@@ -3,7 +3,7 @@ who is told when a hearing changes (everyone with testimony not withdrawn, once 
 
 from __future__ import annotations
 
-from app.testimony.models import ReviewStatus
+from app.testimony.models import Position, ReviewStatus
 from app.testimony.queries import count_residents, has_testimony_on, resident_addresses
 from tests.factories import make_hearing, make_testimony, set_review_status
 
@@ -19,6 +19,16 @@ def test_whether_a_measure_has_testimony(db):
     assert not has_testimony_on(hearing.id, {second.id})
     assert not has_testimony_on(hearing.id, set())
     assert not has_testimony_on(other.id, {first.id})
+
+
+def test_a_measure_addressed_beside_another_has_testimony_too(db):
+    hearing = make_hearing(measures=3)
+    first, second, third = hearing.measures
+    make_testimony(hearing, measures=((first.id, Position.SUPPORT), (second.id, Position.OPPOSE)))
+    db.session.flush()
+    # A clerk cannot take the second off the agenda: testimony addresses it.
+    assert has_testimony_on(hearing.id, {second.id})
+    assert not has_testimony_on(hearing.id, {third.id})
 
 
 def test_residents_are_counted_once_an_address_whatever_its_case(db):
