@@ -24,7 +24,7 @@ from app.exports.packet.pdf import PacketJob, build_packet
 from app.exports.packet.roster import read_roster
 from app.exports.packet.speakers import build_speakers_pdf
 from app.exports.spreadsheets.rows import testimony_rows
-from app.exports.spreadsheets.signins import SIGN_IN_COLUMNS, sign_in_rows
+from app.exports.spreadsheets.signins import SIGN_IN_COLUMNS, has_sign_ins, sign_in_rows
 from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS, speaker_rows
 from app.exports.spreadsheets.writers import to_csv, to_xlsx, write_csv
 from app.hearings.models import Hearing, Measure
@@ -197,6 +197,15 @@ def _bundle(request: ExportRequest) -> Built:
         BundleFile("speakers.csv", work / "speakers.csv", "Speaker list in sign-up order"),
         BundleFile("speakers.pdf", work / "speakers.pdf", "Speaker list, printable"),
     ]
+    if has_sign_ins(hearing, measure):  # streamed to the file: there may be 100,000
+        write_csv(work / "sign_ins.csv", sign_in_rows(hearing, measure), SIGN_IN_COLUMNS)
+        files.append(
+            BundleFile(
+                "sign_ins.csv",
+                work / "sign_ins.csv",
+                "Every position sign-in, one row per sign-in per measure, in the roster's order",
+            )
+        )
     store = file_store()
     cleaned = work / "attachments"
     cleaned.mkdir(exist_ok=True)

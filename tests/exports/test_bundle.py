@@ -328,3 +328,29 @@ def test_a_measures_bundle_holds_only_that_measures_testimony(db, tmp_path):
     assert not any(on_first.testimony.tracking_number in name for name in names)
     assert on_second.testimony.tracking_number in csv_text
     assert on_first.testimony.tracking_number not in csv_text
+
+
+def test_a_hearing_with_sign_ins_has_their_spreadsheet_in_the_bundle(db, tmp_path):
+    from app.exports.spreadsheets.signins import SIGN_IN_COLUMNS
+    from app.testimony.models import Position
+    from tests.factories import make_sign_in
+
+    hearing = make_hearing(title=TITLE, measures=2)
+    first, second = hearing.measures
+    make_sign_in(
+        hearing,
+        full_name="Rosa Delgado",
+        positions=((first.id, Position.SUPPORT), (second.id, Position.OPPOSE)),
+    )
+    db.session.commit()
+    with zipfile.ZipFile(make_bundle(hearing, tmp_path / "whole")) as bundle:
+        names = bundle.namelist()
+        assert names[: len(SHEETS_AND_PRINTS) + 1] == [*SHEETS_AND_PRINTS, "sign_ins.csv"]
+        lines = bundle.read("sign_ins.csv").decode("utf-8-sig").splitlines()
+        assert lines[0] == ",".join(heading for heading, _ in SIGN_IN_COLUMNS)
+        assert len(lines) == 3  # one row per measure
+        [listed] = [f for f in manifest_of(bundle)["files"] if f["path"] == "sign_ins.csv"]
+        assert listed["sha256"] == hashlib.sha256(bundle.read("sign_ins.csv")).hexdigest()
+    with zipfile.ZipFile(make_bundle(hearing, tmp_path / "second", measure=second)) as bundle:
+        lines = bundle.read("sign_ins.csv").decode("utf-8-sig").splitlines()
+        assert len(lines) == 2 and second.number in lines[1] and "oppose" in lines[1]

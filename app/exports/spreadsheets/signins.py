@@ -39,6 +39,12 @@ SIGN_IN_COLUMNS = [
 STREAM_BATCH = 2000
 
 
+def has_sign_ins(hearing: Hearing, measure: Measure | None = None) -> bool:
+    """Whether the hearing (or measure) has any sign-in, whatever its status."""
+    query = roster_query(hearing, measure, SignIn.id).order_by(None).limit(1)
+    return db.session.execute(query).first() is not None
+
+
 def sign_in_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[SheetRow]:
     """Every sign-in of the hearing (or one measure), whatever its status, one row per
     measure it takes a position on; in the roster's order (agenda, position, name)."""

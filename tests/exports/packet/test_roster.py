@@ -128,6 +128,9 @@ def test_only_sign_ins_on_record_are_listed_and_counted(db, tmp_path):
         reason=RejectionReason.SPAM,
         now=now,
     )
+    hearing.committee.body.review_sign_ins = True  # from now on, sign-ins wait for review
+    pending = sign_in(hearing, "Pending Person", stance)
+    assert pending.status is SignInStatus.PENDING
     _db.session.commit()
 
     roster = roster_of(hearing, tmp_path)
