@@ -12,6 +12,7 @@ from sqlalchemy import insert
 
 from app.accounts.models import Role
 from app.exports import jobs, services
+from app.exports.builders import ExportRequest, build
 from app.exports.models import ExportStatus, PacketKind
 from app.exports.packet import roster as roster_module
 from app.exports.packet.roster import read_roster
@@ -303,3 +304,60 @@ def test_a_large_roster_is_complete_and_in_order(db, monkeypatch, chunk):
     roster_pages = [page for page in pages if "— Boston" in page]
     assert len(roster_pages) <= 2000 // 100
     assert "Support (continued)" in text
+
+
+def test_the_roster_builds_to_the_same_bytes_and_counts_in_the_fingerprint(db, tmp_path):
+    hearing = make_hearing(measures=2)
+    first, second = hearing.measures
+    sign_in(hearing, ARABIC_NAME, (first.id, Position.SUPPORT), city=HEBREW_CITY)
+    sign_in(hearing, "Zoë O'Brien", (second.id, Position.NEUTRAL), organization="Tenants")
+    _db.session.commit()
+    when = utcnow().replace(microsecond=0)
+
+    def built(name):
+        workdir = tmp_path / name
+        workdir.mkdir()
+        return build(
+            ExportRequest(
+                kind=PacketKind.PACKET_PDF,
+                hearing=hearing,
+                measure=None,
+                generated_at=when,
+                generated_by="Casey Clerk",
+                workdir=workdir,
+            )
+        )
+
+    first_build, second_build = built("first"), built("second")
+    assert first_build.path.read_bytes() == second_build.path.read_bytes()
+    assert first_build.content_sha256 == second_build.content_sha256
+    assert first_build.item_count == 0  # testimonies printed; sign-ins are counted apart
+
+    sign_in(hearing, "Late Arrival", (first.id, Position.OPPOSE))
+    _db.session.commit()
+    assert built("third").content_sha256 != first_build.content_sha256
+
+
+def test_a_long_entry_wraps_in_its_column_and_a_roster_page_holds_many(db, tmp_path):
+    hearing = make_hearing()
+    measure = hearing.measures[0]
+    long_organization = "Coalition " * 19 + "of Neighbours"
+    sign_in(hearing, "Abe Long", (measure.id, Position.SUPPORT), organization=long_organization)
+    for index in range(150):
+        sign_in(hearing, f"Resident {index:03d}", (measure.id, Position.OPPOSE))
+    _db.session.commit()
+    roster = roster_of(hearing, tmp_path)
+    pages = list(roster_module.layout(roster))
+    entries = [draw for page in pages for draw in page.draws if draw.style == roster_module.ENTRY]
+    # The long entry takes several lines, the later ones indented; every line fits its column.
+    first_lines = [draw for draw in entries if draw.text.startswith("Abe Long")]
+    assert len(first_lines) == 1
+    start = entries.index(first_lines[0])
+    follow = entries[start + 1]
+    assert follow.x == first_lines[0].x + roster_module.HANGING
+    for draw in entries:
+        width = roster_module.text_width(draw.text, draw.style.size)
+        assert width <= roster_module.COLUMN_WIDTH + 0.01
+    # 151 entries (and their headings) on two pages: two columns of about 60 lines each.
+    assert len(pages) == 2
+    assert roster_module.plan(roster).pages == 2
