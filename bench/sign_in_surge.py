@@ -71,7 +71,6 @@ class Surge:
         self.acknowledged: set[str] = set()
         self.retried = 0
         self.given_up = 0
-        self.sent = 0
 
     def take(self) -> int | None:
         number = next(self.next)
@@ -134,9 +133,10 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         for client in clients:
             client.join()
         elapsed = time.perf_counter() - started
-        server_cpu, generator_cpu, busy, others = meter.read()
         print(f"  sending done in {elapsed:.0f} s; waiting for the receipt e-mails", flush=True)
         mail_wait = follow_up_catch_up(url, limit=args.max_seconds)
+        # Over the sending and the mail left after it.
+        server_cpu, generator_cpu, busy, others = meter.read()
     finally:
         server.stop()
     problems = server.problems()
@@ -156,31 +156,26 @@ def run(args: argparse.Namespace, folder: Path) -> None:
 
 def client_loop(port, path, blanks, residents, surge: Surge) -> None:
     client = Client(port)
-    latencies, statuses, acknowledged = [], Counter(), []
-    retried = given_up = 0
     while (number := surge.take()) is not None:
         blank = replace(blanks[number % len(blanks)], submission_key=secrets.token_urlsafe(24))
         form = residents.fill(blank)
         started = time.perf_counter()
         for attempt in range(1 + RETRIES):
             sent = send(client, path, form, started)
-            statuses[sent.status] += 1
+            with surge.lock:
+                surge.statuses[sent.status] += 1
+                if sent.acknowledged:
+                    surge.latencies.append(sent.finished - started)
+                    surge.acknowledged.add(blank.submission_key)
+                elif attempt < RETRIES:
+                    surge.retried += 1
+                else:
+                    surge.given_up += 1
             if sent.acknowledged:
-                latencies.append(sent.finished - started)
-                acknowledged.append(blank.submission_key)
                 break
             if attempt < RETRIES:
-                retried += 1
                 time.sleep(0.5)
-        else:
-            given_up += 1
     client.close()
-    with surge.lock:
-        surge.latencies.extend(latencies)
-        surge.statuses.update(statuses)
-        surge.acknowledged.update(acknowledged)
-        surge.retried += retried
-        surge.given_up += given_up
 
 
 def report(args, surge: Surge, elapsed, mail_wait, server_cpu, generator_cpu, busy, others):
@@ -199,8 +194,10 @@ def report(args, surge: Surge, elapsed, mail_wait, server_cpu, generator_cpu, bu
     if done:
         print(
             f"detail: app servers' CPU {1000 * server_cpu / done:.1f} ms per sign-in (receipt "
-            f"delivery included), load generator {generator_cpu / elapsed:.0%} of a core, "
-            f"machine {busy:.0%} busy, {others:.1f} cores by others (PostgreSQL included)"
+            f"delivery included); over sending and delivery: load generator "
+            f"{generator_cpu / (elapsed + mail_wait):.0%} of a core, machine {busy:.0%} busy, "
+            f"{others:.1f} cores by others (PostgreSQL included); sustained "
+            f"{done / (elapsed + mail_wait):.1f}/s (receipts delivered)"
         )
     if done < args.sign_ins:
         print(
