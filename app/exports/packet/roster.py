@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import and_, case, select
@@ -197,11 +197,13 @@ _ISOLATES = dict.fromkeys(range(0x2066, 0x206A), None)
 
 
 def noted_line(counts: dict[Position, int]) -> str:
+    """ "Noted for the record: 1,204 support, 310 oppose, 12 neutral" (in the packet's
+    language, numbers grouped as it writes them)."""
     return _(
-        "Noted for the record: %(support)d support, %(oppose)d oppose, %(neutral)d neutral",
-        support=counts[Position.SUPPORT],
-        oppose=counts[Position.OPPOSE],
-        neutral=counts[Position.NEUTRAL],
+        "Noted for the record: %(support)s support, %(oppose)s oppose, %(neutral)s neutral",
+        support=format_number(counts[Position.SUPPORT]),
+        oppose=format_number(counts[Position.OPPOSE]),
+        neutral=format_number(counts[Position.NEUTRAL]),
     )
 
 
