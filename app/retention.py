@@ -10,6 +10,7 @@ from each due testimony what only the hearing itself needed:
   testimonies look like one sender's), the street address, the interpreter language (listed
   or in the resident's words) and the accessibility need;
 - the interpreter language of the hearing's speakers (walk-ins included);
+- the e-mail address of its position sign-ins (a placeholder in its lower-cased copy too);
 - the outbox's copies of messages to those addresses that are older than the period, sent or
   not (an unsent one that old would never be delivered now);
 - followers' addresses never confirmed within a week, or unsubscribed a month ago, with what
@@ -27,13 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, union, update
 
 from app.following import services as following
 from app.hearings.models import Body, Committee, Hearing
 from app.platform import audit
 from app.platform.extensions import db
 from app.platform.outbox import OutboxMessage
+from app.signins.models import SignIn
 from app.speaking.models import Speaker
 from app.testimony.models import Testimony
 
@@ -56,6 +58,8 @@ class HearingDue:
     over_at: datetime
     testimonies: int
     messages: int
+    # Position sign-ins still holding their e-mail address (app/signins).
+    sign_ins: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,10 @@ class BodyDue:
     @property
     def messages(self) -> int:
         return sum(hearing.messages for hearing in self.hearings)
+
+    @property
+    def sign_ins(self) -> int:
+        return sum(hearing.sign_ins for hearing in self.hearings)
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,10 @@ class Plan:
     def messages(self) -> int:
         return sum(body.messages for body in self.bodies)
 
+    @property
+    def sign_ins(self) -> int:
+        return sum(body.sign_ins for body in self.bodies)
+
 
 def _holds_personal_data():
     return or_(
@@ -112,32 +124,54 @@ def _over_by(cutoff: datetime):
 
 
 def _addresses(hearing_ids: list[int]):
-    """The lower-cased addresses still held by these hearings' testimony."""
-    return select(func.lower(Testimony.email)).where(
-        Testimony.hearing_id.in_(hearing_ids), Testimony.email != ""
-    )
+    """The lower-cased addresses still held by these hearings' testimony and sign-ins, each
+    with its hearing."""
+    return union(
+        select(Testimony.hearing_id, func.lower(Testimony.email).label("address")).where(
+            Testimony.hearing_id.in_(hearing_ids), Testimony.email != ""
+        ),
+        select(SignIn.hearing_id, SignIn.email_key.label("address")).where(
+            SignIn.hearing_id.in_(hearing_ids), SignIn.email != ""
+        ),
+    ).subquery()
 
 
 def _old_messages(hearing_ids: list[int], cutoff: datetime):
     return and_(
-        func.lower(OutboxMessage.to_address).in_(_addresses(hearing_ids)),
+        func.lower(OutboxMessage.to_address).in_(select(_addresses(hearing_ids).c.address)),
         OutboxMessage.created_at <= cutoff,
     )
 
 
 def _messages_per_hearing(hearing_ids: list[int], cutoff: datetime) -> dict[int, int]:
     """How many old messages went to each hearing's addresses, in one query."""
+    held = _addresses(hearing_ids)
     rows = db.session.execute(
-        select(Testimony.hearing_id, func.count(func.distinct(OutboxMessage.id)))
-        .join(Testimony, func.lower(OutboxMessage.to_address) == func.lower(Testimony.email))
-        .where(
-            Testimony.hearing_id.in_(hearing_ids),
-            Testimony.email != "",
-            OutboxMessage.created_at <= cutoff,
-        )
-        .group_by(Testimony.hearing_id)
+        select(held.c.hearing_id, func.count(func.distinct(OutboxMessage.id)))
+        .join(held, func.lower(OutboxMessage.to_address) == held.c.address)
+        .where(OutboxMessage.created_at <= cutoff)
+        .group_by(held.c.hearing_id)
     ).all()
     return dict(rows)
+
+
+def _sign_ins_per_hearing(body_id: int, cutoff: datetime) -> dict[int, tuple]:
+    """The body's hearings over by `cutoff` with sign-ins still holding an address: their
+    title, start, close and how many."""
+    rows = db.session.execute(
+        select(
+            Hearing.id,
+            Hearing.title,
+            Hearing.starts_at,
+            Hearing.testimony_closes_at,
+            func.count(SignIn.id),
+        )
+        .join(Committee, Hearing.committee_id == Committee.id)
+        .join(SignIn, SignIn.hearing_id == Hearing.id)
+        .where(Committee.body_id == body_id, _over_by(cutoff), SignIn.email != "")
+        .group_by(Hearing.id, Hearing.title, Hearing.starts_at, Hearing.testimony_closes_at)
+    ).all()
+    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def plan(*, now: datetime) -> Plan:
@@ -160,19 +194,30 @@ def plan(*, now: datetime) -> Plan:
             .join(Testimony, Testimony.hearing_id == Hearing.id)
             .where(Committee.body_id == body.id, _over_by(cutoff), _holds_personal_data())
             .group_by(Hearing.id, Hearing.title, Hearing.starts_at, Hearing.testimony_closes_at)
-            .order_by(Hearing.starts_at, Hearing.id)
         ).all()
-        messages = _messages_per_hearing([row[0] for row in rows], cutoff) if rows else {}
-        hearings = [
-            HearingDue(
-                hearing_id=hearing_id,
-                title=title,
-                over_at=max(starts_at, closes_at),
-                testimonies=count,
-                messages=messages.get(hearing_id, 0),
-            )
-            for hearing_id, title, starts_at, closes_at, count in rows
-        ]
+        found = {row[0]: (*row[1:], 0) for row in rows}
+        for hearing_id, (title, starts_at, closes_at, count) in _sign_ins_per_hearing(
+            body.id, cutoff
+        ).items():
+            testimonies = found.get(hearing_id, (title, starts_at, closes_at, 0, 0))[3]
+            found[hearing_id] = (title, starts_at, closes_at, testimonies, count)
+        messages = _messages_per_hearing(list(found), cutoff) if found else {}
+        hearings = sorted(
+            (
+                HearingDue(
+                    hearing_id=hearing_id,
+                    title=title,
+                    over_at=max(starts_at, closes_at),
+                    testimonies=testimonies,
+                    messages=messages.get(hearing_id, 0),
+                    sign_ins=sign_ins,
+                )
+                for hearing_id, (title, starts_at, closes_at, testimonies, sign_ins) in (
+                    found.items()
+                )
+            ),
+            key=lambda due: (due.over_at, due.hearing_id),
+        )
         if hearings:
             due.append(BodyDue(body.id, body.name, body.retention_days, cutoff, hearings))
     kept_forever = sum(1 for body in bodies if body.retention_days is None)
@@ -184,7 +229,7 @@ def apply(*, now: datetime) -> Plan:
     plan carried out. Flushes; the caller commits."""
     carried_out = plan(now=now)
     following.forget_stale(now=now)
-    for body in carried_out.bodies:  # three statements per body, whatever its size
+    for body in carried_out.bodies:  # four statements per body, whatever its size
         hearing_ids = [hearing.hearing_id for hearing in body.hearings]
         # The outbox first: its messages are found by the addresses about to be removed.
         db.session.execute(
@@ -217,6 +262,12 @@ def apply(*, now: datetime) -> Plan:
             .values(interpreter_language_id=None, interpreter_other=None)
             .execution_options(synchronize_session=False)
         )
+        db.session.execute(
+            update(SignIn)
+            .where(SignIn.hearing_id.in_(hearing_ids), SignIn.email != "")
+            .values(email="", email_key=literal(REMOVED_KEY_PREFIX) + cast(SignIn.id, String))
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
     audit.record(
         audit.SYSTEM,
@@ -226,6 +277,7 @@ def apply(*, now: datetime) -> Plan:
         bodies=len(carried_out.bodies),
         hearings=carried_out.hearings,
         testimonies=carried_out.testimonies,
+        sign_ins=carried_out.sign_ins,
         messages=carried_out.messages,
         followers=carried_out.followers,
         hearing_ids=[

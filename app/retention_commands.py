@@ -38,15 +38,18 @@ def register(app: Flask) -> None:
                 click.echo(
                     f"  hearing {hearing.hearing_id}, over {hearing.over_at:%Y-%m-%d}: "
                     f"{_count(hearing.testimonies, 'testimony', 'testimonies')}, "
-                    f"{_count(hearing.messages, 'e-mail message')}"
+                    + (f"{_count(hearing.sign_ins, 'sign-in')}, " if hearing.sign_ins else "")
+                    + f"{_count(hearing.messages, 'e-mail message')}"
                 )
         totals = (
-            f"{_count(found.testimonies, 'testimony', 'testimonies')} on "
+            f"{_count(found.testimonies, 'testimony', 'testimonies')}"
+            + (f" and {_count(found.sign_ins, 'sign-in')}" if found.sign_ins else "")
+            + " on "
             f"{_count(found.hearings, 'hearing')} and {_count(found.messages, 'e-mail message')}"
         )
         if apply_changes:
             click.echo(f"Removed e-mail and street addresses from {totals}.")
-        elif found.testimonies:
+        elif found.testimonies or found.sign_ins:
             click.echo(f"Would remove e-mail and street addresses from {totals}.")
             click.echo("Nothing was changed. Run again with --apply to remove them.")
         elif not found.followers:

@@ -17,6 +17,7 @@ from app.platform.audit import AuditEvent
 from app.platform.extensions import db as _db
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
+from app.signins.models import SignIn
 from app.speaking.models import Speaker, SpeakerMode
 from app.testimony import identity
 from app.testimony.models import Attachment, Position, Testimony
@@ -26,6 +27,7 @@ from tests.factories import (
     make_committee,
     make_follower,
     make_hearing,
+    make_sign_in,
     make_testimony,
     make_upload,
 )
@@ -329,8 +331,8 @@ def test_a_run_costs_the_same_few_statements_however_many_hearings_are_due(app, 
     # One count, one delete (and one more for stale followers' mail, whatever their number).
     touching_outbox = [s for s in statements if "outbox_messages" in s and "followers" not in s]
     assert len(touching_outbox) == 2
-    # One for the testimonies, one for their hearings' speakers.
-    assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 2
+    # One each for the testimonies, their hearings' speakers and their sign-ins.
+    assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 3
 
 
 def test_followers_never_confirmed_or_long_unsubscribed_are_removed(app, db):
@@ -364,3 +366,27 @@ def test_followers_never_confirmed_or_long_unsubscribed_are_removed(app, db):
     (event,) = audit_events(db, "retention.applied")
     assert event.data["followers"] == 2
     assert "@" not in json.dumps(event.data)
+
+
+def test_sign_ins_lose_their_address_and_their_mail_but_keep_the_record(app, db):
+    now = utcnow()
+    council = make_body(name="Medford City Council", retention_days=30)
+    hearing = make_hearing(committee=make_committee(council), now=now - timedelta(days=60))
+    signed_at = hearing.testimony_opens_at + timedelta(hours=1)
+    receipt = make_sign_in(hearing, email="Signer@Example.org", full_name="Li Wei", now=signed_at)
+    backdate_mail(db, signed_at)
+    db.session.commit()
+
+    found = retention.plan(now=now)
+    # A hearing whose only personal data is in sign-ins is due too.
+    assert [
+        (h.hearing_id, h.testimonies, h.sign_ins, h.messages) for h in found.bodies[0].hearings
+    ] == [(hearing.id, 0, 1, 1)]
+    retention.apply(now=now)
+    db.session.commit()
+
+    sign_in = db.session.get(SignIn, receipt.sign_in_id)
+    assert sign_in.email == "" and sign_in.email_key == f"removed:{sign_in.id}"
+    assert sign_in.full_name == "Li Wei" and sign_in.positions
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert retention.plan(now=now).bodies == []

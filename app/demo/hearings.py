@@ -26,6 +26,12 @@ BAN_SUMMARY = (
     "The ordinance does not apply to private companies or to federal agencies."
 )
 
+BRIEFCAM_SUMMARY = (
+    "Calls for a hearing on the video analysis software the Boston Police Department uses, "
+    "whose newer versions can analyse faces, and on whether the department has taken up that "
+    "part of the upgrade. Heard with the ordinance."
+)
+
 MORATORIUM_SUMMARY = (
     "Places a moratorium on the use of face recognition and other remote biometric "
     "surveillance systems by public agencies in Massachusetts until the Legislature enacts "
@@ -114,6 +120,14 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
         summary=BAN_SUMMARY,
         official_url="https://www.boston.gov/departments/city-council",
     )
+    video_order = add(
+        Measure,
+        {"committee_id": gov_ops.id, "session": "2020", "number": "Docket #0684"},
+        kind=MeasureKind.ORDER,
+        title="Order for a hearing on police video analysis software",
+        summary=BRIEFCAM_SUMMARY,
+        official_url="https://www.boston.gov/departments/city-council",
+    )
     court = add(
         Body,
         {"slug": "massachusetts-general-court"},
@@ -171,7 +185,7 @@ def load_hearings(now: datetime) -> tuple[dict[str, Hearing], int]:
             max_speakers=20,
             speaking_modes=SpeakingModes.BOTH,
             officials_first=True,
-            measures=[ban],
+            measures=[ban, video_order],
         ),
         "open": add(
             Hearing,

@@ -28,6 +28,7 @@ from app.testimony.models import (
     ReviewStatus,
     SpeakingRequest,
     Testimony,
+    TestimonyMeasure,
 )
 from app.testimony.services import hash_token, new_tracking_number, receipt_token_for
 
@@ -98,7 +99,7 @@ ROWS = [
         "I have no firm position yet. I would like the Council to publish which video analysis "
         "software the City already licenses, and whether an upgrade would switch on facial "
         "analysis features without a public vote.",
-        None,
+        "companion",  # neutral on the ordinance, for the order on that software
     ),
     (
         "held",
@@ -423,6 +424,20 @@ def load_testimony(hearings: dict[str, Hearing], now: datetime) -> int:
                     sha256=file_store().put(data),
                     page_count=1,
                     uploaded_at=received,
+                )
+            )
+        db.session.flush()
+        # The measures it addresses: its main one, and for "companion" testimony the
+        # hearing's second measure too, as the form stores them (app/testimony/services.py).
+        db.session.add(
+            TestimonyMeasure(
+                testimony_id=testimony.id, measure_id=testimony.measure_id, position=position
+            )
+        )
+        if extra == "companion":
+            db.session.add(
+                TestimonyMeasure(
+                    testimony_id=testimony.id, measure_id=hearing.measures[1].id, position=S
                 )
             )
         db.session.flush()

@@ -17,6 +17,7 @@ from flask import current_app
 
 from app.following.models import Follow, Follower
 from app.platform.extensions import db
+from app.signins.models import SignIn
 from app.testimony import identity
 from app.testimony.models import Testimony
 
@@ -88,6 +89,33 @@ def outcomes_token(testimony: Testimony) -> str:
 def outcomes_url(testimony: Testimony) -> str:
     """The receipt's "do not tell me what the committee does" link, for its address."""
     return f"{_base()}/following/no-outcomes/{outcomes_token(testimony)}"
+
+
+def sign_in_outcomes_token(sign_in_id: int, receipt_token_hash: str) -> str:
+    """The sign-in's opt-out token: "s", its id and an HMAC of its id and receipt hash (so it
+    can be made from the two columns alone, for every sign-in on a measure at once)."""
+    return f"s{sign_in_id}-{_digest(f'{OUTCOMES}:sign-in:{sign_in_id}:{receipt_token_hash}')}"
+
+
+def sign_in_outcomes_url(sign_in_id: int, receipt_token_hash: str) -> str:
+    return (
+        f"{_base()}/following/no-outcomes/{sign_in_outcomes_token(sign_in_id, receipt_token_hash)}"
+    )
+
+
+def find_sender_key(token: str) -> str | None:
+    """The lower-cased address an opt-out link speaks for (a testimony's or a sign-in's), or
+    None for a link that is not ours or whose address was removed."""
+    if token.startswith("s"):
+        parts = _split(token[1:])
+        sign_in = db.session.get(SignIn, parts[0]) if parts else None
+        if sign_in is None or not hmac.compare_digest(
+            sign_in_outcomes_token(sign_in.id, sign_in.receipt_token_hash), token
+        ):
+            return None
+        return sign_in.email_key if sign_in.email else None
+    testimony = find_testimony(token)
+    return testimony.email_key if testimony is not None and testimony.email else None
 
 
 def find_testimony(token: str) -> Testimony | None:

@@ -45,6 +45,8 @@ from app.hearings.models import Hearing, Measure
 from app.platform import jobs, outbox
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.signins import services as sign_in_services
+from app.signins.models import SignIn, SignInPosition, SignInStatus
 from app.testimony import services as testimony_services
 from app.testimony.models import ReviewStatus, Testimony, TestimonyMeasure
 
@@ -472,8 +474,36 @@ def testimony_recipients(measure_id: int) -> list[Recipient]:
     return list(latest.values())
 
 
-# Where the addresses to tell come from: each a function of the measure's id.
-OUTCOME_SOURCES: list[Callable[[int], list[Recipient]]] = [testimony_recipients]
+def sign_in_recipients(measure_id: int) -> list[Recipient]:
+    """Each address with a sign-in on the measure not withdrawn; its latest sign-in's language
+    and link. Plain rows, not objects: a bill may have tens of thousands of sign-ins."""
+    rows = db.session.execute(
+        select(
+            SignIn.id, SignIn.email, SignIn.email_key, SignIn.language, SignIn.receipt_token_hash
+        )
+        .join(SignInPosition, SignInPosition.sign_in_id == SignIn.id)
+        .where(
+            SignInPosition.measure_id == measure_id,
+            SignIn.status != SignInStatus.WITHDRAWN,
+            SignIn.email != "",
+        )
+        .order_by(SignIn.id)
+        .execution_options(yield_per=2000)
+    )
+    latest: dict[str, Recipient] = {}
+    for sign_in_id, email, email_key, language, token_hash in rows:
+        latest[email_key] = Recipient(
+            email, email_key, language, links.sign_in_outcomes_url(sign_in_id, token_hash)
+        )
+    return list(latest.values())
+
+
+# Where the addresses to tell come from: each a function of the measure's id. Testimony
+# first: an address with both is told once, with its testimony's link.
+OUTCOME_SOURCES: list[Callable[[int], list[Recipient]]] = [
+    testimony_recipients,
+    sign_in_recipients,
+]
 
 
 def committee_acted(payloads: list[dict]) -> None:
@@ -551,6 +581,13 @@ def init_app(app: Flask) -> None:
     jobs.register_periodic(app, scan_windows)
     jobs.register_periodic(app, send_digests)
     app.extensions[testimony_services.RECEIPT_LINKS] = receipt_links
+    app.extensions[sign_in_services.RECEIPT_LINKS] = sign_in_receipt_links
+
+
+def sign_in_receipt_links(sign_in: SignIn) -> dict[str, str]:
+    """What a sign-in's receipt e-mail adds: the same opt-out, for its address."""
+    url = links.sign_in_outcomes_url(sign_in.id, sign_in.receipt_token_hash)
+    return {"outcomes_opt_out_url": url}
 
 
 def receipt_links(testimony: Testimony) -> dict[str, str]:

@@ -191,10 +191,9 @@ def unsubscribe(token: str):
 @csrf.exempt  # the same one-click POST, from the List-Unsubscribe of the committee's news
 def no_outcomes(token: str):
     """Stop being told what the committee did on measures this address testified on."""
-    testimony = links.find_testimony(token)
-    if testimony is None or not testimony.email:
+    key = links.find_sender_key(token)
+    if key is None:
         return _not_valid()
-    key = testimony.email_key
     outcome = None
     if request.method == "POST":
         outcome = "done" if services.opt_out_of_outcomes(key, now=utcnow()) else "already"

@@ -458,4 +458,15 @@ def _queue_mail(kind: str, sign_in: SignIn, hearing: Hearing, positions, *, toke
         receipt_url=f"{base_url}/positions/{token}" if token else None,
         confirm_url=identity.link(sign_in, identity.CONFIRM) if token else None,
         dispute_url=identity.link(sign_in, identity.DISPUTE),
+        **_receipt_links(sign_in, kind),
     )
+
+
+# Where the factory puts a function of a sign-in returning more links for its receipt (the
+# following package's "do not tell me what the committee did"), as for testimony.
+RECEIPT_LINKS = "opentestimony.sign_in_receipt_links"
+
+
+def _receipt_links(sign_in: SignIn, kind: str) -> dict[str, str]:
+    more = current_app.extensions.get(RECEIPT_LINKS)
+    return more(sign_in) if more is not None and kind == "sign_in_received" else {}

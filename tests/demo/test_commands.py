@@ -192,3 +192,16 @@ def test_seed_demo_lists_interpreter_languages_and_sets_speaking_rules(app, db, 
     page = client.get(f"/hearings/{with_pin.id}").text
     assert "3 minutes" in page
     assert with_pin.remote_pin not in page
+
+
+def test_seed_demo_has_testimony_on_both_measures_of_the_held_hearing(app, db):
+    _seed(app)
+    testimonies = db.session.scalars(select(Testimony)).all()
+    # Every testimony names the measures it addresses, its main one first among them.
+    for testimony in testimonies:
+        assert testimony.measure_id in {stance.measure_id for stance in testimony.stances}
+    several = [t for t in testimonies if t.addresses_several]
+    assert len(several) == 1
+    [companion] = several
+    numbers = {stance.measure.number: stance.position.value for stance in companion.stances}
+    assert numbers == {"Docket #0683": "neutral", "Docket #0684": "support"}

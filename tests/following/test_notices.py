@@ -12,15 +12,19 @@ from app.accounts.models import Role
 from app.following import links, notices
 from app.following.models import FollowerNotice, FollowNotice, Frequency, OutcomeOptOut
 from app.hearings import services as hearing_services
+from app.hearings.actions import CommitteeActionKind
 from app.platform import jobs
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
+from app.signins.models import SignIn
+from app.signins.services import withdraw_sign_in
 from app.testimony.models import Position, ReviewStatus
 from tests.factories import (
     make_committee_action,
     make_follower,
     make_hearing,
     make_measure,
+    make_sign_in,
     make_staff_user,
     make_testimony,
 )
@@ -343,15 +347,37 @@ def test_a_removed_action_tells_no_one(db):
     assert [m for m in mail(db) if m.id not in before] == []
 
 
-def test_another_source_of_addresses_can_be_added(db, monkeypatch):
-    hearing = make_hearing()
-    measure = hearing.measures[0]
+def test_sign_ins_on_the_measure_close_the_loop_too_once_per_address(client, db):
+    hearing = make_hearing(measures=2)
+    first, second = hearing.measures
+    make_testimony(hearing, email="both@example.org")
+    make_sign_in(hearing, email="Both@example.org", positions=((first.id, Position.OPPOSE),))
+    signer = make_sign_in(
+        hearing, email="signer@example.org", positions=((first.id, Position.SUPPORT),)
+    )
+    make_sign_in(hearing, email="other@example.org", positions=((second.id, Position.SUPPORT),))
+    gone = make_sign_in(
+        hearing, email="gone@example.org", positions=((first.id, Position.NEUTRAL),)
+    )
+    withdraw_sign_in(db.session.get(SignIn, gone.sign_in_id), now=utcnow(), seen_version=1)
+    receipt_mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == "signer@example.org")
+    ).one()
+    action = acted(db, first)
+    before = {m.id for m in mail(db)}
 
-    def sign_ins(measure_id):
-        assert measure_id == measure.id
-        return [notices.Recipient("rosa@example.org", "rosa@example.org", "en", "https://x/o")]
-
-    monkeypatch.setattr(notices, "OUTCOME_SOURCES", [*notices.OUTCOME_SOURCES, sign_ins])
-    action = acted(db, measure)
     notices.committee_acted([{"action_id": action.id}])
-    assert [m.to_address for m in mail(db, "committee_acted")] == ["rosa@example.org"]
+
+    told = {m.to_address.lower(): m for m in mail(db) if m.id not in before}
+    assert sorted(told) == ["both@example.org", "signer@example.org"]
+    opt_out = told["signer@example.org"].headers["List-Unsubscribe"].strip("<>")
+    # The sign-in's receipt e-mail carried the same link.
+    assert opt_out in receipt_mail.body_text
+    path = "/" + opt_out.split("://", 1)[1].split("/", 1)[1]
+    assert client.post(path).status_code == 200  # one click, as a mail client sends it
+    # A link with the token of another sign-in is not valid.
+    assert client.get(path.replace(f"/s{signer.sign_in_id}-", "/s999999-")).status_code == 404
+    again = acted(db, first, kind=CommitteeActionKind.REPORTED_FAVOURABLY)
+    before = {m.id for m in mail(db)}
+    notices.committee_acted([{"action_id": again.id}])
+    assert sorted(m.to_address for m in mail(db) if m.id not in before) == ["both@example.org"]
