@@ -41,6 +41,8 @@ class Built:
     content_sha256: str | None = None
     # What a whole-hearing packet printed: testimony id → version (see PacketTestimony).
     contents: dict[int, int] | None = None
+    # And which sign-ins its roster listed: sign-in id → version (see PacketSignIn).
+    sign_ins: dict[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def _packet(request: ExportRequest, out: Path) -> Built:
     result = build_packet(out, cover, records, job, roster)
     if printed is not None and len(printed) != result.item_count:
         raise RuntimeError("the packet's record of what it printed does not match its count")
-    return Built(out, result.item_count, result.page_count, result.content_sha256, printed)
+    listed = roster.listed if printed is not None else None
+    return Built(out, result.item_count, result.page_count, result.content_sha256, printed, listed)
 
 
 def _addendum(request: ExportRequest, out: Path) -> Built:

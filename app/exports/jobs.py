@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, update
 
 from app.exports.builders import ExportRequest, build
-from app.exports.models import ExportStatus, Packet, PacketTestimony
+from app.exports.models import ExportStatus, Packet, PacketSignIn, PacketTestimony
 from app.platform import audit, jobs
 from app.platform.extensions import db
 from app.platform.storage import file_store
@@ -102,7 +102,8 @@ def run(packet_id: int) -> None:
         return
     if built.contents is not None:
         try:
-            _record_contents(packet_id, built.contents)  # committed with the "ready" below
+            # committed with the "ready" below
+            _record_contents(packet_id, built.contents, built.sign_ins or {})
         except Exception:
             db.session.rollback()
             log.exception("export %s: recording what it printed failed", packet_id)
@@ -119,9 +120,10 @@ def run(packet_id: int) -> None:
     )
 
 
-def _record_contents(packet_id: int, contents: dict[int, int]) -> None:
-    """Which version of which testimony the packet printed, in the transaction that marks it
-    ready: a ready whole-hearing packet always has its contents, or none were printed."""
+def _record_contents(packet_id: int, contents: dict[int, int], sign_ins: dict[int, int]) -> None:
+    """Which version of which testimony the packet printed, and of which sign-in its roster
+    listed, in the transaction that marks it ready: a ready whole-hearing packet always has
+    its contents, or none were printed."""
     if contents:
         db.session.execute(
             insert(PacketTestimony.__table__),
@@ -130,6 +132,18 @@ def _record_contents(packet_id: int, contents: dict[int, int]) -> None:
                 for testimony_id, version in sorted(contents.items())
             ],
         )
+    listed = sorted(sign_ins.items())
+    for start in range(0, len(listed), SIGN_IN_BATCH):  # a roster may list 100,000
+        db.session.execute(
+            insert(PacketSignIn.__table__),
+            [
+                {"packet_id": packet_id, "sign_in_id": sign_in_id, "version": version}
+                for sign_in_id, version in listed[start : start + SIGN_IN_BATCH]
+            ],
+        )
+
+
+SIGN_IN_BATCH = 5000
 
 
 def _progress(packet_id: int, done: int, total: int) -> None:

@@ -133,3 +133,18 @@ class PacketTestimony(db.Model):
         ForeignKey("testimonies.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     version: Mapped[int] = mapped_column(Integer)
+
+
+class PacketSignIn(db.Model):
+    """Which version of which sign-in a whole-hearing packet listed on its roster: what its
+    addendum compares with."""
+
+    __tablename__ = "packet_sign_ins"
+
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("packets.id", ondelete="CASCADE"), primary_key=True
+    )
+    sign_in_id: Mapped[int] = mapped_column(
+        ForeignKey("sign_ins.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)

@@ -11,7 +11,9 @@ The addendum compares that with what the packet would print now, by the packet's
 - withdrawn, and now disputed: in the earlier packet, since withdrawn or disputed by the owner
   of the e-mail address;
 - no longer in the packet: in the earlier packet, out of it now for another reason (rejected,
-  back in review after an amendment, ...), with the reason, so nothing drops out silently.
+  back in review after an amendment, ...), with the reason, so nothing drops out silently;
+- position sign-ins added to the roster, changed, or no longer on record, one line each (see
+  roster_changes.py), when the hearing has any.
 
 Every section is sorted by the measure's place on the agenda, then tracking number. Only the
 public fields the packet prints are read into these records (never e-mail or street address),
@@ -47,6 +49,12 @@ from app.exports.packet.data import (
 )
 from app.exports.packet.front import page_furniture, write_title_and_hearing
 from app.exports.packet.pdf import SUBHEADING, write_campaign, write_measures
+from app.exports.packet.roster_changes import (
+    SignInChanges,
+    sign_in_changes,
+    write_cover_counts,
+    write_sections,
+)
 from app.exports.pdf.stream import Bookmark, write_typeset
 from app.exports.pdf.typesetting import (
     BODY,
@@ -150,6 +158,8 @@ class Changes:
     withdrawn: list[ChangedEntry]
     disputed: list[ChangedEntry]
     removed: list[ChangedEntry]
+    # The roster's changes, or None when the hearing has no sign-in to speak of.
+    sign_ins: SignInChanges | None = None
 
     def sections(self) -> list[tuple[Section, list]]:
         return [
@@ -177,6 +187,9 @@ class Changes:
         for section, items in self.sections():
             for entry in items:
                 record = {"section": section.value, "entry": asdict(entry)}
+                digest.update(json.dumps(record, sort_keys=True).encode() + b"\n")
+        if self.sign_ins is not None:
+            for record in self.sign_ins.records():
                 digest.update(json.dumps(record, sort_keys=True).encode() + b"\n")
         return digest.hexdigest()
 
@@ -253,6 +266,7 @@ def changes_since(
         withdrawn=ordered(Section.WITHDRAWN),
         disputed=ordered(Section.DISPUTED),
         removed=ordered(Section.REMOVED),
+        sign_ins=sign_in_changes(hearing, since_packet_id),
     )
 
 
@@ -500,6 +514,8 @@ def _write(
             else:
                 _write_listed(writer, entry)
             writer.space(6)
+    if changes.sign_ins is not None:
+        marks.extend(write_sections(writer, changes.sign_ins))
     return writer.finish(), marks
 
 
@@ -531,6 +547,8 @@ def _write_cover(writer: PageWriter, cover: AddendumCover, changes: Changes, dig
     for section, _items in changes.sections():
         writer.field(section_title(section), str(changes.count(section)), label_width=200.0)
     writer.field(_("All changes"), str(changes.item_count), label_width=200.0)
+    if changes.sign_ins is not None:
+        write_cover_counts(writer, changes.sign_ins)
     writer.space(10)
     for notice in cover.notices:  # closed early; testimony awaiting review, left out
         writer.paragraph(notice, BODY)

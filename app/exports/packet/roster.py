@@ -81,6 +81,8 @@ class Roster:
     # (measure number, Position) → lines on the roster, for the measures that have any
     counts: dict[tuple[str, Position], int] = field(default_factory=dict)
     digest: str = ""
+    # sign-in id → version, of every sign-in listed (a whole-hearing packet records them)
+    listed: dict[int, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -136,9 +138,10 @@ def roster_query(hearing: Hearing, measure: Measure | None = None, *columns):
 
 def on_record_lines(
     hearing: Hearing, measure: Measure | None = None
-) -> Iterator[tuple[int, Position, str, str, str]]:
-    """(measure id, position, name, city or town, organization) of every sign-in on record,
-    in roster order, streamed: a batch of rows in memory at a time, no ORM objects."""
+) -> Iterator[tuple[int, Position, str, str, str, int, int]]:
+    """(measure id, position, name, city or town, organization, sign-in id, version) of every
+    sign-in on record, in roster order, streamed: a batch of rows in memory at a time, no ORM
+    objects."""
     query = roster_query(
         hearing,
         measure,
@@ -147,10 +150,18 @@ def on_record_lines(
         SignIn.full_name,
         SignIn.city,
         SignIn.organization,
-    ).where(SignIn.status == SignInStatus.PUBLISHED, undisputed())
+        SignIn.id,
+        SignIn.version,
+    ).where(on_record())
     result = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
-    for measure_id, position, name, city, organization in result:
-        yield measure_id, Position(position), name, city, organization or ""
+    for measure_id, position, name, city, organization, sign_in_id, version in result:
+        yield measure_id, Position(position), name, city, organization or "", sign_in_id, version
+
+
+def on_record():
+    """A condition for queries: the sign-in is on record (published, and not disputed unless
+    a moderator kept it), as SignIn.is_on_record says of one."""
+    return and_(SignIn.status == SignInStatus.PUBLISHED, undisputed())
 
 
 def read_roster(hearing: Hearing, measure: Measure | None, path: Path) -> Roster:
@@ -160,7 +171,10 @@ def read_roster(hearing: Hearing, measure: Measure | None, path: Path) -> Roster
     roster = Roster(path, [RosterMeasure(m.number, m.title) for m in measures])
     digest = hashlib.sha256()
     with path.open("w", encoding="utf-8") as out:
-        for measure_id, position, name, city, organization in on_record_lines(hearing, measure):
+        for measure_id, position, name, city, organization, sign_in_id, version in on_record_lines(
+            hearing, measure
+        ):
+            roster.listed[sign_in_id] = version
             number = numbers[measure_id]
             line = json.dumps(
                 [number, position.value, name, city, organization], ensure_ascii=False
