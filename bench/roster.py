@@ -10,7 +10,8 @@ Hebrew or Chinese, so the right-to-left and CJK paths are part of the cost. Load
 timed. Then, each timed on its own:
 
 - the packet (builders.build, as the background job runs it) for a hearing with no testimony:
-  the cover with the sign-in counts, the contents and the roster;
+  the cover with the sign-in counts, the contents and the roster; then recording which
+  sign-ins it listed (PacketSignIn rows, for the addendum), as the job does;
 - the same roster streamed from the database only (read_roster), and laid out only (plan);
 - the sign-in CSV and XLSX as their background export makes them (the CSV written to a file
   a row at a time, the XLSX by openpyxl's write-only workbook).
@@ -170,7 +171,8 @@ def child(size: int, folder: Path, database_url: str | None) -> None:
 
     from app import create_app
     from app.exports.builders import ExportRequest, build
-    from app.exports.models import PacketKind
+    from app.exports.jobs import _record_contents
+    from app.exports.models import Packet, PacketKind
     from app.exports.packet.roster import plan, read_roster
     from app.exports.spreadsheets.signins import SIGN_IN_COLUMNS, sign_in_rows
     from app.exports.spreadsheets.writers import to_xlsx, write_csv
@@ -213,6 +215,19 @@ def child(size: int, folder: Path, database_url: str | None) -> None:
                 )
 
             built, packet_seconds, packet_mb = measured(packet)
+            record = Packet(
+                hearing_id=hearing.id,
+                kind=PacketKind.PACKET_PDF,
+                created_at=GENERATED_AT,
+                item_count=0,
+                size_bytes=0,
+            )
+            db.session.add(record)
+            db.session.flush()
+            _none, record_seconds, _mb = measured(
+                lambda: _record_contents(record.id, {}, built.sign_ins or {})
+            )
+            db.session.commit()
             roster, read_seconds, read_mb = measured(
                 lambda: read_roster(hearing, None, folder / "roster.jsonl")
             )
@@ -245,6 +260,8 @@ def child(size: int, folder: Path, database_url: str | None) -> None:
         "roster_pages": laid.pages,
         "packet_seconds": packet_seconds,
         "packet_mb": packet_mb,
+        "recorded": len(built.sign_ins or {}),
+        "record_seconds": record_seconds,
         "read_seconds": read_seconds,
         "read_mb": read_mb,
         "plan_seconds": plan_seconds,
@@ -328,6 +345,11 @@ def main() -> None:
             f"{r['plan_seconds']:>8.1f} {_mb(r['plan_mb']):>4} {r['csv_rows']:>8,} "
             f"{r['csv_seconds']:>6.1f} {_mb(r['csv_mb']):>4} "
             f"{r['xlsx_seconds']:>6.1f} {_mb(r['xlsx_mb']):>4} {r['file_mb']:>6.1f}"
+        )
+    for r in results:
+        print(
+            f"{r['size']:,} sign-ins: recording the {r['recorded']:,} the roster listed (for the "
+            f"addendum) took {r['record_seconds']:.1f} s"
         )
     print(
         "packet: the whole PDF (cover, contents, roster); read: the query streamed to the work "
