@@ -60,7 +60,7 @@ from _submission_servers import (
     prepare_database,
     server_environment,
 )
-from submissions import catch_up, ms, print_round
+from submissions import catch_up, ms
 
 from app import create_app
 from app.platform.extensions import db
@@ -156,6 +156,31 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         f"statuses {dict(sorted(statuses.items()))}, 5xx/failed {errors}"
     )
     print("\n".join(lines))
+
+
+def print_round(number: int, phases: dict[str, Phase]) -> None:
+    for name in ("full", "bare"):
+        sat, half = phases[f"{name} saturation"], phases[f"{name} half"]
+        extra = f", {sat.forms_reused} forms re-sent with a new key" if sat.forms_reused else ""
+        if name == "full":
+            extra += (
+                f"; receipts delivered {sat.catch_up:.1f} s after the phase "
+                f"({sat.rate:.1f}/s acknowledged)"
+            )
+        print(
+            f"round {number} {'sign-in' if name == 'full' else 'bare'}: saturation "
+            f"{sat.sustained:.1f}/s, p50 {ms(sat.percentile(0.5))}; server CPU "
+            f"{sat.cpu_per_submission_ms:.1f} ms per request; load generator "
+            f"{sat.generator_cpu / sat.seconds:.0%} of a core; machine {sat.machine_busy:.0%} "
+            f"busy, {sat.others:.1f} cores by others{extra}"
+        )
+        print(
+            f"round {number} {'sign-in' if name == 'full' else 'bare'}: half load "
+            f"{half.rate:.1f}/s ({half.offered:.1f} offered): p50 {ms(half.percentile(0.5))} "
+            f"p99 {ms(half.percentile(0.99))} max {ms(half.percentile(1.0))}; machine "
+            f"{half.machine_busy:.0%} busy, {half.others:.1f} cores by others",
+            flush=True,
+        )
 
 
 def summarise(dialect: str, conf: dict, rounds: list[dict[str, Phase]]) -> None:
