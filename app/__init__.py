@@ -82,6 +82,7 @@ def init_extensions(app: Flask) -> None:
     )
     from app.platform.extensions import babel, csrf, db, limiter, migrate
     from app.signins import models as sign_in_models  # noqa: F401  (its tables)
+    from app.signins import queries as sign_in_queries
     from app.speaking import models as speaking_models  # noqa: F401  (its tables)
     from app.testimony import queries as testimony_queries
     from app.testimony import tallies
@@ -105,6 +106,7 @@ def init_extensions(app: Flask) -> None:
     # Hearings sit below testimony, so they are handed what they ask of it (which measures
     # have testimony, whom to tell of a change) instead of importing it.
     app.extensions[hearing_services.TESTIMONY_QUESTIONS] = testimony_queries
+    app.extensions[hearing_services.SIGN_IN_QUESTIONS] = sign_in_queries
 
 
 def register_jobs(app: Flask) -> None:

@@ -45,8 +45,10 @@ from app.hearings.models import Hearing, Measure
 from app.platform import jobs, outbox
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
+from app.signins import identity as sign_in_identity
 from app.signins import services as sign_in_services
 from app.signins.models import SignIn, SignInPosition, SignInStatus
+from app.testimony import identity as testimony_identity
 from app.testimony import services as testimony_services
 from app.testimony.models import ReviewStatus, Testimony, TestimonyMeasure
 
@@ -461,7 +463,10 @@ def testimony_recipients(measure_id: int) -> list[Recipient]:
         .join(TestimonyMeasure, TestimonyMeasure.testimony_id == Testimony.id)
         .where(
             TestimonyMeasure.measure_id == measure_id,
-            Testimony.status != ReviewStatus.WITHDRAWN,
+            # Not withdrawn, not rejected (spam among it), and not disowned by the owner of
+            # the address: they did not have a say, and must not be written to as if they had.
+            Testimony.status.not_in((ReviewStatus.WITHDRAWN, ReviewStatus.REJECTED)),
+            testimony_identity.undisputed(),
             Testimony.email != "",
         )
         .order_by(Testimony.id)
@@ -484,7 +489,8 @@ def sign_in_recipients(measure_id: int) -> list[Recipient]:
         .join(SignInPosition, SignInPosition.sign_in_id == SignIn.id)
         .where(
             SignInPosition.measure_id == measure_id,
-            SignIn.status != SignInStatus.WITHDRAWN,
+            SignIn.status.not_in((SignInStatus.WITHDRAWN, SignInStatus.REJECTED)),
+            sign_in_identity.undisputed(),
             SignIn.email != "",
         )
         .order_by(SignIn.id)

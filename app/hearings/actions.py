@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -216,8 +216,26 @@ def _described(action: CommitteeAction) -> dict:
 def record_action(
     actor: StaffUser, measure: Measure, details: ActionDetails, *, now: datetime
 ) -> CommitteeAction:
-    """Record what the committee did with the measure, and queue the notices of it."""
+    """Record what the committee did with the measure, and queue the notices of it. The same
+    entry sent twice within a few minutes (a double click, a resent form) is recorded once:
+    the second finds the first, and nobody is told twice."""
     _check(measure, details, now)
+    # The measure's row lock makes two such requests wait for each other on PostgreSQL (on
+    # SQLite a request that posts holds the write lock already).
+    db.session.execute(select(Measure.id).where(Measure.id == measure.id).with_for_update())
+    same = db.session.scalar(
+        select(CommitteeAction).where(
+            CommitteeAction.measure_id == measure.id,
+            _equal(CommitteeAction.hearing_id, details.hearing_id),
+            CommitteeAction.kind == details.kind,
+            CommitteeAction.taken_on == details.taken_on,
+            _equal(CommitteeAction.note, details.note),
+            CommitteeAction.removed_at.is_(None),
+            CommitteeAction.recorded_at >= now - RESENT_WITHIN,
+        )
+    )
+    if same is not None:
+        return same
     action = CommitteeAction(
         measure_id=measure.id,
         hearing_id=details.hearing_id,
@@ -234,6 +252,14 @@ def record_action(
     )
     jobs.enqueue(COMMITTEE_ACTED, {"action_id": action.id}, at=now)
     return action
+
+
+# How long after recording an entry the same one sent again counts as the same.
+RESENT_WITHIN = timedelta(minutes=10)
+
+
+def _equal(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def correct_action(

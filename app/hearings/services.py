@@ -48,6 +48,15 @@ def _testimony() -> TestimonyQuestions:
     return current_app.extensions[TESTIMONY_QUESTIONS]
 
 
+class SignInQuestions(Protocol):
+    """What hearings ask of position sign-ins (app/signins/queries.py), handed down likewise."""
+
+    def has_sign_ins_on(self, hearing_id: int, measure_ids: set[int]) -> bool: ...
+
+
+SIGN_IN_QUESTIONS = "opentestimony.sign_in_questions"
+
+
 class DuplicateNumber(DomainError):
     def __init__(self) -> None:
         super().__init__(_("This committee already has a measure with that number and session."))
@@ -364,6 +373,10 @@ def _minute(moment: datetime) -> datetime:
 def _keep_measures_with_testimony(hearing: Hearing, dropped: set[int]) -> None:
     if _testimony().has_testimony_on(hearing.id, dropped):
         raise BadWindow(_("A measure that already has testimony must stay on the agenda."))
+    sign_ins: SignInQuestions | None = current_app.extensions.get(SIGN_IN_QUESTIONS)
+    if sign_ins is not None and sign_ins.has_sign_ins_on(hearing.id, dropped):
+        # Its sign-ins would drop out of the roster while still counted.
+        raise BadWindow(_("A measure that already has position sign-ins must stay on the agenda."))
 
 
 def _number_agenda(hearing: Hearing, measure_ids: tuple[int, ...]) -> None:

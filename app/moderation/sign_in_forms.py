@@ -58,7 +58,7 @@ class SignInFilterForm(FlaskForm):
         validators=[Optional()],
     )
     name = StringField(
-        _l("Name or e-mail starts with"),
+        _l("Name starts with"),
         validators=[Optional(), Length(max=100)],
         filters=[strip_text],
         render_kw={"maxlength": 100},

@@ -62,6 +62,30 @@ def record(
     )
 
 
+def record_each(
+    actor: str, action: str, table: str, ids: list[int], *, at: datetime | None = None, **data
+) -> None:
+    """One audit row per subject of `table` (a decision on many at once), in one statement."""
+    if not ids:
+        return
+    when = at or utcnow()
+    db.session.execute(
+        _INSERT_EVENT,
+        [
+            {
+                "actor": actor,
+                "action": action,
+                "subject_type": table,
+                "subject_id": subject_id,
+                "occurred_at": when,
+                "data": data,
+                "dedup_key": None,
+            }
+            for subject_id in ids
+        ],
+    )
+
+
 def record_anonymous(action: str, *, at: datetime | None = None, **data) -> None:
     """Record an event by someone not signed in (a failed login), about no particular row."""
     record(ANONYMOUS, action, None, at=at, **data)

@@ -129,13 +129,14 @@ class RowIdConverter(IntegerConverter):
 
 
 class ReceiptLinkFilter(logging.Filter):
-    """Keep receipt, identity-link, speaker, kiosk and following tokens out of access logs:
-    each is a key to someone's testimony, place to speak, a hearing's walk-in sign-up, or what
-    an address is sent."""
+    """Keep receipt, identity-link, speaker, kiosk, following and sign-in tokens out of access
+    logs: each is a key to someone's testimony, sign-in, place to speak, a hearing's walk-in
+    sign-up, or what an address is sent."""
 
     PATTERN = re.compile(
         r"(/receipts/|/speaking/\d+/|/kiosk/|/identity/\d+/(?:confirm|dispute)/"
-        r"|/following/(?:confirm/\w+|manage|unsubscribe|no-outcomes)/)[^\s/?\"]+"
+        r"|/following/(?:confirm/\w+|manage|unsubscribe|no-outcomes)/"
+        r"|/positions/(?:\d+/(?:confirm|dispute)/)?)[^\s/?\"]+"
     )
 
     def _mask(self, value):
@@ -262,7 +263,14 @@ def init_app(app: Flask) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.endpoint and request.endpoint.startswith(
-            ("testimony.", "identity.", "speaking_public.", "speaking_display.kiosk", "following.")
+            (
+                "testimony.",
+                "identity.",
+                "speaking_public.",
+                "speaking_display.kiosk",
+                "following.",
+                "signins.",
+            )
         ):
             # Receipts and forms hold personal data: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"

@@ -21,7 +21,8 @@ class SignInFilter:
     position: Position | None = None
     automated: bool | None = None
     disputed: bool = False
-    # The start of a name or e-mail address (an index range, however many sign-ins).
+    # The start of a name (an index range, however many sign-ins). Not an e-mail address: the
+    # filter travels in the page's address, which lands in logs and browser history.
     name: str = ""
 
 
@@ -53,9 +54,7 @@ def _matching(hearing_id: int, chosen: SignInFilter):
         # A range on the lower-cased columns, not LIKE: the same index serves it on both
         # databases, and "%" or "_" typed by a moderator match only themselves.
         upper = prefix + "\U0010ffff"
-        by_name = (SignIn.name_key >= prefix) & (SignIn.name_key < upper)
-        by_email = (SignIn.email_key >= prefix) & (SignIn.email_key < upper)
-        query = query.where(by_name | by_email)
+        query = query.where(SignIn.name_key >= prefix, SignIn.name_key < upper)
     return query
 
 
@@ -113,3 +112,18 @@ def repeat_counts(hearing_id: int, rows: list[SignIn]) -> dict[int, int]:
         ).all()
     )
     return {row.id: by_address.get(row.email_key, 1) for row in rows}
+
+
+def has_sign_ins_on(hearing_id: int, measure_ids: set[int]) -> bool:
+    """Whether any sign-in on this hearing takes a position on one of these measures (asked
+    before a clerk takes a measure off the agenda). The agenda row is share-locked by every
+    sign-in as it is stored, so on PostgreSQL a removal waits for one in flight and sees it."""
+    if not measure_ids:
+        return False
+    found = db.session.scalar(
+        select(SignInPosition.sign_in_id)
+        .join(SignIn, SignIn.id == SignInPosition.sign_in_id)
+        .where(SignIn.hearing_id == hearing_id, SignInPosition.measure_id.in_(measure_ids))
+        .limit(1)
+    )
+    return found is not None

@@ -238,11 +238,12 @@ _ROW_COLUMNS = frozenset(
 _STORE = _store_statement()
 
 
-def first_status(hearing: Hearing) -> SignInStatus:
-    """Where a new sign-in starts: on record, or waiting for review where the body asks so."""
-    return (
-        SignInStatus.PENDING if hearing.committee.body.review_sign_ins else SignInStatus.PUBLISHED
-    )
+def first_status(hearing: Hearing, quarantine_reason: QuarantineReason | None) -> SignInStatus:
+    """Where a new sign-in starts: on record, or waiting for review where the body asks so or
+    where it looked automated (a bot's sign-ins must not count before anyone has looked)."""
+    if hearing.committee.body.review_sign_ins or quarantine_reason is not None:
+        return SignInStatus.PENDING
+    return SignInStatus.PUBLISHED
 
 
 def record_sign_in(
@@ -264,7 +265,7 @@ def record_sign_in(
     if not hearing.is_accepting_testimony(now):
         raise refusal(hearing, now)
     _check_positions(hearing, sub.positions, agenda)
-    status = first_status(hearing)
+    status = first_status(hearing, sub.quarantine_reason)
     row = {
         "hearing_id": hearing.id,
         "receipt_token_hash": hash_token(token),

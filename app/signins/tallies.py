@@ -43,31 +43,37 @@ def _statement(dialect: str):
 _UPSERTS = {name: _statement(name) for name in ("postgresql", "sqlite")}
 
 
-def move(
-    hearing_id: int,
-    sign_in_id: int,
-    old: list[tuple[int, str, str]],
-    new: list[tuple[int, str, str]],
-) -> None:
+Keys = list[tuple[int, str, str]]  # (measure id, position, state) of each position
+
+
+def move(hearing_id: int, sign_in_id: int, old: Keys, new: Keys) -> None:
     """Count a sign-in out of its old (measure, position, state) keys and into its new ones.
     Its shard is fixed by its id, so what one change adds the next one takes from the same
     row."""
-    change: dict[tuple[int, str, str], int] = defaultdict(int)
-    for key in old:
-        change[key] -= 1
-    for key in new:
-        change[key] += 1
+    move_many(hearing_id, [(sign_in_id, old, new)])
+
+
+def move_many(hearing_id: int, moves: list[tuple[int, Keys, Keys]]) -> None:
+    """Several sign-ins' moves (sign-in id, old keys, new keys) added up: one statement
+    however many (a moderator's decision on thousands)."""
+    change: dict[tuple[int, str, str, int], int] = defaultdict(int)
+    for sign_in_id, old, new in moves:
+        shard = sign_in_id % TALLY_SHARDS
+        for measure_id, position, state in old:
+            change[(measure_id, position, state, shard)] -= 1
+        for measure_id, position, state in new:
+            change[(measure_id, position, state, shard)] += 1
     rows = [
         {
             "hearing_id": hearing_id,
             "measure_id": measure_id,
             "position": position,
             "state": state,
-            "shard": sign_in_id % TALLY_SHARDS,
+            "shard": shard,
             "number": number,
         }
         # In key order, so two transactions lock shared rows in the same order.
-        for (measure_id, position, state), number in sorted(change.items())
+        for (measure_id, position, state, shard), number in sorted(change.items())
         if number
     ]
     if rows:

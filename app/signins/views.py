@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address as request_address
 
 from app.hearings.queries import hearing_with_agenda
-from app.platform.extensions import csrf
+from app.platform.extensions import csrf, limiter
 from app.platform.timezones import utcnow
 from app.platform.transaction import attempt, reads_first
 from app.signins import identity, intake, services
@@ -90,7 +90,13 @@ def receipt(token: str):
     )
 
 
+# Each change or withdrawal e-mails the address on the sign-in, which need not be the
+# sender's own: a limit per network address keeps a receipt link from becoming a mail cannon.
+CHANGE_LIMIT = "10 per minute; 60 per hour"
+
+
 @bp.route("/positions/<token>/change", methods=["GET", "POST"])
+@limiter.limit(CHANGE_LIMIT, methods=["POST"])
 @resident_form
 def change(token: str):
     sign_in = _sign_in_or_404(token)
@@ -124,6 +130,7 @@ def change(token: str):
 
 
 @bp.route("/positions/<token>/withdraw", methods=["GET", "POST"])
+@limiter.limit(CHANGE_LIMIT, methods=["POST"])
 @resident_form
 def withdraw(token: str):
     sign_in = _sign_in_or_404(token)

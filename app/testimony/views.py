@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
 from app.hearings.models import Committee, Hearing
-from app.platform.extensions import csrf, db
+from app.platform.extensions import csrf, db, limiter
 from app.platform.timezones import utcnow
 from app.platform.transaction import attempt, reads_first
 from app.platform.web import remember_language
@@ -225,7 +225,13 @@ def receipt(token: str):
     )
 
 
+# Each amendment or withdrawal e-mails the address on the testimony, which need not be the
+# sender's own: a limit per network address keeps a receipt link from becoming a mail cannon.
+CHANGE_LIMIT = "10 per minute; 60 per hour"
+
+
 @bp.route("/receipts/<token>/amend", methods=["GET", "POST"])
+@limiter.limit(CHANGE_LIMIT, methods=["POST"])
 @resident_form
 @reads_first
 def amend(token: str):
@@ -282,6 +288,7 @@ def amend(token: str):
 
 
 @bp.route("/receipts/<token>/withdraw", methods=["GET", "POST"])
+@limiter.limit(CHANGE_LIMIT, methods=["POST"])
 @resident_form
 def withdraw(token: str):
     """Ask for confirmation, then withdraw the testimony."""

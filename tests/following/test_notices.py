@@ -16,9 +16,10 @@ from app.hearings.actions import CommitteeActionKind
 from app.platform import jobs
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
+from app.signins import identity as sign_in_identity
 from app.signins.models import SignIn
 from app.signins.services import withdraw_sign_in
-from app.testimony.models import Position, ReviewStatus
+from app.testimony.models import Position, RejectionReason, ReviewStatus
 from tests.factories import (
     make_committee_action,
     make_follower,
@@ -360,6 +361,16 @@ def test_sign_ins_on_the_measure_close_the_loop_too_once_per_address(client, db)
         hearing, email="gone@example.org", positions=((first.id, Position.NEUTRAL),)
     )
     withdraw_sign_in(db.session.get(SignIn, gone.sign_in_id), now=utcnow(), seen_version=1)
+    # Nor those disowned by the owner of the address, or rejected as spam.
+    disowned = make_sign_in(
+        hearing, email="victim@example.org", positions=((first.id, Position.OPPOSE),)
+    )
+    sign_in_identity.record(
+        db.session.get(SignIn, disowned.sign_in_id), sign_in_identity.DISPUTE, now=utcnow()
+    )
+    spam = make_testimony(hearing, email="spam@example.org").testimony
+    spam.status, spam.rejection_reason = ReviewStatus.REJECTED, RejectionReason.SPAM
+    make_testimony(hearing, email="denied@example.org").testimony.disputed_at = utcnow()
     receipt_mail = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_address == "signer@example.org")
     ).one()

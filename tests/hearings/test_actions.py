@@ -194,3 +194,23 @@ def test_a_removed_entry_is_kept_but_shown_nowhere_and_cannot_be_corrected(db, c
             ActionDetails(kind=CommitteeActionKind.HELD, taken_on=date(2026, 11, 1)),
             now=NOW,
         )
+
+
+def test_the_same_entry_sent_twice_is_recorded_once_and_told_once(db, clerk):
+    hearing = make_hearing(now=NOW - timedelta(days=30))
+    measure = hearing.measures[0]
+    details = ActionDetails(
+        kind=CommitteeActionKind.SENT_TO_STUDY, taken_on=BOSTON_TODAY, note="", hearing_id=None
+    )
+
+    first = record_action(clerk, measure, details, now=NOW)
+    again = record_action(clerk, measure, details, now=NOW + timedelta(seconds=2))
+
+    assert again.id == first.id
+    assert count_actions(db) == 1
+    assert len(events(db, "committee_action.recorded")) == 1
+    jobs = db.session.scalars(select(Job).where(Job.kind == COMMITTEE_ACTED)).all()
+    assert len(jobs) == 1
+    # A different entry, or the same one much later, is another action.
+    later = record_action(clerk, measure, details, now=NOW + timedelta(minutes=11))
+    assert later.id != first.id

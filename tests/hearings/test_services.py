@@ -29,11 +29,13 @@ from app.hearings.services import (
     update_committee,
 )
 from app.platform.audit import AuditEvent
+from app.testimony.models import Position
 from tests.factories import (
     make_body,
     make_committee,
     make_hearing,
     make_measure,
+    make_sign_in,
     make_staff_user,
     make_testimony,
 )
@@ -395,6 +397,18 @@ def test_a_measure_with_testimony_stays_on_the_agenda(db, clerk):
 
     save_hearing(clerk, hearing_details([third.id, first.id]), hearing=hearing, now=NOW)
     assert [m.id for m in hearing.measures] == [third.id, first.id]
+
+
+def test_a_measure_with_position_sign_ins_stays_on_the_agenda(db, clerk):
+    hearing = hearing_at(measures=2)
+    first, second = hearing.measures
+    make_sign_in(hearing, positions=((second.id, Position.SUPPORT),), now=NOW)
+
+    savepoint = db.session.begin_nested()
+    with pytest.raises(BadWindow, match="already has position sign-ins must stay on the agenda"):
+        save_hearing(clerk, hearing_details([first.id]), hearing=hearing, now=NOW)
+    savepoint.rollback()
+    assert [m.id for m in hearing.measures] == [first.id, second.id]
 
 
 def test_services_leave_the_commit_to_the_caller(db, clerk):

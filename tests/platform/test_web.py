@@ -327,3 +327,25 @@ def test_following_tokens_are_masked_in_access_logs():
         ReceiptLinkFilter().filter(record)
         assert token not in record.getMessage()
         assert "/following/" in record.getMessage()
+
+
+def test_sign_in_receipt_and_identity_tokens_are_masked_in_access_logs():
+    token = "0123456789abcdef0123456789abcdef01234567"
+    for path in (
+        f"/positions/{token}",
+        f"/positions/{token}/change",
+        f"/positions/{token}/withdraw",
+        f"/positions/12/confirm/{token}",
+        f"/positions/12/dispute/{token}?x=1",
+    ):
+        record = logging.LogRecord(
+            "werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"GET {path} HTTP/1.1", 200), None
+        )
+        ReceiptLinkFilter().filter(record)
+        assert token not in record.getMessage(), path
+
+
+def test_sign_in_pages_are_not_cached(app, db):
+    response = app.test_client().get("/positions/" + "0" * 40)
+    assert response.status_code == 404
+    assert response.headers.get("Cache-Control") == "no-store"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.platform.timezones import utcnow
 from app.signins import intake
-from app.signins.models import SignIn
+from app.signins.models import SignIn, SignInStatus
 from app.testimony.bot_defence import opened_stamp
 from app.testimony.models import QuarantineReason
 from tests.factories import make_hearing, make_sign_in_submission
@@ -46,6 +46,13 @@ def test_a_filled_trap_or_a_fast_form_is_marked_not_refused(db, config):
         "rosa@example.org": QuarantineReason.HIDDEN_FIELD,
         "fast@example.org": QuarantineReason.TOO_FAST,
         "person@example.org": None,
+    }
+    # Those marked wait for a moderator before they count; the person's counts at once.
+    statuses = {row.email: row.status for row in db.session.scalars(select(SignIn)).all()}
+    assert statuses == {
+        "rosa@example.org": SignInStatus.PENDING,
+        "fast@example.org": SignInStatus.PENDING,
+        "person@example.org": SignInStatus.PUBLISHED,
     }
 
 

@@ -9,7 +9,7 @@ from app.platform.audit import AuditEvent
 from app.platform.timezones import utcnow
 from app.signins import review, services, tallies
 from app.signins.models import SignIn, SignInStatus
-from app.testimony.models import RejectionReason
+from app.testimony.models import Position, RejectionReason
 from tests.factories import make_hearing, make_sign_in, make_staff_user
 
 
@@ -92,3 +92,40 @@ def test_publishing_pending_sign_ins_counts_them(db):
     assert states(hearing) == {("oppose", "pending"): 2}
     review.decide(moderator, hearing.id, ids, SignInStatus.PUBLISHED, now=utcnow())
     assert states(hearing) == {("oppose", "published"): 2}
+
+
+def test_a_decision_costs_the_same_few_statements_however_many_it_covers(db):
+    from sqlalchemy import event
+
+    moderator = make_staff_user()
+    hearing = make_hearing(measures=2)
+    both = tuple((m.id, Position.SUPPORT) for m in hearing.measures)
+    ids = [
+        make_sign_in(hearing, email=f"n{n}@example.org", positions=both).sign_in_id
+        for n in range(60)
+    ]
+    db.session.flush()
+
+    def statements_for(chosen: list[int]) -> int:
+        seen: list[str] = []
+
+        def keep(_conn, _cursor, statement, *_args) -> None:
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            review.decide(
+                moderator,
+                hearing.id,
+                chosen,
+                SignInStatus.REJECTED,
+                reason=RejectionReason.SPAM,
+                now=utcnow(),
+            )
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        return len(seen)
+
+    assert statements_for(ids[:5]) == statements_for(ids[5:])
+    counts = tallies.counts([hearing.id])[hearing.id]
+    assert counts == {(m.id, "support", "rejected"): 60 for m in hearing.measures}

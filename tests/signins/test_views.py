@@ -243,3 +243,25 @@ def test_a_sign_in_is_checked_without_holding_up_other_writers(client, db, monke
     receipt_token(response)
     assert writes_during_check == ["written"]
     assert stored(db) == 1
+
+
+def test_changes_from_one_address_are_limited_so_a_receipt_cannot_flood_an_inbox(client, db):
+    hearing = make_hearing(measures=2)
+    db.session.commit()
+    first = hearing.measures[0]
+    token = receipt_token(sign_in(client, hearing))
+    page = client.get(f"{RECEIPT_PREFIX}{token}/change").text
+    codes = []
+    for n in range(12):
+        chosen = "oppose" if n % 2 else "support"
+        response = client.post(
+            f"{RECEIPT_PREFIX}{token}/change",
+            data={"csrf_token": csrf_token_from(page), f"measures-{first.id}": chosen},
+        )
+        codes.append(response.status_code)
+    assert codes[:10] == [303] * 10
+    assert codes[10:] == [429, 429]
+    mails = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "sign_in_changed")
+    )
+    assert mails == 10
