@@ -64,7 +64,8 @@ class Follower(db.Model):
     language: Mapped[str] = mapped_column(String(8))
     frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency, "follow_frequency"))
     # A random value the private links are keyed on (with the application's secret): replaced
-    # when someone unsubscribes, so links from older mail stop working for what comes after.
+    # when someone who unsubscribed follows again, so links in the mail from before stop
+    # working for what comes after.
     link_key: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -180,6 +180,9 @@ def confirm_follow(follow: Follow, scope: str, *, now: datetime) -> bool:
     if follow.confirmed_at is None:
         follow.confirmed_at = now
     if not follower.is_active:
+        if follower.unsubscribed_at is not None:
+            # Following again after unsubscribing: links in the mail from before stop working.
+            follower.link_key = secrets.token_hex(16)
         follower.confirmed_at = follower.confirmed_at or now
         follower.unsubscribed_at = None
         follower.digest_due_at = now + DIGEST_EVERY

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.following import services
+from app.following import links, services
 from app.following.models import (
     Follow,
     Follower,
@@ -122,11 +122,15 @@ def test_unsubscribing_ends_every_follow_and_what_waited_for_a_digest(db):
     assert services.unsubscribe(follower, now=utcnow()) is False
     assert count(db, Follow) == 0 and count(db, FollowerNotice) == 0
     assert follower.unsubscribed_at is not None and follower.digest_due_at is None
+    old_manage_link = links.follower_token(follower, links.MANAGE)
     # Following something again and confirming makes the address active again.
     ask(hearing, email=follower.email)
     follow = db.session.scalars(select(Follow)).one()
     services.confirm_follow(follow, "all", now=utcnow())
     assert follower.is_active and follower.frequency is Frequency.DAILY
+    # The links in the mail from before no longer open the address's settings.
+    assert links.find_follower(links.MANAGE, old_manage_link) is None
+    assert links.find_follower(links.MANAGE, links.follower_token(follower, links.MANAGE))
 
 
 def test_a_request_does_not_change_a_confirmed_followers_settings(db):
