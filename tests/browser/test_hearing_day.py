@@ -287,8 +287,10 @@ def sign_up_through_the_form(browser, live_server, day: Day, resident: Resident)
         page.locator("#street_address").fill("41 Dudley Street")
         page.locator("#city").fill("Roxbury")
         page.locator("#zip_code").fill("02119")
-        page.check(f"input[name=measure_id][value='{day.measures[resident.measure]}']")
-        page.check(f"input[name=position][value={resident.position.value}]")
+        # The hearing has two measures: one group of choices per measure, the other left
+        # at "not addressing".
+        measure = day.measures[resident.measure]
+        page.check(f"input[name=measures-{measure}][value={resident.position.value}]")
         page.locator("#body").fill(resident.text)
         how = SpeakingRequest.REMOTE if resident.remote else SpeakingRequest.IN_PERSON
         page.check(f"input[name=speaking_request][value={how.value}]")
