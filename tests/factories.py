@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import io
+import itertools
 import re
 import secrets
 from dataclasses import replace
@@ -89,11 +90,15 @@ def make_committee(body: Body | None = None, **overrides) -> Committee:
     return committee
 
 
+_MEASURE_NUMBERS = itertools.count(1000)
+
+
 def make_measure(committee: Committee | None = None, **overrides) -> Measure:
     values = {
         "committee": committee or make_committee(),
         "kind": MeasureKind.ORDINANCE,
-        "number": f"Docket #{secrets.randbelow(9000) + 1000:04d}",
+        # Unique within the run: random numbers met each other in a committee with many.
+        "number": f"Docket #{next(_MEASURE_NUMBERS):04d}",
         "title": "Ordinance banning face surveillance in Boston",
         "summary": "Prohibits city use of face surveillance.",
         "official_url": "https://www.boston.gov/departments/city-council",
