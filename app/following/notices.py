@@ -556,28 +556,35 @@ def _close_the_loop(notice: FollowNotice, measure_id: int, *, now: datetime) -> 
             if recipient.email_key not in told:
                 chosen.setdefault(recipient.email_key, recipient)
     config = current_app.config
-    letters = []
-    for recipient in chosen.values():
-        language = recipient.language
-        if language not in config["LANGUAGES"]:
-            language = config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(language):
-            body = render_template(
-                "emails/committee_acted.txt",
-                item=item,
-                opt_out_url=recipient.opt_out_url,
-                action_day=format_date(item.action.taken_on, "long"),
-            )
-            letters.append(
-                outbox.Letter(
-                    to=recipient.email,
-                    subject=_subject_line(item),
-                    body_text=body,
-                    headers=links.unsubscribe_headers(recipient.opt_out_url),
+    recipients = list(chosen.values())
+    # Rendered and queued a chunk at a time: a bill with 100,000 signers never holds 100,000
+    # letters in memory, and each chunk's delivery job stays a reasonable size.
+    for start in range(0, len(recipients), LETTERS_PER_CHUNK):
+        letters = []
+        for recipient in recipients[start : start + LETTERS_PER_CHUNK]:
+            language = recipient.language
+            if language not in config["LANGUAGES"]:
+                language = config["BABEL_DEFAULT_LOCALE"]
+            with force_locale(language):
+                body = render_template(
+                    "emails/committee_acted.txt",
+                    item=item,
+                    opt_out_url=recipient.opt_out_url,
+                    action_day=format_date(item.action.taken_on, "long"),
                 )
-            )
-    outbox.queue_rendered("committee_acted", letters)
-    return len(letters)
+                letters.append(
+                    outbox.Letter(
+                        to=recipient.email,
+                        subject=_subject_line(item),
+                        body_text=body,
+                        headers=links.unsubscribe_headers(recipient.opt_out_url),
+                    )
+                )
+        outbox.queue_rendered("committee_acted", letters)
+    return len(recipients)
+
+
+LETTERS_PER_CHUNK = 500
 
 
 def init_app(app: Flask) -> None:

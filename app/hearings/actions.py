@@ -262,10 +262,20 @@ def _equal(column, value):
     return column.is_(None) if value is None else column == value
 
 
+def _hold(action: CommitteeAction) -> None:
+    """Lock the entry and read it again as stored: two clerks correcting or removing it at
+    once take turns, and each sees (and audits) what the other left."""
+    db.session.execute(
+        select(CommitteeAction.id).where(CommitteeAction.id == action.id).with_for_update()
+    )
+    db.session.refresh(action)
+
+
 def correct_action(
     actor: StaffUser, action: CommitteeAction, details: ActionDetails, *, now: datetime
 ) -> None:
     """Correct a wrong entry; the audit log keeps what it said before."""
+    _hold(action)
     if action.is_removed:
         raise ActionRefused(_("This entry was removed, so it cannot be corrected."))
     _check(action.measure, details, now)
@@ -286,6 +296,7 @@ def correct_action(
 
 def remove_action(actor: StaffUser, action: CommitteeAction, *, now: datetime) -> None:
     """Take a wrong entry off the record shown to anyone; removing twice changes nothing."""
+    _hold(action)
     if action.is_removed:
         return
     action.removed_by_id, action.removed_at = actor.id, now

@@ -341,7 +341,7 @@ def _store(row: dict, positions: tuple[tuple[int, Position], ...], state: str) -
 
 def _insert(statement, row: dict, attempts: int = 5, **extra) -> int | None:
     for _attempt in range(attempts):
-        row["tracking_number"] = new_tracking_number().replace("OT-", f"{TRACKING_PREFIX}-", 1)
+        row["tracking_number"] = new_tracking_number(TRACKING_PREFIX)
         sign_in_id = db.session.execute(statement, {**row, **extra}).scalar()
         if sign_in_id is not None:
             return sign_in_id

@@ -161,9 +161,10 @@ class Receipt:
         return db.session.get(Testimony, self.testimony_id)
 
 
-def new_tracking_number() -> str:
+def new_tracking_number(prefix: str = "OT") -> str:
+    """A fresh tracking number: "OT-…" for testimony (sign-ins pass their own prefix)."""
     chars = [secrets.choice(TRACKING_ALPHABET) for _ in range(8)]
-    return f"OT-{''.join(chars[:4])}-{''.join(chars[4:])}"
+    return f"{prefix}-{''.join(chars[:4])}-{''.join(chars[4:])}"
 
 
 def receipt_token_for(hearing_id: int, submission_key: str) -> str:

@@ -392,3 +392,20 @@ def test_sign_ins_on_the_measure_close_the_loop_too_once_per_address(client, db)
     before = {m.id for m in mail(db)}
     notices.committee_acted([{"action_id": again.id}])
     assert sorted(m.to_address for m in mail(db) if m.id not in before) == ["both@example.org"]
+
+
+def test_a_large_loop_is_written_a_chunk_at_a_time(db, monkeypatch):
+    monkeypatch.setattr(notices, "LETTERS_PER_CHUNK", 2)
+    hearing = make_hearing()
+    measure = hearing.measures[0]
+    for n in range(5):
+        make_sign_in(hearing, email=f"s{n}@example.org")
+    action = acted(db, measure)
+    delivering = select(jobs.Job).where(jobs.Job.kind == "mail.deliver")
+    before = {job.id for job in db.session.scalars(delivering)}
+
+    notices.committee_acted([{"action_id": action.id}])
+
+    assert len(mail(db, "committee_acted")) == 5
+    # Three delivery jobs: two letters, two, and one.
+    assert len([job for job in db.session.scalars(delivering) if job.id not in before]) == 3

@@ -214,3 +214,26 @@ def test_the_same_entry_sent_twice_is_recorded_once_and_told_once(db, clerk):
     # A different entry, or the same one much later, is another action.
     later = record_action(clerk, measure, details, now=NOW + timedelta(minutes=11))
     assert later.id != first.id
+
+
+def test_removing_an_entry_another_clerk_removed_meanwhile_records_nothing_more(db, clerk):
+    action = make_committee_action()
+    other = make_staff_user(Role.CLERK, name="Robin Records")
+    # The first clerk's page loaded the entry; the second removes it meanwhile.
+    db.session.execute(
+        CommitteeAction.__table__.update()
+        .where(CommitteeAction.id == action.id)
+        .values(removed_at=NOW, removed_by_id=other.id)
+    )
+    remove_action(clerk, action, now=NOW)
+    assert action.removed_by_id == other.id
+    assert events(db, "committee_action.removed") == []
+    with pytest.raises(ActionRefused):
+        correct_action(
+            clerk,
+            action,
+            ActionDetails(
+                kind=CommitteeActionKind.HELD, taken_on=BOSTON_TODAY, note="", hearing_id=None
+            ),
+            now=NOW,
+        )
