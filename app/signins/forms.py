@@ -7,21 +7,19 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
+from wtforms import BooleanField, HiddenField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Regexp, StopValidation
+from wtforms.validators import DataRequired, StopValidation
 
 from app.hearings.models import Hearing
 from app.platform.timezones import utcnow
-from app.platform.validators import email_field, strip_text
 from app.signins.services import SignInSubmission
 from app.testimony.bot_defence import opened_stamp
 from app.testimony.forms import (
     NOT_ADDRESSING,
     POSITION_CHOICES,
     MeasurePositions,
-    _form_key,
-    _line,
+    ResidentFields,
 )
 from app.testimony.models import Position
 
@@ -61,7 +59,7 @@ class PositionsMixin:
         return tuple(self.measures.stances(self.agenda))
 
 
-class SignInForm(PositionsMixin, FlaskForm):
+class SignInForm(ResidentFields, PositionsMixin, FlaskForm):
     PAGE_ORDER = (
         "submission_key",
         "full_name",
@@ -73,29 +71,6 @@ class SignInForm(PositionsMixin, FlaskForm):
         "public_record_acknowledged",
     )
 
-    submission_key = _form_key()
-    opened = HiddenField("")
-    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off"})
-    full_name = _line(
-        _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
-    )
-    email = email_field("email")
-    city = _line(
-        _l("City or town"),
-        100,
-        required_message=_l("Enter your city or town."),
-        autocomplete="address-level2",
-    )
-    zip_code = StringField(
-        _l("ZIP code"),
-        validators=[
-            DataRequired(_l("Enter your ZIP code.")),
-            Regexp(r"^[0-9]{5}(-[0-9]{4})?\Z", message=_l("Enter a 5-digit ZIP code, like 02108.")),
-        ],
-        filters=[strip_text],
-        render_kw={"autocomplete": "postal-code", "maxlength": 10, "inputmode": "numeric"},
-    )
-    organization = _line(_l("Organization (optional)"), 200, autocomplete="organization")
     measures = SignInPositions(_l("Your position"))
     public_record_acknowledged = BooleanField(
         _l("I understand that my name, city or town and positions become public record."),

@@ -432,7 +432,38 @@ def _display_name(filename: str) -> str:
     return name[:255]
 
 
-class TestimonyForm(TestimonyContentMixin, FlaskForm):
+class ResidentFields:
+    """Who a resident is, as the testimony form and the sign-in form (app/signins) both ask it,
+    with the form's key and the bot defence's two hidden fields."""
+
+    KEY_FIELD = "submission_key"
+    submission_key = _form_key()
+    # When the form was shown, signed; and a field hidden from people that only bots fill in.
+    opened = HiddenField("")
+    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off"})
+    full_name = _line(
+        _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
+    )
+    email = email_field("email")
+    city = _line(
+        _l("City or town"),
+        100,
+        required_message=_l("Enter your city or town."),
+        autocomplete="address-level2",
+    )
+    zip_code = StringField(
+        _l("ZIP code"),
+        validators=[
+            DataRequired(_l("Enter your ZIP code.")),
+            Regexp(r"^[0-9]{5}(-[0-9]{4})?\Z", message=_l("Enter a 5-digit ZIP code, like 02108.")),
+        ],
+        filters=[strip_text],
+        render_kw={"autocomplete": "postal-code", "maxlength": 10, "inputmode": "numeric"},
+    )
+    organization = _line(_l("Organization (optional)"), 200, autocomplete="organization")
+
+
+class TestimonyForm(ResidentFields, TestimonyContentMixin, FlaskForm):
     PAGE_ORDER = (
         "submission_key",
         "full_name",
@@ -454,37 +485,12 @@ class TestimonyForm(TestimonyContentMixin, FlaskForm):
         "public_record_acknowledged",
     )
 
-    KEY_FIELD = "submission_key"
-    submission_key = _form_key()
-    # When the form was shown, signed; and a field hidden from people that only bots fill in.
-    opened = HiddenField("")
-    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off"})
-    full_name = _line(
-        _l("Full name"), 200, required_message=_l("Enter your full name."), autocomplete="name"
-    )
-    email = email_field("email")
     street_address = _line(
         _l("Street address"),
         200,
         required_message=_l("Enter your street address."),
         autocomplete="street-address",
     )
-    city = _line(
-        _l("City or town"),
-        100,
-        required_message=_l("Enter your city or town."),
-        autocomplete="address-level2",
-    )
-    zip_code = StringField(
-        _l("ZIP code"),
-        validators=[
-            DataRequired(_l("Enter your ZIP code.")),
-            Regexp(r"^[0-9]{5}(-[0-9]{4})?\Z", message=_l("Enter a 5-digit ZIP code, like 02108.")),
-        ],
-        filters=[strip_text],
-        render_kw={"autocomplete": "postal-code", "maxlength": 10, "inputmode": "numeric"},
-    )
-    organization = _line(_l("Organization (optional)"), 200, autocomplete="organization")
     speaks_for_organization = BooleanField(_l("I am testifying on behalf of this organization"))
     body = _testimony_text()
     accessibility_need = TextAreaField(
