@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from app.moderation.forms import DecisionForm, SeenVersionsMixin
+from app.platform.validators import row_id
 from app.testimony.models import ReviewStatus
 
 
@@ -34,8 +35,7 @@ class CampaignDecisionForm(SeenVersionsMixin, DecisionForm):
     upto = HiddenField()
 
     def seen_upto(self) -> int | None:
-        raw = self.upto.data or ""
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else None
+        return row_id(self.upto.data)
 
     def seen_status(self) -> ReviewStatus | None:
         return None if self.members.data == "all" else ReviewStatus(self.members.data)

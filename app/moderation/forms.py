@@ -23,7 +23,7 @@ from app.moderation.queries import QueueFilter
 from app.moderation.reasons import REASONS
 from app.moderation.services import Decision
 from app.platform.extensions import db
-from app.platform.validators import PlainText, normalise_newlines, strip_text
+from app.platform.validators import PlainText, normalise_newlines, row_id, strip_text
 from app.testimony.models import Position, RejectionReason, ReviewStatus, SpeakingRequest
 
 ANY = ""
@@ -303,8 +303,7 @@ class BulkDecisionForm(SeenVersionsMixin, DecisionForm):
         ][:limit]
 
     def counted_upto(self) -> int | None:
-        raw = self.upto.data or ""
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else None
+        return row_id(self.upto.data)
 
 
 class NoteForm(FlaskForm):

@@ -11,7 +11,7 @@ from wtforms.validators import Length, Optional
 
 from app.hearings.models import Hearing
 from app.moderation.forms import POSITION_LABELS, REASON_CHOICES
-from app.platform.validators import strip_text
+from app.platform.validators import PlainText, row_id, strip_text
 from app.signins.models import SignInStatus
 from app.signins.queries import SignInFilter
 from app.testimony.models import Position, RejectionReason
@@ -59,7 +59,7 @@ class SignInFilterForm(FlaskForm):
     )
     name = StringField(
         _l("Name starts with"),
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), Length(max=100), PlainText()],
         filters=[strip_text],
         render_kw={"maxlength": 100},
     )
@@ -127,8 +127,7 @@ class SignInDecisionForm(FlaskForm):
         return RejectionReason(self.reason.data) if self.reason.data else None
 
     def counted_upto(self) -> int | None:
-        raw = self.upto.data or ""
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 11 else None
+        return row_id(self.upto.data)
 
 
 def carried_filters(submitted: MultiDict) -> MultiDict:
@@ -140,11 +139,8 @@ def carried_filters(submitted: MultiDict) -> MultiDict:
 
 
 def ticked_ids(submitted: MultiDict, limit: int) -> list[int]:
-    return [
-        int(value)
-        for value in submitted.getlist("ids")
-        if value.isascii() and value.isdigit() and len(value) < 11 and int(value) < 2**31
-    ][:limit]
+    ids = (row_id(value) for value in submitted.getlist("ids"))
+    return [sign_in_id for sign_in_id in ids if sign_in_id is not None][:limit]
 
 
 class KeepDisputedForm(FlaskForm):

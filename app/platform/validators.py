@@ -70,3 +70,13 @@ def email_field(autocomplete: str) -> EmailField:
         filters=[strip_text],
         render_kw={"autocomplete": autocomplete, "maxlength": 254, "spellcheck": "false"},
     )
+
+
+def row_id(raw: str | None) -> int | None:
+    """An id as sent in a form or link (a row, a cursor, a count's upper bound): ASCII digits
+    that fit a 32-bit id column, or None. "²" is a digit to str.isdigit() but not to int(), and
+    a larger number makes PostgreSQL refuse the whole query."""
+    raw = raw or ""
+    if raw.isascii() and raw.isdigit() and len(raw) < 11 and int(raw) < 2**31:
+        return int(raw)
+    return None

@@ -8,6 +8,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.platform.extensions import db
+from app.platform.validators import row_id
 from app.signins.models import SignIn, SignInPosition, SignInStatus
 from app.testimony.models import Position
 
@@ -61,8 +62,9 @@ def _matching(hearing_id: int, chosen: SignInFilter):
 def page(hearing_id: int, chosen: SignInFilter, after: str | None) -> Page:
     """Newest first, PAGE_SIZE at a time, by id (a cursor, never an offset)."""
     query = _matching(hearing_id, chosen)
-    if after and after.isascii() and after.isdigit() and len(after) < 11:
-        query = query.where(SignIn.id < int(after))
+    cursor = row_id(after)  # anything but a cursor this site made is the first page
+    if cursor is not None:
+        query = query.where(SignIn.id < cursor)
     rows = list(
         db.session.scalars(
             query.options(selectinload(SignIn.positions))

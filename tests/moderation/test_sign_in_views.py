@@ -169,3 +169,22 @@ def test_throwaway_and_repeated_addresses_are_marked(client, db):
     assert "Several from this sender" in rows["Twice A"] and "Several" in rows["Twice B"]
     assert "Throwaway e-mail address" in rows["Throwaway"]
     assert "Several" not in rows["Once Only"] and "Throwaway" not in rows["Once Only"]
+
+
+def test_hostile_filters_and_cursors_get_the_page_not_an_error(client, db):
+    """A NUL byte (PostgreSQL refuses it in text) or a cursor past the id column's range, as a
+    crafted link could carry them, fall back to no filter and the first page."""
+    moderator = make_staff_user(Role.MODERATOR)
+    hearing = make_hearing()
+    make_sign_in(hearing, full_name="Amal Haddad")
+    db.session.commit()
+    log_in(client, moderator)
+    for query in (
+        {"name": "Am\x00al"},
+        {"name": "\u202e\U0001f600"},
+        {"after": "9" * 10},
+        {"measure": "\x00", "position": "\x00", "status": "\x00"},
+    ):
+        response = client.get(tab(hearing), query_string=query)
+        assert response.status_code == 200, query
+    assert "Amal Haddad" in client.get(tab(hearing), query_string={"after": "9" * 10}).text

@@ -54,3 +54,12 @@ def test_a_lone_surrogate_is_refused_with_its_own_message():
 def test_the_first_problem_in_the_text_is_the_one_reported():
     assert errors(text="\udfff then \x00") == [NOT_VALID]
     assert errors(text="\x00 then \udfff") == [CONTROL]
+
+
+def test_row_id_takes_only_ids_a_column_can_hold():
+    from app.platform.validators import row_id
+
+    assert row_id("42") == 42
+    assert row_id(str(2**31 - 1)) == 2**31 - 1
+    for raw in (None, "", "-1", "4.2", "²", "9" * 10, str(2**31), "1\x00", "12a"):
+        assert row_id(raw) is None, raw

@@ -265,3 +265,23 @@ def test_changes_from_one_address_are_limited_so_a_receipt_cannot_flood_an_inbox
         select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "sign_in_changed")
     )
     assert mails == 10
+
+
+def test_hostile_input_gets_a_message_and_stores_nothing(client, db):
+    hearing = make_hearing()
+    db.session.commit()
+    for hostile in (
+        {"full_name": "Rosa\x00Delgado"},
+        {"organization": "Union\x00"},
+        {"email": "rosa\x00@example.org"},
+        {"measures-99999999999": "support"},
+        {f"measures-{hearing.measures[0].id}": "\x00"},
+    ):
+        response = sign_in(client, hearing, **hostile)
+        assert response.status_code == 200, hostile
+        assert summary_errors(response.text), hostile
+    assert stored(db) == 0
+    # Right-to-left text and emoji are kept as typed and shown isolated on the receipt.
+    name = "نور الأمين 🌻"
+    token = receipt_token(sign_in(client, hearing, full_name=name))
+    assert f"<bdi>{name}</bdi>" in client.get(f"{RECEIPT_PREFIX}{token}").text
