@@ -74,6 +74,7 @@ def _configure_logging(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     from app.accounts import access
+    from app.hearings import measure_texts
     from app.hearings import services as hearing_services
     from app.platform import (
         database,
@@ -103,6 +104,7 @@ def init_extensions(app: Flask) -> None:
     access.init_app(app)
     register_jobs(app)
     tallies.init_app(app)
+    measure_texts.init_app(app)
     # Hearings sit below testimony, so they are handed what they ask of it (which measures
     # have testimony, whom to tell of a change) instead of importing it.
     app.extensions[hearing_services.TESTIMONY_QUESTIONS] = testimony_queries

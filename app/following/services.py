@@ -26,6 +26,7 @@ from app.following.models import (
     OutcomeOptOut,
     SubjectKind,
 )
+from app.hearings.measure_texts import measure_label
 from app.hearings.models import Body, Committee, Hearing, Measure
 from app.platform import audit, outbox
 from app.platform.extensions import db
@@ -62,7 +63,8 @@ class Subject:
         return _("the hearing “%(name)s”", name=self.name)
 
 
-def find_subject(kind: str, subject_id: int) -> Subject | None:
+def find_subject(kind: str, subject_id: int, language: str | None = None) -> Subject | None:
+    """The subject, a measure named in `language` (the original when None, as staff read it)."""
     try:
         subject_kind = SubjectKind(kind)
     except ValueError:
@@ -71,7 +73,7 @@ def find_subject(kind: str, subject_id: int) -> Subject | None:
     if row is None:
         return None
     if subject_kind is SubjectKind.MEASURE:
-        name = row.label
+        name = measure_label(row, language)
     else:
         name = row.name if subject_kind is not SubjectKind.HEARING else row.title
     hearing_id = row.id if subject_kind is SubjectKind.HEARING else None

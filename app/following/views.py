@@ -16,6 +16,8 @@ from app.accounts.forms import EmptyForm
 from app.following import links, services, throttle
 from app.following.forms import FollowForm, FrequencyForm, ReminderForm
 from app.following.models import Frequency, SubjectKind
+from app.hearings.languages import reader_locale
+from app.hearings.measure_texts import load_translations, measure_label
 from app.hearings.models import Hearing, HearingStatus
 from app.platform.extensions import csrf, db, limiter
 from app.platform.timezones import utcnow
@@ -31,8 +33,8 @@ def _hearing_subjects(hearing: Hearing) -> list[tuple[str, str]]:
     choices = [
         (f"hearing:{hearing.id}", _("This hearing: “%(title)s”", title=hearing.title)),
         *(
-            (f"measure:{measure.id}", _("The measure %(label)s", label=measure.label))
-            for measure in hearing.measures
+            (f"measure:{measure.id}", _("The measure %(label)s", label=label))
+            for measure, label in _measure_labels(hearing)
         ),
         (
             f"committee:{hearing.committee_id}",
@@ -41,6 +43,12 @@ def _hearing_subjects(hearing: Hearing) -> list[tuple[str, str]]:
         (f"body:{hearing.body.id}", _("Every hearing of %(name)s", name=hearing.body.name)),
     ]
     return choices
+
+
+def _measure_labels(hearing: Hearing) -> list[tuple[object, str]]:
+    load_translations(hearing.measures)
+    language = reader_locale()
+    return [(measure, measure_label(measure, language)) for measure in hearing.measures]
 
 
 def _limited_page(template: str, retry_after: int, **context):
@@ -58,7 +66,7 @@ def follow(hearing_id: int):
         if retry_after is not None:
             return _limited_page("following/follow.html", retry_after, form=form, hearing=hearing)
         kind, _sep, subject_id = form.subject.data.partition(":")
-        subject = services.find_subject(kind, int(subject_id)) or abort(404)
+        subject = services.find_subject(kind, int(subject_id), reader_locale()) or abort(404)
         if not form.website.data and throttle.count_for_email(form.email.data):
             services.request_follow(
                 form.email.data,
@@ -84,7 +92,7 @@ def remind(hearing_id: int):
             return _limited_page(
                 "following/remind.html", retry_after, form=form, hearing=hearing, now=now
             )
-        subject = services.find_subject(SubjectKind.HEARING, hearing.id)
+        subject = services.find_subject(SubjectKind.HEARING, hearing.id, reader_locale())
         if not form.website.data and throttle.count_for_email(form.email.data):
             services.request_follow(
                 form.email.data,
@@ -123,7 +131,7 @@ def confirm(scope: str, token: str):
     outcome = None
     if form.validate_on_submit():
         outcome = "done" if services.confirm_follow(follow, scope, now=utcnow()) else "already"
-    subject = services.find_subject(follow.subject_kind, follow.subject_id)
+    subject = services.find_subject(follow.subject_kind, follow.subject_id, reader_locale())
     return render_template(
         "following/confirm.html",
         form=form,
@@ -155,7 +163,7 @@ def manage(token: str):
         services.set_frequency(follower, Frequency(form.frequency.data), now=now)
         message = "saved"
     follows = [
-        (follow, services.find_subject(follow.subject_kind, follow.subject_id))
+        (follow, services.find_subject(follow.subject_kind, follow.subject_id, reader_locale()))
         for follow in follower.follows
         if follow.confirmed_at is not None
     ]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.access import role_required
 from app.accounts.models import Role
-from app.hearings import actions, languages, services
+from app.hearings import actions, languages, measure_texts, services
 from app.hearings.forms import (
     BodyForm,
     CancelForm,
@@ -25,6 +25,7 @@ from app.hearings.forms import (
     LanguageForm,
     LanguageNamesForm,
     MeasureForm,
+    measure_form,
 )
 from app.hearings.models import (
     Body,
@@ -194,9 +195,7 @@ def committee(body_id: int | None = None, committee_id: int | None = None):
 def measure(committee_id: int | None = None, measure_id: int | None = None):
     existing = db.get_or_404(Measure, measure_id) if measure_id else None
     parent = existing.committee if existing else db.get_or_404(Committee, committee_id)
-    form = MeasureForm(obj=existing if request.method == "GET" else None)
-    if request.method == "GET" and existing:
-        form.kind.data = existing.kind.value
+    form = _measure_form(existing, fill=request.method == "GET")
     if form.validate_on_submit():
         details = services.MeasureDetails(
             kind=MeasureKind(form.kind.data),
@@ -207,15 +206,33 @@ def measure(committee_id: int | None = None, measure_id: int | None = None):
             session=form.session.data or "",
         )
         with attempt() as outcome:
-            services.save_measure(
+            saved = services.save_measure(
                 current_user, details, committee=parent, measure=existing, now=utcnow()
             )
+            measure_texts.save_translations(current_user, saved, form.translations(), now=utcnow())
         if outcome.error is not None:
             form.number.errors.append(str(outcome.error))
         else:
             flash(_("Saved."), "success")
             return _back()
     return _measure_page(form, existing, parent)
+
+
+def _measure_form(measure: Measure | None, *, fill: bool) -> MeasureForm:
+    """The measure's form, with its title and summary in each other interface language;
+    `fill` shows what is stored (a page, not a post)."""
+    languages_offered = measure_texts.translation_languages()
+    form = (
+        measure_form(languages_offered, obj=measure, formdata=None)
+        if fill
+        else measure_form(languages_offered)
+    )
+    if fill and measure is not None:
+        form.kind.data = measure.kind.value
+        for code, text in measure_texts.translations_of(measure).items():
+            if code in form.languages():
+                form[f"title_{code}"].data, form[f"summary_{code}"].data = text.title, text.summary
+    return form
 
 
 def _measure_page(
@@ -270,9 +287,9 @@ def record_action(measure_id: int):
             flash(_("The committee's action is recorded."), "success")
             return _to_actions(item.id)
         form.form_errors.append(str(outcome.error))
-    measure_form = MeasureForm(obj=item, formdata=None)
-    measure_form.kind.data = item.kind.value
-    return _measure_page(measure_form, item, item.committee, action_form=form), 422
+    return _measure_page(
+        _measure_form(item, fill=True), item, item.committee, action_form=form
+    ), 422
 
 
 @bp.route("/committee-actions/<int:action_id>", methods=["GET", "POST"])

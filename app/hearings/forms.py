@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,6 +36,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.hearings.actions import KIND_LABELS
+from app.hearings.measure_texts import Translation, language_name
 from app.hearings.models import (
     MeasureKind,
     SpeakingModes,
@@ -230,6 +233,56 @@ class MeasureForm(FlaskForm):
     summary = _long_text(_l("Summary in plain language"), 5000)
     official_url = _url(_l("Link to the official text"))
     session = _text(_l("Session (e.g. 2020, 191st General Court)"), 80, required=False)
+
+    # The languages translated on this form, set by measure_form().
+    translation_languages: tuple[str, ...] = ()
+
+    def translation_fields(self) -> list[tuple[str, object, object]]:
+        """(language, title field, summary field) for each language, in order."""
+        return [(code, self[f"title_{code}"], self[f"summary_{code}"]) for code in self.languages()]
+
+    def languages(self) -> tuple[str, ...]:
+        return self.translation_languages
+
+    def translations(self) -> dict[str, Translation]:
+        return {
+            code: Translation(title.data or "", summary.data or "")
+            for code, title, summary in self.translation_fields()
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for _code, title, summary in self.translation_fields():
+            if summary.data and not title.data and not title.errors:
+                title.errors.append(
+                    _l("Enter the title in this language too, or leave its summary empty.")
+                )
+                valid = False
+        return valid
+
+
+@cache
+def _translated_measure_form(languages: tuple[str, ...]) -> type[MeasureForm]:
+    fields: dict[str, object] = {"translation_languages": languages}
+    for code in languages:
+        title = fields[f"title_{code}"] = _text(
+            LazyString(lambda c=code: _("Title in %(language)s", language=language_name(c))),
+            300,
+            required=False,
+        )
+        summary = fields[f"summary_{code}"] = _long_text(
+            LazyString(lambda c=code: _("Summary in %(language)s", language=language_name(c))),
+            5000,
+        )
+        # Typed in that language: spelling checkers and screen readers follow `lang`.
+        for field in (title, summary):
+            field.kwargs["render_kw"] = {**field.kwargs["render_kw"], "lang": code}
+    return type("TranslatedMeasureForm", (MeasureForm,), fields)
+
+
+def measure_form(languages: list[str], **kwargs) -> MeasureForm:
+    """The measure form with a title and summary for each language in `languages`."""
+    return _translated_measure_form(tuple(languages))(**kwargs)
 
 
 class WholeNumber(IntegerField):

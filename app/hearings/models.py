@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -155,7 +156,12 @@ class MeasureKind(enum.StrEnum):
 
 class Measure(db.Model):
     __tablename__ = "measures"
-    __table_args__ = (UniqueConstraint("committee_id", "session", "number"),)
+    __table_args__ = (
+        UniqueConstraint("committee_id", "session", "number"),
+        # An agenda import's id for the measure (app/hearings/agenda_plan.py keeps it unique
+        # within the body; migration 0028 says why the database checks the committee).
+        Index("uq_measures_committee_id_external_id", "committee_id", "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(
@@ -167,12 +173,34 @@ class Measure(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     official_url: Mapped[str | None] = mapped_column(String(500))
     session: Mapped[str] = mapped_column(String(80), default="")
+    external_id: Mapped[str | None] = mapped_column(String(100))
 
     committee: Mapped[Committee] = relationship(back_populates="measures")
+    # The title and summary in other languages (app/hearings/measure_texts.py reads them).
+    translations: Mapped[list[MeasureTranslation]] = relationship(
+        cascade="all, delete-orphan", order_by="MeasureTranslation.language"
+    )
 
     @property
     def label(self) -> str:
         return f"{self.number}: {self.title}"
+
+
+class MeasureTranslation(db.Model):
+    """A measure's title and summary in another language than the one the clerk typed them in."""
+
+    __tablename__ = "measure_translations"
+    __table_args__ = (UniqueConstraint("measure_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), index=True
+    )
+    # An interface language's code ("es"): the reader's language picks the translation.
+    language: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    # Empty when only the title is translated: the original summary is shown, marked so.
+    summary: Mapped[str] = mapped_column(Text, default="")
 
 
 hearing_measures = Table(
@@ -225,6 +253,7 @@ class Hearing(db.Model):
         CheckConstraint("speaker_minutes BETWEEN 1 AND 60", name="speaker_minutes_range"),
         CheckConstraint("max_speakers IS NULL OR max_speakers > 0", name="max_speakers_positive"),
         CheckConstraint("calendar_sequence >= 0", name="calendar_sequence_not_negative"),
+        Index("uq_hearings_committee_id_external_id", "committee_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -257,6 +286,8 @@ class Hearing(db.Model):
     officials_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The meeting PIN or passcode remote speakers need with the link, if any.
     remote_pin: Mapped[str | None] = mapped_column(String(40))
+    # An agenda import's id for the hearing, unique within the body like a measure's.
+    external_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The calendar feeds' SEQUENCE (RFC 5545): raised whenever the time, the place or the status
     # changes, so calendar programs replace their copy of the event.

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.hearings.measure_texts import load_translations
 from app.hearings.models import Body, Committee, Hearing
 from app.platform.extensions import db
 
@@ -105,6 +106,9 @@ _WITH_AGENDA = (
 def hearing_with_agenda(hearing_id: int) -> Hearing | None:
     """A hearing with its committee, body and agenda, in one query (the resident forms show
     all of them on every request)."""
-    return (
+    hearing = (
         db.session.execute(_WITH_AGENDA, {"hearing_id": hearing_id}).unique().scalar_one_or_none()
     )
+    if hearing is not None:
+        load_translations(hearing.measures)  # one more query, for a reader in another language
+    return hearing

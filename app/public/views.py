@@ -5,7 +5,7 @@ import hashlib
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.hearings import actions, queries
+from app.hearings import actions, measure_texts, queries
 from app.hearings.models import Body, Committee, Hearing
 from app.moderation import queries as moderation_queries
 from app.moderation.redaction import public_text
@@ -26,7 +26,9 @@ def index():
         "upcoming": queries.upcoming_hearings(now),
         "past": queries.recent_past_hearings(now),
     }
-    measure_ids = {m.id for hearings in listed.values() for h in hearings for m in h.measures}
+    listed_measures = [m for hearings in listed.values() for h in hearings for m in h.measures]
+    measure_texts.load_translations(listed_measures)
+    measure_ids = {m.id for m in listed_measures}
     return render_template(
         "hearings/index.html",
         now=now,
@@ -40,6 +42,7 @@ def index():
 def show(hearing_id: int):
     """Show a hearing, its measures and how to take part."""
     hearing = db.get_or_404(Hearing, hearing_id)
+    measure_texts.load_translations(hearing.measures)
     published = moderation_queries.published_page(hearing, request.args.get("after"))
     spans = moderation_queries.active_spans_for(published.rows)
     return render_template(

@@ -30,6 +30,7 @@ from wtforms.validators import (
 )
 
 from app.hearings.languages import body_languages, reader_locale
+from app.hearings.measure_texts import measure_label
 from app.hearings.models import Hearing
 from app.platform.timezones import utcnow
 from app.platform.validators import (
@@ -271,7 +272,10 @@ class TestimonyContentMixin:
         # Set by the view when this address is over its limit: files are then not even read.
         self.skip_file_checks = False
         self.files_checked = 0
-        self.measure_id.choices = [SelectChoice(m.id, m.label) for m in hearing.measures]
+        language = reader_locale()
+        self.measure_id.choices = [
+            SelectChoice(m.id, measure_label(m, language)) for m in hearing.measures
+        ]
         if len(hearing.measures) == 1 and self.measure_id.data is None:
             self.measure_id.data = hearing.measures[0].id
         self.agenda = list(hearing.measures)
