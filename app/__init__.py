@@ -141,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     from app.moderation.campaign_views import bp as campaigns_bp
     from app.moderation.sign_in_views import bp as sign_in_moderation_bp
     from app.moderation.views import bp as moderation_bp
+    from app.organisations.admin_views import bp as organisations_admin_bp
     from app.public.views import bp as hearings_bp
     from app.signins.views import bp as sign_ins_bp
     from app.speaking.console_views import bp as speaking_console_bp
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
         sign_in_moderation_bp,
         following_bp,
         following_admin_bp,
+        organisations_admin_bp,
         exports_bp,
         health_bp,
     ):

@@ -88,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
     # (app/following/throttle.py).
     "FOLLOW_LIMIT_PER_ADDRESS": "20 per hour; 50 per day",
     "FOLLOW_LIMIT_PER_EMAIL": "3 per hour; 10 per day",
+    # Items (testimony or sign-ins) an organisation's API key may send per hour, unless the
+    # admin who issues it sets another number (app/organisations/).
+    "API_KEY_ITEMS_PER_HOUR": 5000,
     # Redis, when there is one: rate limits are counted there and background jobs go on its
     # queue (see app/platform/jobs.py).
     "REDIS_URL": "",
@@ -135,6 +138,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "SUBMIT_MIN_SECONDS": ("SUBMIT_MIN_SECONDS", float),
     "FOLLOW_LIMIT_PER_ADDRESS": ("FOLLOW_LIMIT_PER_ADDRESS", str),
     "FOLLOW_LIMIT_PER_EMAIL": ("FOLLOW_LIMIT_PER_EMAIL", str),
+    "API_KEY_ITEMS_PER_HOUR": ("API_KEY_ITEMS_PER_HOUR", int),
     "PROXY_HOPS": ("PROXY_HOPS", int),
     "SQLITE_BUSY_TIMEOUT_MS": ("SQLITE_BUSY_TIMEOUT_MS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),

@@ -566,3 +566,43 @@ def make_follower(*subjects, email: str = "follower@example.org", now=None, **ov
         )
     db.session.flush()
     return follower
+
+
+# Organisations and their API keys.
+
+
+def make_organisation(*, created_by=None, **overrides):
+    """A registered organisation (registered by a new admin unless `created_by` is given)."""
+    from app.organisations.models import Organisation, name_key
+
+    name = overrides.pop("name", f"Digital Rights Watch {secrets.token_hex(3)}")
+    values = {
+        "name": name,
+        "name_key": name_key(name),
+        "contact_email": "petitions@example.org",
+        "website": "https://example.org",
+        "created_at": utcnow(),
+        "created_by_id": (created_by or make_admin()).id,
+    }
+    organisation = Organisation(**(values | overrides))
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def make_api_key(organisation=None, *, bodies=(), scopes=None, issued_by=None, now=None, **kw):
+    """Issue a key through the service; returns its IssuedKey (`.key`, and `.plaintext` to
+    present). By default it may submit both kinds to a new body, for 90 days."""
+    from app.organisations.models import ApiScope
+    from app.organisations.services import issue_key
+
+    now = now or utcnow()
+    organisation = organisation or make_organisation()
+    values = {
+        "label": "Campaign site",
+        "scopes": scopes if scopes is not None else tuple(ApiScope),
+        "bodies": tuple(bodies) or (make_body(),),
+        "expires_at": now + timedelta(days=90),
+        "now": now,
+    }
+    return issue_key(issued_by or make_admin(), organisation, **(values | kw))

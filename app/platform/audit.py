@@ -27,7 +27,8 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    # "resident", "system" or "user:<id>" once staff accounts exist.
+    # "resident", "system", "anonymous", "user:<id>" (a member of staff) or "api_key:<id>" (an
+    # organisation's program, through the API: app/organisations/authentication.py).
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     # Empty for events about nobody in particular, such as a failed login to an unknown address.

@@ -22,6 +22,7 @@ from tests.factories import (
     STAFF_PASSWORD,
     csrf_token_from,
     log_in,
+    make_api_key,
     make_committee_action,
     make_hearing,
     make_sign_in,
@@ -97,6 +98,7 @@ def world(db):
     speaking.refresh(clerk, hearing, now=utcnow())
     sign_in = make_sign_in(hearing)
     action = make_committee_action(hearing.measures[0], recorded_by=clerk)
+    api_key = make_api_key(bodies=[hearing.committee.body]).key
     db.session.commit()
     testimony = receipt.testimony
     ids = {
@@ -113,6 +115,8 @@ def world(db):
         "speaker_id": speaking.speakers(hearing)[0].id,
         "sign_in_id": sign_in.sign_in_id,
         "action_id": action.id,
+        "organisation_id": api_key.organisation_id,
+        "key_id": api_key.id,
     }
     return ids
 

@@ -79,6 +79,21 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
     return {
         "moderation.index": ["/staff/"],
         "following_admin.index": ["/staff/admin/following"],
+        "organisations_admin.index": ["/staff/admin/organisations"],
+        "organisations_admin.new_organisation": ["/staff/admin/organisations/new"],
+        "organisations_admin.organisation": [f"/staff/admin/organisations/{scene.organisation}"],
+        "organisations_admin.edit_organisation": [
+            f"/staff/admin/organisations/{scene.organisation}/edit"
+        ],
+        "organisations_admin.archive_organisation": [
+            f"/staff/admin/organisations/{scene.organisation}/archive"
+        ],
+        "organisations_admin.issue_key": [
+            f"/staff/admin/organisations/{scene.organisation}/keys/new"
+        ],
+        "organisations_admin.revoke_key": [
+            f"/staff/admin/organisations/{scene.organisation}/keys/{scene.api_key}/revoke"
+        ],
         "moderation.queue": [
             f"/staff/hearings/{hearing}/queue",
             f"/staff/hearings/{hearing}/queue?status=approved",

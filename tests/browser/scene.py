@@ -33,6 +33,7 @@ from tests.factories import (
     give_totp,
     listed_language,
     make_admin,
+    make_api_key,
     make_sign_in,
     make_staff_user,
     make_testimony,
@@ -74,6 +75,8 @@ class Scene:
     follow_manage: str
     follow_unsubscribe: str
     follow_no_outcomes: str
+    organisation: int  # a registered organisation with one working key
+    api_key: int
 
 
 def build_scene() -> Scene:
@@ -108,6 +111,7 @@ def build_scene() -> Scene:
         positions=tuple((m.id, Position.SUPPORT) for m in open_hearing.measures),
     )
     sign_in_row = db.session.get(SignIn, sign_in.sign_in_id)
+    api_key = make_api_key(bodies=[open_hearing.committee.body], issued_by=admin).key
     packet = exports.request_export(clerk, open_hearing, PacketKind.PACKET_PDF, now=now)
     commit()
     jobs.run(packet.id)
@@ -145,6 +149,8 @@ def build_scene() -> Scene:
         ),
         committee_action=db.session.scalar(select(CommitteeAction.id).limit(1)),
         **_following_paths(receipt.testimony),
+        organisation=api_key.organisation_id,
+        api_key=api_key.id,
     )
     # End the test's transaction: on SQLite an open one would hold the lock the server needs.
     commit()
