@@ -99,6 +99,11 @@ class Checkboxes(SelectMultipleField):
         super().__init__(label, **kwargs)
         self.message = message
 
+    @property
+    def anchor(self) -> str:
+        """Where the error summary's link leads: the first box."""
+        return f"{self.id}-0"
+
     def process_formdata(self, valuelist) -> None:
         self.data = list(valuelist)
 
