@@ -27,13 +27,10 @@ def _page(organisation: Organisation):
     return redirect(target, code=303)
 
 
-def _working(organisation_id: int) -> Organisation | None:
-    """The organisation, or None (after saying why) when it is archived and cannot change."""
-    organisation = db.get_or_404(Organisation, organisation_id)
-    if organisation.is_archived:
-        flash(str(NotWhileArchived()), "error")
-        return None
-    return organisation
+def _archived(organisation: Organisation):
+    """Back to the page of an archived organisation, which nothing changes, saying why."""
+    flash(str(NotWhileArchived()), "error")
+    return _page(organisation)
 
 
 @bp.route("")
@@ -77,9 +74,9 @@ def organisation(organisation_id: int):
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_organisation(organisation_id: int):
-    item = _working(organisation_id)
-    if item is None:
-        return _page(db.session.get(Organisation, organisation_id))
+    item = db.get_or_404(Organisation, organisation_id)
+    if item.is_archived:
+        return _archived(item)
     form = OrganisationForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
         with attempt() as outcome:
@@ -95,9 +92,9 @@ def edit_organisation(organisation_id: int):
 @role_required(Role.ADMIN)
 def archive_organisation(organisation_id: int):
     """Ask, then archive the organisation and revoke its keys."""
-    item = _working(organisation_id)
-    if item is None:
-        return _page(db.session.get(Organisation, organisation_id))
+    item = db.get_or_404(Organisation, organisation_id)
+    if item.is_archived:
+        return _archived(item)
     form = ConfirmForm()
     if form.validate_on_submit():
         with attempt() as outcome:
@@ -123,9 +120,9 @@ def archive_organisation(organisation_id: int):
 @role_required(Role.ADMIN)
 def issue_key(organisation_id: int):
     """Issue a key and show it, this once."""
-    item = _working(organisation_id)
-    if item is None:
-        return _page(db.session.get(Organisation, organisation_id))
+    item = db.get_or_404(Organisation, organisation_id)
+    if item.is_archived:
+        return _archived(item)
     bodies = list(db.session.scalars(select(Body).order_by(Body.name, Body.id)))
     form = KeyForm(bodies=bodies)
     if form.validate_on_submit():

@@ -17,6 +17,11 @@ class NameTaken(DomainError):
         super().__init__(_("An organisation with this name is already registered."))
 
 
+class MissingName(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Enter the organisation's name."))
+
+
 class InvalidContactEmail(DomainError):
     def __init__(self) -> None:
         super().__init__(_("Enter an e-mail address like name@example.org."))

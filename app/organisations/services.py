@@ -23,6 +23,7 @@ from app.organisations.errors import (
     InvalidWebsite,
     KeyAlreadyIssued,
     KeyAlreadyRevoked,
+    MissingName,
     NameTaken,
     NotWhileArchived,
 )
@@ -49,7 +50,7 @@ class OrganisationDetails:
 def _checked(details: OrganisationDetails) -> OrganisationDetails:
     name = details.name.strip()
     if not name:
-        raise InvalidKeyDetails(_("Enter the organisation's name."))
+        raise MissingName()
     try:
         email = validate_email(details.contact_email.strip(), check_deliverability=False)
     except EmailNotValidError as error:

@@ -17,6 +17,7 @@ from app.organisations.errors import (
     InvalidWebsite,
     KeyAlreadyIssued,
     KeyAlreadyRevoked,
+    MissingName,
     NameTaken,
     NotWhileArchived,
 )
@@ -77,7 +78,7 @@ def test_names_are_unique_whatever_the_case_and_spacing(db, name):
         (OrganisationDetails("Name", "a@example.org", "javascript:alert(1)"), InvalidWebsite),
         (OrganisationDetails("Name", "a@example.org", "ftp://example.org"), InvalidWebsite),
         (OrganisationDetails("Name", "a@example.org", "https://"), InvalidWebsite),
-        (OrganisationDetails("   ", "a@example.org"), InvalidKeyDetails),
+        (OrganisationDetails("   ", "a@example.org"), MissingName),
     ],
 )
 def test_bad_details_are_refused(db, details, error):
