@@ -6,11 +6,13 @@ reaches the database, the log or the audit log."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
+from app.hearings.models import Body
 from app.organisations import services
 from app.organisations.authentication import authenticate_key
 from app.organisations.errors import (
@@ -192,3 +194,38 @@ def test_a_refused_key_records_no_use(db, body):
         )
         == 0
     )
+
+
+def test_a_request_never_waits_for_another_using_the_same_key(app, db, body):
+    """Two batches sent with one key at once: the second does not wait for the first's
+    transaction (which holds the key's row until it ends); both uses are audited."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: requests take turns there anyway")
+    issued = make_api_key(bodies=[body], now=NOW)
+    plaintext, body_id = issued.plaintext, body.id
+    db.session.commit()
+    holding, release = threading.Event(), threading.Event()
+
+    def first_batch():
+        with app.app_context():
+            first_body = _db.session.get(Body, body_id)
+            authenticate_key(plaintext, body=first_body, scope=TESTIMONY, now=NOW + timedelta(1))
+            holding.set()
+            release.wait(10)
+            _db.session.commit()
+
+    thread = threading.Thread(target=first_batch)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        # Waiting for the first batch's lock would fail here instead of hanging.
+        db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
+        authenticate_key(plaintext, body=body, scope=TESTIMONY, now=NOW + timedelta(2))
+        db.session.commit()
+    finally:
+        release.set()
+        thread.join(10)
+    db.session.expire_all()
+    assert len(_uses()) == 2
+    # The first batch, using the key while the second came and went, holds the time.
+    assert db.session.get(ApiKey, issued.key.id).last_used_at == NOW + timedelta(days=1)
