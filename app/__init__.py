@@ -174,6 +174,13 @@ def register_blueprints(app: Flask) -> None:
         health_bp,
     ):
         app.register_blueprint(blueprint)
+    # The API's blueprints, with its error format, limits and CORS.
+    from app.api import web as api_web
+    from app.api.docs_views import bp as api_docs_bp
+    from app.api.open_data_views import bp as api_files_bp
+    from app.api.views import bp as api_bp
+
+    api_web.init_app(app, (api_bp, api_files_bp, api_docs_bp))
 
 
 def register_template_globals(app: Flask) -> None:

@@ -91,6 +91,11 @@ DEFAULTS: dict[str, Any] = {
     # Items (testimony or sign-ins) an organisation's API key may send per hour, unless the
     # admin who issues it sets another number (app/organisations/).
     "API_KEY_ITEMS_PER_HOUR": 5000,
+    # Reads of the public API (/api/v1) from one network address; beyond these it answers 429
+    # with Retry-After. Clients should page with cursors and send back ETags (a 304 is cheap).
+    "API_LIMIT_PER_ADDRESS": "120 per minute; 3000 per hour",
+    # How long shared caches and clients may keep an API answer before asking again.
+    "API_CACHE_SECONDS": 60,
     # Redis, when there is one: rate limits are counted there and background jobs go on its
     # queue (see app/platform/jobs.py).
     "REDIS_URL": "",
@@ -139,6 +144,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, Any]] = {
     "FOLLOW_LIMIT_PER_ADDRESS": ("FOLLOW_LIMIT_PER_ADDRESS", str),
     "FOLLOW_LIMIT_PER_EMAIL": ("FOLLOW_LIMIT_PER_EMAIL", str),
     "API_KEY_ITEMS_PER_HOUR": ("API_KEY_ITEMS_PER_HOUR", int),
+    "API_LIMIT_PER_ADDRESS": ("API_LIMIT_PER_ADDRESS", str),
+    "API_CACHE_SECONDS": ("API_CACHE_SECONDS", int),
     "PROXY_HOPS": ("PROXY_HOPS", int),
     "SQLITE_BUSY_TIMEOUT_MS": ("SQLITE_BUSY_TIMEOUT_MS", int),
     "STAFF_IDLE_MINUTES": ("STAFF_IDLE_TIMEOUT", lambda value: timedelta(minutes=int(value))),

@@ -23,10 +23,30 @@ class DomainError(Exception):
     """A rule of the domain refused the request; str(error) is for the person who made it."""
 
 
+# Paths that answer errors in their own format (the API's problem documents), by prefix: the
+# package that owns them adds its responder here, so the platform imports no domain package.
+# A responder takes the status and the error (an HTTPException, or None) and gives a response.
+ERROR_RESPONDERS = "error_responders"
+
+
+def add_error_responder(app: Flask, prefix: str, responder) -> None:
+    app.extensions.setdefault(ERROR_RESPONDERS, {})[prefix] = responder
+
+
+def _responder_for_path(app: Flask):
+    for prefix, responder in app.extensions.get(ERROR_RESPONDERS, {}).items():
+        if request.path.startswith(prefix):
+            return responder
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         code = error.code or 500
+        responder = _responder_for_path(app)
+        if responder is not None:
+            return responder(code, error)
         template = (
             f"errors/{code}.html" if code in {400, 404, 405, 413, 429} else "errors/generic.html"
         )
@@ -46,12 +66,22 @@ def register_error_handlers(app: Flask) -> None:
         # Only the kind of failure: SQLAlchemy's message can carry the statement's values.
         reason = type(getattr(error, "orig", None) or error).__name__
         app.logger.warning("database busy or unreachable (%s): answered 503", reason)
+        responder = _responder_for_path(app)
+        if responder is not None:
+            with contextlib.suppress(Exception):
+                from app.platform.extensions import db
+
+                db.session.rollback()
+            return responder(503, None)
         return busy_page()
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         # Logged with the traceback by Flask; the person sees a calm page with no details.
         app.logger.exception("unhandled error")
+        responder = _responder_for_path(app)
+        if responder is not None:
+            return responder(500, None)
         return render_template("errors/500.html", next_path="/"), 500
 
 

@@ -51,21 +51,12 @@ COLUMNS = [
 ]
 
 
-# Text that a spreadsheet program would run as a formula if a cell began with it, including
-# the full-width forms some programs also accept (U+FF1D, U+FF0B, U+FF0D, U+FF20).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
 BATCH = 500
 
 
 @dataclass(frozen=True)
 class SheetRow:
     cells: tuple[str, ...]
-
-
-def neutralise(value: str) -> str:
-    """Make a cell read as text: a leading quote stops =, +, -, @ starting a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[SheetRow]:

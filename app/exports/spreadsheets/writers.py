@@ -13,7 +13,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from app.exports.spreadsheets.rows import COLUMNS, SheetRow, neutralise
+from app.exports.spreadsheets.rows import COLUMNS, SheetRow
+from app.platform.cells import neutralise
+from app.platform.cells import printable as _printable
 
 
 def to_csv(rows: Iterable[SheetRow], columns=COLUMNS) -> tuple[bytes, int]:
@@ -96,13 +98,3 @@ def _text(sheet, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=neutralise(_printable(value)))
     cell.data_type = "s"
     return cell
-
-
-# What no cell can hold: XML 1.0 forbids most control characters and U+FFFE/U+FFFF, and a lone
-# surrogate cannot be written as UTF-8. Forms refuse all of them; old data may still have some,
-# and one such character must not make the whole export fail.
-_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _printable(value: str) -> str:
-    return _NOT_IN_A_CELL.sub("", value)
