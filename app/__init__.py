@@ -117,6 +117,7 @@ def register_jobs(app: Flask) -> None:
     from app.campaigns import placement
     from app.exports import jobs as export_jobs
     from app.following import notices as following_notices
+    from app.hearings import agenda_uploads
     from app.platform import jobs, outbox
     from app.testimony import held_uploads
 
@@ -125,6 +126,7 @@ def register_jobs(app: Flask) -> None:
     jobs.register(app, outbox.DELIVER, outbox.deliver_job, batch=outbox.BATCH, attempts=10)
     jobs.register(app, placement.JOB, placement.run_job, batch=placement.placements_per_transaction)
     jobs.register(app, export_jobs.JOB, export_jobs.run_job)
+    jobs.register(app, agenda_uploads.FORGET_JOB, agenda_uploads.forget_job)
     jobs.register_periodic(app, held_uploads.forget_expired)
     following_notices.init_app(app)
 
@@ -138,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from app.following.views import bp as following_bp
     from app.health import bp as health_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
+    from app.hearings.agenda_views import bp as agenda_import_bp
     from app.moderation.campaign_views import bp as campaigns_bp
     from app.moderation.sign_in_views import bp as sign_in_moderation_bp
     from app.moderation.views import bp as moderation_bp
@@ -161,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
         moderation_bp,
         campaigns_bp,
         hearing_admin_bp,
+        agenda_import_bp,
         speaking_admin_bp,
         speaking_public_bp,
         speaking_console_bp,

@@ -9,6 +9,7 @@ from app.accounts import commands as accounts
 from app.campaigns import commands as campaigns
 from app.demo import commands as demo
 from app.exports import commands as exports
+from app.hearings import commands as hearings
 from app.platform import commands as platform
 from app.platform import jobs_commands
 from app.testimony import commands as testimony
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     for package in (
         platform,
         accounts,
+        hearings,
         testimony,
         campaigns,
         exports,

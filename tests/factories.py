@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import html as html_lib
 import io
 import itertools
@@ -9,6 +10,7 @@ import re
 import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
@@ -606,3 +608,78 @@ def make_api_key(organisation=None, *, bodies=(), scopes=None, issued_by=None, n
         "now": now,
     }
     return issue_key(issued_by or make_admin(), organisation, **(values | kw))
+
+
+# Agenda import (app/hearings/agenda_*.py).
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+AGENDA_COLUMNS = ["type", "body", "committee", "external_id"]
+
+
+def make_agenda_bodies() -> dict[str, Committee]:
+    """The two bodies and committees the example agendas (docs/examples/) name, without the
+    demo's measures and hearings: {"council": ..., "judiciary": ...}."""
+    council = make_body(slug="boston-city-council", name="Boston City Council", languages=False)
+    court = make_body(
+        slug="massachusetts-general-court",
+        name="Massachusetts General Court",
+        jurisdiction="Commonwealth of Massachusetts",
+        languages=False,
+    )
+    return {
+        "council": make_committee(
+            council, slug="government-operations", name="Committee on Government Operations"
+        ),
+        "judiciary": make_committee(
+            court, slug="joint-judiciary", name="Joint Committee on the Judiciary"
+        ),
+    }
+
+
+def example_agenda(name: str) -> bytes:
+    """The bytes of docs/examples/<name> (agenda.csv, agenda.json)."""
+    return (EXAMPLES / name).read_bytes()
+
+
+def agenda_measure(**overrides) -> dict[str, str]:
+    """One measure row of an agenda CSV, before the Committee on Government Operations."""
+    values = {
+        "type": "measure",
+        "body": "boston-city-council",
+        "committee": "Committee on Government Operations",
+        "external_id": "boston-2020-docket-0683",
+        "kind": "ordinance",
+        "number": "Docket #0683",
+        "session": "2020",
+        "title": "Ordinance banning face surveillance in Boston",
+        "summary": "Prohibits city use of face surveillance.",
+    }
+    return values | overrides
+
+
+def agenda_hearing(**overrides) -> dict[str, str]:
+    """One hearing row of an agenda CSV on Docket #0683, in Boston's local time."""
+    values = {
+        "type": "hearing",
+        "body": "boston-city-council",
+        "committee": "Committee on Government Operations",
+        "external_id": "boston-2030-06-09-gov-ops",
+        "title": "Hearing on a ban of face surveillance in Boston",
+        "starts_at": "2030-06-09T10:00",
+        "testimony_opens_at": "2030-05-26T09:00",
+        "testimony_closes_at": "2030-06-09T10:00",
+        "measures": "boston-2020-docket-0683",
+    }
+    return values | overrides
+
+
+def agenda_csv(*rows: dict[str, str]) -> bytes:
+    """An agenda CSV (UTF-8) whose columns are every field the rows give."""
+    columns = list(AGENDA_COLUMNS)
+    for row in rows:
+        columns += [name for name in row if name not in columns]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({name: row.get(name, "") for name in columns} for row in rows)
+    return out.getvalue().encode()

@@ -11,10 +11,12 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -545,3 +547,19 @@ class CommitteeActionForm(FlaskForm):
 
     def chosen_hearing(self) -> int | None:
         return int(self.hearing_id.data) if self.hearing_id.data else None
+
+
+class AgendaUploadForm(FlaskForm):
+    """An agenda file to preview (its size and type are checked when it is read)."""
+
+    agenda = FileField(
+        _l("Agenda file (CSV or JSON)"),
+        validators=[FileRequired(_l("Choose a CSV or JSON file to import."))],
+        render_kw={"accept": ".csv,.json,text/csv,application/json"},
+    )
+
+
+class AgendaConfirmForm(FlaskForm):
+    """Confirms the preview the clerk was shown: `preview` is signed and names the kept file."""
+
+    preview = HiddenField(validators=[DataRequired()])

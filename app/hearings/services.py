@@ -171,8 +171,10 @@ def save_measure(
     committee: Committee | None = None,
     measure: Measure | None = None,
     now: datetime,
+    external_id: str | None = None,
 ) -> Measure:
-    """Create a measure in `committee`, or update `measure`."""
+    """Create a measure in `committee`, or update `measure`; an agenda import gives the
+    measure its `external_id` (None keeps the one it has)."""
     target_committee_id = measure.committee_id if measure else committee.id
     clash = db.session.scalar(
         select(Measure.id).where(
@@ -189,6 +191,8 @@ def save_measure(
         db.session.add(measure)
     for name, value in vars(details).items():
         setattr(measure, name, value)
+    if external_id is not None:
+        measure.external_id = external_id
     db.session.flush()
     audit.record(
         actor.audit_name,
@@ -196,6 +200,7 @@ def save_measure(
         measure,
         at=now,
         number=details.number,
+        **({"external_id": external_id} if external_id is not None else {}),
     )
     return measure
 
@@ -238,8 +243,10 @@ def save_hearing(
     committee: Committee | None = None,
     hearing: Hearing | None = None,
     now: datetime,
+    external_id: str | None = None,
 ) -> Hearing:
-    """Create a hearing for `committee`, or reschedule and edit `hearing`.
+    """Create a hearing for `committee`, or reschedule and edit `hearing`; an agenda import
+    gives the hearing its `external_id` (None keeps the one it has).
 
     Moving an existing hearing's start tells everyone with testimony on it by e-mail."""
     if details.testimony_opens_at >= details.testimony_closes_at:
@@ -290,11 +297,13 @@ def save_hearing(
     ):
         setattr(hearing, name, getattr(details, name))
     hearing.speaking_modes = details.modes
+    if external_id is not None:
+        hearing.external_id = external_id
     hearing.measures = measures
     db.session.flush()
     # Checked once the measures are off the agenda: on PostgreSQL the removal waits for any
     # testimony being stored on them (it share-locks its agenda row), then sees it here.
-    _keep_measures_with_testimony(hearing, agenda_before - {m.id for m in measures})
+    keep_measures_with_testimony(hearing, agenda_before - {m.id for m in measures})
     _number_agenda(hearing, details.measure_ids)
     audit.record(
         actor.audit_name,
@@ -311,6 +320,7 @@ def save_hearing(
         # Whether there is a PIN, not the PIN: the audit log is read more widely than the
         # hearing's page.
         remote_pin=bool(details.remote_pin),
+        **({"external_id": external_id} if external_id is not None else {}),
     )
     # A cancelled hearing's residents hear the time when it is reinstated, not before.
     # Compared to the minute, as the form shows it: re-saving the same time moves nothing.
@@ -370,7 +380,9 @@ def _minute(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
-def _keep_measures_with_testimony(hearing: Hearing, dropped: set[int]) -> None:
+def keep_measures_with_testimony(hearing: Hearing, dropped: set[int]) -> None:
+    """Refuse to take a measure with testimony or sign-ins off the hearing's agenda (the
+    form and the agenda import ask the same)."""
     if _testimony().has_testimony_on(hearing.id, dropped):
         raise BadWindow(_("A measure that already has testimony must stay on the agenda."))
     sign_ins: SignInQuestions | None = current_app.extensions.get(SIGN_IN_QUESTIONS)

@@ -109,6 +109,7 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
         "exports.history": [f"/staff/hearings/{hearing}/exports"],
         "exports.show": [f"/staff/exports/{scene.packet}"],
         "hearing_admin.index": ["/staff/manage/"],
+        "agenda_import.upload": ["/staff/manage/import/"],
         "hearing_admin.hearing": [f"/staff/manage/hearings/{hearing}"],
         "hearing_admin.confirm_action": [
             f"/staff/manage/hearings/{hearing}/close/confirm",
