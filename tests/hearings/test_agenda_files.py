@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app.hearings.agenda_files import MAX_FILE_BYTES, MAX_ROWS, read_agenda
-from tests.factories import agenda_csv, agenda_hearing, agenda_measure, example_agenda
+from tests.factories import EXAMPLES, agenda_csv, agenda_hearing, agenda_measure, example_agenda
 
 LANGUAGES = ["es"]
 
@@ -207,3 +207,10 @@ def test_json_items_are_checked_field_by_field():
         "translations",
         '“translations” must be an object such as {"es": {"title": …}}.',
     ) in rows[4].problems
+
+
+def test_the_documented_examples_are_the_files_shipped():
+    doc = (EXAMPLES.parent / "agenda_import.md").read_text()
+    for name, language in (("agenda.csv", "csv"), ("agenda.json", "json")):
+        block = doc.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+        assert block == example_agenda(name).decode(), name
