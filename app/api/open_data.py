@@ -53,7 +53,10 @@ def published_batches(hearing: Hearing) -> Iterator[list[dict]]:
         yield [shape.testimony(t, public_text(t.body, spans[t.id])) for t in rows]
         after = (rows[-1].received_at, rows[-1].id)
         # Rows already written need not stay in the session while the rest are read.
-        db.session.expunge_all()
+        for row in rows:
+            for stance in row.stances:
+                db.session.expunge(stance)
+            db.session.expunge(row)
         if len(rows) < BATCH:
             return
 

@@ -102,10 +102,7 @@ def published_testimony(hearing: Hearing):
 
 
 def testimony_page(hearing: Hearing, after: After | None, limit: int, *, measure_id=None):
-    query = published_testimony(hearing).options(
-        selectinload(Testimony.stances).selectinload(TestimonyMeasure.measure),
-        selectinload(Testimony.attachments),
-    )
+    query = published_testimony(hearing).options(selectinload(Testimony.stances))
     if measure_id is not None:
         query = query.where(Testimony.stances.any(TestimonyMeasure.measure_id == measure_id))
     return _page(

@@ -14,6 +14,7 @@ from flask import abort, current_app, request
 from spectree import SpecTree
 
 from app.api.problems import FieldError, problem_response
+from app.api.schemas import Problem
 
 PROBLEM_TYPE = "application/problem+json"
 SPEC_KEY = "api.openapi"
@@ -47,6 +48,14 @@ openapi = SpecTree(
     mode="strict",
     annotations=False,
     before=_refuse_invalid,
+    # Refused input is a problem document: 400 for a query string (the default here), 422 for
+    # a request body (views that take one say `validation_error_status=422`).
+    validation_error_status=400,
+    validation_error_model=Problem,
+    # Components are named after the models, which are named after the domain (spectree
+    # would add a hash of the module to each name).
+    naming_strategy=lambda model: model.__name__,
+    nested_naming_strategy=lambda _parent, child: child,
 )
 
 

@@ -1,0 +1,25 @@
+"""Shared set-up for the API tests: published testimony as residents and moderators make it."""
+
+from __future__ import annotations
+
+from app.testimony.models import ReviewStatus
+from tests.factories import make_testimony, set_review_status
+
+
+def publish(hearing, **overrides):
+    """Submit testimony through the service and approve it; returns the Testimony."""
+    testimony = make_testimony(hearing, **overrides).testimony
+    set_review_status(testimony, ReviewStatus.APPROVED)
+    return testimony
+
+
+def walk(client, address: str) -> list[dict]:
+    """Every item of a paged list, following `next` to the end."""
+    items: list[dict] = []
+    while address:
+        answer = client.get(address)
+        assert answer.status_code == 200, answer.text
+        page = answer.get_json()
+        items.extend(page["items"])
+        address = page["next"]
+    return items

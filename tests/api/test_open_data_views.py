@@ -1,0 +1,102 @@
+"""A hearing's published testimony as whole files: CSV and JSON Lines, streamed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from app.api import open_data
+from app.platform.timezones import utcnow
+from app.testimony.models import Testimony
+from tests.api.helpers import publish
+from tests.factories import make_hearing, make_staff_user, make_testimony
+
+
+def _csv_rows(answer) -> list[dict]:
+    text = answer.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_the_csv_lists_published_testimony_and_guards_formula_cells(client, db):
+    hearing = make_hearing()
+    publish(hearing, full_name='=HYPERLINK("http://evil.example")', body="@SUM(1,2) is text")
+    make_testimony(hearing, full_name="Pending Person")
+    db.session.commit()
+
+    answer = client.get(f"/api/v1/hearings/{hearing.id}/testimony.csv")
+
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in answer.headers["Content-Disposition"]
+    [row] = _csv_rows(answer)
+    assert row["full_name"] == '\'=HYPERLINK("http://evil.example")'
+    assert row["text"] == "'@SUM(1,2) is text"
+    assert row["positions"] == f"{hearing.measures[0].number}: support"
+    assert "Pending Person" not in answer.text
+
+
+def test_the_json_lines_file_has_one_testimony_a_line_as_the_api_shapes_it(client, db):
+    hearing = make_hearing()
+    shown = [publish(hearing, body=f"Statement number {n} ‏مرحبا 🙂") for n in range(3)]
+    db.session.commit()
+
+    answer = client.get(f"/api/v1/hearings/{hearing.id}/testimony.jsonl")
+
+    lines = answer.get_data(as_text=True).splitlines()
+    items = [json.loads(line) for line in lines]
+    assert [i["id"] for i in items] == [t.id for t in shown]
+    assert items[0]["text"] == "Statement number 0 ‏مرحبا 🙂"
+    assert "email" not in items[0]
+    listed = client.get(f"/api/v1/hearings/{hearing.id}/testimony").get_json()["items"]
+    assert listed == items
+
+
+def test_the_files_go_out_in_batches_and_miss_nobody_at_a_batch_boundary(db, app, monkeypatch):
+    monkeypatch.setattr(open_data, "BATCH", 3)
+    hearing = make_hearing()
+    ids = [publish(hearing).id for _ in range(7)]
+    db.session.commit()
+
+    with app.test_request_context():
+        batches = list(open_data.published_batches(hearing))
+
+    assert [len(b) for b in batches] == [3, 3, 1]
+    assert [item["id"] for batch in batches for item in batch] == ids
+
+
+def test_an_unchanged_file_is_not_sent_again_and_a_change_is(client, db):
+    from app.moderation.services import redact_phrase
+
+    hearing = make_hearing()
+    testimony = publish(hearing, body="My number is 617-555-0100.")
+    db.session.commit()
+    address = f"/api/v1/hearings/{hearing.id}/testimony.jsonl"
+    first = client.get(address)
+    tag = first.headers["ETag"]
+
+    again = client.get(address, headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+    # The stream lets go of the rows it wrote; this test shares its session, so reads again.
+    testimony = db.session.get(Testimony, testimony.id)
+    redact_phrase(make_staff_user(), testimony, "617-555-0100", now=utcnow())
+    db.session.commit()
+    changed = client.get(address, headers={"If-None-Match": tag})
+    assert changed.status_code == 200
+    assert "617-555-0100" not in changed.text
+
+    publish(hearing)
+    db.session.commit()
+    assert (
+        client.get(address, headers={"If-None-Match": changed.headers["ETag"]}).status_code == 200
+    )
+
+
+def test_a_file_of_an_unknown_hearing_is_a_not_found_problem(client, db):
+    answer = client.get("/api/v1/hearings/424242/testimony.csv")
+
+    assert answer.status_code == 404
+    assert answer.mimetype == "application/problem+json"
