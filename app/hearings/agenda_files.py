@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 
 from flask_babel import format_number
@@ -87,7 +86,10 @@ def read_agenda(data: bytes, filename: str, languages: list[str]) -> AgendaFile:
     stripped = text.lstrip()
     name = (filename or "").lower()
     if stripped.startswith(("{", "[")):
-        return _read_json(stripped, languages)
+        # Imported here: the JSON reader builds on this module's rows and messages.
+        from app.hearings.agenda_json import read_json
+
+        return read_json(stripped, languages)
     if name.endswith(".json"):
         return AgendaFile(
             "", problems=[_("The file is named .json but does not hold a JSON object.")]
@@ -144,7 +146,7 @@ def _read_csv(text: str, languages: list[str]) -> AgendaFile:
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line
             if len(rows) == MAX_ROWS:
-                return AgendaFile("csv", problems=[_too_many_rows()])
+                return AgendaFile("csv", problems=[too_many_rows()])
             rows.append(_csv_row(header, cells, line))
     except csv.Error:
         return AgendaFile(
@@ -224,7 +226,7 @@ def _csv_row(header: list[str], cells: list[str], line: int) -> RawRow:
     allowed = set(COMMON_FIELDS) | set(MEASURE_FIELDS if kind == MEASURE else HEARING_FIELDS)
     for name, value in values.items():
         if len(value) > MAX_CELL:
-            row.problems.append((name, _too_long_cell()))
+            row.problems.append((name, too_long_cell()))
             continue
         prefix, _sep, code = name.partition("_")
         if _is_translation(name) and name not in allowed:
@@ -236,7 +238,7 @@ def _csv_row(header: list[str], cells: list[str], line: int) -> RawRow:
         if name in allowed:
             row.values[name] = value
         elif value.strip() and row.kind in KINDS:
-            row.problems.append((name, _other_kinds_field(kind)))
+            row.problems.append((name, other_kinds_field(kind)))
     if kind == HEARING and "measures" in row.values:
         row.values["measures"] = _split_ids(str(row.values["measures"]))
     return row
@@ -247,128 +249,6 @@ def _split_ids(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-# JSON.
-
-
-def _read_json(text: str, languages: list[str]) -> AgendaFile:
-    try:
-        document = json.loads(text)
-    except RecursionError:
-        return AgendaFile("json", problems=[_("The JSON is nested too deeply.")])
-    except ValueError as error:
-        line = getattr(error, "lineno", None)
-        return AgendaFile(
-            "json",
-            problems=[
-                _(
-                    "The file is not valid JSON (line %(line)s).",
-                    line=format_number(line) if line else "?",
-                )
-            ],
-        )
-    if not isinstance(document, dict):
-        return AgendaFile(
-            "json",
-            problems=[_("The JSON must be an object with “measures” and “hearings” lists.")],
-        )
-    problems = []
-    for key in document:
-        if key not in ("measures", "hearings"):
-            problems.append(
-                _("The key “%(name)s” is not one the import knows.", name=str(key)[:40])
-            )
-    rows: list[RawRow] = []
-    for key, kind, label in (
-        ("measures", MEASURE, lambda n: _("Measure %(number)s", number=n)),
-        ("hearings", HEARING, lambda n: _("Hearing %(number)s", number=n)),
-    ):
-        items = document.get(key, [])
-        if not isinstance(items, list):
-            problems.append(_("“%(name)s” must be a list.", name=key))
-            continue
-        for number, item in enumerate(items, start=1):
-            if len(rows) == MAX_ROWS:
-                return AgendaFile("json", problems=[_too_many_rows()])
-            where = label(format_number(number))
-            rows.append(_json_row(kind, where, item, languages))
-    if problems:
-        return AgendaFile("json", problems=problems)
-    if not rows:
-        return AgendaFile("json", problems=[_("The file lists no measures and no hearings.")])
-    return AgendaFile("json", rows=rows)
-
-
-def _json_row(kind: str, where: str, item: object, languages: list[str]) -> RawRow:
-    row = RawRow(kind, where)
-    if not isinstance(item, dict):
-        row.problems.append((None, _("Each item must be a JSON object.")))
-        return row
-    allowed = set(COMMON_FIELDS[1:]) | set(MEASURE_FIELDS if kind == MEASURE else HEARING_FIELDS)
-    for name, value in item.items():
-        if name == "translations" and kind == MEASURE:
-            _json_translations(row, value, languages)
-        elif name in allowed:
-            row.values[name] = _json_value(row, name, value)
-        elif name == "type":
-            row.problems.append((name, _("Leave “type” out: the list says what the item is.")))
-        elif name in (*MEASURE_FIELDS, *HEARING_FIELDS, "translations"):
-            row.problems.append((str(name)[:40], _other_kinds_field(kind)))
-        else:
-            row.problems.append(
-                (
-                    str(name)[:40],
-                    _("The field “%(name)s” is not one the import knows.", name=str(name)[:40]),
-                )
-            )
-    return row
-
-
-def _json_value(row: RawRow, name: str, value: object) -> object:
-    if isinstance(value, str) and len(value) > MAX_CELL:
-        row.problems.append((name, _too_long_cell()))
-        return ""
-    return value
-
-
-def _json_translations(row: RawRow, value: object, languages: list[str]) -> None:
-    if not isinstance(value, dict):
-        row.problems.append(
-            ("translations", _('“translations” must be an object such as {"es": {"title": …}}.'))
-        )
-        return
-    for code, texts in value.items():
-        if code not in languages:
-            row.problems.append(
-                (
-                    "translations",
-                    _(
-                        "“%(code)s” is not a language the site offers; translations can be "
-                        "in: %(languages)s.",
-                        code=str(code)[:16],
-                        languages=", ".join(languages) or "—",
-                    ),
-                )
-            )
-            continue
-        if not isinstance(texts, dict) or set(texts) - set(TRANSLATED_FIELDS):
-            row.problems.append(
-                (
-                    f"translations.{code}",
-                    _("A translation is an object with “title” and “summary” only."),
-                )
-            )
-            continue
-        if "summary" in texts and "title" not in texts:
-            row.problems.append(
-                (f"translations.{code}", _("A translated summary needs its translated title."))
-            )
-            continue
-        row.translations[code] = {
-            name: _json_value(row, f"translations.{code}.{name}", text)
-            for name, text in texts.items()
-        }
-
-
 # Shared.
 
 
@@ -377,17 +257,17 @@ def _check_kind(row: RawRow) -> None:
         row.problems.append(("type", _("Enter “measure” or “hearing” as the type.")))
 
 
-def _other_kinds_field(kind: str) -> str:
+def other_kinds_field(kind: str) -> str:
     if kind == MEASURE:
         return _("This field is for hearings; leave it empty on a measure.")
     return _("This field is for measures; leave it empty on a hearing.")
 
 
-def _too_long_cell() -> str:
+def too_long_cell() -> str:
     return _("This value is longer than %(max)s characters.", max=format_number(MAX_CELL))
 
 
-def _too_many_rows() -> str:
+def too_many_rows() -> str:
     return _(
         "The file has more than %(max)s rows. Split it into several files.",
         max=format_number(MAX_ROWS),

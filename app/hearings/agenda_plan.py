@@ -19,14 +19,9 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.hearings.agenda_compare import (
-    Action,
-    PlannedRow,
-    plan_hearing,
-    plan_measure,
-    refuse_number_clashes,
-)
+from app.hearings.agenda_compare import Action, PlannedRow, plan_measure, refuse_number_clashes
 from app.hearings.agenda_files import HEARING, MEASURE, read_agenda
+from app.hearings.agenda_hearings import plan_hearing
 from app.hearings.agenda_rows import CheckedRow, check_row
 from app.hearings.measure_texts import translation_languages
 from app.hearings.models import Body, Committee, Hearing, Measure
