@@ -56,6 +56,10 @@ TESTED_THROUGH = {
     "tests/testimony/test_services_concurrency.py and tests/platform/test_database.py",
     "app/exports/builders.py": "building each kind of export: tests/exports/test_views.py, "
     "test_views_background.py and test_jobs.py",
+    "app/api/queries.py": "what the public API reads: tests/api/test_views.py",
+    "app/api/representations.py": "the API's JSON: tests/api/test_views.py, and "
+    "tests/api/test_schemathesis.py checks every answer against the document",
+    "app/api/schemas.py": "the API's models: tests/api/test_spec.py and test_schemathesis.py",
     "app/exports/services.py": "asking for an export: tests/exports/test_views.py and "
     "test_views_background.py",
     "app/exports/packet/*.py": "the packet's data and front pages: tests/exports/packet/",

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 
-from app.api import open_data
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
 from tests.api.helpers import publish
@@ -51,19 +50,6 @@ def test_the_json_lines_file_has_one_testimony_a_line_as_the_api_shapes_it(clien
     assert "email" not in items[0]
     listed = client.get(f"/api/v1/hearings/{hearing.id}/testimony").get_json()["items"]
     assert listed == items
-
-
-def test_the_files_go_out_in_batches_and_miss_nobody_at_a_batch_boundary(db, app, monkeypatch):
-    monkeypatch.setattr(open_data, "BATCH", 3)
-    hearing = make_hearing()
-    ids = [publish(hearing).id for _ in range(7)]
-    db.session.commit()
-
-    with app.test_request_context():
-        batches = list(open_data.published_batches(hearing))
-
-    assert [len(b) for b in batches] == [3, 3, 1]
-    assert [item["id"] for batch in batches for item in batch] == ids
 
 
 def test_an_unchanged_file_is_not_sent_again_and_a_change_is(client, db):

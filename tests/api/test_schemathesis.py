@@ -4,8 +4,8 @@ no answer is a server error, and every answer matches the document."""
 from __future__ import annotations
 
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.api.helpers import publish
@@ -26,7 +26,6 @@ def test_no_request_gets_a_server_error_or_an_answer_outside_the_document(app, d
     assert len(operations) >= 12
 
     for operation, mode in [(op, m) for op in operations for m in GenerationMode]:
-
         # Valid requests, and invalid ones (bad types, out-of-range numbers, overlong strings).
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(
