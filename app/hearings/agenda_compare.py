@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from app.hearings import services
+from app.hearings.agenda_files import MEASURE
 from app.hearings.agenda_rows import CheckedRow
 from app.hearings.measure_texts import Translation, translations_of
 
@@ -121,7 +122,7 @@ def plan_measure(row: CheckedRow, planned: PlannedRow, world: World) -> None:
             )
         linking = existing is not None
     elif existing.committee_id != planned.committee_id:
-        return refuse(planned, "committee", moved(world, existing.committee_id, _("measure")))
+        return refuse(planned, "committee", moved(world, existing.committee_id, MEASURE))
     for name in MEASURE_FIELDS:
         if row.given(name):
             planned.values[name] = row.values[name]
@@ -149,12 +150,17 @@ def plan_measure(row: CheckedRow, planned: PlannedRow, world: World) -> None:
     planned.action = Action.CHANGE if planned.changes else Action.UNCHANGED
 
 
-def moved(world: World, committee_id: int, noun: str) -> str:
+def moved(world: World, committee_id: int, kind: str) -> str:
+    committee = world.committee_name(committee_id)
+    if kind == MEASURE:
+        return _(
+            "This measure is before the %(committee)s; an import cannot move it to another "
+            "committee.",
+            committee=committee,
+        )
     return _(
-        "This %(thing)s is before the %(committee)s; an import cannot move it to another "
-        "committee.",
-        thing=noun,
-        committee=world.committee_name(committee_id),
+        "This hearing is before the %(committee)s; an import cannot move it to another committee.",
+        committee=committee,
     )
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from app.hearings import services
 from app.hearings.agenda_compare import Action, Change, PlannedRow, moved, refuse, shown
+from app.hearings.agenda_files import HEARING
 from app.hearings.agenda_rows import TIME_FIELDS, CheckedRow, Invalid, in_zone
 from app.hearings.models import Hearing, SpeakingModes
 from app.platform.errors import DomainError
@@ -58,7 +59,7 @@ def plan_hearing(
                 planned.errors.append((name, str(error)))
     existing = _existing_hearing(row, planned, world, times)
     if existing is not None and existing.committee_id != planned.committee_id:
-        return refuse(planned, "committee", moved(world, existing.committee_id, _("hearing")))
+        return refuse(planned, "committee", moved(world, existing.committee_id, HEARING))
     _resolve_agenda(row, planned, world, in_file)
     if planned.errors:
         return

@@ -20,6 +20,21 @@ NOT_PAGES = {
     "hearings.committee_calendar",
     "hearings.atom",
     "hearings.body_atom",
+    # The public API's data (its docs page is a page, listed below).
+    "api.list_bodies",
+    "api.get_body",
+    "api.list_committees",
+    "api.get_committee",
+    "api.list_measures",
+    "api.get_measure",
+    "api.list_measure_actions",
+    "api.list_hearings",
+    "api.get_hearing",
+    "api.list_testimony",
+    "api.list_sign_ins",
+    "api.list_campaigns",
+    "api_files.published_file",
+    "api_docs.openapi",
 }
 
 
@@ -68,6 +83,7 @@ def resident_pages(scene: Scene) -> dict[str, list[str]]:
         "signins.change": [f"/positions/{scene.sign_in_receipt}/change"],
         "signins.withdraw": [f"/positions/{scene.sign_in_receipt}/withdraw"],
         "signins.identity_link": list(scene.sign_in_links),
+        "api_docs.docs": ["/api/v1/docs"],
         # Without a walk-in just signed up, the thank-you page leads back to the empty form.
         "speaking_display.kiosk_done": [f"/kiosk/{scene.kiosk}/done"],
     }

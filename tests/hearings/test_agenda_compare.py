@@ -15,6 +15,7 @@ from tests.factories import (
     agenda_csv,
     agenda_measure,
     make_agenda_bodies,
+    make_committee,
     make_measure,
 )
 
@@ -128,4 +129,17 @@ def test_an_import_cannot_move_a_measure_to_another_committee(ordinance):
     (row,) = planned(agenda_measure(committee="joint-judiciary"))
     assert row.errors == [
         ("committee", "Boston City Council has no committee called “joint-judiciary”.")
+    ]
+
+
+def test_a_measure_stays_before_its_committee(db, committees, ordinance):
+    make_committee(committees["council"].body, name="Committee on Public Safety")
+    db.session.commit()
+    (row,) = planned(agenda_measure(committee="Committee on Public Safety"))
+    assert row.errors == [
+        (
+            "committee",
+            "This measure is before the Committee on Government Operations; an import cannot "
+            "move it to another committee.",
+        )
     ]
