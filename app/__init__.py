@@ -73,6 +73,7 @@ def _configure_logging(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
+    from app import endorsements
     from app.accounts import access
     from app.hearings import measure_texts
     from app.hearings import services as hearing_services
@@ -109,6 +110,8 @@ def init_extensions(app: Flask) -> None:
     # have testimony, whom to tell of a change) instead of importing it.
     app.extensions[hearing_services.TESTIMONY_QUESTIONS] = testimony_queries
     app.extensions[hearing_services.SIGN_IN_QUESTIONS] = sign_in_queries
+    # Testimony sits below endorsements: handed how the names a resident gives are written.
+    endorsements.init_app(app)
 
 
 def register_jobs(app: Flask) -> None:
@@ -181,10 +184,11 @@ def register_blueprints(app: Flask) -> None:
     # The API's blueprints, with its error format, limits and CORS.
     from app.api import web as api_web
     from app.api.docs_views import bp as api_docs_bp
+    from app.api.endorsement_views import bp as api_endorsements_bp
     from app.api.open_data_views import bp as api_files_bp
     from app.api.views import bp as api_bp
 
-    api_web.init_app(app, (api_bp, api_files_bp, api_docs_bp))
+    api_web.init_app(app, (api_bp, api_files_bp, api_docs_bp, api_endorsements_bp))
 
 
 def register_template_globals(app: Flask) -> None:

@@ -37,6 +37,7 @@ from app.platform.validators import HasLettersOrDigits, PlainText, strip_text
 SCOPE_CHOICES = [
     SelectChoice(ApiScope.SUBMIT_TESTIMONY.value, _l("Submit written testimony")),
     SelectChoice(ApiScope.SUBMIT_SIGN_INS.value, _l("Submit position sign-ins")),
+    SelectChoice(ApiScope.ENDORSE.value, _l("Endorse published testimony and campaigns")),
 ]
 SCOPE_LABELS = {ApiScope(choice.value): choice.label for choice in SCOPE_CHOICES}
 LIFETIME_DAYS = (30, 90, 180, 365)

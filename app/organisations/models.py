@@ -25,6 +25,8 @@ class ApiScope(enum.StrEnum):
 
     SUBMIT_TESTIMONY = "submit_testimony"
     SUBMIT_SIGN_INS = "submit_sign_ins"
+    # Sign on to published testimony and campaigns' letters (app/endorsements).
+    ENDORSE = "endorse"
 
 
 class KeyStatus(enum.StrEnum):

@@ -41,6 +41,7 @@ from app.platform.validators import (
     strip_text,
 )
 from app.testimony.bot_defence import opened_stamp
+from app.testimony.endorsers import EndorsersField
 from app.testimony.models import Position, SpeakingRequest
 from app.testimony.pdf_check import RejectedFile, check_pdf
 from app.testimony.submissions import Amendment, Interpreter, Stance, Submission, Upload
@@ -256,6 +257,7 @@ class TestimonyContentMixin:
     interpreter_other = StringField(
         _l("Which language?"), filters=[strip_text], render_kw={"maxlength": 100}
     )
+    endorsed_by = EndorsersField(_l("Organizations that endorse your testimony (optional)"))
 
     def setup_content(
         self,
@@ -481,6 +483,7 @@ class TestimonyForm(ResidentFields, TestimonyContentMixin, FlaskForm):
         "measures",
         "position",
         "body",
+        "endorsed_by",
         "speaking_request",
         "attachments",
         "interpreter_language",
@@ -550,6 +553,7 @@ class TestimonyForm(ResidentFields, TestimonyContentMixin, FlaskForm):
             public_record_acknowledged=bool(self.public_record_acknowledged.data),
             uploads=kept + self.checked_uploads,
             quarantine_reason=quarantine_reason,
+            endorsed_by=self.endorsed_by.names,
         )
 
 
@@ -560,6 +564,7 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         "measures",
         "position",
         "body",
+        "endorsed_by",
         "speaking_request",
         "attachments",
         "interpreter_language",
@@ -621,6 +626,8 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
             uploads=kept + self.checked_uploads,
             # A form from before the question was asked leaves the interpreter as it was.
             interpreter=self.interpreter() if self.interpreter_language.raw_data else None,
+            # Likewise the endorsing organisations.
+            endorsed_by=self.endorsed_by.names if self.endorsed_by.raw_data else None,
         )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -46,6 +48,24 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 # The job that puts a testimony in the campaign of its closest copy: campaigns handle it
 # (app/campaigns/placement.py), so testimony names it without importing them.
 PLACEMENT_JOB = "campaigns.place"
+# Organisations a resident names as endorsing their testimony are endorsements, a package above
+# this one (app/endorsements): the app hands over how they are written (create_app), and these
+# services call it, so they stay the one place that writes what a resident sent.
+NAMED_ENDORSEMENTS = "opentestimony.named_endorsements"
+
+
+class NamedEndorsements(Protocol):
+    def record(self, testimony_id: int, names: Sequence[str], *, now: datetime) -> None: ...
+
+    def names(self, testimony_id: int) -> list[str]: ...
+
+    def differ(self, testimony_id: int, given: Sequence[str]) -> bool: ...
+
+    def replace(self, testimony_id: int, given: Sequence[str], *, now: datetime) -> bool: ...
+
+
+def named_endorsements() -> NamedEndorsements:
+    return current_app.extensions[NAMED_ENDORSEMENTS]
 
 
 class WindowClosed(DomainError):
@@ -364,6 +384,8 @@ def submit_testimony(
         return Receipt(_stored_id(hearing.id, sub.submission_key), token)
     row["id"] = testimony_id
     _insert_stances(testimony_id, stances)
+    if sub.endorsed_by:
+        named_endorsements().record(testimony_id, sub.endorsed_by, now=now)
     if sub.uploads:
         _attach_rows(testimony_id, sub.uploads, now=now)
     # Hearing-wide, a testimony counts once, under its main measure's position.
@@ -545,12 +567,16 @@ def amend_testimony(
     if amendment.interpreter is not None:
         _check_interpreter(hearing, interpreter[0])
     before = [(stance.measure_id, stance.position) for stance in testimony.in_agenda_order()]
+    names_changed = amendment.endorsed_by is not None and named_endorsements().differ(
+        testimony.id, amendment.endorsed_by
+    )
     unchanged = (
         stances == before
         and amendment.body == testimony.body
         and amendment.speaking_request is testimony.speaking_request
         and interpreter == (testimony.interpreter_language_id, testimony.interpreter_language)
         and not amendment.uploads
+        and not names_changed
     )
     if unchanged:
         return False
@@ -586,6 +612,8 @@ def amend_testimony(
     testimony.status = ReviewStatus.PENDING
     testimony.rejection_reason = None
     _attach(testimony, amendment.uploads, now=now)
+    if names_changed:
+        named_endorsements().replace(testimony.id, amendment.endorsed_by, now=now)
     db.session.flush()
     if amendment.body != testimony.versions[-1].body:
         # The new text may belong to another campaign: placed again right after the commit.

@@ -60,6 +60,9 @@ class Submission:
     # filled in on a form offering several); empty: measure_id with position only. The
     # services store these and make the first in agenda order the main measure.
     measures: tuple[Stance, ...] = ()
+    # Organisations the resident says endorse the testimony, as typed, once each (stored as
+    # endorsements named by the resident: app/endorsements/named.py).
+    endorsed_by: tuple[str, ...] = ()
 
     @property
     def stances(self) -> tuple[Stance, ...]:
@@ -78,6 +81,8 @@ class Amendment:
     interpreter: Interpreter | None = None
     # As on Submission: every measure addressed with its position; empty: measure_id only.
     measures: tuple[Stance, ...] = ()
+    # The endorsing organisations from now on; None leaves them as they were.
+    endorsed_by: tuple[str, ...] | None = None
 
     @property
     def stances(self) -> tuple[Stance, ...]:

@@ -249,6 +249,8 @@ def amend(token: str):
         existing_attachments=len(testimony.attachments),
         current_speaking=testimony.speaking_request,
     )
+    if request.method == "GET":
+        form.endorsed_by.show(services.named_endorsements().names(testimony.id))
     scope = _show_kept_files(form, hearing, testimony.id, now)
     address = request_address()
     limited = _files_over_limit(form, hearing, address)
