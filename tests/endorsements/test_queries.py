@@ -34,7 +34,7 @@ def _statements(db):
 def test_a_page_of_testimony_costs_one_query_however_many_endorsements(db):
     hearing = make_hearing()
     letters = [published(hearing, endorsed_by=(f"Group {n}", "Shared")) for n in range(20)]
-    for n in range(3):
+    for _n in range(3):
         organisation = make_organisation()
         for letter in letters:
             endorse(organisation, letter, now=NOW, actor="api_key:1")
