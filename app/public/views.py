@@ -5,6 +5,7 @@ import hashlib
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.endorsements.queries import endorsements_for_campaigns, endorsements_for_testimony
 from app.hearings import actions, measure_texts, queries
 from app.hearings.models import Body, Committee, Hearing
 from app.moderation import queries as moderation_queries
@@ -51,6 +52,10 @@ def show(hearing_id: int):
         now=utcnow(),
         published=published,
         public_texts={t.id: public_text(t.body, spans[t.id]) for t in published.rows},
+        endorsements=endorsements_for_testimony(t.id for t in published.rows),
+        campaign_endorsements=endorsements_for_campaigns(
+            t.campaign_id for t in published.rows if t.campaign_id is not None
+        ),
         position_counts=moderation_queries.approved_position_counts(hearing),
         measure_counts=moderation_queries.approved_counts_by_measure(hearing),
         not_published=moderation_queries.not_published_counts(hearing),
