@@ -123,13 +123,19 @@ def test_a_preview_shows_each_change_old_and_new(db, browser, committees):
 
 
 def test_errors_are_listed_by_row_and_field_and_nothing_can_be_confirmed(db, browser, committees):
-    data = agenda_csv(agenda_measure(kind="motion"), agenda_hearing(starts_at="soon"))
+    data = agenda_csv(
+        agenda_measure(kind="motion"),
+        agenda_measure(external_id="fine", number="#2"),
+        agenda_hearing(starts_at="soon"),
+    )
     before = snapshot(db)
     response = upload(browser, data)
     assert response.status_code == 422
     page = response.text
     assert page.startswith("<!doctype html>") and "<title>Error:" in page
     assert '<a href="#row-1">Row 2</a>: 1 error' in page
+    assert '<a href="#row-3">Row 4</a>: 1 error' in page
+    assert '<tr id="row-3" class="has-error">' in page
     assert "Nothing is imported from a file with errors." in page
     assert "<code>kind</code>: Enter the kind: ordinance, bill, order or resolution." in page
     assert "<code>starts_at</code>: Enter a date and time" in page
