@@ -117,6 +117,7 @@ def init_extensions(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Background jobs, and what each kind does (each domain's handler, named here so the
     platform's job runner never imports a domain)."""
+    from app.api import idempotency
     from app.campaigns import placement
     from app.exports import jobs as export_jobs
     from app.following import notices as following_notices
@@ -131,6 +132,8 @@ def register_jobs(app: Flask) -> None:
     jobs.register(app, export_jobs.JOB, export_jobs.run_job)
     jobs.register(app, agenda_uploads.FORGET_JOB, agenda_uploads.forget_job)
     jobs.register_periodic(app, held_uploads.forget_expired)
+    # An Idempotency-Key's answer is kept 24 hours.
+    jobs.register_periodic(app, idempotency.forget_expired)
     following_notices.init_app(app)
 
 
@@ -186,9 +189,12 @@ def register_blueprints(app: Flask) -> None:
     from app.api.docs_views import bp as api_docs_bp
     from app.api.endorsement_views import bp as api_endorsements_bp
     from app.api.open_data_views import bp as api_files_bp
+    from app.api.submission_views import bp as api_submissions_bp
     from app.api.views import bp as api_bp
 
-    api_web.init_app(app, (api_bp, api_files_bp, api_docs_bp, api_endorsements_bp))
+    api_web.init_app(
+        app, (api_bp, api_files_bp, api_docs_bp, api_endorsements_bp, api_submissions_bp)
+    )
 
 
 def register_template_globals(app: Flask) -> None:

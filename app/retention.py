@@ -32,6 +32,7 @@ from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, u
 
 from app.following import services as following
 from app.hearings.models import Body, Committee, Hearing
+from app.organisations.models import Organisation
 from app.platform import audit
 from app.platform.extensions import db
 from app.platform.outbox import OutboxMessage
@@ -125,7 +126,10 @@ def _over_by(cutoff: datetime):
 
 def _addresses(hearing_ids: list[int]):
     """The lower-cased addresses still held by these hearings' testimony and sign-ins, each
-    with its hearing."""
+    with its hearing; and the contact address of each organisation that sent some of them
+    without the resident's own, where their receipts went."""
+    no_address = and_(Testimony.email == "", Testimony.email_key == "")
+    no_sign_in_address = and_(SignIn.email == "", SignIn.email_key == "")
     return union(
         select(Testimony.hearing_id, func.lower(Testimony.email).label("address")).where(
             Testimony.hearing_id.in_(hearing_ids), Testimony.email != ""
@@ -133,6 +137,12 @@ def _addresses(hearing_ids: list[int]):
         select(SignIn.hearing_id, SignIn.email_key.label("address")).where(
             SignIn.hearing_id.in_(hearing_ids), SignIn.email != ""
         ),
+        select(Testimony.hearing_id, func.lower(Organisation.contact_email))
+        .join(Organisation, Organisation.id == Testimony.organisation_id)
+        .where(Testimony.hearing_id.in_(hearing_ids), no_address),
+        select(SignIn.hearing_id, func.lower(Organisation.contact_email))
+        .join(Organisation, Organisation.id == SignIn.organisation_id)
+        .where(SignIn.hearing_id.in_(hearing_ids), no_sign_in_address),
     ).subquery()
 
 

@@ -16,7 +16,7 @@ from flask import request
 
 from app.api.problems import Problem
 from app.hearings.models import Body
-from app.organisations.authentication import authenticate_key
+from app.organisations.authentication import authenticate_key, find_key
 from app.organisations.errors import KeyRefused
 from app.organisations.models import ApiKey, ApiScope
 
@@ -67,6 +67,29 @@ def authenticated(body: Body, scope: ApiScope, *, now: datetime) -> ApiKey:
         return authenticate_key(token, body=body, scope=scope, now=now)
     except KeyRefused as refused:
         raise refusal(refused) from None
+
+
+def check_early(body: Body, scope: ApiScope, *, now: datetime) -> ApiKey:
+    """The request's key, when authenticated() would take it; otherwise the same Problem,
+    raised now. Nothing is written: this is asked before a request's items are read and
+    checked, while its transaction only reads, so a key that cannot be used costs nothing
+    more. authenticated() still decides, in the writing transaction, and records the use."""
+    token = presented_key()
+    key = find_key(token) if token is not None else None
+    if key is None or not _would_pass(key, body, scope, now):
+        # Refused: it raises before writing anything.
+        authenticated(body, scope, now=now)
+    return key
+
+
+def _would_pass(key: ApiKey, body: Body, scope: ApiScope, now: datetime) -> bool:
+    return (
+        not key.organisation.is_archived
+        and not key.is_revoked
+        and not key.is_expired(now)
+        and scope in key.scopes
+        and key.allows_body(body.id)
+    )
 
 
 def refusal(refused: KeyRefused) -> Problem:

@@ -17,10 +17,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.hearings.models import Hearing, Measure
+from app.organisations.models import Organisation
 from app.platform.columns import enum_column
 from app.platform.extensions import db
 from app.platform.timezones import UTCDateTime
-from app.testimony.models import Position, QuarantineReason, RejectionReason, resident_language
+from app.testimony.models import (
+    Position,
+    QuarantineReason,
+    RejectionReason,
+    mails_organisation,
+    resident_language,
+)
 
 
 class SignInStatus(enum.StrEnum):
@@ -43,6 +50,15 @@ class SignIn(db.Model):
             "(status = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_has_reason"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        # As for testimony: an address, retention's placeholder, or the organisation that sent
+        # it without one.
+        CheckConstraint(
+            "email <> '' OR email_key <> '' OR organisation_id IS NOT NULL", name="email_given"
+        ),
+        CheckConstraint(
+            "external_reference IS NULL OR organisation_id IS NOT NULL",
+            name="reference_from_organisation",
+        ),
         # The moderators' tab: one hearing, by status, newest first; and by name.
         Index("ix_sign_ins_hearing_status_received", "hearing_id", "status", "received_at"),
         Index("ix_sign_ins_hearing_name", "hearing_id", "name_key", "id"),
@@ -82,8 +98,14 @@ class SignIn(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The language of the page it was sent from: its receipt and later notices use it.
     language: Mapped[str | None] = mapped_column(String(12), default=resident_language)
+    # The organisation that sent it through the API, and its own reference for it.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    external_reference: Mapped[str | None] = mapped_column(String(100))
 
     hearing: Mapped[Hearing] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     positions: Mapped[list[SignInPosition]] = relationship(
         back_populates="sign_in",
         order_by="SignInPosition.measure_id",
@@ -103,6 +125,17 @@ class SignIn(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status is SignInStatus.WITHDRAWN
+
+    @property
+    def mails_organisation(self) -> bool:
+        return mails_organisation(self.email, self.email_key, self.organisation_id)
+
+    @property
+    def mail_address(self) -> str:
+        """The resident's address, or that of the organisation that sent it without one."""
+        if self.mails_organisation:
+            return self.organisation.contact_email
+        return self.email
 
     @property
     def is_disputed(self) -> bool:

@@ -108,12 +108,13 @@ def repeat_counts(hearing_id: int, rows: list[SignIn]) -> dict[int, int]:
             select(SignIn.email_key, func.count(SignIn.id))
             .where(
                 SignIn.hearing_id == hearing_id,
-                SignIn.email_key.in_({row.email_key for row in rows}),
+                # No address (an organisation sent it without one) is nobody's address.
+                SignIn.email_key.in_({row.email_key for row in rows} - {""}),
             )
             .group_by(SignIn.email_key)
         ).all()
     )
-    return {row.id: by_address.get(row.email_key, 1) for row in rows}
+    return {row.id: by_address.get(row.email_key, 1) if row.email_key else 1 for row in rows}
 
 
 def has_sign_ins_on(hearing_id: int, measure_ids: set[int]) -> bool:

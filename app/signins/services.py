@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.hearings.models import Committee, Hearing, hearing_measures
+from app.organisations.models import Organisation
 from app.platform import audit, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
@@ -50,6 +51,10 @@ class SignInSubmission:
     organization: str | None
     positions: tuple[tuple[int, Position], ...]
     quarantine_reason: QuarantineReason | None = None
+    # The organisation that sent it through the API, and its own reference for it; `email`
+    # may then be empty, and the receipt goes to the organisation.
+    organisation_id: int | None = None
+    external_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -232,7 +237,7 @@ _ROW_COLUMNS = frozenset(
         "hearing_id", "tracking_number", "receipt_token_hash", "submission_key", "full_name",
         "name_key", "email", "email_key", "city", "zip_code", "organization", "status",
         "rejection_reason", "quarantine_reason", "version", "received_at", "updated_at",
-        "language",
+        "language", "organisation_id", "external_reference",
     }
 )  # fmt: skip
 _STORE = _store_statement()
@@ -284,6 +289,8 @@ def record_sign_in(
         "received_at": now,
         "updated_at": now,
         "language": resident_language(),
+        "organisation_id": sub.organisation_id,
+        "external_reference": sub.external_reference,
     }
     sign_in_id = _store(row, sub.positions, status.value)
     if sign_in_id is None:
@@ -293,7 +300,14 @@ def record_sign_in(
     # session (plain statements wrote it).
     sign_in = SignIn(id=sign_in_id, **row)
     sign_in.tracking_number = row["tracking_number"]
+    if sub.organisation_id is not None:
+        # Loaded with the API key that sent it: no query.
+        set_committed_value(
+            sign_in, "organisation", db.session.get(Organisation, sub.organisation_id)
+        )
     extra = {"quarantine": sub.quarantine_reason.value} if sub.quarantine_reason else {}
+    if sub.organisation_id is not None:
+        extra["organisation_id"] = sub.organisation_id
     audit.record(audit.RESIDENT, "sign_in.recorded", sign_in, at=now, **extra)
     if not send_receipt:
         return Receipt(sign_in_id, token)
@@ -449,17 +463,20 @@ def _queue_mail(kind: str, sign_in: SignIn, hearing: Hearing, positions, *, toke
     from app.signins import identity  # its links need the stored row's id and token hash
 
     base_url = current_app.config["BASE_URL"].rstrip("/")
+    # An organisation's contact address stands in for a resident who gave none: it speaks
+    # for no one's address, so the mail carries no confirm, dispute or opt-out link.
+    own = not sign_in.mails_organisation
     outbox.queue(
         kind,
-        to=sign_in.email,
+        to=sign_in.mail_address,
         subject=SUBJECTS[kind](sign_in),
         sign_in=sign_in,
         hearing=hearing,
         positions=positions,
         receipt_url=f"{base_url}/positions/{token}" if token else None,
-        confirm_url=identity.link(sign_in, identity.CONFIRM) if token else None,
-        dispute_url=identity.link(sign_in, identity.DISPUTE),
-        **_receipt_links(sign_in, kind),
+        confirm_url=identity.link(sign_in, identity.CONFIRM) if token and own else None,
+        dispute_url=identity.link(sign_in, identity.DISPUTE) if own else None,
+        **(_receipt_links(sign_in, kind) if own else {}),
     )
 
 

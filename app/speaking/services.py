@@ -538,7 +538,8 @@ def _tell(
     with force_locale(language or config["BABEL_DEFAULT_LOCALE"]):
         outbox.queue(
             kind,
-            to=speaker.testimony.email,
+            # Their own address, or the organisation's that sent their testimony without one.
+            to=speaker.testimony.mail_address,
             subject=SUBJECTS[kind](hearing),
             hearing=hearing,
             speaker=speaker,

@@ -168,7 +168,8 @@ def repeat_counts(hearing_id: int, testimonies: Iterable[Testimony]) -> dict[int
             select(Testimony.email_key, func.count(Testimony.id))
             .where(
                 Testimony.hearing_id == hearing_id,
-                Testimony.email_key.in_({t.email_key for t in rows}),
+                # No address (an organisation sent it without one) is nobody's address.
+                Testimony.email_key.in_({t.email_key for t in rows} - {""}),
             )
             .group_by(Testimony.email_key)
         ).all()
@@ -187,7 +188,7 @@ def repeat_counts(hearing_id: int, testimonies: Iterable[Testimony]) -> dict[int
     }
     return {
         t.id: max(
-            by_address.get(t.email_key, 1),
+            by_address.get(t.email_key, 1) if t.email_key else 1,
             by_person.get((t.name_key, t.zip_code[:5]), 1),
         )
         for t in rows

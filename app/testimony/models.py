@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.hearings.models import Hearing, InterpreterLanguage, Measure
+from app.organisations.models import Organisation
 from app.platform.columns import enum_column
 from app.platform.extensions import db
 from app.platform.timezones import UTCDateTime, utcnow
@@ -91,6 +92,15 @@ class Testimony(db.Model):
             "(status = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_has_reason"
         ),
         CheckConstraint("public_record_acknowledged", name="public_record_acknowledged"),
+        # An address, or the key retention left when it removed one, or an organisation that
+        # sent the testimony without one (its receipt went to the organisation).
+        CheckConstraint(
+            "email <> '' OR email_key <> '' OR organisation_id IS NOT NULL", name="email_given"
+        ),
+        CheckConstraint(
+            "external_reference IS NULL OR organisation_id IS NOT NULL",
+            name="reference_from_organisation",
+        ),
         # The moderation queue: one hearing, filtered by status, newest or oldest first.
         Index("ix_testimonies_hearing_status_received", "hearing_id", "status", "received_at"),
         Index("ix_testimonies_hearing_received", "hearing_id", "received_at"),
@@ -180,9 +190,16 @@ class Testimony(db.Model):
     # So later notices about the hearing (closed early, rescheduled, cancelled) reach the
     # resident in the language they used. Empty for testimony stored before it was kept.
     language: Mapped[str | None] = mapped_column(String(12), default=resident_language)
+    # The organisation that sent it through the API (app/api), and its own reference for it;
+    # both empty for the web form.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    external_reference: Mapped[str | None] = mapped_column(String(100))
 
     hearing: Mapped[Hearing] = relationship()
     measure: Mapped[Measure] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     interpreter: Mapped[InterpreterLanguage | None] = relationship()
     campaign: Mapped[Campaign | None] = relationship(foreign_keys=[campaign_id])
     attachments: Mapped[list[Attachment]] = relationship(
@@ -212,6 +229,20 @@ class Testimony(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status is ReviewStatus.WITHDRAWN
+
+    @property
+    def mails_organisation(self) -> bool:
+        """Whether its mail goes to the organisation that sent it: the resident gave no
+        address (as opposed to one removed under retention, which leaves a key behind)."""
+        return mails_organisation(self.email, self.email_key, self.organisation_id)
+
+    @property
+    def mail_address(self) -> str:
+        """Where its receipt and the notices about it go: the resident's address, or the
+        contact address of the organisation that sent it without one; empty for nobody."""
+        if self.mails_organisation:
+            return self.organisation.contact_email
+        return self.email
 
     def interpreter_label(self, locale: str | None = None) -> str:
         """The interpreter language asked for, in the reader's language; empty for none."""
@@ -245,6 +276,12 @@ class Testimony(db.Model):
     @property
     def addresses_several(self) -> bool:
         return len(self.stances) > 1
+
+
+def mails_organisation(email: str, email_key: str, organisation_id: int | None) -> bool:
+    """Whether a submission's mail goes to the organisation that sent it (testimony and
+    sign-ins alike): no address of the resident's, and none removed since."""
+    return not email and not email_key and organisation_id is not None
 
 
 class TestimonyMeasure(db.Model):

@@ -3,8 +3,9 @@ the factory hands this module down to them, so they never import testimony."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 
+from app.organisations.models import Organisation
 from app.platform.extensions import db
 from app.testimony.models import ReviewStatus, Testimony, TestimonyMeasure
 
@@ -24,26 +25,36 @@ def has_testimony_on(hearing_id: int, measure_ids: set[int]) -> bool:
 
 
 def _residents(hearing_id: int):
-    # An address removed under the body's retention period is blank: nobody left to tell.
-    return select(Testimony).where(
-        Testimony.hearing_id == hearing_id,
-        Testimony.status != ReviewStatus.WITHDRAWN,
-        Testimony.email != "",
+    """Each testimony on the hearing not withdrawn, with the address its mail goes to: the
+    resident's own, or, when an organisation sent it without one, the organisation's contact
+    address. An address removed under the body's retention period is blank: nobody left to
+    tell."""
+    address = case(
+        (Testimony.email != "", Testimony.email), else_=Organisation.contact_email
+    ).label("address")
+    return (
+        select(address, func.lower(address).label("address_key"), Testimony.language)
+        .select_from(Testimony)
+        .outerjoin(Organisation, Organisation.id == Testimony.organisation_id)
+        .where(
+            Testimony.hearing_id == hearing_id,
+            Testimony.status != ReviewStatus.WITHDRAWN,
+            or_(
+                Testimony.email != "",
+                and_(Testimony.email_key == "", Testimony.organisation_id.is_not(None)),
+            ),
+        )
     )
 
 
 def count_residents(hearing_id: int) -> int:
     """How many e-mail addresses have testimony (not withdrawn) on the hearing."""
-    inner = _residents(hearing_id).with_only_columns(Testimony.email_key).distinct()
-    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+    inner = _residents(hearing_id).subquery()
+    return db.session.scalar(select(func.count(func.distinct(inner.c.address_key)))) or 0
 
 
 def resident_addresses(hearing_id: int) -> list[tuple[str, str, str | None]]:
     """(e-mail, e-mail key, language) of each testimony on the hearing not withdrawn, oldest
     first, so the latest of an address's testimonies comes last."""
-    rows = db.session.execute(
-        _residents(hearing_id)
-        .with_only_columns(Testimony.email, Testimony.email_key, Testimony.language)
-        .order_by(Testimony.id)
-    ).all()
+    rows = db.session.execute(_residents(hearing_id).order_by(Testimony.id)).all()
     return [(email, key, language) for email, key, language in rows]

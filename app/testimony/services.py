@@ -26,6 +26,7 @@ from app.hearings.models import (
     Measure,
     hearing_measures,
 )
+from app.organisations.models import Organisation
 from app.platform import audit, jobs, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
@@ -401,18 +402,21 @@ def submit_testimony(
     set_committed_value(testimony, "hearing", hearing)
     set_committed_value(testimony, "measure", measures[row["measure_id"]])
     set_committed_value(testimony, "stances", _stance_objects(testimony, stances, measures))
-    if sub.quarantine_reason is None:
-        audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now)
-    else:
-        audit.record(
-            audit.RESIDENT,
-            "testimony.submitted",
-            testimony,
-            at=now,
-            quarantine=sub.quarantine_reason.value,
-        )
+    set_committed_value(testimony, "organisation", _sender(sub.organisation_id))
+    audit.record(audit.RESIDENT, "testimony.submitted", testimony, at=now, **_how_sent(sub))
     _queue_mail("testimony_received", testimony, token, hearing=hearing)
     return Receipt(testimony_id, token)
+
+
+def _how_sent(sub: Submission) -> dict:
+    """What the audit row says of how it came: marked as automated-looking, or sent by an
+    organisation through the API."""
+    how = {}
+    if sub.quarantine_reason is not None:
+        how["quarantine"] = sub.quarantine_reason.value
+    if sub.organisation_id is not None:
+        how["organisation_id"] = sub.organisation_id
+    return how
 
 
 def _stance_objects(
@@ -478,6 +482,8 @@ def _new_row(hearing: Hearing, sub: Submission, token: str, now: datetime) -> di
         "received_at": now,
         "updated_at": now,
         "language": resident_language(),
+        "organisation_id": sub.organisation_id,
+        "external_reference": sub.external_reference,
     }
 
 
@@ -691,15 +697,32 @@ def _queue_mail(
     base_url = current_app.config["BASE_URL"].rstrip("/")
     outbox.queue(
         kind,
-        to=testimony.email,
+        to=testimony.mail_address,
         subject=SUBJECTS[kind](testimony),
         testimony=testimony,
         hearing=hearing or testimony.hearing,
         receipt_url=f"{base_url}/receipts/{token}" if token else None,
-        confirm_url=identity.link(testimony, identity.CONFIRM),
-        dispute_url=identity.link(testimony, identity.DISPUTE),
-        **_receipt_links(testimony),
+        **_identity_links(testimony),
     )
+
+
+def _identity_links(testimony: Testimony) -> dict[str, str]:
+    """The receipt's links that speak for the owner of the address it goes to. An
+    organisation's contact address, standing in for a resident who gave none, is not the
+    resident's: it can neither confirm theirs nor say they did not send it, and committee news
+    goes to residents' own addresses only."""
+    if testimony.mails_organisation:
+        return {}
+    return {
+        "confirm_url": identity.link(testimony, identity.CONFIRM),
+        "dispute_url": identity.link(testimony, identity.DISPUTE),
+        **_receipt_links(testimony),
+    }
+
+
+def _sender(organisation_id: int | None) -> Organisation | None:
+    """The organisation that sent a submission (already loaded with its API key: no query)."""
+    return db.session.get(Organisation, organisation_id) if organisation_id else None
 
 
 # Where the factory puts a function of a testimony returning more links for its receipt (the

@@ -63,6 +63,10 @@ class Submission:
     # Organisations the resident says endorse the testimony, as typed, once each (stored as
     # endorsements named by the resident: app/endorsements/named.py).
     endorsed_by: tuple[str, ...] = ()
+    # The organisation that sent it through the API, and its own reference for it. Its
+    # `email` may then be empty: the receipt goes to the organisation instead.
+    organisation_id: int | None = None
+    external_reference: str | None = None
 
     @property
     def stances(self) -> tuple[Stance, ...]:
