@@ -48,7 +48,12 @@ from app.exports.packet.data import (
     position_label,
 )
 from app.exports.packet.front import page_furniture, write_title_and_hearing
-from app.exports.packet.pdf import SUBHEADING, write_campaign, write_measures
+from app.exports.packet.pdf import (
+    SUBHEADING,
+    write_campaign,
+    write_endorsements,
+    write_measures,
+)
 from app.exports.packet.roster_changes import (
     SignInChanges,
     sign_in_changes,
@@ -581,6 +586,7 @@ def _write_new(writer: PageWriter, entry: PacketEntry) -> None:
     writer.field(_("Received"), entry.received)
     if entry.speaking:
         writer.field(_("Speaking"), entry.speaking)
+    write_endorsements(writer, entry)
     for attachment in entry.attachments:
         writer.field(
             _("Attachment"),

@@ -41,6 +41,9 @@ class Signatory:
     left_out: int  # sentences of the letter this member did not send
     # The other measures this letter addresses, (number, position), as on PacketEntry.
     also: tuple[tuple[str, str], ...] = ()
+    # Organisations signed on to this letter, and those its sender named, as on PacketEntry.
+    signed_on_by: tuple[str, ...] = ()
+    named_endorsers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class CampaignEntry:
     text: str
     signatories: tuple[Signatory, ...]
     attachments: tuple = ()  # members with files are printed on their own
+    # Registered organisations signed on to the campaign's letter (app/endorsements).
+    signed_on_by: tuple[str, ...] = ()
 
 
 def gather_campaigns(rows) -> list[int | CampaignItem]:
@@ -117,6 +122,8 @@ def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> 
                 reworded_text=reworded,
                 left_out=left_out,
                 also=entry.also,
+                signed_on_by=entry.signed_on_by,
+                named_endorsers=entry.named_endorsers,
             )
         )
     return CampaignEntry(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -18,6 +18,11 @@ from flask_babel import ngettext
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.endorsements.queries import (
+    EndorsementLine,
+    endorsements_for_campaigns,
+    endorsements_for_testimony,
+)
 from app.exports.packet.campaigns import (
     CampaignEntry,
     CampaignItem,
@@ -76,6 +81,11 @@ class PacketEntry:
     # The other measures it addresses, in agenda order, each (number, position): it is printed
     # once, under measure_number (its main measure), and listed and counted under these too.
     also: tuple[tuple[str, str], ...] = ()
+    # Endorsing organisations (app/endorsements): registered ones signed on to it, those its
+    # sender named (their statement, printed apart), and those signed on to its campaign.
+    signed_on_by: tuple[str, ...] = ()
+    named_endorsers: tuple[str, ...] = ()
+    campaign_signed_on_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,11 +166,19 @@ class Tallies:
         )
 
 
+# Fields a record leaves out of its fingerprint when empty, so a packet without them is
+# fingerprinted as it was before they existed.
+OPTIONAL_FIELDS = ("also", "signed_on_by", "named_endorsers", "campaign_signed_on_by")
+
+
 def _fingerprinted(record: dict) -> dict:
     """A record as the fingerprint reads it: without `also` when empty, so testimony on one
-    measure is fingerprinted as it was before testimony could address several."""
-    if not record.get("also", True):
-        record = {key: value for key, value in record.items() if key != "also"}
+    measure is fingerprinted as it was before testimony could address several (and likewise
+    without empty endorsements)."""
+    if any(not record.get(name, True) for name in OPTIONAL_FIELDS):
+        record = {
+            key: value for key, value in record.items() if key not in OPTIONAL_FIELDS or value
+        }
     if "signatories" in record:
         record = record | {"signatories": [_fingerprinted(s) for s in record["signatories"]]}
     return record
@@ -345,6 +363,7 @@ def entries(
     owners = [item for item in items for _ in (item.member_ids if _is_campaign(item) else (0,))]
     gathered: list[PacketEntry] = []
     keys: dict[int, str] = {}
+    campaigns: dict[int, list[EndorsementLine]] = {}  # campaign id → its sign-ons
     for start in range(0, len(ids), BATCH):
         wanted = ids[start : start + BATCH]
         rows = db.session.scalars(
@@ -362,8 +381,12 @@ def entries(
         ).all()
         by_id = {t.id: t for t in rows}
         spans = active_spans_for(rows)
+        endorsed = endorsements_for_testimony(by_id)
+        campaigns.update(endorsements_for_campaigns({t.campaign_id for t in rows} - {None}))
         # Withdrawn or reviewed again since the export started: left out.
-        records = {i: _entry(by_id[i], spans[i], zone, is_resident) for i in by_id}
+        records = {
+            i: _entry(by_id[i], spans[i], zone, is_resident, endorsed[i], campaigns) for i in by_id
+        }
         if printed is not None:
             # Every record read is printed: alone, or as a signatory of its campaign's entry.
             printed.update((t.id, t.version) for t in rows)
@@ -386,7 +409,9 @@ def entries(
                 keys.pop(testimony_id, None)
             if testimony_id == owner.member_ids[-1]:
                 if len(gathered) >= 2:
-                    ready.append(campaign_entry(owner, gathered, keys))
+                    entry = campaign_entry(owner, gathered, keys)
+                    signed = _names(campaigns.get(owner.campaign_id, []))
+                    ready.append(replace(entry, signed_on_by=signed))
                 else:
                     ready.extend(gathered)
                 gathered = []
@@ -408,7 +433,18 @@ def organization_label(t: Testimony) -> str:
     return organization
 
 
-def _entry(t: Testimony, spans, zone: str, is_resident) -> PacketEntry:
+def _names(lines: list[EndorsementLine], *, registered: bool = True) -> tuple[str, ...]:
+    return tuple(line.name for line in lines if line.is_registered is registered)
+
+
+def _entry(
+    t: Testimony,
+    spans,
+    zone: str,
+    is_resident,
+    endorsed: list[EndorsementLine],
+    campaigns: dict[int, list[EndorsementLine]],
+) -> PacketEntry:
     organization = organization_label(t)
     speaking = {
         SpeakingRequest.NONE: "",
@@ -436,4 +472,7 @@ def _entry(t: Testimony, spans, zone: str, is_resident) -> PacketEntry:
             for stance in t.in_agenda_order()
             if stance.measure_id != t.measure_id
         ),
+        signed_on_by=_names(endorsed),
+        named_endorsers=_names(endorsed, registered=False),
+        campaign_signed_on_by=_names(campaigns.get(t.campaign_id, [])),
     )

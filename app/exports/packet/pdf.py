@@ -343,6 +343,7 @@ def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
     writer.field(_("Received"), entry.received)
     if entry.speaking:
         writer.field(_("Speaking"), entry.speaking)
+    write_endorsements(writer, entry)
     for name, pages, reason in attachments:
         if pages is None:
             note = _(
@@ -375,6 +376,28 @@ def write_measures(writer: PageWriter, entry: PacketEntry) -> None:
     )
 
 
+def _names(names) -> str:
+    return " · ".join(isolated(name) for name in names)
+
+
+def write_endorsements(writer: PageWriter, entry: PacketEntry) -> None:
+    """Who endorses a testimony: registered organisations signed on to it and to its campaign's
+    letter, then the organisations its sender named, printed as the sender's statement (the
+    addendum prints new testimony this way too)."""
+    if entry.signed_on_by:
+        writer.field(_("Signed on by"), _names(entry.signed_on_by))
+    if entry.campaign_signed_on_by:
+        writer.field(
+            _("Signed on by"),
+            _("%(names)s (to its campaign's letter)", names=_names(entry.campaign_signed_on_by)),
+        )
+    if entry.named_endorsers:
+        writer.field(
+            _("Endorsed by"),
+            _("%(names)s (as stated by the sender)", names=_names(entry.named_endorsers)),
+        )
+
+
 def write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
     """A campaign's letters: the shared text once, the signatories, what each changed (the
     addendum prints new campaign letters this way too)."""
@@ -393,6 +416,8 @@ def write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
     positions = Counter(s.position for s in entry.signatories)
     writer.field(_("Positions"), " · ".join(f"{p}: {n}" for p, n in positions.most_common()))
     writer.field(_("Shared text from"), entry.representative)
+    if entry.signed_on_by:
+        writer.field(_("Signed on by"), _names(entry.signed_on_by))
     writer.paragraph(
         _(
             "These letters share one text, printed once below. Each signatory is listed after "
@@ -411,6 +436,15 @@ def write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
             stances = ((entry.measure_number, person.position), *person.also)
             position = "; ".join(f"{number}: {label}" for number, label in stances)
         details = [person.name, person.city, person.organization, position, person.speaking]
+        if person.signed_on_by:
+            details.append(_("signed on by %(names)s", names=_names(person.signed_on_by)))
+        if person.named_endorsers:
+            details.append(
+                _(
+                    "endorsed by %(names)s (as stated by the sender)",
+                    names=_names(person.named_endorsers),
+                )
+            )
         line = " · ".join(isolated(part) for part in details if part)
         writer.paragraph(f"{person.tracking_number}  {line}  ({person.received})", SMALL)
     differing = [
