@@ -8,8 +8,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from app.exports.spreadsheets.rows import COLUMNS, SheetRow, neutralise
+from app.exports.spreadsheets.rows import COLUMNS, SheetRow
 from app.exports.spreadsheets.writers import to_csv, to_xlsx
+from app.platform.cells import neutralise
 
 HEADINGS = [heading for heading, _ in COLUMNS]
 
