@@ -140,8 +140,10 @@ def test_unpublished_testimony_is_not_found(client, db, world, status):
 
 def test_ids_that_cannot_exist_are_not_found(client, db, world):
     for target_id in (2**31, 10**12):
-        answer = client.post(_path("testimony", target_id), headers=_auth(world["key"]))
-        assert answer.status_code == 404
+        for method in (client.post, client.delete):
+            answer = method(_path("testimony", target_id), headers=_auth(world["key"]))
+            assert answer.status_code == 404
+            assert answer.mimetype == PROBLEM
 
 
 def test_a_sign_on_is_withdrawn_after_the_resident_withdrew_the_letter(client, db, world):
@@ -190,6 +192,7 @@ def test_the_endpoints_are_in_the_openapi_document(client, db):
         operations = paths[f"/api/v1/{kind}/{{{parameter}}}/endorsements"]
         assert set(operations) == {"post", "delete"}
         assert operations["post"]["tags"] == ["endorsements"]
+        assert operations["post"]["operationId"].startswith("endorse_")
         assert {"200", "201", "401", "403", "404"} <= set(operations["post"]["responses"])
         assert PROBLEM in operations["post"]["responses"]["404"]["content"]
         assert "204" in operations["delete"]["responses"]
