@@ -44,8 +44,9 @@ class ResidentIn(Sent):
         **_shown(
             "The resident's e-mail address, where their receipt goes. Optional here: without "
             "one, the receipt goes to the organisation's contact address, saying so.",
+            # No `format: email`: the empty default would break it; the address is checked
+            # item by item as the web form checks it.
             maxLength=254,
-            format="email",
         ),
     )
     city: str = Field(**_shown("City or town.", maxLength=100))
