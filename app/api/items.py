@@ -143,13 +143,13 @@ def _resident_fields(sent: ResidentIn) -> MultiDict:
 
 
 def _form_errors(form, pointer: str) -> list[FieldError]:
+    """The form's errors, in the order its page shows the fields, each at its API name."""
+    found = form.errors
+    order = {name: place for place, name in enumerate(form.PAGE_ORDER)}
     errors = []
-    for name, messages in form.errors.items():
-        if name is None:  # the form's own errors (none are expected here)
-            errors.extend(FieldError(pointer, str(message)) for message in messages)
-            continue
-        where = f"{pointer}/{POINTERS.get(name, name)}"
-        errors.extend(FieldError(where, str(message)) for message in messages)
+    for name in sorted(found, key=lambda name: order.get(name, len(order))):
+        where = pointer if name is None else f"{pointer}/{POINTERS.get(name, name)}"
+        errors.extend(FieldError(where, str(message)) for message in found[name])
     return errors
 
 

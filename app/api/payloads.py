@@ -35,7 +35,8 @@ def _refuse_constant(name: str):
 
 def _parsed(raw: bytes, where: str) -> object:
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        # UTF-8 only (RFC 8259): json.loads would guess UTF-16 from a byte order mark.
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         detail = "is not UTF-8"
     except (ValueError, RecursionError) as error:

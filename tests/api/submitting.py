@@ -6,16 +6,21 @@ from __future__ import annotations
 import uuid
 
 from app.organisations.models import ApiScope
+from app.platform.extensions import db
 from tests.factories import make_api_key
 
 
-def key_for(hearing, *, scopes=None, **overrides):
-    """An IssuedKey that may submit both kinds to the hearing's body (`.plaintext` to send)."""
-    return make_api_key(
-        bodies=[hearing.committee.body],
+def key_for(hearing, *, scopes=None, bodies=None, **overrides):
+    """An IssuedKey that may submit both kinds to the hearing's body (`.plaintext` to send),
+    committed with everything made before it: the test shares its session with the requests
+    it sends, and a refused request rolls back what is not committed."""
+    issued = make_api_key(
+        bodies=bodies or [hearing.committee.body],
         scopes=scopes if scopes is not None else tuple(ApiScope),
         **overrides,
     )
+    db.session.commit()
+    return issued
 
 
 def written_item(hearing, **overrides) -> dict:

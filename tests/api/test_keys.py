@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.api.keys import authenticated
+from app.api.keys import authenticated, check_early
 from app.api.problems import Problem
 from app.organisations import services
 from app.organisations.models import ApiScope
@@ -139,3 +139,29 @@ def test_the_key_is_never_in_the_answer_or_the_log(app, db, body, caplog):
         _problem, document = _refusal(app, body, {"Authorization": header})
         assert secret not in json.dumps(document)
     assert secret not in caplog.text
+
+
+def test_the_early_check_refuses_as_authentication_does_and_writes_nothing(app, db, body):
+    issued = make_api_key(bodies=[body])
+    services.revoke_key(make_admin(), issued.key, now=utcnow())
+    db.session.commit()
+    for header in ({}, {"Authorization": f"Bearer {issued.plaintext}"}):
+        with (
+            app.test_request_context(PATH, method="POST", headers=header),
+            pytest.raises(Problem) as raised,
+        ):
+            check_early(body, TESTIMONY, now=utcnow())
+        assert raised.value.status == 401
+    working = make_api_key(bodies=[body])
+    db.session.commit()
+    with app.test_request_context(
+        PATH, method="POST", headers={"Authorization": f"Bearer {working.plaintext}"}
+    ):
+        assert check_early(body, TESTIMONY, now=utcnow()).id == working.key.id
+        with pytest.raises(Problem) as raised:
+            check_early(make_body(name="Elsewhere"), TESTIMONY, now=utcnow())
+        assert raised.value.status == 403
+    # Asked early, nothing is recorded: the use is, once the request writes.
+    assert _uses(db) == 0
+    db.session.expire_all()
+    assert working.key.last_used_at is None
