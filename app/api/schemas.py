@@ -22,21 +22,23 @@ class Shape(BaseModel):
 
 class ListQuery(BaseModel):
     cursor: str | None = Field(
-        None, max_length=200, description="The `next_cursor` of the previous page."
+        None, max_length=200, description="The next_cursor of the previous page."
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
 
 
 class CommitteeQuery(ListQuery):
-    body_id: int | None = Field(None, gt=0, le=MAX_ID)
+    body_id: int | None = Field(None, gt=0, le=MAX_ID, description="Only this body's.")
 
 
 class MeasureQuery(CommitteeQuery):
-    committee_id: int | None = Field(None, gt=0, le=MAX_ID)
+    committee_id: int | None = Field(None, gt=0, le=MAX_ID, description="Only this committee's.")
 
 
 class HearingQuery(MeasureQuery):
-    measure_id: int | None = Field(None, gt=0, le=MAX_ID)
+    measure_id: int | None = Field(
+        None, gt=0, le=MAX_ID, description="Only hearings with this measure on the agenda."
+    )
     starts_from: datetime | None = Field(
         None, description="Only hearings starting at or after this time (RFC 3339)."
     )
