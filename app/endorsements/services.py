@@ -76,7 +76,9 @@ def _find(organisation: Organisation, target: Target) -> Endorsement | None:
 _INSERT = {
     # The unique constraint decides between two requests signing at once: the second inserts
     # nothing, and finds the first's row.
-    name: insert(Endorsement.__table__).on_conflict_do_nothing()
+    name: insert(Endorsement.__table__)
+    .on_conflict_do_nothing()
+    .returning(Endorsement.__table__.c.id)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 
@@ -113,12 +115,12 @@ def endorse(organisation: Organisation, target: Target, *, now: datetime, actor:
             "organisation_id": organisation.id,
             "created_at": now,
         },
-    ).rowcount
+    ).scalar()
     endorsement = _find(organisation, target)
-    if inserted:
+    if inserted is not None:
         audit.record(actor, "endorsement.made", endorsement, at=now,
                      organisation_id=organisation.id, **_subject(target))  # fmt: skip
-    return Endorsed(endorsement, created=bool(inserted))
+    return Endorsed(endorsement, created=inserted is not None)
 
 
 def withdraw_endorsement(

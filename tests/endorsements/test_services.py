@@ -3,6 +3,7 @@ and withdraws its sign-on; anything unpublished is not found; every change is au
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -13,15 +14,18 @@ from app.endorsements.models import Endorsement, EndorsementSource
 from app.endorsements.queries import endorsements_for_campaigns, endorsements_for_testimony
 from app.endorsements.services import TargetNotFound, endorse, withdraw_endorsement
 from app.organisations.errors import NotWhileArchived
+from app.organisations.models import Organisation
 from app.platform.audit import AuditEvent
+from app.platform.extensions import db as _db
 from app.platform.timezones import utcnow
-from app.testimony.models import ReviewStatus
+from app.testimony.models import ReviewStatus, Testimony
 from tests.endorsements.helpers import campaign_letters, published
 from tests.factories import (
     make_admin,
     make_hearing,
     make_organisation,
     make_testimony,
+    run_threads,
     set_review_status,
 )
 
@@ -142,3 +146,23 @@ def test_two_organisations_sign_the_same_letter_in_the_order_they_signed(db):
     endorse(second, testimony, now=NOW + timedelta(seconds=1), actor=ACTOR)
     lines = endorsements_for_testimony([testimony.id])[testimony.id]
     assert [line.name for line in lines] == ["First Org", "Second Org"]
+
+
+def test_two_requests_signing_at_the_same_moment_make_one_sign_on(app, db):
+    testimony_id, organisation_id = published(make_hearing()).id, make_organisation().id
+    db.session.commit()  # the threads must see them; on SQLite this also frees the write lock
+    start = threading.Barrier(2, timeout=10)
+
+    def sign() -> bool:
+        start.wait()  # before any reading: on SQLite a transaction here holds the write lock
+        with app.app_context():
+            testimony = _db.session.get(Testimony, testimony_id)
+            organisation = _db.session.get(Organisation, organisation_id)
+            done = endorse(organisation, testimony, now=NOW, actor=ACTOR)
+            _db.session.commit()
+            return done.created
+
+    results = run_threads(sign, sign, join_seconds=20)
+    assert sorted(results) == [False, True]
+    assert _rows(db) == 1
+    assert len(_audited(db, "endorsement.made")) == 1
