@@ -160,6 +160,8 @@ def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> Que
         selectinload(Testimony.measure),
         selectinload(Testimony.attachments),
         selectinload(Testimony.stances).selectinload(TestimonyMeasure.measure),
+        # Who sent it through the API, shown beside it: one query for the page.
+        selectinload(Testimony.organisation),
     )
     after = decode_cursor(cursor, sort) if cursor else None
     if after is not None:

@@ -67,7 +67,7 @@ def page(hearing_id: int, chosen: SignInFilter, after: str | None) -> Page:
         query = query.where(SignIn.id < cursor)
     rows = list(
         db.session.scalars(
-            query.options(selectinload(SignIn.positions))
+            query.options(selectinload(SignIn.positions), selectinload(SignIn.organisation))
             .order_by(SignIn.id.desc())
             .limit(PAGE_SIZE + 1)
         )
