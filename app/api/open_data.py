@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.api import queries
 from app.api import representations as shape
+from app.endorsements.queries import endorsements_for_testimony
 from app.hearings.models import Hearing
 from app.moderation.queries import active_spans_for
 from app.moderation.redaction import public_text
@@ -33,6 +34,7 @@ CSV_COLUMNS = (
     "text",
     "version",
     "campaign_id",
+    "endorsed_by",
 )
 
 
@@ -50,7 +52,8 @@ def published_batches(hearing: Hearing) -> Iterator[list[dict]]:
         if not rows:
             return
         spans = active_spans_for(rows)
-        yield [shape.testimony(t, public_text(t.body, spans[t.id])) for t in rows]
+        endorsed = endorsements_for_testimony(t.id for t in rows)
+        yield [shape.testimony(t, public_text(t.body, spans[t.id]), endorsed[t.id]) for t in rows]
         after = (rows[-1].received_at, rows[-1].id)
         # Rows already written need not stay in the session while the rest are read.
         for row in rows:
@@ -63,6 +66,14 @@ def published_batches(hearing: Hearing) -> Iterator[list[dict]]:
 
 def _measure_numbers(hearing: Hearing) -> dict[int, str]:
     return {m.id: m.number for m in hearing.measures}
+
+
+def _endorsed_by(lines: list[dict]) -> str:
+    """Registered organisations as named; names the sender gave marked as their statement."""
+    return "; ".join(
+        line["name"] if line["registered"] else f"{line['name']} (as stated by the sender)"
+        for line in lines
+    )
 
 
 def csv_lines(hearing: Hearing) -> Iterator[str]:
@@ -96,6 +107,7 @@ def csv_lines(hearing: Hearing) -> Iterator[str]:
                 item["text"],
                 str(item["version"]),
                 str(item["campaign_id"] or ""),
+                _endorsed_by(item["endorsements"]),
             ]
             writer.writerow([neutralise(printable(cell)) for cell in cells])
         yield flushed()

@@ -115,7 +115,21 @@ def hearing(item: Hearing, now: datetime) -> dict:
     }
 
 
-def testimony(item: Testimony, text: str) -> dict:
+def endorsements(lines) -> list[dict]:
+    """Who endorses a testimony or a campaign's letter: registered organisations first."""
+    return [
+        {
+            "name": line.name,
+            "registered": line.is_registered,
+            "organisation_id": line.organisation_id,
+            "website": line.website,
+            "endorsed_at": when(line.endorsed_at),
+        }
+        for line in lines
+    ]
+
+
+def testimony(item: Testimony, text: str, endorsed_by: list) -> dict:
     """One published testimony, its text with the moderators' redactions applied."""
     return {
         "id": item.id,
@@ -132,6 +146,7 @@ def testimony(item: Testimony, text: str) -> dict:
         "text": text,
         "version": item.version,
         "campaign_id": item.campaign_id,
+        "endorsements": endorsements(endorsed_by),
     }
 
 
@@ -200,7 +215,7 @@ def tallies(item: Hearing, testimony_counts: dict, sign_in_counts: dict) -> list
     ]
 
 
-def campaign(row, chosen, letters: dict, texts: dict) -> dict:
+def campaign(row, chosen, letters: dict, texts: dict, endorsed: dict, signed_on: dict) -> dict:
     """A campaign with its published letters' count, and its representative letter (the one
     moderators chose, when it is published; otherwise the first published)."""
     shown = row.first_id
@@ -212,5 +227,6 @@ def campaign(row, chosen, letters: dict, texts: dict) -> dict:
         "size": row.size,
         "first_received_at": when(row.first_at),
         "last_received_at": when(row.last_at),
-        "representative": testimony(letters[shown], texts[shown]),
+        "representative": testimony(letters[shown], texts[shown], endorsed.get(shown, [])),
+        "endorsements": endorsements(signed_on.get(row.campaign_id, [])),
     }

@@ -201,6 +201,19 @@ class Stance(Shape):
     position: Position
 
 
+class Endorsement(Shape):
+    name: str = Field(
+        description="The registered organisation's name, or the name the sender gave."
+    )
+    registered: bool = Field(
+        description="True for a registered organisation that signed on with its key; false "
+        "for an organisation the sender named (their statement, not verified)."
+    )
+    organisation_id: int | None
+    website: str | None
+    endorsed_at: datetime
+
+
 class Testimony(Shape):
     id: int
     tracking_number: str
@@ -214,6 +227,7 @@ class Testimony(Shape):
     text: str = Field(description="As published: redacted passages read [redacted].")
     version: int
     campaign_id: int | None
+    endorsements: list[Endorsement]
 
 
 class SignIn(Shape):
@@ -234,6 +248,9 @@ class Campaign(Shape):
     first_received_at: datetime
     last_received_at: datetime
     representative: Testimony
+    endorsements: list[Endorsement] = Field(
+        description="Registered organisations signed on to the campaign's letter."
+    )
 
 
 def page_of(model: type[BaseModel]) -> type[BaseModel]:

@@ -9,6 +9,7 @@ document is served by our own route, and the docs page is drawn from it on the s
 from __future__ import annotations
 
 import copy
+import re
 
 from flask import abort, current_app, request
 from spectree import SpecTree
@@ -161,10 +162,8 @@ def operations(document: dict) -> list[tuple[str, list[dict]]]:
                 }
                 for p in operation.get("parameters", [])
             ]
-            example_path = path.replace("{", "").replace("}", "")
-            for name, number in (("hearing_id", 1), ("measure_id", 1), ("body_id", 1)):
-                example_path = example_path.replace(name, str(number))
-            example_path = example_path.replace("committee_id", "1")
+            # Every id in an example is 1: the demo data has a hearing, measure, body... of id 1.
+            example_path = re.sub(r"\{[^}]+\}", "1", path)
             tag = (operation.get("tags") or ["other"])[0]
             groups.setdefault(tag, []).append(
                 {

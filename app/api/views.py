@@ -14,6 +14,7 @@ from spectree import Response
 from app.api import conditional, paging, queries, schemas
 from app.api import representations as shape
 from app.api.spec import openapi
+from app.endorsements.queries import endorsements_for_campaigns, endorsements_for_testimony
 from app.hearings import actions
 from app.hearings.models import Body, Committee, Hearing, Measure
 from app.moderation.queries import active_spans_for, approved_counts_by_measure
@@ -197,7 +198,8 @@ def list_testimony(hearing_id: int):
     q = _query()
     rows, more = queries.testimony_page(hearing, _after(datetime), q.limit, measure_id=q.measure_id)
     spans = active_spans_for(rows)
-    items = [shape.testimony(t, public_text(t.body, spans[t.id])) for t in rows]
+    endorsed = endorsements_for_testimony(t.id for t in rows)
+    items = [shape.testimony(t, public_text(t.body, spans[t.id]), endorsed[t.id]) for t in rows]
     values = {"hearing_id": hearing.id, "measure_id": q.measure_id}
     return _listed(rows, more, _by_received, items, "api.list_testimony", **values)
 
@@ -224,7 +226,12 @@ def list_campaigns(hearing_id: int):
     rows, campaigns, letters, more = queries.public_campaigns(hearing, _after(), _query().limit)
     spans = active_spans_for(list(letters.values()))
     texts = {i: public_text(t.body, spans[i]) for i, t in letters.items()}
-    items = [shape.campaign(r, campaigns.get(r.campaign_id), letters, texts) for r in rows]
+    endorsed = endorsements_for_testimony(letters)
+    signed_on = endorsements_for_campaigns(r.campaign_id for r in rows)
+    items = [
+        shape.campaign(r, campaigns.get(r.campaign_id), letters, texts, endorsed, signed_on)
+        for r in rows
+    ]
     return _listed(
         rows, more, lambda r: paging.encode(None, r.campaign_id), items,
         "api.list_campaigns", hearing_id=hearing.id,

@@ -264,5 +264,37 @@ def test_the_same_read_many_times_costs_the_same(client, db, config):
         event.remove(engine, "before_cursor_execute", count)
 
     assert counted[10] == counted[299]
-    # The hearing, the page, its positions, its redactions.
-    assert counted[10] <= 5
+    # The hearing, the page, its positions, its redactions, its endorsements.
+    assert counted[10] <= 6
+
+
+def test_endorsements_are_listed_registered_first_and_marked_as_the_senders_statement(client, db):
+    from app.campaigns.models import Campaign
+    from app.endorsements.services import endorse
+    from tests.factories import make_organisation
+
+    hearing = make_hearing()
+    letter = (
+        "As a resident of Massachusetts, I urge you to pass a moratorium on government use of "
+        "face surveillance. This technology is dangerously inaccurate and threatens our right "
+        "to speak and assemble freely."
+    )
+    testimony = publish(hearing, body=letter, endorsed_by=("Digital Fourth",))
+    publish(hearing, body=letter)
+    aclu = make_organisation(name="ACLU of Massachusetts")
+    endorse(aclu, testimony, now=utcnow(), actor="api_key:1")
+    endorse(aclu, db.session.get(Campaign, testimony.campaign_id), now=utcnow(), actor="api_key:1")
+    db.session.commit()
+
+    [item, _other] = client.get(f"/api/v1/hearings/{hearing.id}/testimony").get_json()["items"]
+    [campaign] = client.get(f"/api/v1/hearings/{hearing.id}/campaigns").get_json()["items"]
+
+    assert [(e["name"], e["registered"]) for e in item["endorsements"]] == [
+        ("ACLU of Massachusetts", True),
+        ("Digital Fourth", False),
+    ]
+    assert [e["name"] for e in campaign["endorsements"]] == ["ACLU of Massachusetts"]
+    jsonl = client.get(f"/api/v1/hearings/{hearing.id}/testimony.jsonl").text
+    assert "Digital Fourth" in jsonl
+    csv_text = client.get(f"/api/v1/hearings/{hearing.id}/testimony.csv").text
+    assert "ACLU of Massachusetts; Digital Fourth (as stated by the sender)" in csv_text
