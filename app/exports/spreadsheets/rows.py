@@ -47,6 +47,10 @@ COLUMNS = [
         "The form-letter campaign it belongs to, e.g. C-12 (same number as on the moderators' "
         "campaign page), or empty",
     ),
+    (
+        "Sent by",
+        "The registered organisation that sent it through the API, or empty (the web form)",
+    ),
     ("Text", "The testimony as last amended, with moderators' redactions applied"),
 ]
 
@@ -73,6 +77,7 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
             .options(
                 joinedload(Testimony.measure),
                 selectinload(Testimony.stances).joinedload(TestimonyMeasure.measure),
+                selectinload(Testimony.organisation),
             )
             .order_by(Testimony.id)
             .limit(BATCH)
@@ -113,6 +118,7 @@ def testimony_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator
                     t.rejection_reason.value if t.rejection_reason else "",
                     confidence(t, repeats[t.id]).value,
                     campaign_label(t.campaign_id) if t.campaign_id else "",
+                    t.organisation.name if t.organisation else "",
                     public_text(t.body, spans[t.id]),
                 )
             )

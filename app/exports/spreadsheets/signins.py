@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sqlalchemy import select
+
 from app.exports.packet.roster import roster_query
 from app.exports.spreadsheets.rows import SheetRow
 from app.hearings.models import Hearing, Measure
+from app.organisations.models import Organisation
 from app.platform.extensions import db
 from app.platform.timezones import to_local
 from app.signins.models import SignIn, SignInPosition
@@ -34,6 +37,10 @@ SIGN_IN_COLUMNS = [
         "hidden_field, too_fast or no_form when the form's trap field or timing marks suggest a "
         "program sent it, else empty",
     ),
+    (
+        "Sent by",
+        "The registered organisation that sent it through the API, or empty (the web form)",
+    ),
 ]
 
 STREAM_BATCH = 2000
@@ -58,6 +65,7 @@ def sign_in_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[S
         SignIn.city,
         SignIn.zip_code,
         SignIn.organization,
+        SignIn.organisation_id,
         SignInPosition.measure_id,
         SignInPosition.position,
         SignIn.status,
@@ -67,6 +75,7 @@ def sign_in_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[S
         SignIn.quarantine_reason,
     )
     numbers = {m.id: m.number for m in hearing.measures}
+    senders = _senders(hearing)
     result = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
     for (
         tracking,
@@ -75,6 +84,7 @@ def sign_in_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[S
         city,
         zip_code,
         organization,
+        organisation_id,
         measure_id,
         position,
         status,
@@ -97,5 +107,17 @@ def sign_in_rows(hearing: Hearing, measure: Measure | None = None) -> Iterator[S
                 "yes" if confirmed else "no",
                 "no" if disputed is None else ("kept" if kept else "yes"),
                 automated.value if automated else "",
+                senders.get(organisation_id, ""),
             )
         )
+
+
+def _senders(hearing: Hearing) -> dict[int, str]:
+    """The names of the organisations that sent the hearing's sign-ins (one query)."""
+    sent_by = select(SignIn.organisation_id).where(
+        SignIn.hearing_id == hearing.id, SignIn.organisation_id.is_not(None)
+    )
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(sent_by))
+    )
+    return dict(rows.all())
