@@ -87,8 +87,8 @@ class TestimonyIn(ResidentIn):
         False, description="The resident testifies on behalf of `organization`."
     )
     text: str = Field(
-        description="The written testimony, plain text: at most the site's limit "
-        "(OPENTESTIMONY_TESTIMONY_MAX_CHARS, 10,000 characters unless set otherwise)."
+        description="The written testimony, plain text, within the web form's limit "
+        "(10,000 characters)."
     )
     speaking_request: Literal["none", "in_person", "remote"] = Field(
         "none",
