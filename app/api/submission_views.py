@@ -23,7 +23,9 @@ csrf.exempt(bp)
 
 REFUSALS = {
     f"HTTP_{status}": schemas.Problem
-    for status in (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
+    # 405: what the router answers a POST to a hearing id beyond any stored (a quirk of its
+    # matching: a GET there is 404).
+    for status in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
 }
 TAGS = ["submitting"]
 
