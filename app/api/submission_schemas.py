@@ -121,6 +121,30 @@ class SignInBatch(Sent):
     items: list[SignInIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+# Headers (besides `Authorization: Bearer <key>`, which every submission needs).
+
+IDEMPOTENCY = (
+    "Names this request: sent again with the same key and the same request within 24 hours, "
+    "it gets the first answer and stores nothing twice; with another request, 422."
+)
+
+
+class SingleHeaders(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    idempotency_key: str | None = Field(
+        None, alias="Idempotency-Key", pattern=r"^[ -~]{1,255}$", description=IDEMPOTENCY
+    )
+
+
+class BatchHeaders(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    idempotency_key: str = Field(
+        alias="Idempotency-Key", pattern=r"^[ -~]{1,255}$", description=IDEMPOTENCY
+    )
+
+
 # Answers.
 
 

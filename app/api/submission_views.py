@@ -30,8 +30,16 @@ REFUSALS = {
 TAGS = ["submitting"]
 
 
-def _answers(**answer) -> Response:
-    return Response(**answer, **REFUSALS)
+def _documented(body, headers, **answer):
+    """What an endpoint takes and answers, for the OpenAPI document only: the request is
+    checked by app/api/items.py, so that a batch's items are refused one by one."""
+    return openapi.validate(
+        json=body,
+        headers=headers,
+        resp=Response(**answer, **REFUSALS),
+        tags=TAGS,
+        skip_validation=True,
+    )
 
 
 def _take(hearing_id: int, kind: batches.Kind, *, batch: bool):
@@ -45,8 +53,7 @@ def _take(hearing_id: int, kind: batches.Kind, *, batch: bool):
 
 @bp.post("/hearings/<int:hearing_id>/testimony")
 @reads_first
-@openapi.validate(json=sent.TestimonyIn, resp=_answers(HTTP_201=sent.Stored), tags=TAGS,
-                  skip_validation=True)  # fmt: skip
+@_documented(sent.TestimonyIn, sent.SingleHeaders, HTTP_201=sent.Stored)
 def submit_testimony(hearing_id: int):
     """Submit one resident's written testimony (a key that may submit testimony for the
     hearing's body). JSON, or multipart/form-data with the JSON in a part named `data` and PDF
@@ -56,8 +63,7 @@ def submit_testimony(hearing_id: int):
 
 @bp.post("/hearings/<int:hearing_id>/testimony/batch")
 @reads_first
-@openapi.validate(json=sent.TestimonyBatch, resp=_answers(HTTP_200=sent.BatchAnswer), tags=TAGS,
-                  skip_validation=True)  # fmt: skip
+@_documented(sent.TestimonyBatch, sent.BatchHeaders, HTTP_200=sent.BatchAnswer)
 def submit_testimony_batch(hearing_id: int):
     """Submit 1 to 1,000 testimonies at once, in one transaction: each is stored or refused
     with its own errors. Needs an `Idempotency-Key`."""
@@ -66,8 +72,7 @@ def submit_testimony_batch(hearing_id: int):
 
 @bp.post("/hearings/<int:hearing_id>/sign-ins")
 @reads_first
-@openapi.validate(json=sent.SignInIn, resp=_answers(HTTP_201=sent.Stored), tags=TAGS,
-                  skip_validation=True)  # fmt: skip
+@_documented(sent.SignInIn, sent.SingleHeaders, HTTP_201=sent.Stored)
 def submit_sign_in(hearing_id: int):
     """Record one resident's positions without testimony (a key that may submit sign-ins).
     Optional `Idempotency-Key`."""
@@ -76,8 +81,7 @@ def submit_sign_in(hearing_id: int):
 
 @bp.post("/hearings/<int:hearing_id>/sign-ins/batch")
 @reads_first
-@openapi.validate(json=sent.SignInBatch, resp=_answers(HTTP_200=sent.BatchAnswer), tags=TAGS,
-                  skip_validation=True)  # fmt: skip
+@_documented(sent.SignInBatch, sent.BatchHeaders, HTTP_200=sent.BatchAnswer)
 def submit_sign_in_batch(hearing_id: int):
     """Record 1 to 1,000 sign-ins at once, in one transaction. Needs an `Idempotency-Key`."""
     return _take(hearing_id, batches.SIGN_INS, batch=True)

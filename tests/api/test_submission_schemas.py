@@ -49,3 +49,17 @@ def test_items_show_the_web_forms_bounds(app):
     batch = schemas["TestimonyBatch"]["properties"]["items"]
     assert (batch["minItems"], batch["maxItems"]) == (1, 1000)
     assert "street_address" not in schemas["SignInIn"]["properties"]
+
+
+def test_the_idempotency_key_is_documented_required_on_batches(app):
+    paths = _document(app)["paths"]
+    for path, required in (
+        ("/api/v1/hearings/{hearing_id}/testimony", False),
+        ("/api/v1/hearings/{hearing_id}/testimony/batch", True),
+        ("/api/v1/hearings/{hearing_id}/sign-ins", False),
+        ("/api/v1/hearings/{hearing_id}/sign-ins/batch", True),
+    ):
+        (header,) = [p for p in paths[path]["post"]["parameters"] if p["in"] == "header"]
+        assert header["name"] == "Idempotency-Key"
+        assert header.get("required", False) is required
+        assert "stores nothing twice" in header["description"]
