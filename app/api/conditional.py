@@ -21,13 +21,19 @@ def json_response(document, *, last_modified: datetime | None = None, status: in
 def finish(response: Response, version: str, last_modified: datetime | None) -> Response:
     """Set the validators and caching headers, and turn the answer into a 304 when the
     client's copy is current (If-None-Match wins over If-Modified-Since, RFC 9110 13.2.2)."""
-    response.set_etag(version)
+    headers(response, version)
     if last_modified is not None:
         response.last_modified = last_modified.replace(microsecond=0)
-    max_age = current_app.config["API_CACHE_SECONDS"]
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     if request.method in ("GET", "HEAD"):
         response.make_conditional(request)
+    return response
+
+
+def headers(response: Response, version: str) -> Response:
+    """The ETag and the caching rules."""
+    response.set_etag(version)
+    max_age = current_app.config["API_CACHE_SECONDS"]
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
 
 

@@ -7,6 +7,7 @@ page lists it; sign-ins when they are on record, as the packet's roster lists th
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, tuple_
@@ -46,7 +47,9 @@ def committees(body_id: int | None, after: After | None, limit: int):
 
 
 def measures(committee_id: int | None, body_id: int | None, after: After | None, limit: int):
-    query = select(Measure).options(selectinload(Measure.committee))
+    query = select(Measure).options(
+        selectinload(Measure.committee), selectinload(Measure.translations)
+    )
     if committee_id is not None:
         query = query.where(Measure.committee_id == committee_id)
     if body_id is not None:
@@ -114,21 +117,54 @@ def testimony_page(hearing: Hearing, after: After | None, limit: int, *, measure
     )
 
 
-def testimony_state(hearing: Hearing) -> tuple[int, datetime | None, int]:
-    """(how many are published, the latest change to any, the last redaction): what changes
-    when the published set or its text changes, for the open-data files' ETag."""
+def testimony_state(hearing: Hearing) -> str:
+    """A digest of everything the hearing's open-data files print, for their ETag: which
+    testimony is published and each one's version and campaign, the redactions, the
+    endorsements and the endorsing organisations' names, and the agenda's numbers. It reads
+    small columns only (a hearing of 100,000 letters: a few megabytes, never their text)."""
+    from app.endorsements.models import Endorsement
     from app.moderation.models import Redaction
+    from app.organisations.models import Organisation
 
-    inner = published_testimony(hearing).subquery()
-    count, latest = db.session.execute(
-        select(func.count(), func.max(inner.c.updated_at)).select_from(inner)
-    ).one()
+    digest = hashlib.sha256()
+    rows = db.session.execute(
+        published_testimony(hearing)
+        .with_only_columns(Testimony.id, Testimony.version, Testimony.campaign_id)
+        .order_by(Testimony.id)
+        .execution_options(yield_per=5000)
+    )
+    for row in rows:
+        digest.update(f"{row[0]}:{row[1]}:{row[2]};".encode())
+    of_hearing = select(Testimony.id).where(Testimony.hearing_id == hearing.id)
     redactions = db.session.execute(
-        select(func.count(Redaction.id), func.max(Redaction.removed_at))
-        .join(Testimony, Testimony.id == Redaction.testimony_id)
-        .where(Testimony.hearing_id == hearing.id)
+        select(
+            func.count(Redaction.id), func.max(Redaction.created_at), func.max(Redaction.removed_at)
+        ).where(Redaction.testimony_id.in_(of_hearing))
     ).one()
-    return int(count or 0), latest, (int(redactions[0] or 0), redactions[1])
+    endorsements = db.session.execute(
+        select(
+            func.count(Endorsement.id),
+            func.max(Endorsement.created_at),
+            func.max(Endorsement.withdrawn_at),
+        ).where(
+            or_(
+                Endorsement.testimony_id.in_(of_hearing),
+                Endorsement.campaign_id.in_(
+                    select(Campaign.id).where(Campaign.hearing_id == hearing.id)
+                ),
+            )
+        )
+    ).one()
+    names = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .join(Endorsement, Endorsement.organisation_id == Organisation.id)
+        .where(Endorsement.testimony_id.in_(of_hearing))
+        .distinct()
+        .order_by(Organisation.id)
+    ).all()
+    numbers = sorted((m.id, m.number) for m in hearing.measures)
+    digest.update(repr((tuple(redactions), tuple(endorsements), names, numbers)).encode())
+    return digest.hexdigest()[:32]
 
 
 def on_record_sign_ins(hearing: Hearing, after: After | None, limit: int):
@@ -196,6 +232,19 @@ def committee_actions(measure_ids: list[int]) -> list[CommitteeAction]:
             .order_by(CommitteeAction.taken_on, CommitteeAction.id)
         )
     )
+
+
+def actions_changed_at(measure_id: int) -> datetime | None:
+    """When the measure's list of actions last changed: every entry, removed ones too, carries
+    the time it was recorded, corrected or removed."""
+    row = db.session.execute(
+        select(
+            func.max(CommitteeAction.recorded_at),
+            func.max(CommitteeAction.corrected_at),
+            func.max(CommitteeAction.removed_at),
+        ).where(CommitteeAction.measure_id == measure_id)
+    ).one()
+    return latest_of(*row)
 
 
 def latest_of(*columns) -> datetime | None:

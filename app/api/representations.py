@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import url_for
+from flask import current_app, url_for
 
 from app.hearings.actions import CommitteeAction
 from app.hearings.models import Body, Committee, Hearing, Measure
@@ -25,7 +25,9 @@ def day(value: date | None) -> str | None:
 
 
 def link(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+    """An absolute address on the site's own base address (never the request's Host header,
+    which a client chooses and a shared cache would keep)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def body(item: Body) -> dict:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    AnyUrl,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+)
 
 from app.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT
 
@@ -39,9 +47,18 @@ class HearingQuery(MeasureQuery):
     measure_id: int | None = Field(
         None, gt=0, le=MAX_ID, description="Only hearings with this measure on the agenda."
     )
-    starts_from: datetime | None = Field(
-        None, description="Only hearings starting at or after this time (RFC 3339)."
+    starts_from: AwareDatetime | None = Field(
+        None,
+        description="Only hearings starting at or after this time (RFC 3339, with an offset "
+        "or Z; years 1900 to 2199).",
     )
+
+    @field_validator("starts_from")
+    @classmethod
+    def _a_real_year(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not 1900 <= value.year <= 2199:
+            raise ValueError("Give a year between 1900 and 2199.")
+        return value
 
 
 class TestimonyQuery(ListQuery):

@@ -17,7 +17,11 @@ from app.api.spec import openapi
 from app.endorsements.queries import endorsements_for_campaigns, endorsements_for_testimony
 from app.hearings import actions
 from app.hearings.models import Body, Committee, Hearing, Measure
-from app.moderation.queries import active_spans_for, approved_counts_by_measure
+from app.moderation.queries import (
+    active_spans_for,
+    approved_counts_by_measure,
+    approved_position_counts,
+)
 from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
@@ -130,7 +134,9 @@ def list_measure_actions(measure_id: int):
     """What the committee did with the measure, oldest first (removed entries left out)."""
     measure = _found(Measure, measure_id)
     items = [shape.action(a) for a in queries.committee_actions([measure.id])]
-    return conditional.json_response({"items": items})
+    return conditional.json_response(
+        {"items": items}, last_modified=queries.actions_changed_at(measure.id)
+    )
 
 
 def _by_start(row: Hearing):
@@ -174,14 +180,24 @@ def get_hearing(hearing_id: int):
         "floor": shape.floor(board, sheet),
         "tallies": shape.tallies(
             hearing,
-            approved_counts_by_measure(hearing),
+            _testimony_tallies(hearing),
             sign_in_tallies.on_record_by_measure(hearing.id),
         ),
         "actions": [
             shape.action(a) for a in queries.committee_actions([m.id for m in hearing.measures])
         ],
     }
-    return conditional.json_response(document, last_modified=hearing.updated_at)
+    # No Last-Modified: tallies, the floor and actions change without touching the hearing's
+    # time; the ETag (a digest of the answer) follows every change.
+    return conditional.json_response(document)
+
+
+def _testimony_tallies(hearing: Hearing) -> dict:
+    """Published testimony by measure and position (a hearing on one measure has them only as
+    the hearing's counts)."""
+    if len(hearing.measures) == 1:
+        return {hearing.measures[0].id: approved_position_counts(hearing)}
+    return approved_counts_by_measure(hearing)
 
 
 def _by_received(row):

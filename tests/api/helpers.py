@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from app.moderation.services import Decision, decide
+from app.platform.timezones import utcnow
 from app.testimony.models import ReviewStatus
-from tests.factories import make_testimony, set_review_status
+from tests.factories import make_staff_user, make_testimony
 
 
 def publish(hearing, **overrides):
-    """Submit testimony through the service and approve it; returns the Testimony."""
+    """Submit testimony through the service and approve it as a moderator does (its tallies
+    follow); returns the Testimony."""
     testimony = make_testimony(hearing, **overrides).testimony
-    set_review_status(testimony, ReviewStatus.APPROVED)
+    decide(
+        make_staff_user(),
+        testimony,
+        Decision(ReviewStatus.APPROVED),
+        expected=ReviewStatus.PENDING,
+        now=utcnow(),
+    )
     return testimony
 
 

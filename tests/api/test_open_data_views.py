@@ -60,6 +60,7 @@ def test_an_unchanged_file_is_not_sent_again_and_a_change_is(client, db):
     db.session.commit()
     address = f"/api/v1/hearings/{hearing.id}/testimony.jsonl"
     first = client.get(address)
+    assert first.data  # read to the end, as a client does
     tag = first.headers["ETag"]
 
     again = client.get(address, headers={"If-None-Match": tag})
@@ -86,3 +87,58 @@ def test_a_file_of_an_unknown_hearing_is_a_not_found_problem(client, db):
 
     assert answer.status_code == 404
     assert answer.mimetype == "application/problem+json"
+
+
+def test_a_moderators_decision_or_an_endorsement_changes_the_files_etag(client, db):
+    """Decisions and sign-ons do not touch the testimony's own time: the ETag still follows."""
+    from app.endorsements.services import endorse
+    from app.testimony.models import ReviewStatus
+    from tests.factories import make_organisation, set_review_status
+
+    hearing = make_hearing()
+    first = publish(hearing)
+    pending = make_testimony(hearing).testimony
+    db.session.commit()
+    address = f"/api/v1/hearings/{hearing.id}/testimony.csv"
+    ids = (first.id, pending.id)
+
+    def tag():
+        return client.get(address).headers["ETag"]
+
+    before = tag()
+    set_review_status(db.session.get(Testimony, ids[1]), ReviewStatus.APPROVED)
+    set_review_status(db.session.get(Testimony, ids[0]), ReviewStatus.FLAGGED)
+    db.session.commit()
+    swapped = tag()
+    assert swapped != before
+    assert client.get(address, headers={"If-None-Match": before}).status_code == 200
+
+    endorse(make_organisation(), db.session.get(Testimony, ids[1]), now=utcnow(), actor="t")
+    db.session.commit()
+    assert tag() != swapped
+
+
+def test_a_file_is_streamed_not_built_before_it_is_sent(app, db, monkeypatch):
+    from app.api import open_data
+
+    hearing = make_hearing()
+    publish(hearing)
+    db.session.commit()
+    read = []
+    original = open_data.published_batches
+
+    def watched(*args):
+        read.append("started")
+        yield from original(*args)
+
+    monkeypatch.setattr(open_data, "published_batches", watched)
+
+    with app.test_request_context(f"/api/v1/hearings/{hearing.id}/testimony.jsonl"):
+        answer = app.full_dispatch_request()
+        assert answer.is_streamed
+        assert "Content-Length" not in answer.headers
+        assert read == []  # the answer is ready to go; no row has been read yet
+        body = "".join(answer.response)
+
+    assert read == ["started"]
+    assert body.count("\n") == 1

@@ -298,3 +298,51 @@ def test_endorsements_are_listed_registered_first_and_marked_as_the_senders_stat
     assert "Digital Fourth" in jsonl
     csv_text = client.get(f"/api/v1/hearings/{hearing.id}/testimony.csv").text
     assert "ACLU of Massachusetts; Digital Fourth (as stated by the sender)" in csv_text
+
+
+def test_a_hearings_start_filter_needs_an_offset_and_a_real_year(client, db):
+    for value in (
+        "2026-01-01T00:00:00",
+        "2026-01-01",
+        "0001-01-01T00:00:00%2B14:00",
+        "9999-12-31T23:59:59-14:00",
+    ):
+        answer = client.get(f"/api/v1/hearings?starts_from={value}")
+        assert answer.status_code == 400, value
+        assert answer.get_json()["errors"][0]["pointer"] == "?starts_from"
+    assert client.get("/api/v1/hearings?starts_from=2026-01-01T00:00:00Z").status_code == 200
+
+
+def test_links_use_the_sites_address_never_the_requests_host(client, db, config):
+    config["BASE_URL"] = "https://testimony.example.gov"
+    make_body()
+    db.session.commit()
+
+    answer = client.get("/api/v1/bodies?limit=1", headers={"Host": "evil.example"})
+
+    assert "evil.example" not in answer.text
+    assert answer.get_json()["items"][0]["url"].startswith("https://testimony.example.gov/")
+
+
+def test_a_page_of_measures_loads_their_translations_in_one_query(client, db):
+    from sqlalchemy import event
+
+    committee = make_committee()
+    for _ in range(6):
+        make_measure(committee)
+    db.session.commit()
+    counted = []
+
+    def count(*_args):
+        counted.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        client.get(f"/api/v1/measures?committee_id={committee.id}&limit=3")
+        three = len(counted)
+        counted.clear()
+        client.get(f"/api/v1/measures?committee_id={committee.id}&limit=6")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert len(counted) == three
