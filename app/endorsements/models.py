@@ -66,7 +66,8 @@ class Endorsement(db.Model):
     )
     # As the resident wrote it, and folded for comparison (organisations.models.name_key).
     name: Mapped[str | None] = mapped_column(String(MAX_NAME_LENGTH))
-    name_key: Mapped[str | None] = mapped_column(String(MAX_NAME_LENGTH))
+    # Unbounded: case folding can lengthen a name ("ß" folds to "ss"), past the name's limit.
+    name_key: Mapped[str | None] = mapped_column(String())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Withdrawn by the organisation, or taken off by the resident's amendment: kept, not shown.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -49,7 +49,8 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # The name folded for comparison (case and runs of spaces ignored): "ACLU of Massachusetts"
     # and "aclu of  massachusetts" are one organisation, held to it by the unique index.
-    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # Unbounded: case folding can lengthen a name ("ß" folds to "ss"), past any limit on it.
+    name_key: Mapped[str] = mapped_column(String(), unique=True)
     # Where receipts go for residents whose testimony it sends without an e-mail address.
     contact_email: Mapped[str] = mapped_column(String(254))
     website: Mapped[str | None] = mapped_column(String(500))

@@ -74,9 +74,10 @@ class SignIn(db.Model):
     submission_key: Mapped[str] = mapped_column(String(64))
 
     full_name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), server_default=text("''"))
+    # The keys are unbounded: lower-casing can lengthen text ("İ" becomes two characters).
+    name_key: Mapped[str] = mapped_column(String(), server_default=text("''"))
     email: Mapped[str] = mapped_column(String(254))
-    email_key: Mapped[str] = mapped_column(String(254), server_default=text("''"))
+    email_key: Mapped[str] = mapped_column(String(), server_default=text("''"))
     city: Mapped[str] = mapped_column(String(100))
     zip_code: Mapped[str] = mapped_column(String(10))
     organization: Mapped[str | None] = mapped_column(String(200))

@@ -25,7 +25,7 @@ def upgrade():
         "organisations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("name_key", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(), nullable=False),
         sa.Column("contact_email", sa.String(length=254), nullable=False),
         sa.Column("website", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),

@@ -51,7 +51,7 @@ def upgrade():
         ),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=True),
-        sa.Column("name_key", sa.String(length=200), nullable=True),
+        sa.Column("name_key", sa.String(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint(

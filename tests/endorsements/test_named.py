@@ -114,3 +114,12 @@ def test_named_and_registered_endorsements_are_listed_apart(db):
         ("Digital Fourth", False),
     ]
     assert lines[1].website is None and lines[1].organisation_id is None
+
+
+def test_a_name_that_grows_when_case_folded_is_kept(db):
+    """ "ﬃ" folds to "ffi": a 200-character name has a 600-character key."""
+    testimony = make_testimony(make_hearing(), endorsed_by=("ﬃ" * 200,)).testimony
+    db.session.commit()
+
+    names = endorsements_for_testimony([testimony.id])[testimony.id]
+    assert [line.name for line in names] == ["ﬃ" * 200]

@@ -316,3 +316,13 @@ def test_the_same_issuing_form_sent_twice_at_once_issues_one_key(app, db):
     refused = [r for r in results if isinstance(r, KeyAlreadyIssued)]
     assert [r.key_id for r in refused] == issued
     assert _count(ApiKey) == 1
+
+
+def test_a_name_that_grows_when_case_folded_is_registered(db):
+    """ "ß" folds to "ss": a 200-character name has a 400-character key."""
+    from app.organisations.models import Organisation
+
+    organisation = make_organisation(name="ß" * 200)
+    db.session.commit()
+
+    assert len(db.session.get(Organisation, organisation.id).name_key) == 400

@@ -212,3 +212,13 @@ def test_no_change_after_the_deadline(db):
         )
     assert sign_in.status is SignInStatus.PUBLISHED
     assert count(db, SignInPosition, SignInPosition.sign_in_id) == 1
+
+
+def test_a_name_that_grows_when_lower_cased_is_stored(db):
+    """ "İ" lower-cases to two characters: a 200-character name has a 400-character key."""
+    hearing = make_hearing()
+    receipt = make_sign_in(hearing, full_name="İ" * 200)
+    db.session.commit()
+
+    stored = db.session.get(SignIn, receipt.sign_in_id)
+    assert len(stored.name_key) == 400
