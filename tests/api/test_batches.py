@@ -161,7 +161,7 @@ def test_receipts_are_delivered_to_residents_and_to_the_organisation(client, db,
     sent = [written_item(hearing), written_item(hearing, email=None, full_name="Ana Souza")]
     answer = post_batch(client, hearing, sent, key=key)
     assert answer.status_code == 200
-    answer.close()  # the receipts go once the response is done (after the commit)
+    # The helper closes the answer: the receipts go once it is done (after the commit).
     by_address = {message["To"]: message for message in smtp.handler.messages}
     assert set(by_address) == {"denise@example.org", "intake@neighbours.example"}
     numbers = [item["tracking_number"] for item in answer.get_json()["items"]]
@@ -180,8 +180,7 @@ def test_letters_sent_together_are_grouped_into_one_campaign(client, db, hearing
         written_item(hearing, full_name=f"Resident {n}", email=f"r{n}@example.org", text=letter)
         for n in range(3)
     ]
-    answer = post_batch(client, hearing, sent, key=key)
-    answer.close()  # placement runs after the commit, as for the web form
+    post_batch(client, hearing, sent, key=key)  # placed after the commit, as for the web form
     db.session.expire_all()
     campaigns = set(db.session.scalars(select(Testimony.campaign_id)))
     assert len(campaigns) == 1 and None not in campaigns

@@ -19,7 +19,7 @@ from app.platform.extensions import db as _db
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
 from app.testimony.models import Testimony
-from tests.api.submitting import headers, key_for, post, post_batch, written_item
+from tests.api.submitting import closed, headers, key_for, post, post_batch, written_item
 from tests.factories import make_hearing, run_threads
 
 
@@ -59,11 +59,13 @@ def test_the_same_request_spaced_or_ordered_otherwise_is_the_same(client, db, he
     sent = {"items": _batch(hearing, 2)}
     first = post_batch(client, hearing, sent["items"], key=key, idempotency_key="k1")
     reordered = json.dumps({"items": [dict(reversed(item.items())) for item in sent["items"]]})
-    again = client.post(
-        _batch_path(hearing),
-        data=reordered.replace(",", ",\n  "),
-        content_type="application/json",
-        headers=headers(key, "k1"),
+    again = closed(
+        client.post(
+            _batch_path(hearing),
+            data=reordered.replace(",", ",\n  "),
+            content_type="application/json",
+            headers=headers(key, "k1"),
+        )
     )
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert again.get_data() == first.get_data()
@@ -121,7 +123,9 @@ def test_a_batch_needs_a_well_formed_key(client, db, hearing, value, detail):
     sent = {"Authorization": f"Bearer {key.plaintext}"}
     if value is not None:
         sent["Idempotency-Key"] = value
-    answer = client.post(_batch_path(hearing), json={"items": _batch(hearing)}, headers=sent)
+    answer = closed(
+        client.post(_batch_path(hearing), json={"items": _batch(hearing)}, headers=sent)
+    )
     assert answer.status_code == 400
     assert detail in answer.get_json()["detail"]
     assert _testimonies() == 0
@@ -195,7 +199,7 @@ def test_two_requests_with_one_key_at_once_store_once(
 
     def send():
         with app.app_context(), app.test_client() as browser:
-            answer = browser.post(path, json=sent, headers=headers(key, idempotency_key))
+            answer = closed(browser.post(path, json=sent, headers=headers(key, idempotency_key)))
             return answer.status_code, answer.get_data(), answer.headers.get("Idempotent-Replayed")
 
     def send_when_first_waits():
@@ -227,7 +231,7 @@ def test_a_request_waits_a_bounded_time_for_another_with_its_key(
 
     def send():
         with app.app_context(), app.test_client() as browser:
-            answer = browser.post(path, json=sent, headers=headers(key, "k1"))
+            answer = closed(browser.post(path, json=sent, headers=headers(key, "k1")))
             return answer.status_code, answer.get_json(), answer.headers.get("Retry-After")
 
     def send_when_first_waits():

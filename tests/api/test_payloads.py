@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.platform.storage import file_store
 from app.testimony.models import Attachment, Testimony
-from tests.api.submitting import headers, key_for, written_item
+from tests.api.submitting import closed, headers, key_for, written_item
 from tests.factories import make_hearing, make_pdf
 from tests.security import hostile_pdfs as hostile
 from tests.security.test_hostile_uploads import clamscan, eicar_pdf, needs_clamscan  # noqa: F401
@@ -33,8 +33,13 @@ def _multipart(client, path: str, document, files: dict, *, key, idempotency_key
     data = {"data": (io.BytesIO(json.dumps(document).encode()), "data.json", "application/json")}
     for name, (filename, content) in files.items():
         data[name] = (io.BytesIO(content), filename, "application/pdf")
-    return client.post(
-        path, data=data, content_type="multipart/form-data", headers=headers(key, idempotency_key)
+    return closed(
+        client.post(
+            path,
+            data=data,
+            content_type="multipart/form-data",
+            headers=headers(key, idempotency_key),
+        )
     )
 
 
@@ -173,11 +178,13 @@ def test_a_retry_with_a_new_boundary_is_the_same_request(client, db, hearing):
 )
 def test_a_body_that_is_not_json_is_400(client, db, hearing, body, content_type, detail):
     key = key_for(hearing)
-    answer = client.post(
-        f"/api/v1/hearings/{hearing.id}/testimony",
-        data=body,
-        content_type=content_type,
-        headers=headers(key),
+    answer = closed(
+        client.post(
+            f"/api/v1/hearings/{hearing.id}/testimony",
+            data=body,
+            content_type=content_type,
+            headers=headers(key),
+        )
     )
     assert answer.status_code == 400
     assert detail in answer.get_json()["detail"]
@@ -187,29 +194,35 @@ def test_a_body_that_is_not_json_is_400(client, db, hearing, body, content_type,
 def test_a_multipart_request_must_hold_its_json_in_a_data_part(client, db, hearing):
     key = key_for(hearing)
     path = f"/api/v1/hearings/{hearing.id}/testimony"
-    answer = client.post(
-        path,
-        data={"statement": (io.BytesIO(make_pdf()), "s.pdf")},
-        content_type="multipart/form-data",
-        headers=headers(key),
+    answer = closed(
+        client.post(
+            path,
+            data={"statement": (io.BytesIO(make_pdf()), "s.pdf")},
+            content_type="multipart/form-data",
+            headers=headers(key),
+        )
     )
     assert answer.status_code == 400
     assert "part named `data`" in answer.get_json()["detail"]
     # Sent as a plain field rather than a file, it is read all the same.
-    answer = client.post(
-        path,
-        data={"data": json.dumps(written_item(hearing)), "extra": "x"},
-        content_type="multipart/form-data",
-        headers=headers(key),
+    answer = closed(
+        client.post(
+            path,
+            data={"data": json.dumps(written_item(hearing)), "extra": "x"},
+            content_type="multipart/form-data",
+            headers=headers(key),
+        )
     )
     assert answer.status_code == 400
     assert answer.get_json()["errors"] == [
         {"pointer": "?extra", "detail": "Not a part this request takes."}
     ]
-    answer = client.post(
-        path,
-        data={"data": json.dumps(written_item(hearing))},
-        content_type="multipart/form-data",
-        headers=headers(key),
+    answer = closed(
+        client.post(
+            path,
+            data={"data": json.dumps(written_item(hearing))},
+            content_type="multipart/form-data",
+            headers=headers(key),
+        )
     )
     assert answer.status_code == 201

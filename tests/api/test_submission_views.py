@@ -17,7 +17,7 @@ from app.platform.outbox import OutboxMessage
 from app.platform.timezones import utcnow
 from app.signins.models import SignIn, SignInStatus
 from app.testimony.models import ReviewStatus, Testimony
-from tests.api.submitting import key_for, position_item, post, written_item
+from tests.api.submitting import closed, key_for, position_item, post, written_item
 from tests.factories import make_admin, make_body, make_hearing, make_organisation
 
 
@@ -69,7 +69,10 @@ def test_testimony_is_stored_as_the_web_form_stores_it_marked_with_its_organisat
     mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.to_address == "denise@example.org"
     assert f"{key.key.organisation.name} sent this for you" in mail.body_text
-    assert "/identity/" in mail.body_text  # the resident can confirm, or dispute, as ever
+    # The resident can confirm, or dispute, as ever (the links themselves are removed from the
+    # outbox's copy once it is sent).
+    assert "Please confirm that this is your e-mail address" in mail.body_text
+    assert "If you did not send it, tell us here" in mail.body_text
 
 
 def test_without_an_address_the_receipt_goes_to_the_organisation_saying_so(client, db, hearing):
@@ -86,10 +89,11 @@ def test_without_an_address_the_receipt_goes_to_the_organisation_saying_so(clien
         f"{organisation.name} sent this for Denise Okafor, who gave no e-mail address"
         in mail.body_text
     )
-    assert "/receipts/" in mail.body_text  # the link to pass on
+    assert "at this private link" in mail.body_text  # the link to pass on
     # The organisation's address is not the resident's: nothing to confirm or dispute with it.
-    assert "/identity/" not in mail.body_text
-    assert "no-outcomes" not in mail.body_text
+    assert "confirm that this is your e-mail address" not in mail.body_text
+    assert "If you did not send it" not in mail.body_text
+    assert "what the committee does" not in mail.body_text
 
 
 def test_a_sign_in_is_recorded_with_its_organisation(client, db, hearing):
@@ -114,7 +118,8 @@ def test_a_sign_in_is_recorded_with_its_organisation(client, db, hearing):
     mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.to_address == key.key.organisation.contact_email
     assert "sent this for Rosa Delgado, who gave no e-mail address" in mail.body_text
-    assert "/confirm/" not in mail.body_text and "/dispute/" not in mail.body_text
+    assert "Please confirm that this is your e-mail address" not in mail.body_text
+    assert "If you did not send it" not in mail.body_text
 
 
 def _revoked(hearing):
@@ -177,7 +182,9 @@ def test_a_key_that_cannot_be_used_stores_nothing_and_says_why(client, db, heari
 )
 def test_no_key_or_one_we_never_issued_is_401(client, db, hearing, authorization):
     headers = {"Authorization": authorization} if authorization else {}
-    answer = client.post(_testimony_path(hearing), json=written_item(hearing), headers=headers)
+    answer = closed(
+        client.post(_testimony_path(hearing), json=written_item(hearing), headers=headers)
+    )
     assert answer.status_code == 401
     assert "WWW-Authenticate" in answer.headers
     assert _count(db, Testimony) == 0
@@ -257,19 +264,23 @@ def test_an_unknown_hearing_is_404_and_another_media_type_415(client, db, hearin
     answer = post(client, "/api/v1/hearings/999999/testimony", written_item(hearing), key=key)
     assert answer.status_code == 404
     assert answer.mimetype == "application/problem+json"
-    answer = client.post(
-        _testimony_path(hearing),
-        data="full_name=Denise",
-        content_type="application/x-www-form-urlencoded",
-        headers={"Authorization": f"Bearer {key.plaintext}"},
+    answer = closed(
+        client.post(
+            _testimony_path(hearing),
+            data="full_name=Denise",
+            content_type="application/x-www-form-urlencoded",
+            headers={"Authorization": f"Bearer {key.plaintext}"},
+        )
     )
     assert answer.status_code == 415
     assert answer.headers["Accept-Post"] == "application/json, multipart/form-data"
     # Sign-ins carry no files: JSON only.
-    answer = client.post(
-        f"/api/v1/hearings/{hearing.id}/sign-ins",
-        data={"data": "{}"},
-        headers={"Authorization": f"Bearer {key.plaintext}"},
+    answer = closed(
+        client.post(
+            f"/api/v1/hearings/{hearing.id}/sign-ins",
+            data={"data": "{}"},
+            headers={"Authorization": f"Bearer {key.plaintext}"},
+        )
     )
     assert answer.status_code == 415
     assert answer.headers["Accept-Post"] == "application/json"
@@ -277,10 +288,15 @@ def test_an_unknown_hearing_is_404_and_another_media_type_415(client, db, hearin
 
 def test_writing_is_not_offered_to_other_sites_pages(client, db, hearing):
     key = key_for(hearing)
-    answer = client.post(
-        _testimony_path(hearing),
-        json=written_item(hearing),
-        headers={"Authorization": f"Bearer {key.plaintext}", "Origin": "https://elsewhere.example"},
+    answer = closed(
+        client.post(
+            _testimony_path(hearing),
+            json=written_item(hearing),
+            headers={
+                "Authorization": f"Bearer {key.plaintext}",
+                "Origin": "https://elsewhere.example",
+            },
+        )
     )
     assert answer.status_code == 201  # no CSRF token needed: the key authenticates it
     assert "Access-Control-Allow-Origin" not in answer.headers
