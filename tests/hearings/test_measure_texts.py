@@ -179,7 +179,7 @@ def test_the_hearing_page_in_spanish_shows_the_translation_and_the_original_one_
     assert f'<span lang="es">{TITLE_ES}</span>' in page
     assert f'<span lang="es">{SUMMARY_ES}</span>' in page
     original = _original_block(page, measure)
-    assert "Read the original (inglés)" in original
+    assert "Lea el original (inglés)" in original
     assert '<div lang="en">' in original
     assert measure.title in original and measure.summary in original
     # Closed until asked for; a link from the forms opens it.
