@@ -15,6 +15,7 @@ import time
 
 from flask_babel import format_number
 from limits import RateLimitItemPerHour
+from limits.strategies import MovingWindowRateLimiter
 
 from app.api.problems import Problem
 from app.organisations.models import ApiKey
@@ -30,10 +31,12 @@ def _identifiers(key: ApiKey) -> tuple[str, ...]:
 def count_items(key: ApiKey, items: int) -> None:
     """Count `items` against the key's hour, or refuse them all with 429."""
     allowance = RateLimitItemPerHour(key.items_per_hour)
-    strategy = limiter.limiter
+    # A moving window takes the items only if they all fit, in one step of the store (a
+    # script on Redis): two batches sent at once with one key cannot both pass a check and
+    # then both count, going over the allowance together.
+    strategy = MovingWindowRateLimiter(limiter.storage)
     try:
-        if items <= key.items_per_hour and strategy.test(allowance, *_identifiers(key), cost=items):
-            strategy.hit(allowance, *_identifiers(key), cost=items)
+        if items <= key.items_per_hour and strategy.hit(allowance, *_identifiers(key), cost=items):
             return
         reset_at, remaining = strategy.get_window_stats(allowance, *_identifiers(key))
     except Exception as error:  # the counting store (Redis) is down: take the items

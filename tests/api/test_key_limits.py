@@ -62,3 +62,39 @@ def test_each_key_has_its_own_allowance(client, db, hearing):
     assert post_batch(client, hearing, _items(hearing, 1), key=first).status_code == 200
     assert post_batch(client, hearing, _items(hearing, 1), key=second).status_code == 200
     assert post_batch(client, hearing, _items(hearing, 1), key=first).status_code == 429
+
+
+def test_batches_sent_at_once_with_one_key_never_go_over_together(app, db):
+    """Eight requests of three items at once against an allowance of ten: three are taken,
+    five refused; the counting takes a request's items only if they all fit, in one step."""
+    import threading
+    from types import SimpleNamespace
+
+    from app.api.key_limits import count_items
+    from app.api.problems import Problem
+    from tests.factories import make_api_key
+
+    issued = make_api_key(items_per_hour=10).key
+    # What the counting reads of a key, as plain values the threads can share.
+    key = SimpleNamespace(id=issued.id, items_per_hour=issued.items_per_hour)
+    db.session.commit()
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def send():
+        with app.app_context():
+            start.wait()
+            try:
+                count_items(key, 3)
+            except Problem as refused:
+                outcomes.append(str(refused.status))
+            else:
+                outcomes.append("taken")
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert sorted(outcomes) == ["429"] * 5 + ["taken"] * 3
