@@ -35,12 +35,15 @@ CSV_COLUMNS = (
     "version",
     "campaign_id",
     "endorsed_by",
+    "sent_by",
 )
 
 
 def published_batches(hearing: Hearing) -> Iterator[list[dict]]:
     """The published testimony as the API shapes it, oldest first, BATCH at a time."""
-    query = queries.published_testimony(hearing).options(selectinload(Testimony.stances))
+    query = queries.published_testimony(hearing).options(
+        selectinload(Testimony.stances), selectinload(Testimony.organisation)
+    )
     after = None
     while True:
         page = query
@@ -108,6 +111,7 @@ def csv_lines(hearing: Hearing) -> Iterator[str]:
                 str(item["version"]),
                 str(item["campaign_id"] or ""),
                 _endorsed_by(item["endorsements"]),
+                item["sent_by"]["name"] if item["sent_by"] else "",
             ]
             writer.writerow([neutralise(printable(cell)) for cell in cells])
         yield flushed()

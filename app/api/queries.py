@@ -105,7 +105,9 @@ def published_testimony(hearing: Hearing):
 
 
 def testimony_page(hearing: Hearing, after: After | None, limit: int, *, measure_id=None):
-    query = published_testimony(hearing).options(selectinload(Testimony.stances))
+    query = published_testimony(hearing).options(
+        selectinload(Testimony.stances), selectinload(Testimony.organisation)
+    )
     if measure_id is not None:
         query = query.where(Testimony.stances.any(TestimonyMeasure.measure_id == measure_id))
     return _page(
@@ -176,7 +178,7 @@ def on_record_sign_ins(hearing: Hearing, after: After | None, limit: int):
             SignIn.status == SignInStatus.PUBLISHED,
             or_(SignIn.disputed_at.is_(None), SignIn.dispute_kept_at.is_not(None)),
         )
-        .options(selectinload(SignIn.positions))
+        .options(selectinload(SignIn.positions), selectinload(SignIn.organisation))
     )
     return _page(query, [SignIn.id], _after_id(SignIn.id), after, limit)
 
@@ -214,7 +216,7 @@ def public_campaigns(hearing: Hearing, after: After | None, limit: int):
         for t in db.session.scalars(
             published_testimony(hearing)
             .where(Testimony.id.in_(wanted))
-            .options(selectinload(Testimony.stances))
+            .options(selectinload(Testimony.stances), selectinload(Testimony.organisation))
         )
     }
     return rows, campaigns, letters, more

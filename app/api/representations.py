@@ -131,6 +131,12 @@ def endorsements(lines) -> list[dict]:
     ]
 
 
+def sent_by(item) -> dict | None:
+    if item.organisation_id is None:
+        return None
+    return {"organisation_id": item.organisation_id, "name": item.organisation.name}
+
+
 def testimony(item: Testimony, text: str, endorsed_by: list) -> dict:
     """One published testimony, its text with the moderators' redactions applied."""
     return {
@@ -148,6 +154,7 @@ def testimony(item: Testimony, text: str, endorsed_by: list) -> dict:
         "text": text,
         "version": item.version,
         "campaign_id": item.campaign_id,
+        "sent_by": sent_by(item),
         "endorsements": endorsements(endorsed_by),
     }
 
@@ -165,6 +172,7 @@ def sign_in(item: SignIn) -> dict:
             {"measure_id": p.measure_id, "position": p.position.value}
             for p in sorted(item.positions, key=lambda p: p.measure_id)
         ],
+        "sent_by": sent_by(item),
     }
 
 

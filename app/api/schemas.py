@@ -231,6 +231,13 @@ class Endorsement(Shape):
     endorsed_at: datetime
 
 
+class SentBy(Shape):
+    """The registered organisation that sent an item through the API for the resident."""
+
+    organisation_id: int
+    name: str
+
+
 class Testimony(Shape):
     id: int
     tracking_number: str
@@ -244,6 +251,9 @@ class Testimony(Shape):
     text: str = Field(description="As published: redacted passages read [redacted].")
     version: int
     campaign_id: int | None
+    sent_by: SentBy | None = Field(
+        description="The organisation that sent it through the API, if one did."
+    )
     endorsements: list[Endorsement]
 
 
@@ -256,6 +266,7 @@ class SignIn(Shape):
     organization: str | None
     city: str
     positions: list[Stance]
+    sent_by: SentBy | None
 
 
 class Campaign(Shape):

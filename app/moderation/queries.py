@@ -257,6 +257,7 @@ def published_page(hearing: Hearing, cursor: str | None, size: int = 25) -> Queu
         .options(
             selectinload(Testimony.measure),
             selectinload(Testimony.stances).selectinload(TestimonyMeasure.measure),
+            selectinload(Testimony.organisation),
         )
     )
     if hearing.confirmed_only:

@@ -346,3 +346,20 @@ def test_a_page_of_measures_loads_their_translations_in_one_query(client, db):
         event.remove(db.engine, "before_cursor_execute", count)
 
     assert len(counted) == three
+
+
+def test_testimony_an_organisation_sent_says_so_in_the_api_and_on_the_public_page(client, db):
+    from tests.factories import make_organisation
+
+    hearing = make_hearing()
+    organisation = make_organisation(name="Digital Fourth")
+    publish(hearing, email="", organisation_id=organisation.id)
+    make_sign_in(hearing)
+    db.session.commit()
+
+    [item] = client.get(f"/api/v1/hearings/{hearing.id}/testimony").get_json()["items"]
+    [sign_in] = client.get(f"/api/v1/hearings/{hearing.id}/sign-ins").get_json()["items"]
+
+    assert item["sent_by"] == {"organisation_id": organisation.id, "name": "Digital Fourth"}
+    assert sign_in["sent_by"] is None
+    assert "sent by Digital Fourth" in client.get(f"/hearings/{hearing.id}").text
