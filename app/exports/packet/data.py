@@ -86,6 +86,8 @@ class PacketEntry:
     signed_on_by: tuple[str, ...] = ()
     named_endorsers: tuple[str, ...] = ()
     campaign_signed_on_by: tuple[str, ...] = ()
+    # The registered organisation that sent it through the API for the resident, or "".
+    sent_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -377,6 +379,7 @@ def entries(
                 joinedload(Testimony.measure),
                 selectinload(Testimony.attachments),
                 selectinload(Testimony.stances).joinedload(TestimonyMeasure.measure),
+                selectinload(Testimony.organisation),
             )
         ).all()
         by_id = {t.id: t for t in rows}
@@ -467,6 +470,7 @@ def _entry(
         ),
         resident=is_resident(t.city, t.zip_code),
         asked_to_speak=t.speaking_request is not SpeakingRequest.NONE,
+        sent_by=t.organisation.name if t.organisation_id else "",
         also=tuple(
             (stance.measure.number, position_label(stance.position))
             for stance in t.in_agenda_order()

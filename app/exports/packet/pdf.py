@@ -341,6 +341,11 @@ def _write_entry(writer: PageWriter, entry: PacketEntry, attachments) -> None:
         writer.field(_("Organization"), entry.organization)
     write_measures(writer, entry)
     writer.field(_("Received"), entry.received)
+    if entry.sent_by:
+        writer.field(
+            _("Sent by"),
+            _("%(organisation)s, through the API", organisation=isolated(entry.sent_by)),
+        )
     if entry.speaking:
         writer.field(_("Speaking"), entry.speaking)
     write_endorsements(writer, entry)

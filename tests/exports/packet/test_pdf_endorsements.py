@@ -66,3 +66,14 @@ def test_a_campaigns_letter_is_printed_with_the_organisations_signed_on_to_it(db
     assert "Campaign C-" in text
     assert "Signed on by Fight for the Future" in text
     assert "signed on by Letter Friends" in text  # on the signatory's line
+
+
+def test_testimony_an_organisation_sent_through_the_api_says_so(db):
+    hearing = make_hearing()
+    organisation = make_organisation(name="Digital Fourth")
+    published(hearing, email="", organisation_id=organisation.id)
+    _db.session.commit()
+
+    _packet, data = export(hearing, make_staff_user(Role.CLERK))
+
+    assert "Sent by Digital Fourth, through the API" in " ".join(page_texts(data))
