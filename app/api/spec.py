@@ -120,6 +120,19 @@ def _build() -> dict:
                     answer["content"] = {PROBLEM_TYPE: content["application/json"]}
     for path, (media_type, summary) in STREAMED.items():
         spec["paths"][path] = _streamed_operation(media_type, summary)
+    # Writing needs an organisation's key, sent as a bearer token; reading needs none.
+    spec.setdefault("components", {})["securitySchemes"] = {
+        "organisationKey": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An organisation's API key (otk_…), issued by an admin; see "
+            "/api/v1/docs.",
+        }
+    }
+    for path in spec["paths"].values():
+        for method, operation in path.items():
+            if method not in ("get", "head", "options"):
+                operation["security"] = [{"organisationKey": []}]
     spec["info"]["description"] = (
         "Open data from OpenTestimony: bodies, committees, measures, hearings, published "
         "testimony, positions on record, campaigns and committee actions. Lists are paged "

@@ -45,3 +45,13 @@ def test_the_document_never_changes_between_requests(client, db):
     second = client.get("/api/v1/openapi.json", headers={"If-None-Match": first.headers["ETag"]})
 
     assert second.status_code == 304
+
+
+def test_writing_needs_a_bearer_key_and_reading_does_not(client, db):
+    document = client.get("/api/v1/openapi.json").get_json()
+
+    assert document["components"]["securitySchemes"]["organisationKey"]["scheme"] == "bearer"
+    for methods in document["paths"].values():
+        for method, operation in methods.items():
+            needs_key = operation.get("security") == [{"organisationKey": []}]
+            assert needs_key is (method != "get"), (method, operation.get("operationId"))
