@@ -124,10 +124,21 @@ def translations_of(measure: Measure) -> dict[str, Translation]:
     return {t.language: Translation(t.title, t.summary or "") for t in measure.translations}
 
 
+def _hold(measure: Measure) -> None:
+    """Lock the measure's row and read its translations again, so two clerks (or a clerk and an
+    import) saving one measure take turns: the second changes the first's translation instead
+    of adding another for the same language, which the database would refuse."""
+    if measure.id is None:
+        return
+    db.session.execute(select(Measure.id).where(Measure.id == measure.id).with_for_update())
+    db.session.refresh(measure, attribute_names=["translations"])
+
+
 def set_translations(measure: Measure, wanted: Mapping[str, Translation]) -> list[str]:
     """Make the measure's translations for the languages in `wanted` say what it says (an empty
     title removes that language's); other languages are left alone. Returns the languages that
     changed, in order. The caller flushes and records the change."""
+    _hold(measure)
     current = {t.language: t for t in measure.translations}
     changed = []
     for language in sorted(wanted):

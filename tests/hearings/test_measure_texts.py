@@ -242,3 +242,34 @@ def test_published_testimony_and_staff_pages_keep_the_original(hearing, app, db)
     page = staff.get(f"/staff/manage/hearings/{hearing.id}/edit").text
     assert hearing.measures[0].title in page
     assert TITLE_ES not in page
+
+
+def test_a_translation_saved_meanwhile_by_someone_else_is_changed_not_added_twice(db):
+    """Two clerks save the same measure's Spanish at once: the second, holding a page read
+    before the first saved, changes the first's translation instead of failing."""
+    from sqlalchemy import func, insert, select
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from app.hearings.measure_texts import Translation, set_translations
+    from app.hearings.models import MeasureTranslation
+    from tests.factories import make_measure
+
+    measure = make_measure()
+    measure_id = measure.id
+    db.session.commit()
+    # This clerk's page was read before the other clerk saved: no translation yet.
+    set_committed_value(measure, "translations", [])
+    with db.engine.begin() as other_clerk:
+        other_clerk.execute(
+            insert(MeasureTranslation).values(
+                measure_id=measure_id, language="es", title="Primera", summary=""
+            )
+        )
+
+    changed = set_translations(measure, {"es": Translation("Segunda")})
+    db.session.commit()
+
+    assert changed == ["es"]
+    rows = db.session.scalars(select(MeasureTranslation)).all()
+    assert [(r.language, r.title) for r in rows] == [("es", "Segunda")]
+    assert db.session.scalar(select(func.count(MeasureTranslation.id))) == 1
