@@ -137,8 +137,9 @@ def sent_by(item) -> dict | None:
     return {"organisation_id": item.organisation_id, "name": item.organisation.name}
 
 
-def testimony(item: Testimony, text: str, endorsed_by: list) -> dict:
-    """One published testimony, its text with the moderators' redactions applied."""
+def _sender(item: Testimony | SignIn, stances) -> dict:
+    """What testimony and sign-ins both show of who sent them and where they stand: never an
+    e-mail, street address or ZIP code."""
     return {
         "id": item.id,
         "tracking_number": item.tracking_number,
@@ -146,34 +147,25 @@ def testimony(item: Testimony, text: str, endorsed_by: list) -> dict:
         "received_at": when(item.received_at),
         "full_name": item.full_name,
         "organization": item.organization,
-        "speaks_for_organization": item.speaks_for_organization,
         "city": item.city,
-        "positions": [
-            {"measure_id": s.measure_id, "position": s.position.value} for s in item.stances
-        ],
+        "positions": [{"measure_id": s.measure_id, "position": s.position.value} for s in stances],
+        "sent_by": sent_by(item),
+    }
+
+
+def testimony(item: Testimony, text: str, endorsed_by: list) -> dict:
+    """One published testimony, its text with the moderators' redactions applied."""
+    return _sender(item, item.stances) | {
+        "speaks_for_organization": item.speaks_for_organization,
         "text": text,
         "version": item.version,
         "campaign_id": item.campaign_id,
-        "sent_by": sent_by(item),
         "endorsements": endorsements(endorsed_by),
     }
 
 
 def sign_in(item: SignIn) -> dict:
-    return {
-        "id": item.id,
-        "tracking_number": item.tracking_number,
-        "hearing_id": item.hearing_id,
-        "received_at": when(item.received_at),
-        "full_name": item.full_name,
-        "organization": item.organization,
-        "city": item.city,
-        "positions": [
-            {"measure_id": p.measure_id, "position": p.position.value}
-            for p in sorted(item.positions, key=lambda p: p.measure_id)
-        ],
-        "sent_by": sent_by(item),
-    }
+    return _sender(item, sorted(item.positions, key=lambda p: p.measure_id))
 
 
 def page(items: list[dict], next_cursor: str | None, endpoint: str, **values) -> dict:
