@@ -110,7 +110,8 @@ def init_extensions(app: Flask) -> None:
     # have testimony, whom to tell of a change) instead of importing it.
     app.extensions[hearing_services.TESTIMONY_QUESTIONS] = testimony_queries
     app.extensions[hearing_services.SIGN_IN_QUESTIONS] = sign_in_queries
-    # Testimony sits below endorsements: handed how the names a resident gives are written.
+    # Testimony and campaigns sit below endorsements: handed how the names a resident gives
+    # are written, and how an ended campaign's sign-ons follow its letters.
     endorsements.init_app(app)
 
 

@@ -16,6 +16,7 @@ These functions flush and never commit.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import (
@@ -33,8 +34,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.campaigns import endings
 from app.campaigns.models import Campaign, WordingAnchor
+from app.platform import audit
 from app.platform.extensions import db
+from app.platform.timezones import utcnow
 from app.testimony import wording
 from app.testimony.models import Testimony
 from app.testimony.services import PLACEMENT_JOB
@@ -320,7 +324,8 @@ def _find_campaign(
     if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
     if previous is not None and previous != testimony.campaign_id:
-        dissolve_if_alone(previous)
+        # Placement runs as a job after the resident's answer: the system acts, not a person.
+        dissolve_if_alone(previous, actor=audit.SYSTEM, now=utcnow())
 
 
 def _exact_copy(testimony: Testimony) -> int | None:
@@ -424,6 +429,7 @@ def _join(testimony: Testimony, match_id: int) -> bool:
         if claimed:
             campaign_id, created = campaign.id, True
         else:
+            # Made a moment ago in this transaction: nobody can have signed on to it.
             db.session.delete(campaign)
             campaign_id = db.session.scalar(
                 select(Testimony.campaign_id).where(Testimony.id == match_id)
@@ -488,18 +494,13 @@ def member_count(campaign_id: int) -> int:
     )
 
 
-def dissolve_if_alone(campaign_id: int) -> bool:
-    """A campaign of one is no campaign: its last member goes back to standing alone."""
+def dissolve_if_alone(campaign_id: int, *, actor: str, now: datetime) -> bool:
+    """A campaign of one is no campaign: its last member goes back to standing alone, and
+    what organisations signed on to it follows its letter (app/campaigns/endings.py)."""
     if member_count(campaign_id) >= 2:
         _choose_representative(campaign_id)
         return False
-    db.session.execute(
-        update(Testimony)
-        .where(Testimony.campaign_id == campaign_id)
-        .values(campaign_id=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    db.session.execute(delete(Campaign).where(Campaign.id == campaign_id))
+    endings.end_dissolved(campaign_id, actor=actor, now=now)
     return True
 
 

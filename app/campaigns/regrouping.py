@@ -67,7 +67,7 @@ def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
     _write_assignment(rows, assignment)
     for campaign_id in before | kept:
         # Also a kept campaign: a member split out meanwhile may have left it with one.
-        if dissolve_if_alone(campaign_id):
+        if dissolve_if_alone(campaign_id, actor=actor, now=now):
             kept.discard(campaign_id)
     grouped = sum(1 for value in assignment.values() if value is not None)
     moved = sum(1 for row in rows if row.campaign_id != assignment[row.id])

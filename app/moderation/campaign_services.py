@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from app.accounts.models import StaffUser
+from app.campaigns import endings
 from app.campaigns.models import Campaign
 from app.campaigns.placement import _choose_representative, dissolve_if_alone, place
 from app.moderation.services import BulkOutcome, Decision, decide_many
@@ -108,7 +109,7 @@ def split_member(
     audit.record(
         actor.audit_name, "campaign.member_split", testimony, at=now, campaign_id=campaign.id
     )
-    dissolved = dissolve_if_alone(campaign.id)
+    dissolved = dissolve_if_alone(campaign.id, actor=actor.audit_name, now=now)
     if dissolved:
         audit.record(actor.audit_name, "campaign.dissolved", None, at=now, campaign_id=campaign.id)
     return dissolved
@@ -147,7 +148,8 @@ def merge(actor: StaffUser, campaign: Campaign, into: Campaign, *, now: datetime
         .values(campaign_id=into.id)
         .execution_options(synchronize_session="fetch")
     ).rowcount
-    db.session.execute(delete(Campaign).where(Campaign.id == campaign.id))
+    # What organisations signed on to the campaign's letter goes with its letters.
+    endings.end_merged(campaign.id, into.id, actor=actor.audit_name, now=now)
     _choose_representative(into.id)
     audit.record(
         actor.audit_name, "campaign.merged", into, at=now, merged_id=campaign.id, moved=moved

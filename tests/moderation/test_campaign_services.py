@@ -10,13 +10,21 @@ from sqlalchemy import func, select
 
 from app.campaigns import queries
 from app.campaigns.models import Campaign
+from app.endorsements.queries import endorsements_for_campaigns
+from app.endorsements.services import endorse
 from app.moderation import campaign_services as services
 from app.moderation.models import ReviewDecision
 from app.moderation.services import Decision, ReasonRequired
 from app.platform.audit import AuditEvent
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 from tests.campaigns import letters as L
-from tests.factories import make_hearing, make_staff_user, make_testimony, set_review_status
+from tests.factories import (
+    make_hearing,
+    make_organisation,
+    make_staff_user,
+    make_testimony,
+    set_review_status,
+)
 
 S = ReviewStatus
 NOW = datetime(2025, 3, 3, 15, 0, tzinfo=UTC)
@@ -254,6 +262,23 @@ def test_merging_moves_every_member_and_ends_the_other_campaign(db):
     db.session.expire_all()
     # Three members sent the crude-export letter word for word: it now stands for the campaign.
     assert db.session.get(Campaign, into.id).representative_id == moved[0].id
+
+
+def test_merging_keeps_organisations_sign_ons_on_the_campaign_that_remains(db):
+    hearing = make_hearing(now=NOW)
+    into, _kept = campaign_with(hearing, [L.CONCERNS, L.CONCERNS_PROPERTY], [S.APPROVED] * 2)
+    other, _moved = campaign_with(hearing, [L.CRUDE_EXPORT] * 2, [S.APPROVED] * 2)
+    both = make_organisation(name="Signed Both")
+    endorse(both, into, now=NOW, actor="api_key:1")
+    endorse(both, other, now=NOW, actor="api_key:1")
+    endorse(make_organisation(name="Signed Other"), other, now=NOW, actor="api_key:1")
+    moderator = make_staff_user()
+
+    services.merge(moderator, other, into, now=NOW)
+
+    signed = endorsements_for_campaigns([into.id])[into.id]
+    assert sorted(line.name for line in signed) == ["Signed Both", "Signed Other"]
+    assert [e.actor for e in events("endorsement.moved")] == [f"user:{moderator.id}"] * 2
 
 
 def test_a_campaign_cannot_be_merged_with_itself(db):
