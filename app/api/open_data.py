@@ -79,8 +79,12 @@ def _endorsed_by(lines: list[dict]) -> str:
     )
 
 
-def csv_lines(hearing: Hearing) -> Iterator[str]:
-    """A header, then one row per testimony; cells that would start a formula are quoted."""
+def csv_lines(hearing_id: int) -> Iterator[str]:
+    """A header, then one row per testimony; cells that would start a formula are quoted.
+
+    Like json_lines, it runs while the answer is sent, after the view's transaction has ended:
+    it reads the hearing again itself (objects the view loaded are no longer usable)."""
+    hearing = db.session.get(Hearing, hearing_id)
     numbers = _measure_numbers(hearing)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -117,7 +121,7 @@ def csv_lines(hearing: Hearing) -> Iterator[str]:
         yield flushed()
 
 
-def json_lines(hearing: Hearing) -> Iterator[str]:
+def json_lines(hearing_id: int) -> Iterator[str]:
     """One JSON object a line, each shaped as the API's Testimony."""
-    for batch in published_batches(hearing):
+    for batch in published_batches(db.session.get(Hearing, hearing_id)):
         yield "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in batch)

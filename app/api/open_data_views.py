@@ -26,7 +26,8 @@ def published_file(hearing_id: int, kind: str):
     if request.if_none_match.contains_weak(version):
         response = Response(status=304)
     else:
-        response = Response(stream_with_context(_reading(lines(hearing))), content_type=mimetype)
+        # By id: the rows are read after this view's transaction has ended.
+        response = Response(stream_with_context(_reading(lines(hearing.id))), content_type=mimetype)
         name = f"hearing-{hearing.id}-testimony.{kind}"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     # Not conditional.finish: Werkzeug's make_conditional would count the body's length, which

@@ -26,7 +26,7 @@ def test_a_csv_cell_that_would_start_a_formula_or_hold_a_control_character_is_ma
     db.session.commit()
 
     with app.test_request_context():
-        text = "".join(open_data.csv_lines(hearing))
+        text = "".join(open_data.csv_lines(hearing.id))
 
     assert ",'+1 Boston," in text
     assert ",'-Org," in text

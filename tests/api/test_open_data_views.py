@@ -142,3 +142,31 @@ def test_a_file_is_streamed_not_built_before_it_is_sent(app, db, monkeypatch):
 
     assert read == ["started"]
     assert body.count("\n") == 1
+
+
+def test_the_files_download_from_a_real_server(app, db):
+    """Through a real WSGI server the rows are read after the view's transaction has ended
+    (the test client shares one session with the test and hid that)."""
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    hearing = make_hearing()
+    shown = publish(hearing, body="Sent through a real server.")
+    hearing_id, tracking = hearing.id, shown.tracking_number
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/api/v1/hearings/{hearing_id}/testimony"
+        for kind in ("csv", "jsonl"):
+            with urllib.request.urlopen(f"{base}.{kind}", timeout=10) as answer:  # noqa: S310
+                body = answer.read().decode()
+                assert answer.status == 200
+            assert tracking in body
+            assert "Sent through a real server." in body
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
