@@ -19,6 +19,7 @@ from spectree import Response as Answers
 from app.api import keys
 from app.api.paging import MAX_ID
 from app.api.problems import Problem
+from app.api.representations import when
 from app.api.schemas import Problem as ProblemShape
 from app.api.spec import openapi
 from app.campaigns.models import Campaign
@@ -96,7 +97,7 @@ def _answer(endorsement: Endorsement, status: int) -> Response:
         "campaign_id": endorsement.campaign_id,
         "organisation_id": endorsement.organisation_id,
         "organisation": endorsement.organisation.name,
-        "endorsed_at": endorsement.created_at.isoformat(),
+        "endorsed_at": when(endorsement.created_at),
     }
     response = Response(json.dumps(document, ensure_ascii=False), status=status,
                         mimetype="application/json")  # fmt: skip

@@ -62,6 +62,7 @@ def test_signing_on_twice_is_one_sign_on(client, db, world):
     assert document["testimony_id"] == world["testimony"].id
     assert document["campaign_id"] is None
     assert document["organisation"] == "Digital Fourth"
+    assert document["endorsed_at"].endswith("Z")  # UTC, as every time the API gives
     assert again.get_json() == document
     assert first.headers["Cache-Control"] == "no-store"
     assert _rows(db) == 1
