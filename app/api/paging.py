@@ -63,7 +63,3 @@ def decode(cursor: str, kind: type | None) -> After:
     elif value is not None:
         raise refused
     return After(value, row_id)
-
-
-def limit_of(value: int | None) -> int:
-    return DEFAULT_LIMIT if value is None else value

@@ -14,10 +14,9 @@ import re
 from flask import abort, current_app, request
 from spectree import SpecTree
 
-from app.api.problems import FieldError, problem_response
+from app.api.problems import PROBLEM_TYPE, FieldError, problem_response
 from app.api.schemas import Problem
 
-PROBLEM_TYPE = "application/problem+json"
 SPEC_KEY = "api.openapi"
 
 
