@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.platform.columns import enum_column
@@ -102,3 +102,51 @@ class SignInThrottle(db.Model):
 
     def is_delayed(self, now: datetime) -> bool:
         return self.delayed_until is not None and now < self.delayed_until
+
+
+class RecoveryCode(db.Model):
+    """One of a staff member's single-use codes for signing in without their authenticator.
+
+    Only a keyed hash is stored (app/accounts/recovery_codes.py says why not Argon2): the code
+    itself is shown once, when the set is made.
+    """
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    # A random salt per code, so equal codes of two people never share a hash.
+    salt: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set once, by a conditional UPDATE: of two sign-ins racing with one code, one wins.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+
+class StaffSession(db.Model):
+    """One signed-in browser of a staff member, so that it can be listed and ended.
+
+    The browser's cookie holds a random token; this row holds its SHA-256, never the token.
+    What identifies the browser is coarse on purpose (personal data): a browser and system
+    name, and the network address shortened to its /24 (IPv4) or /48 (IPv6).
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Written at most once every few minutes (SESSION_TOUCH_INTERVAL), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    browser: Mapped[str | None] = mapped_column(String(40))
+    system: Mapped[str | None] = mapped_column(String(40))
+    network: Mapped[str | None] = mapped_column(String(49))
