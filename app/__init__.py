@@ -124,7 +124,7 @@ def register_jobs(app: Flask) -> None:
     from app.following import notices as following_notices
     from app.hearings import agenda_uploads
     from app.platform import jobs, outbox
-    from app.testimony import held_uploads
+    from app.testimony import held_uploads, review_notices
 
     jobs.init_app(app)
     # Receipts go several per SMTP connection; a mail server down for an hour is waited out.
@@ -133,6 +133,8 @@ def register_jobs(app: Flask) -> None:
     jobs.register(app, export_jobs.JOB, export_jobs.run_job)
     jobs.register(app, agenda_uploads.FORGET_JOB, agenda_uploads.forget_job)
     jobs.register_periodic(app, held_uploads.forget_expired)
+    # Residents told their testimony was published or not, after each decision commits.
+    jobs.register(app, review_notices.JOB, review_notices.run_job, batch=10)
     # An Idempotency-Key's answer is kept 24 hours.
     jobs.register_periodic(app, idempotency.forget_expired)
     following_notices.init_app(app)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -109,6 +110,11 @@ class Body(db.Model):
     # Whether position sign-ins wait for a moderator before they count publicly; by default
     # they are on record at once (they carry no text to review).
     review_sign_ins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whether residents are e-mailed when their testimony is published or not published
+    # (app/testimony/review_notices.py); on unless a clerk turns it off.
+    notify_review_outcomes: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
 
     committees: Mapped[list[Committee]] = relationship(back_populates="body")
 

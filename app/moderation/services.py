@@ -16,7 +16,7 @@ from app.moderation.redaction import find_phrase
 from app.platform import audit
 from app.platform.errors import DomainError
 from app.platform.extensions import db
-from app.testimony import tallies, write_guard
+from app.testimony import review_notices, tallies, write_guard
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
 
 S = ReviewStatus
@@ -175,6 +175,8 @@ def decide(
         to_status=decision.to_status.value,
         reason=reason.value if reason else None,
     )
+    # The resident hears of it once this commits (app/testimony/review_notices.py).
+    review_notices.queue([testimony.id])
     return row
 
 
@@ -237,6 +239,7 @@ def decide_many(
                 skipped += 1
                 continue
             groups.setdefault((row.status, row.version), {})[row.id] = row.rejection_reason
+        moved: list[int] = []
         for (from_status, version), old_reasons in groups.items():
             changed = _move_status(
                 old_reasons, from_status, version, to_status, reason, hearing_id, scope
@@ -244,6 +247,9 @@ def decide_many(
             skipped += len(old_reasons) - len(changed)
             decided += len(changed)
             _record_decisions(actor, changed, from_status, decision, reason, now)
+            moved.extend(changed)
+        # One job row per chunk: the residents' letters are written after the commit.
+        review_notices.queue(moved)
     db.session.expire_all()  # rows changed behind the session's back
     audit.record(
         actor.audit_name,

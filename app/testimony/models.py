@@ -329,6 +329,9 @@ class TestimonyVersion(db.Model):
     # position above hold the first. Empty (NULL) for versions kept before testimony could
     # address several measures: they addressed measure_id only.
     measures: Mapped[list | None] = mapped_column(JSON)
+    # The attachments the amendment took away, [{"name": ..., "pages": n, "size": bytes}]:
+    # their files are deleted, so the moderator's history keeps what they were.
+    attachments_removed: Mapped[list | None] = mapped_column(JSON)
 
     testimony: Mapped[Testimony] = relationship(back_populates="versions")
     measure: Mapped[Measure] = relationship()

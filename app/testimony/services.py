@@ -31,7 +31,8 @@ from app.platform import audit, jobs, outbox
 from app.platform.errors import DomainError
 from app.platform.extensions import db
 from app.platform.storage import file_store
-from app.testimony import identity, tallies, wording, write_guard
+from app.platform.transaction import after_commit
+from app.testimony import held_uploads, identity, tallies, wording, write_guard
 from app.testimony.models import (
     Attachment,
     Position,
@@ -143,6 +144,40 @@ class UnknownMeasure(DomainError):
 class TestimonyLocked(DomainError):
     def __init__(self) -> None:
         super().__init__(_("This testimony can no longer be changed."))
+
+
+class TestimonyWithdrawn(TestimonyLocked):
+    def __init__(self) -> None:
+        DomainError.__init__(
+            self,
+            _(
+                "You withdrew this testimony, so it can no longer be amended or withdrawn. "
+                "To be heard, submit new testimony before the deadline."
+            ),
+        )
+
+
+class SpeakingChangeClosed(DomainError):
+    """After the sign-up cut-off a speaker keeps the way they asked to speak, or gives it up."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Sign-up to speak at this hearing has closed, so you can no longer change how "
+                "you take part. You can keep your request to speak as it is, or choose not to "
+                "speak."
+            )
+        )
+
+
+class AttachmentGone(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "That attachment is no longer on your testimony. Nothing was changed: check "
+                "the list."
+            )
+        )
 
 
 class WithdrawnMeanwhile(TestimonyLocked):
@@ -304,6 +339,8 @@ def _check_content(
         raise UnknownMeasure()
     wants_new_slot = speaking is not SpeakingRequest.NONE and speaking is not already
     if wants_new_slot and not hearing.is_accepting_speakers(now):
+        if already is not SpeakingRequest.NONE:
+            raise SpeakingChangeClosed()  # in person to remote, or back: a new slot too
         raise SpeakerSignupClosed()
     if (
         speaking is SpeakingRequest.REMOTE
@@ -557,7 +594,9 @@ def amend_testimony(
     """
     seen = testimony.version if seen_version is None else seen_version
     if not testimony.can_amend(now):
-        raise refusal(testimony.hearing, now) if not testimony.is_withdrawn else TestimonyLocked()
+        if testimony.is_withdrawn:
+            raise TestimonyWithdrawn()
+        raise refusal(testimony.hearing, now)
     if testimony.version != seen:
         raise AmendedMeanwhile()
     hearing = testimony.hearing
@@ -572,6 +611,12 @@ def amend_testimony(
     interpreter = _interpreter_columns(amendment.interpreter, testimony)
     if amendment.interpreter is not None:
         _check_interpreter(hearing, interpreter[0])
+    removing = _attachments_to_remove(testimony, amendment.remove_attachments)
+    accessibility = (
+        testimony.accessibility_need
+        if amendment.accessibility_need is None
+        else amendment.accessibility_need or None
+    )
     before = [(stance.measure_id, stance.position) for stance in testimony.in_agenda_order()]
     names_changed = amendment.endorsed_by is not None and named_endorsements().differ(
         testimony.id, amendment.endorsed_by
@@ -581,7 +626,9 @@ def amend_testimony(
         and amendment.body == testimony.body
         and amendment.speaking_request is testimony.speaking_request
         and interpreter == (testimony.interpreter_language_id, testimony.interpreter_language)
+        and accessibility == testimony.accessibility_need
         and not amendment.uploads
+        and not removing
         and not names_changed
     )
     if unchanged:
@@ -601,6 +648,11 @@ def amend_testimony(
             superseded_at=now,
             amendment_reason=amendment.reason,
             measures=[[measure_id, position.value] for measure_id, position in before],
+            attachments_removed=[
+                {"name": a.original_name, "pages": a.page_count, "size": a.size_bytes}
+                for a in removing
+            ]
+            or None,
         )
     )
     if stances != before:
@@ -612,6 +664,8 @@ def amend_testimony(
             db.session.get(InterpreterLanguage, interpreter[0]) if interpreter[0] else None
         )
     testimony.interpreter_language_id, testimony.interpreter_language = interpreter
+    testimony.accessibility_need = accessibility
+    _remove_attachments(testimony, removing)
     testimony.version += 1
     testimony.updated_at = now
     # An amended testimony is reviewed again before anything is published.
@@ -625,9 +679,34 @@ def amend_testimony(
         # The new text may belong to another campaign: placed again right after the commit.
         testimony.wording_key = wording.fingerprint(amendment.body)
         jobs.enqueue(PLACEMENT_JOB, {"testimony_id": testimony.id})
-    audit.record(audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version)
+    removed = {"attachments_removed": [a.id for a in removing]} if removing else {}
+    audit.record(
+        audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version, **removed
+    )
     _queue_mail("testimony_amended", testimony, None)
     return True
+
+
+def _attachments_to_remove(testimony: Testimony, wanted: Sequence[int]) -> list[Attachment]:
+    """The testimony's attachments the resident ticked to remove; AttachmentGone for an id
+    that is not one of them (removed meanwhile from another tab, or a tampered form)."""
+    if not wanted:
+        return []
+    attached = {attachment.id: attachment for attachment in testimony.attachments}
+    if not set(wanted) <= attached.keys():
+        raise AttachmentGone()
+    return [attached[attachment_id] for attachment_id in sorted(set(wanted))]
+
+
+def _remove_attachments(testimony: Testimony, removing: list[Attachment]) -> None:
+    """Take the attachments off (packets made from now on leave them out) and delete their
+    files once this commits, unless something else still uses the same file."""
+    if not removing:
+        return
+    digests = [attachment.sha256 for attachment in removing]
+    for attachment in removing:
+        testimony.attachments.remove(attachment)
+    after_commit(lambda: held_uploads.forget_files(digests))
 
 
 def _replace_stances(testimony: Testimony, stances: list[Stance]) -> None:

@@ -87,6 +87,10 @@ class Amendment:
     measures: tuple[Stance, ...] = ()
     # The endorsing organisations from now on; None leaves them as they were.
     endorsed_by: tuple[str, ...] | None = None
+    # Accessibility needs from now on ("" for none); None leaves them as they were.
+    accessibility_need: str | None = None
+    # Ids of the testimony's attachments to take off (their files are deleted).
+    remove_attachments: tuple[int, ...] = ()
 
     @property
     def stances(self) -> tuple[Stance, ...]:
