@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from app.health import bp as health_bp
     from app.hearings.admin_views import bp as hearing_admin_bp
     from app.hearings.agenda_views import bp as agenda_import_bp
+    from app.moderation.attachment_views import bp as attachment_pages_bp
     from app.moderation.campaign_views import bp as campaigns_bp
     from app.moderation.sign_in_views import bp as sign_in_moderation_bp
     from app.moderation.views import bp as moderation_bp
@@ -171,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
         staff_admin_bp,
         jobs_admin_bp,
         moderation_bp,
+        attachment_pages_bp,
         campaigns_bp,
         hearing_admin_bp,
         agenda_import_bp,

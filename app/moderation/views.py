@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -27,7 +29,7 @@ from app.accounts.models import Role
 from app.campaigns import queries as campaign_queries
 from app.hearings.models import Hearing
 from app.moderation import dashboard as dashboard_figures
-from app.moderation import queries, services
+from app.moderation import pdf_pages, queries, services
 from app.moderation.forms import (
     FILTER_KEYS,
     BulkDecisionForm,
@@ -39,7 +41,7 @@ from app.moderation.forms import (
     encode_versions,
 )
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
-from app.moderation.pii import Kind, not_yet_redacted
+from app.moderation.pii import not_yet_redacted
 from app.moderation.redaction import segments
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
@@ -244,22 +246,84 @@ def _review_context(testimony: Testimony, **forms) -> dict:
         "redact_form": forms.get("redact_form") or RedactForm(),
         "button_form": EmptyForm(),
         "next_pending": next_pending,
+        "viewers": forms.get("viewers") or _page_viewers(testimony, None, 1),
     }
 
 
-def _suggested_redactions(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
-    """(what it looks like, the text) for each piece of personal data not hidden yet.
+# What each kind of personal data is called on the page; a kind added to app/moderation/pii.py
+# without a name here is still shown, under a name made from its own.
+_KIND_WORDS = {
+    "ssn": _l("Social Security number"),
+    "phone": _l("Phone number"),
+    "email": _l("E-mail address"),
+    "street_address": _l("Street address"),
+    "card": _l("Payment card number"),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str
+    label: str
+    text: str
+
+
+def kind_label(kind) -> str:
+    """The words for a kind of finding: its own label when it has one, ours, or its name."""
+    own = getattr(kind, "label", None)
+    if isinstance(own, str) and own:
+        return own
+    value = str(getattr(kind, "value", kind))
+    known = _KIND_WORDS.get(value)
+    return str(known) if known else value.replace("_", " ").capitalize()
+
+
+def _suggested_redactions(text: str, spans: list[tuple[int, int]]) -> list[Suggestion]:
+    """Each piece of personal data not hidden yet, with what it looks like.
 
     Each is offered as a phrase for the ordinary redaction form, which hides every occurrence.
     """
-    words = {
-        Kind.SSN: _("Social Security number"),
-        Kind.PHONE: _("Phone number"),
-        Kind.EMAIL: _("E-mail address"),
-        Kind.STREET_ADDRESS: _("Street address"),
-        Kind.CARD: _("Payment card number"),
-    }
-    return [(words[finding.kind], finding.text) for finding in not_yet_redacted(text, spans)]
+    return [
+        Suggestion(str(getattr(f.kind, "value", f.kind)), kind_label(f.kind), f.text)
+        for f in not_yet_redacted(text, spans)
+    ]
+
+
+@dataclass(frozen=True)
+class PageViewer:
+    """What the review page shows of one PDF attachment: one page, or why it cannot."""
+
+    attachment: Attachment
+    page: int
+    pages: int
+    failure: str = ""
+
+    @property
+    def previous(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def _page_viewers(testimony: Testimony, chosen: int | None, page: int) -> list[PageViewer]:
+    """A viewer per attachment: page `page` of the chosen one, the first page of the others.
+
+    Drawing happens here (or comes from the cache), so the page can say when it failed; the
+    image's own address then finds it drawn.
+    """
+    viewers = []
+    for item in testimony.attachments:
+        number = page if item.id == chosen else 1
+        try:
+            drawn = pdf_pages.draw(item, number)
+        except pdf_pages.NoSuchPage:
+            if item.id == chosen:
+                abort(404)
+            drawn = pdf_pages.Drawn(failure="unreadable")
+        viewers.append(PageViewer(item, number, item.page_count, drawn.reason))
+    return viewers
 
 
 @bp.route("/testimony/<int:testimony_id>")
@@ -267,7 +331,23 @@ def _suggested_redactions(text: str, spans: list[tuple[int, int]]) -> list[tuple
 def review(testimony_id: int):
     """Everything submitted, earlier versions, decisions, notes and redactions."""
     testimony = db.get_or_404(Testimony, testimony_id)
-    return render_template("moderation/review.html", **_review_context(testimony))
+    chosen, page = _chosen_page(testimony)
+    viewers = _page_viewers(testimony, chosen, page)
+    return render_template("moderation/review.html", **_review_context(testimony, viewers=viewers))
+
+
+def _chosen_page(testimony: Testimony) -> tuple[int | None, int]:
+    """The attachment and page the viewer's links asked for; 404 for any that do not exist."""
+    attachment_arg, page_arg = request.args.get("attachment"), request.args.get("page")
+    if attachment_arg is None and page_arg is None:
+        return None, 1
+    if not (attachment_arg or "").isdigit() or not (page_arg or "1").isdigit():
+        abort(404)
+    pages = {a.id: a.page_count for a in testimony.attachments}
+    chosen, page = int(attachment_arg), int(page_arg or "1")
+    if chosen not in pages or not 1 <= page <= pages[chosen]:
+        abort(404)
+    return chosen, page
 
 
 @bp.route("/testimony/<int:testimony_id>/decide", methods=["POST"])
@@ -338,6 +418,13 @@ def keep_disputed(testimony_id: int):
 def redact(testimony_id: int):
     testimony = db.get_or_404(Testimony, testimony_id)
     form = RedactForm()
+    if request.form.get("then") == "edit" and form.validate_on_submit():
+        # "Edit first" on a suggestion: the phrase goes into the redaction box, nothing is
+        # hidden yet (a POST, so the resident's data never travels in an address).
+        page = render_template(
+            "moderation/review.html", **_review_context(testimony, redact_form=form)
+        )
+        return page
     if form.validate_on_submit():
         with attempt() as outcome:
             created = services.redact_phrase(

@@ -228,7 +228,7 @@ def test_review_page_shows_the_decision_history(app, db):
 
     page = browser.get(review_url(testimony))
 
-    history = page.text.split("Decision history", 1)[1].split("Private notes", 1)[0]
+    history = page.text.split("Decision history</h2>", 1)[1].split("Private notes</h2>", 1)[0]
     assert "Alex First · Pending → Flagged" in history
     assert "Looks like a form letter" in history
     assert "Blair Second · Flagged → Rejected (Duplicate)" in history
@@ -667,7 +667,7 @@ def test_moderator_leaves_a_private_note(app, db):
     assert (note.author_id, note.body) == (moderator.id, "Called her:\nshe confirmed.")
     page = browser.get(review_url(testimony))
     assert "Note added." in page.text
-    notes = page.text.split("Private notes", 1)[1]
+    notes = page.text.split("Private notes</h2>", 1)[1]
     assert "<strong>Noor Notes</strong>" in notes
     assert "Called her:\nshe confirmed." in notes
     event = db.session.scalars(
