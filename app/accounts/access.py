@@ -6,12 +6,25 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, logout_user
 
-from app.accounts.models import Role, StaffUser
+from app.accounts import staff_sessions
+from app.accounts.models import Role, StaffSession, StaffUser
+from app.platform.database import begin_writing
 from app.platform.extensions import db, login_manager
 from app.platform.timezones import utcnow
+from app.platform.transaction import after_commit
 
 LAST_SEEN = "_staff_last_seen"
 SIGNED_IN = "_staff_signed_in"
@@ -39,14 +52,43 @@ def role_required(role: Role) -> Callable:
 
 @login_manager.user_loader
 def load_user(identifier: str) -> StaffUser | None:
-    """Accept the session only while the user is active and its session version is current."""
+    """Accept the session only while the user is active, its session version is current and
+    the browser's session token names a live session of theirs (app/accounts/staff_sessions.py).
+    """
     user_id, _, version = identifier.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
     user = db.session.get(StaffUser, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
+    if not has_request_context():
+        return None
+    token = session.get(staff_sessions.SESSION_KEY)
+    row = staff_sessions.find_session(user.id, token, now=utcnow())
+    if row is None:
+        return None
+    g.staff_session = row
     return user
+
+
+def current_session() -> StaffSession | None:
+    """The session row of the signed-in browser making this request."""
+    return g.get("staff_session") if current_user.is_authenticated else None
+
+
+def _note_activity(now: datetime) -> None:
+    """Write the session's last-seen time, at most once per TOUCH_INTERVAL, after the request's
+    own transaction has committed: a page that only reads does not write while it is drawn."""
+    row = current_session()
+    if row is None or not staff_sessions.needs_touch(row, now):
+        return
+    session_id = row.id
+
+    def touch() -> None:
+        begin_writing()
+        staff_sessions.touch(session_id, now=now)
+
+    after_commit(touch)
 
 
 def is_idle(last_seen: float | None, now: datetime, limit: timedelta) -> bool:
@@ -91,6 +133,7 @@ def init_app(app: Flask) -> None:
             return redirect(url_for("accounts.login", expired=1))
         if request.endpoint not in POLLING_ENDPOINTS:
             session[LAST_SEEN] = now.timestamp()
+            _note_activity(now)
         return _second_factor_setup_if_required()
 
     @app.after_request

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts import services
-from app.accounts.access import role_required
+from app.accounts import services, staff_sessions
+from app.accounts.access import current_session, role_required
 from app.accounts.forms import EmptyForm, PolicyForm, StaffRoleForm, StaffUserForm
 from app.accounts.models import Role, StaffUser
 from app.platform.audit import AuditEvent
@@ -74,7 +74,14 @@ def edit_user(user_id: int):
         else:
             flash(_("Role saved."), "success")
             return redirect(url_for("staff_admin.users"), code=303)
-    return render_template("accounts/user_edit.html", user=user, form=form, button_form=EmptyForm())
+    return render_template(
+        "accounts/user_edit.html",
+        user=user,
+        form=form,
+        button_form=EmptyForm(),
+        sessions=staff_sessions.live_sessions(user, now=utcnow()),
+        this_session=current_session(),
+    )
 
 
 def _user_action(user_id: int, action) -> object:
@@ -111,6 +118,28 @@ def activate_user(user_id: int):
 def reset_second_factor(user_id: int):
     return _user_action(
         user_id, lambda u: services.reset_totp(current_user.audit_name, u, now=utcnow())
+    )
+
+
+@bp.route("/users/<int:user_id>/sessions/<int:session_id>/end", methods=["POST"])
+@role_required(Role.ADMIN)
+def end_session(user_id: int, session_id: int):
+    """Sign one browser of a staff member out: it is refused at its next request."""
+    user = db.get_or_404(StaffUser, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not staff_sessions.end_session(current_user.audit_name, user, session_id, now=utcnow()):
+        abort(404)
+    flash(_("That session is signed out."), "success")
+    return redirect(url_for("staff_admin.edit_user", user_id=user.id, _anchor="sessions"), code=303)
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@role_required(Role.ADMIN)
+def end_all_sessions(user_id: int):
+    """Sign a staff member out of every browser (a lost laptop, a shared machine)."""
+    return _user_action(
+        user_id, lambda u: services.end_all_sessions(current_user.audit_name, u, now=utcnow())
     )
 
 

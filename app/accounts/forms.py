@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
+from app.accounts import recovery_codes
 from app.accounts.models import Role
 from app.platform.validators import HasLettersOrDigits, PlainText, email_field, strip_text
 
@@ -49,6 +50,51 @@ class CodeForm(FlaskForm):
             Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("Enter the 6 digits shown in your app.")),
         ],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7},
+    )
+
+
+def _a_code_or_a_recovery_code(_form, field) -> None:
+    compact = "".join((field.data or "").split())
+    if compact.isdigit() and len(compact) == 6:
+        return
+    if not recovery_codes.looks_like_a_code(field.data or ""):
+        raise ValidationError(
+            _l(
+                "Enter the 6 digits shown in your app, or a recovery code "
+                "(12 letters and digits, like 7k3m-q9xa-2bcd)."
+            )
+        )
+
+
+class SignInCodeForm(FlaskForm):
+    """The second step of signing in: an authenticator code, or a recovery code instead."""
+
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[
+            DataRequired(_l("Enter the 6-digit code from your app, or a recovery code.")),
+            Length(max=40, message=_l("Use 40 characters or fewer.")),
+            _a_code_or_a_recovery_code,
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            "maxlength": 40,
+        },
+    )
+
+
+class RegenerateCodesForm(FlaskForm):
+    """Asks again who is there before making new recovery codes."""
+
+    confirmation = PasswordField(
+        _l("Your password, or a code from your authenticator app"),
+        validators=[
+            DataRequired(_l("Enter your password or a current code.")),
+            Length(max=256, message=_l("Use 256 characters or fewer.")),
+        ],
+        render_kw={"autocomplete": "current-password", "maxlength": 256},
     )
 
 

@@ -138,6 +138,9 @@ class StaffSession(db.Model):
     """
 
     __tablename__ = "staff_sessions"
+    # Ids are never reused on SQLite either: a page listing an ended session must not end a
+    # newer one that took its id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(

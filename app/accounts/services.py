@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
@@ -12,8 +13,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
-from app.accounts import sign_in_throttle
-from app.accounts.models import Role, StaffPolicy, StaffUser
+from app.accounts import recovery_codes, sign_in_throttle, staff_sessions
+from app.accounts.models import Role, StaffPolicy, StaffSession, StaffUser
 from app.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.platform import audit, outbox
 from app.platform.errors import DomainError
@@ -85,9 +86,8 @@ def create_user(
 def set_password(actor: str, user: StaffUser, password: str, *, now: datetime) -> None:
     _check_password(password, user.email)
     user.password_hash = hash_password(password)
-    user.session_version += 1  # a new password signs out every other session
-    db.session.flush()
-    audit.record(actor, "staff.password_changed", user, at=now)
+    ended = _end_every_session(user)  # a new password signs out every other session
+    audit.record(actor, "staff.password_changed", user, at=now, sessions_ended=ended)
 
 
 def change_role(actor: str, user: StaffUser, role: Role, *, now: datetime) -> None:
@@ -97,9 +97,16 @@ def change_role(actor: str, user: StaffUser, role: Role, *, now: datetime) -> No
         _keep_an_admin(excluding=user)
     old = user.role
     user.role = role
-    user.session_version += 1
-    db.session.flush()
-    audit.record(actor, "staff.role_changed", user, at=now, old=old.value, new=role.value)
+    ended = _end_every_session(user)
+    audit.record(
+        actor,
+        "staff.role_changed",
+        user,
+        at=now,
+        old=old.value,
+        new=role.value,
+        sessions_ended=ended,
+    )
 
 
 def set_active(actor: str, user: StaffUser, active: bool, *, now: datetime) -> None:
@@ -108,9 +115,9 @@ def set_active(actor: str, user: StaffUser, active: bool, *, now: datetime) -> N
     if not active and user.role is Role.ADMIN:
         _keep_an_admin(excluding=user)
     user.active = active
-    user.session_version += 1
-    db.session.flush()
-    audit.record(actor, "staff.activated" if active else "staff.deactivated", user, at=now)
+    ended = _end_every_session(user)
+    action = "staff.activated" if active else "staff.deactivated"
+    audit.record(actor, action, user, at=now, sessions_ended=ended)
 
 
 def _keep_an_admin(*, excluding: StaffUser) -> None:
@@ -207,9 +214,30 @@ def record_login(user: StaffUser, *, now: datetime, address: str, second_factor:
 
 def end_sessions(user: StaffUser, *, now: datetime, reason: str) -> None:
     """Make every copy of this user's login cookie worthless."""
+    ended = _end_every_session(user)
+    audit.record(user.audit_name, reason, user, at=now, sessions_ended=ended)
+
+
+def end_all_sessions(actor: str, user: StaffUser, *, now: datetime) -> int:
+    """An admin signs a staff member out of every browser; returns how many sessions ended."""
+    ended = _end_every_session(user)
+    audit.record(actor, "staff.sessions_ended", user, at=now, count=ended, reason="all")
+    return ended
+
+
+def _end_every_session(user: StaffUser) -> int:
+    """Sign `user` out everywhere: the session rows go, and the session version moves on, so
+    a cookie from before (a second-factor step half done included) is refused too."""
     user.session_version += 1
     db.session.flush()
-    audit.record(user.audit_name, reason, user, at=now)
+    return staff_sessions.delete_all(user)
+
+
+def start_session(
+    user: StaffUser, *, now: datetime, user_agent: str, address: str | None
+) -> tuple[str, StaffSession]:
+    """Record a newly signed-in browser; the token goes in its cookie."""
+    return staff_sessions.start_session(user, now=now, user_agent=user_agent, address=address)
 
 
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:
@@ -266,13 +294,67 @@ def enable_totp(user: StaffUser, secret: str, code: str, *, now: datetime) -> bo
     return True
 
 
+def turn_on_second_factor(
+    user: StaffUser, secret: str, code: str, *, now: datetime
+) -> list[str] | None:
+    """Turn on the second factor and make its first recovery codes (shown once); None when
+    the code does not match."""
+    if not enable_totp(user, secret, code, now=now):
+        return None
+    return recovery_codes.replace_codes(user.audit_name, user, now=now)
+
+
+class NotConfirmed(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("That is not your password or a current code. Your recovery codes did not change.")
+        )
+
+
+def regenerate_recovery_codes(user: StaffUser, confirmation: str, *, now: datetime) -> list[str]:
+    """A new set of recovery codes for a user who confirms with their password or a current
+    authenticator code (used up, like any code); the old set stops working."""
+    if not user.uses_totp:
+        raise NotConfirmed()
+    typed = "".join(confirmation.split())
+    if typed.isdigit() and len(typed) == 6:
+        confirmed = verify_totp(user, typed, now=now)
+    else:
+        confirmed = verify_password(user.password_hash, confirmation)
+    if not confirmed:
+        raise NotConfirmed()
+    return recovery_codes.replace_codes(user.audit_name, user, now=now)
+
+
+@dataclass(frozen=True)
+class SecondFactorUsed:
+    """How a sign-in's second step was passed; `remaining` recovery codes after using one."""
+
+    recovery_code: bool
+    remaining: int | None = None
+
+
+def verify_second_factor(
+    user: StaffUser, typed: str, *, now: datetime, address: str
+) -> SecondFactorUsed | None:
+    """Check what was typed at the code step: a 6-digit authenticator code, or one of the
+    user's recovery codes (any case, spaces or dashes). None when it is neither."""
+    if not user.uses_totp:
+        return None
+    compact = "".join(typed.split())
+    if compact.isdigit() and len(compact) == 6:
+        return SecondFactorUsed(False) if verify_totp(user, compact, now=now) else None
+    left = recovery_codes.use_code(user, typed, now=now, address=address)
+    return None if left is None else SecondFactorUsed(True, left)
+
+
 def reset_totp(actor: str, user: StaffUser, *, now: datetime) -> None:
     """An admin clears a lost second factor; the user sets a new one at next login."""
     user.totp_secret = None
     user.totp_last_step = None
-    user.session_version += 1
-    db.session.flush()
-    audit.record(actor, "staff.totp_reset", user, at=now)
+    ended = _end_every_session(user)
+    audit.record(actor, "staff.totp_reset", user, at=now, sessions_ended=ended)
+    recovery_codes.delete_codes(actor, user, now=now, reason="second_factor_reset")
 
 
 class SecondFactorRequired(DomainError):
@@ -280,8 +362,25 @@ class SecondFactorRequired(DomainError):
         super().__init__(_("Your organization requires a second factor for every staff member."))
 
 
+def check_code_allowed(user: StaffUser, *, now: datetime, trusted_device: bool) -> None:
+    """Raise SignInDelayed while the account waits after too many failures (passwords and
+    codes count together), unless this browser has signed in to it before."""
+    until = sign_in_throttle.delayed_until(sign_in_throttle.account_key(user.email), now)
+    if until is not None and not trusted_device:
+        raise sign_in_throttle.SignInDelayed(until)
+
+
 def record_failed_code(user: StaffUser, *, now: datetime, address: str) -> None:
+    """A wrong code at sign-in: audited, and counted against the account like a wrong
+    password, so recovery codes cannot be guessed faster than passwords."""
     audit.record(user.audit_name, "login.code_failed", user, at=now, address=address)
+    failures = sign_in_throttle.count_failure(sign_in_throttle.account_key(user.email), now=now)
+    if sign_in_throttle.starts_delays(failures):
+        _alert_admins_of_guessing(user, failures=failures, now=now)
+
+
+def record_code_accepted(user: StaffUser) -> None:
+    sign_in_throttle.forget_failures(sign_in_throttle.account_key(user.email))
 
 
 def staff_policy() -> StaffPolicy:
@@ -306,3 +405,4 @@ def disable_totp(user: StaffUser, *, now: datetime) -> None:
     user.totp_last_step = None
     db.session.flush()
     audit.record(user.audit_name, "staff.totp_disabled", user, at=now)
+    recovery_codes.delete_codes(user.audit_name, user, now=now, reason="second_factor_off")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import math
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import segno
 from flask import (
     Blueprint,
+    abort,
     after_this_request,
     current_app,
     flash,
@@ -19,19 +21,22 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from app.accounts import services, sign_in_throttle
-from app.accounts.access import LAST_SEEN, SIGNED_IN
+from app.accounts import recovery_codes, services, sign_in_throttle, staff_sessions
+from app.accounts.access import LAST_SEEN, SIGNED_IN, current_session
 from app.accounts.forms import (
     CodeForm,
     ConfirmPasswordForm,
     EmptyForm,
     LoginForm,
     PasswordChangeForm,
+    RegenerateCodesForm,
+    SignInCodeForm,
 )
 from app.accounts.models import StaffUser
 from app.accounts.passwords import verify_password
@@ -81,6 +86,14 @@ def _start_session(user: StaffUser, *, second_factor: bool, record: bool = True)
     login_user(user)
     session.permanent = True
     session[LAST_SEEN] = session[SIGNED_IN] = utcnow().timestamp()
+    token, _row = services.start_session(
+        user,
+        now=utcnow(),
+        user_agent=request.headers.get("User-Agent", ""),
+        address=get_remote_address(),
+    )
+    # The cookie carries only this random token of the server's session row, never its hash.
+    session[staff_sessions.SESSION_KEY] = token
     if record:
         services.record_login(
             user, now=utcnow(), address=get_remote_address(), second_factor=second_factor
@@ -200,14 +213,74 @@ def second_factor():
         session.pop(PENDING, None)
         flash(_("Please sign in again."), "error")
         return redirect(url_for("accounts.login"))
-    form = CodeForm()
+    form = SignInCodeForm()
     if form.validate_on_submit():
-        if services.verify_totp(user, form.code.data, now=now):
+        address = get_remote_address()
+        trusted = _device_account() == sign_in_throttle.account_key(user.email)
+        used = None
+        with attempt() as outcome:
+            # Codes count against the same per-account waits as passwords.
+            services.check_code_allowed(user, now=now, trusted_device=trusted)
+            used = services.verify_second_factor(user, form.code.data, now=now, address=address)
+            if used is None:
+                services.record_failed_code(user, now=now, address=address)
+            else:
+                services.record_code_accepted(user)
+        if isinstance(outcome.error, sign_in_throttle.SignInDelayed):
+            return _delayed_code_page(form, outcome.error.until, now)
+        if used is not None:
             _start_session(user, second_factor=True)
+            if used.recovery_code:
+                _tell_codes_left(used.remaining)
             return redirect(session.pop("_next"), code=303)
-        services.record_failed_code(user, now=now, address=get_remote_address())
         form.code.errors.append(_("That code is not right, or was already used."))
     return render_template("accounts/second_factor.html", form=form)
+
+
+def _delayed_code_page(form: SignInCodeForm, until: datetime, now: datetime):
+    when = local_time(until, current_app.config["DEFAULT_TIMEZONE"], "time")
+    form.code.errors.append(
+        _(
+            "There were too many failed attempts to sign in to this account. "
+            "For its protection, try again after %(time)s.",
+            time=when,
+        )
+    )
+    wait = max(1, math.ceil((until - now).total_seconds()))
+    page = render_template("accounts/second_factor.html", form=form)
+    return page, 429, {"Retry-After": str(wait)}
+
+
+def _tell_codes_left(left: int) -> None:
+    """After a sign-in with a recovery code: how many are left, and a warning when few are."""
+    if left == 0:
+        flash(
+            _(
+                "You signed in with your last recovery code. Make new ones now on your "
+                "account page, or you may be locked out if you lose your authenticator."
+            ),
+            "error",
+        )
+    elif left <= recovery_codes.FEW_LEFT:
+        flash(
+            ngettext(
+                "You signed in with a recovery code. Only %(num)d recovery code is left: "
+                "make new ones on your account page.",
+                "You signed in with a recovery code. Only %(num)d recovery codes are left: "
+                "make new ones on your account page.",
+                left,
+            ),
+            "error",
+        )
+    else:
+        flash(
+            ngettext(
+                "You signed in with a recovery code. You have %(num)d left.",
+                "You signed in with a recovery code. You have %(num)d left.",
+                left,
+            ),
+            "success",
+        )
 
 
 @bp.route("/logout", methods=["POST"])
@@ -228,10 +301,20 @@ def logout():
 @login_required
 def account():
     """The signed-in staff member's own settings."""
+    return _account_page()
+
+
+def _account_page(**forms):
+    user = current_user._get_current_object()
     return render_template(
         "accounts/account.html",
-        password_form=PasswordChangeForm(),
+        password_form=forms.get("password_form") or PasswordChangeForm(),
         disable_form=ConfirmPasswordForm(),
+        codes_form=forms.get("codes_form") or RegenerateCodesForm(),
+        button_form=EmptyForm(),
+        codes_left=recovery_codes.remaining(user),
+        sessions=staff_sessions.live_sessions(user, now=utcnow()),
+        this_session=current_session(),
     )
 
 
@@ -261,9 +344,7 @@ def change_password():
                 session.pop("_next", None)
                 flash(_("Your password was changed. Other sessions were signed out."), "success")
                 return redirect(url_for("accounts.account"), code=303)
-    return render_template(
-        "accounts/account.html", password_form=form, disable_form=ConfirmPasswordForm()
-    )
+    return _account_page(password_form=form)
 
 
 @bp.route("/account/totp", methods=["GET", "POST"])
@@ -278,10 +359,11 @@ def totp_setup():
     session[NEW_TOTP] = secret
     form = CodeForm()
     if form.validate_on_submit():
-        if services.enable_totp(current_user, secret, form.code.data, now=utcnow()):
+        codes = services.turn_on_second_factor(current_user, secret, form.code.data, now=utcnow())
+        if codes is not None:
             session.pop(NEW_TOTP, None)
             flash(_("Second factor turned on."), "success")
-            return redirect(url_for("accounts.account"), code=303)
+            return _show_codes(codes)
         form.code.errors.append(_("That code does not match. Check your device's clock."))
     uri = services.totp_uri(current_user, secret)
     # segno writes the SVG from the URI's bits; no text of ours or the user's is in it.
@@ -305,3 +387,80 @@ def totp_disable():
         else:
             flash(_("Second factor turned off."), "success")
     return redirect(url_for("accounts.account"), code=303)
+
+
+def _show_codes(codes: list[str]):
+    """The new recovery codes, this once: on the page and as a file inside the page itself (a
+    data: link), never at an address that could be fetched again. The page is not cached."""
+    user = current_user._get_current_object()
+    text = "\n".join(
+        [
+            _("OpenTestimony recovery codes for %(email)s", email=user.email),
+            _("Each code signs you in once, instead of a code from your authenticator app."),
+            "",
+            *codes,
+            "",
+        ]
+    )
+    return render_template(
+        "accounts/recovery_codes.html",
+        codes=codes,
+        download="data:text/plain;charset=utf-8," + quote(text),
+    )
+
+
+@bp.route("/account/recovery-codes", methods=["POST"])
+@login_required
+@limiter.limit("10 per 15 minutes")
+def regenerate_codes():
+    """Make a new set of recovery codes, after the password or a current code again."""
+    if not current_user.uses_totp:
+        return redirect(url_for("accounts.account"), code=303)
+    form = RegenerateCodesForm()
+    if form.validate_on_submit():
+        with attempt() as outcome:
+            codes = services.regenerate_recovery_codes(
+                current_user, form.confirmation.data, now=utcnow()
+            )
+        if outcome.error is None:
+            flash(_("New recovery codes made. The old ones no longer work."), "success")
+            return _show_codes(codes)
+        form.confirmation.errors.append(str(outcome.error))
+    return _account_page(codes_form=form)
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_own_session(session_id: int):
+    """Sign one of your own browsers out; this one too, if it is the one named."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    this = current_session()
+    if not staff_sessions.end_session(user.audit_name, user, session_id, now=utcnow()):
+        abort(404)
+    if this is not None and this.id == session_id:
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."), "success")
+        return redirect(url_for("accounts.login"), code=303)
+    flash(_("That session is signed out."), "success")
+    return redirect(url_for("accounts.account", _anchor="sessions"), code=303)
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    """Sign out every browser but this one (a phone left signed in, a shared computer)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    this = current_session()
+    if this is None:  # signed in, so it has one; a guard against a bug, not a user's path
+        abort(400)
+    count = staff_sessions.end_other_sessions(user.audit_name, user, this.id, now=utcnow())
+    flash(
+        ngettext("%(num)d other session signed out.", "%(num)d other sessions signed out.", count),
+        "success",
+    )
+    return redirect(url_for("accounts.account", _anchor="sessions"), code=303)

@@ -57,6 +57,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_sessions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_staff_sessions_token_hash")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_staff_sessions_user_id"), "staff_sessions", ["user_id"])
     op.create_index(op.f("ix_staff_sessions_last_seen_at"), "staff_sessions", ["last_seen_at"])

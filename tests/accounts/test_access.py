@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts import services as accounts
 from app.accounts.models import Role
 from app.exports import services as exports
 from app.exports.models import PacketKind
@@ -40,6 +41,9 @@ ANY_STAFF_ENDPOINTS = {
     "accounts.change_password",
     "accounts.totp_setup",
     "accounts.totp_disable",
+    "accounts.regenerate_codes",
+    "accounts.end_own_session",
+    "accounts.end_other_sessions",
 }
 
 
@@ -99,6 +103,9 @@ def world(db):
     sign_in = make_sign_in(hearing)
     action = make_committee_action(hearing.measures[0], recorded_by=clerk)
     api_key = make_api_key(bodies=[hearing.committee.body]).key
+    _token, staff_session = accounts.start_session(
+        moderator, now=utcnow(), user_agent="Firefox/120.0 (Windows NT 10.0)", address="10.1.2.3"
+    )
     db.session.commit()
     testimony = receipt.testimony
     ids = {
@@ -117,6 +124,7 @@ def world(db):
         "action_id": action.id,
         "organisation_id": api_key.organisation_id,
         "key_id": api_key.id,
+        "session_id": staff_session.id,
     }
     return ids
 

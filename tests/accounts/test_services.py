@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from argon2 import PasswordHasher
+from flask import session
 from sqlalchemy import func, select
 
-from app.accounts import passwords, services
+from app.accounts import passwords, services, staff_sessions
 from app.accounts.access import is_idle, load_user
 from app.accounts.models import Role, StaffPolicy, StaffUser
 from app.accounts.passwords import verify_password
 from app.platform import audit
 from app.platform.audit import AuditEvent
+from app.platform.timezones import utcnow
 from tests.factories import STAFF_PASSWORD, give_totp, make_admin, make_staff_user
 
 NOW = datetime(2025, 3, 10, 15, 0, 7, tzinfo=UTC)
@@ -169,7 +171,7 @@ def test_change_role_records_old_and_new_and_ends_sessions(db):
     assert user.session_version == 2
     [event] = _events("staff.role_changed")
     assert event.actor == f"user:{admin.id}"
-    assert event.data == {"old": "moderator", "new": "clerk"}
+    assert event.data == {"old": "moderator", "new": "clerk", "sessions_ended": 0}
 
 
 def test_change_role_to_the_same_role_changes_nothing(db):
@@ -224,15 +226,37 @@ def test_an_admin_can_be_deactivated_while_another_admin_remains(db):
         services.set_active(second.audit_name, second, False, now=NOW)
 
 
-def test_session_cookie_id_carries_the_session_version(db):
+def _load_in_browser(app, identifier: str, token: str | None):
+    """load_user as a request from a browser whose session holds `token` runs it."""
+    with app.test_request_context("/staff/"):
+        if token is not None:
+            session[staff_sessions.SESSION_KEY] = token
+        return load_user(identifier)
+
+
+def test_session_cookie_id_carries_the_session_version(app, db):
     user = make_staff_user()
+    token, _row = services.start_session(user, now=utcnow(), user_agent="", address=None)
     db.session.commit()
     cookie_id = user.get_id()
-    assert load_user(cookie_id) is user
+    assert _load_in_browser(app, cookie_id, token) is user
     services.end_sessions(user, now=NOW, reason="logout")
-    assert load_user(cookie_id) is None
-    assert load_user(user.get_id()) is user
-    assert [e.action for e in _events()] == ["logout"]
+    assert _load_in_browser(app, cookie_id, token) is None
+    # Signing out ended the server's session too: the new version alone lets nobody in.
+    assert _load_in_browser(app, user.get_id(), token) is None
+    [event] = _events()
+    assert (event.action, event.data) == ("logout", {"sessions_ended": 1})
+
+
+def test_a_cookie_without_a_live_session_token_loads_nobody(app, db):
+    user = make_staff_user()
+    token, _row = services.start_session(user, now=utcnow(), user_agent="", address=None)
+    other = make_staff_user()
+    theirs, _row = services.start_session(other, now=utcnow(), user_agent="", address=None)
+    db.session.commit()
+    assert _load_in_browser(app, user.get_id(), token) is user
+    for wrong in [None, "", "x" * 43, theirs, token + "x", "a" * 5000]:
+        assert _load_in_browser(app, user.get_id(), wrong) is None, wrong
 
 
 @pytest.mark.parametrize("identifier", ["", "abc", "1", "1:", ":1", "1:x", "999:1"])
