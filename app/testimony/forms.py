@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 
 from flask import current_app
 from flask_babel import format_number
@@ -16,6 +17,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -28,6 +30,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.hearings.languages import body_languages, reader_locale
 from app.hearings.measure_texts import measure_label
@@ -165,6 +168,31 @@ class InterpreterChoice(SelectField):
             raise StopValidation(_l("Choose one of the options shown."))
 
 
+class AttachmentChoice(SelectMultipleField):
+    """A checkbox per attachment of the testimony, ticked to take it off; an id that is not
+    one of them (removed meanwhile in another tab, or a tampered form) gets words, not
+    WTForms' own text."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label, **kwargs) -> None:
+        super().__init__(label, coerce=int, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = [-1]  # not a number: refused below
+
+    def pre_validate(self, form) -> None:
+        offered = {choice.value for choice in self.choices}
+        if not set(self.data or ()) <= offered:
+            raise StopValidation(
+                _l("That attachment is no longer on your testimony. Check the list.")
+            )
+
+
 # The choice that asks the resident to say which language.
 OTHER_LANGUAGE = "other"
 # What "Which language?" must be when it is used (and nothing is checked when it is not).
@@ -227,6 +255,19 @@ def _testimony_text():
         validators=[DataRequired(_l("Write your testimony.")), PlainText(multiline=True)],
         filters=[normalise_newlines, strip_text],
         render_kw={"rows": 14},
+    )
+
+
+def _accessibility_need():
+    return TextAreaField(
+        _l("Accessibility needs (optional)"),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Use 500 characters or fewer.")),
+            PlainText(multiline=True),
+        ],
+        filters=[normalise_newlines, strip_text],
+        render_kw={"rows": 3, "maxlength": 500},
     )
 
 
@@ -500,16 +541,7 @@ class TestimonyForm(ResidentFields, TestimonyContentMixin, FlaskForm):
     )
     speaks_for_organization = BooleanField(_l("I am testifying on behalf of this organization"))
     body = _testimony_text()
-    accessibility_need = TextAreaField(
-        _l("Accessibility needs (optional)"),
-        validators=[
-            Optional(),
-            Length(max=500, message=_l("Use 500 characters or fewer.")),
-            PlainText(multiline=True),
-        ],
-        filters=[normalise_newlines, strip_text],
-        render_kw={"rows": 3, "maxlength": 500},
-    )
+    accessibility_need = _accessibility_need()
     public_record_acknowledged = BooleanField(
         _l("I understand that my testimony, name and city or town become public record."),
         validators=[
@@ -567,8 +599,10 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         "endorsed_by",
         "speaking_request",
         "attachments",
+        "remove_attachments",
         "interpreter_language",
         "interpreter_other",
+        "accessibility_need",
         "reason",
     )
 
@@ -579,6 +613,9 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
     # an amendment saved meanwhile from another tab is not silently replaced.
     version = HiddenField()
     body = _testimony_text()
+    accessibility_need = _accessibility_need()
+    # The testimony's attachments ticked to be taken off (their ids; the choices are its own).
+    remove_attachments = AttachmentChoice(_l("Remove attachments"))
     reason = StringField(
         _l("Why are you changing your testimony?"),
         validators=[
@@ -597,10 +634,14 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         allow_speaking: bool,
         existing_attachments: int,
         current_speaking: SpeakingRequest,
+        attachments: Sequence = (),
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.existing_attachments = existing_attachments
+        self.remove_attachments.choices = [
+            SelectChoice(attachment.id, attachment.original_name) for attachment in attachments
+        ]
         self.setup_content(hearing, allow_speaking=allow_speaking, keep_speaking=current_speaking)
         testimony = kwargs.get("obj")
         if testimony is not None:
@@ -612,7 +653,10 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         self._renew_damaged_key(field)
 
     def max_attachments(self) -> int:
-        return max(0, super().max_attachments() - self.existing_attachments)
+        """Room for new files: the limit, less the attachments kept (not ticked to remove)."""
+        offered = {choice.value for choice in self.remove_attachments.choices}
+        removing = len(offered & set(self.remove_attachments.data or ()))
+        return max(0, super().max_attachments() - self.existing_attachments + removing)
 
     def to_amendment(self, *, kept: tuple[Upload, ...] = ()) -> Amendment:
         measure_id, position, stances = self.chosen_stances()
@@ -628,6 +672,11 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
             interpreter=self.interpreter() if self.interpreter_language.raw_data else None,
             # Likewise the endorsing organisations.
             endorsed_by=self.endorsed_by.names if self.endorsed_by.raw_data else None,
+            # Likewise the accessibility needs ("" clears them).
+            accessibility_need=(
+                (self.accessibility_need.data or "") if self.accessibility_need.raw_data else None
+            ),
+            remove_attachments=tuple(self.remove_attachments.data or ()),
         )
 
 

@@ -149,24 +149,21 @@ class TestimonyLocked(DomainError):
 class TestimonyWithdrawn(TestimonyLocked):
     def __init__(self) -> None:
         DomainError.__init__(
-            self,
-            _(
-                "You withdrew this testimony, so it can no longer be amended or withdrawn. "
-                "To be heard, submit new testimony before the deadline."
-            ),
+            self, _("You withdrew this testimony, so it can no longer be amended or withdrawn.")
         )
 
 
-class SpeakingChangeClosed(DomainError):
+class SpeakingChangeClosed(SpeakerSignupClosed):
     """After the sign-up cut-off a speaker keeps the way they asked to speak, or gives it up."""
 
     def __init__(self) -> None:
-        super().__init__(
+        DomainError.__init__(
+            self,
             _(
                 "Sign-up to speak at this hearing has closed, so you can no longer change how "
                 "you take part. You can keep your request to speak as it is, or choose not to "
                 "speak."
-            )
+            ),
         )
 
 

@@ -21,10 +21,10 @@ from wtforms.validators import ValidationError
 
 from app.hearings.models import Committee, Hearing
 from app.platform.extensions import csrf, db, limiter
-from app.platform.timezones import utcnow
+from app.platform.timezones import local_time, utcnow
 from app.platform.transaction import attempt, reads_first
 from app.platform.web import remember_language
-from app.testimony import intake, kept_files, services, write_guard
+from app.testimony import intake, kept_files, review_notices, services, write_guard
 from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
 
 bp = Blueprint("testimony", __name__)
@@ -216,13 +216,37 @@ def _in_language(code: str, hearing: Hearing, now):
 def receipt(token: str):
     """Show the resident what we received; only the holder of the link can see it."""
     testimony = services.find_by_receipt_token(token) or abort(404)
+    now = utcnow()
     return render_template(
         "testimony/receipt.html",
         testimony=testimony,
         hearing=testimony.hearing,
         token=token,
-        now=utcnow(),
+        now=now,
+        # What the e-mail said of its review, in the same words.
+        outcome=review_notices.outcome(testimony, now),
     )
+
+
+def _refuse_change(testimony, token: str, now):
+    """Back to the receipt, saying why this testimony cannot be changed now."""
+    hearing = testimony.hearing
+    if testimony.is_withdrawn:
+        message = str(services.TestimonyWithdrawn())
+    elif isinstance(services.refusal(hearing, now), services.HearingCancelled):
+        message = str(services.HearingCancelled())
+    else:
+        message = " ".join(
+            (
+                _("This testimony can no longer be changed."),
+                _(
+                    "The deadline for testimony was %(when)s.",
+                    when=local_time(hearing.testimony_closes_at, hearing.timezone),
+                ),
+            )
+        )
+    flash(message, "error")
+    return redirect(url_for("testimony.receipt", token=token), code=303)
 
 
 # Each amendment or withdrawal e-mails the address on the testimony, which need not be the
@@ -239,8 +263,7 @@ def amend(token: str):
     testimony = services.find_by_receipt_token(token) or abort(404)
     now = utcnow()
     if not testimony.can_amend(now):
-        flash(_("This testimony can no longer be changed."), "error")
-        return redirect(url_for("testimony.receipt", token=token), code=303)
+        return _refuse_change(testimony, token, now)
     hearing = testimony.hearing
     form = AmendmentForm(
         obj=testimony if request.method == "GET" else None,
@@ -248,6 +271,7 @@ def amend(token: str):
         allow_speaking=hearing.is_accepting_speakers(now),
         existing_attachments=len(testimony.attachments),
         current_speaking=testimony.speaking_request,
+        attachments=testimony.attachments,
     )
     if request.method == "GET":
         form.endorsed_by.show(services.named_endorsements().names(testimony.id))
@@ -295,10 +319,13 @@ def amend(token: str):
 def withdraw(token: str):
     """Ask for confirmation, then withdraw the testimony."""
     testimony = services.find_by_receipt_token(token) or abort(404)
-    if not testimony.can_withdraw(utcnow()):
-        if not testimony.is_withdrawn:
-            flash(_("This testimony can no longer be changed."), "error")
+    now = utcnow()
+    if testimony.is_withdrawn and request.method == "POST":
+        # Sent twice (a double click): what was asked for is done.
+        flash(_("Your testimony was withdrawn."), "success")
         return redirect(url_for("testimony.receipt", token=token), code=303)
+    if not testimony.can_withdraw(now):
+        return _refuse_change(testimony, token, now)
     form = WithdrawForm(version=str(testimony.version))
     if form.validate_on_submit():
         with attempt() as outcome:

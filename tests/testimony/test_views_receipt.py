@@ -352,12 +352,14 @@ def test_withdraw_after_confirmation(client, db):
     assert testimony.status is ReviewStatus.WITHDRAWN
     assert testimony.withdrawn_at is not None
 
-    # The old links now lead back to the receipt.
+    # The old links now lead back to the receipt, saying why.
+    withdrawn_message = "You withdrew this testimony, so it can no longer be amended or withdrawn."
     again = client.get(f"{RECEIPT_PREFIX}{token}/withdraw")
     assert again.status_code == 303
     assert again.headers["Location"] == f"{RECEIPT_PREFIX}{token}"
+    assert withdrawn_message in client.get(again.headers["Location"]).text
     amend = client.get(f"{RECEIPT_PREFIX}{token}/amend", follow_redirects=True)
-    assert "This testimony can no longer be changed." in amend.text
+    assert withdrawn_message in amend.text
 
 
 def test_withdraw_without_csrf_token_changes_nothing(client, db):
