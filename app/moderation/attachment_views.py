@@ -21,9 +21,9 @@ IMAGE_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'",
     "X-Content-Type-Options": "nosniff",
     "Cross-Origin-Resource-Policy": "same-origin",
-    # A resident's letter: neither a shared cache nor the browser's disk keeps it.
-    "Cache-Control": "private, no-store",
 }
+# Caching: every /staff answer is "no-store" (app/accounts/access.py), these images included;
+# the drawing is kept on the server instead (app/moderation/pdf_pages.py).
 
 
 @bp.route("/attachments/<int:attachment_id>/pages/<int:page>.png")

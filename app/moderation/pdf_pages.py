@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -145,29 +146,44 @@ def _draw_now(attachment: Attachment, page: int) -> tuple[bytes | str, bool]:
     return _run_child(data, page - 1), False
 
 
-def _run_child(data: bytes, page_index: int) -> bytes | str:
+def _run_child(
+    data: bytes,
+    page_index: int,
+    *,
+    cpu_seconds: int | None = None,
+    memory_bytes: int | None = None,
+    wall_seconds: float | None = None,
+) -> bytes | str:
+    """The page as a PNG, or a failure key, from a child process under the limits."""
+    cpu_seconds = CPU_SECONDS if cpu_seconds is None else cpu_seconds
+    memory_bytes = MEMORY_BYTES if memory_bytes is None else memory_bytes
+    wall_seconds = WALL_SECONDS if wall_seconds is None else wall_seconds
     command = [
         sys.executable,
         "-I",  # isolated: no environment variables, no user site, not the app's folder
         str(_CHILD),
         str(page_index),
         str(MAX_SIDE),
-        str(CPU_SECONDS),
-        str(MEMORY_BYTES),
+        str(cpu_seconds),
+        str(memory_bytes),
         str(MAX_SCALE),
     ]
+    return _run_child_command(command, data, wall_seconds=wall_seconds)
+
+
+def _run_child_command(command: list[str], data: bytes, *, wall_seconds: float) -> bytes | str:
     started = time.monotonic()
     try:
         done = subprocess.run(  # noqa: S603 - our own program, no shell, the PDF on stdin
             command,
             input=data,
             capture_output=True,
-            timeout=WALL_SECONDS,
+            timeout=wall_seconds,
             check=False,
             env={},
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
-        log.warning("Page drawing stopped after %ss", WALL_SECONDS)
+        log.warning("Page drawing stopped after %ss", wall_seconds)
         return "slow"
     if done.returncode == 0 and done.stdout.startswith(b"\x89PNG\r\n\x1a\n"):
         return done.stdout
@@ -177,8 +193,8 @@ def _run_child(data: bytes, page_index: int) -> bytes | str:
         page_render.OUT_OF_MEMORY: "memory",
         page_render.TOO_BIG: "memory",
         # SIGXCPU at the soft CPU limit, SIGKILL at the hard one
-        -24: "slow",
-        -9: "slow",
+        -signal.SIGXCPU: "slow",
+        -signal.SIGKILL: "slow",
     }.get(done.returncode, "unreadable")
     if failure != "no_page":
         log.warning(

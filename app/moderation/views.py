@@ -341,13 +341,17 @@ def _chosen_page(testimony: Testimony) -> tuple[int | None, int]:
     attachment_arg, page_arg = request.args.get("attachment"), request.args.get("page")
     if attachment_arg is None and page_arg is None:
         return None, 1
-    if not (attachment_arg or "").isdigit() or not (page_arg or "1").isdigit():
+    if not _is_number(attachment_arg) or (page_arg is not None and not _is_number(page_arg)):
         abort(404)
     pages = {a.id: a.page_count for a in testimony.attachments}
     chosen, page = int(attachment_arg), int(page_arg or "1")
     if chosen not in pages or not 1 <= page <= pages[chosen]:
         abort(404)
     return chosen, page
+
+
+def _is_number(value: str | None) -> bool:
+    return bool(value) and value.isascii() and value.isdigit() and len(value) < 10
 
 
 @bp.route("/testimony/<int:testimony_id>/decide", methods=["POST"])
