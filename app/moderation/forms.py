@@ -90,6 +90,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("-received", _l("Received, newest first")),
             SelectChoice("name", _l("Name")),
             SelectChoice("position", _l("Position")),
+            SelectChoice("relevance", _l("Best match (when searching)")),
         ],
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.hearings.models import Hearing
+from app.moderation import search
 from app.platform.extensions import db
 from app.testimony import tallies
 from app.testimony.identity import undisputed
@@ -60,8 +62,10 @@ def _day_start(day: date, zone: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
 
 
-def matching(hearing: Hearing, chosen: QueueFilter):
-    """A SELECT of the hearing's testimonies that match the filter (no order, no limit)."""
+def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False):
+    """A SELECT of the hearing's testimonies that match the filter (no order, no limit).
+
+    `ranked`: the caller joins the search's ranking, which does the searching itself."""
     query = select(Testimony).where(Testimony.hearing_id == hearing.id)
     if chosen.status is not None:
         query = query.where(Testimony.status == chosen.status)
@@ -106,15 +110,8 @@ def matching(hearing: Hearing, chosen: QueueFilter):
     if chosen.received_to is not None:
         end = _day_start(chosen.received_to + timedelta(days=1), hearing.timezone)
         query = query.where(Testimony.received_at < end)
-    if chosen.text:
-        needle = chosen.text.lower()
-        query = query.where(
-            func.lower(Testimony.full_name).contains(needle, autoescape=True)
-            | func.lower(func.coalesce(Testimony.organization, "")).contains(
-                needle, autoescape=True
-            )
-            | func.lower(Testimony.body).contains(needle, autoescape=True)
-        )
+    if chosen.text and not ranked:
+        query = query.where(search.matches(search.parse(chosen.text)))
     return query
 
 
@@ -141,6 +138,10 @@ def decode_cursor(cursor: str, sort: str):
             value = value.astimezone(ZoneInfo("UTC"))  # OverflowError for year 1 at +14:00
         elif sort == "position":
             value = Position(value)
+        elif sort == "relevance":
+            value = float(value)
+            if not math.isfinite(value):
+                return None
         return value, row_id
     except (ValueError, TypeError, OverflowError, json.JSONDecodeError):
         return None
@@ -150,13 +151,27 @@ def decode_cursor(cursor: str, sort: str):
 class QueuePage:
     rows: list[Testimony]
     next_cursor: str | None
+    # The search had no letter or digit to look for, so nothing matched it.
+    unusable_search: bool = False
 
 
 def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> QueuePage:
-    """One page of the queue in the chosen order, after the row the cursor names."""
-    column = SORTS.get(chosen.sort, Testimony.received_at)
-    sort = chosen.sort if chosen.sort in SORTS else "received"
-    query = matching(hearing, chosen).options(
+    """One page of the queue in the chosen order, after the row the cursor names.
+
+    "relevance" (best match first) orders by the search's score; without words to search for
+    it is the default order."""
+    looked_for = search.parse(chosen.text) if chosen.text else None
+    ranking = chosen.sort == "relevance" and looked_for is not None and not looked_for.unusable
+    if ranking:
+        scores = search.ranked(looked_for)
+        column = scores.c.score
+        sort = "relevance"
+        query = matching(hearing, chosen, ranked=True).join(scores, scores.c.id == Testimony.id)
+    else:
+        column = SORTS.get(chosen.sort, Testimony.received_at)
+        sort = chosen.sort if chosen.sort in SORTS else "received"
+        query = matching(hearing, chosen)
+    query = query.options(
         selectinload(Testimony.measure),
         selectinload(Testimony.attachments),
         selectinload(Testimony.stances).selectinload(TestimonyMeasure.measure),
@@ -171,13 +186,20 @@ def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> Que
         query = query.order_by(column.desc(), Testimony.id.desc())
     else:
         query = query.order_by(column, Testimony.id)
-    rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1)))
+    if ranking:
+        found = db.session.execute(query.add_columns(column).limit(PAGE_SIZE + 1)).all()
+        rows = [row[0] for row in found]
+        values = [row[1] for row in found]
+    else:
+        rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1)))
+        values = [getattr(row, column.key) for row in rows]
     next_cursor = None
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
-        last = rows[-1]
-        next_cursor = encode_cursor(getattr(last, column.key), last.id)
-    return QueuePage(rows, next_cursor)
+        next_cursor = encode_cursor(values[PAGE_SIZE - 1], rows[-1].id)
+    return QueuePage(
+        rows, next_cursor, unusable_search=looked_for is not None and looked_for.unusable
+    )
 
 
 def oldest_pending(hearing_id: int, *, besides: int | None = None) -> int | None:

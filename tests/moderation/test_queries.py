@@ -212,10 +212,14 @@ SEARCHES = [
     ("OPPOSED", {"bob", "percentless"}),
     ("digital fourth", {"org"}),
     ("  Stone  ", {"bob"}),
-    ("100%", {"bob"}),
-    ("%", {"bob"}),
-    ("r_n", {"underscore"}),
-    ("_", {"underscore"}),
+    # Whole words, the last one as a prefix; punctuation separates words and is not searched.
+    ("100%", {"bob", "percentless"}),
+    ("1000", {"percentless"}),
+    ("%", set()),
+    ("user_name", {"underscore"}),
+    ("r_n", set()),
+    ("_", set()),
+    ("userxname", {"wildcard_bait"}),
     ("nobody like this", set()),
     # Case beyond ASCII, in names and organizations.
     ("élise", {"elise"}),

@@ -1,0 +1,172 @@
+"""Full-text search of a hearing's testimony, for the moderation queue.
+
+What a moderator types is turned into words here (never passed to the database's query syntax
+as it is): letters and digits only, at most MAX_WORDS of them from the first MAX_LENGTH
+characters, "double quotes" keeping words together as a phrase, and the last word matching as a
+prefix while a name is being typed. Each word is quoted into FTS5's or tsquery's syntax, so no
+input can make the query fail. Text with no letter or digit in it asks for nothing: it matches
+nothing, and `Search.unusable` says why.
+
+The index itself (FTS5 on SQLite, a tsvector table with a GIN index on PostgreSQL) is built and
+kept current by triggers from migrations/versions/0033_queue_search.py.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import Double, column, exists, func, literal_column, select, table, text
+from sqlalchemy.sql import ColumnElement, Subquery
+
+from app.platform.extensions import db
+from app.testimony.models import Testimony
+
+MAX_LENGTH = 200  # what the queue's search box accepts
+MAX_WORDS = 12
+# A prefix shorter than this would match most of the index; the word must then match whole.
+MIN_PREFIX = 2
+# On SQLite, a search matching fewer testimonies than this (across every hearing) is answered
+# from the index's list of matches; a commoner one by walking the queue in its order and
+# asking the index about each row, which stops as soon as a page is full.
+FEW_MATCHES = 2000
+
+# The tables migration 0033 makes, which are not models: the FTS5 table and its shadow tables
+# on SQLite, the tsvector table on PostgreSQL.
+INDEX_TABLES = frozenset(
+    {"testimony_search"}
+    | {f"testimony_search_{part}" for part in ("data", "idx", "docsize", "config", "content")}
+)
+
+_SQLITE_INDEX = table("testimony_search", column("rowid"))
+_PG_INDEX = table("testimony_search", column("testimony_id"), column("document"))
+_WORD = re.compile(r"[^\W_]+")
+_PHRASE = re.compile(r'"([^"]*)"?')
+
+
+def is_index_table(name: str) -> bool:
+    return name in INDEX_TABLES
+
+
+@dataclass(frozen=True)
+class Search:
+    """What to look for: groups of words, each a phrase (several words) or a single word."""
+
+    groups: tuple[tuple[str, ...], ...]
+    prefix: bool  # the last group is one word that may be the start of a longer one
+
+    @property
+    def unusable(self) -> bool:
+        """Nothing to look for: the text had no letter or digit."""
+        return not self.groups
+
+    def fts5(self) -> str:
+        """FTS5 MATCH syntax: every word in double quotes, so nothing in it is an operator."""
+        parts = ['"' + " ".join(group) + '"' for group in self.groups]
+        if self.prefix:
+            parts[-1] += "*"
+        return " AND ".join(parts)
+
+    def tsquery(self) -> str:
+        """to_tsquery syntax: every word in single quotes; phrases joined by <->."""
+        parts = []
+        for group in self.groups:
+            quoted = [f"'{word}'" for word in group]
+            parts.append(quoted[0] if len(quoted) == 1 else "(" + " <-> ".join(quoted) + ")")
+        if self.prefix:
+            parts[-1] += ":*"
+        return " & ".join(parts)
+
+
+def parse(raw: str) -> Search:
+    """The words to look for in what a moderator typed, whatever it holds."""
+    typed = unicodedata.normalize("NFKC", raw[:MAX_LENGTH]).casefold()
+    groups: list[tuple[str, ...]] = []
+    last_quoted = False
+    cursor = 0
+    for quoted in _PHRASE.finditer(typed):
+        for word in _WORD.findall(typed[cursor : quoted.start()]):
+            groups.append((word,))
+            last_quoted = False
+        phrase = tuple(_WORD.findall(quoted.group(1)))
+        if phrase:
+            groups.append(phrase)
+            last_quoted = True
+        cursor = quoted.end()
+    for word in _WORD.findall(typed[cursor:]):
+        groups.append((word,))
+        last_quoted = False
+    groups = groups[:MAX_WORDS]
+    trailing_space = typed[-1:].isspace()
+    prefix = bool(
+        groups
+        and not last_quoted
+        and not trailing_space
+        and len(groups[-1]) == 1
+        and len(groups[-1][0]) >= MIN_PREFIX
+    )
+    return Search(tuple(groups), prefix)
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _tsquery(search: Search) -> ColumnElement:
+    """The search in each configuration the index holds (see migration 0033)."""
+    words = search.tsquery()
+    return (
+        func.to_tsquery(literal_column("'testimony_simple'::regconfig"), words)
+        .op("||")(func.to_tsquery(literal_column("'testimony_english'::regconfig"), words))
+        .op("||")(func.to_tsquery(literal_column("'testimony_spanish'::regconfig"), words))
+    )
+
+
+def _fts5_matches(search: Search):
+    return text("testimony_search MATCH :search_words").bindparams(search_words=search.fts5())
+
+
+def matches(search: Search) -> ColumnElement[bool]:
+    """A condition on Testimony: the testimony holds every word of the search."""
+    if search.unusable:
+        return Testimony.id.is_(None)  # matches nothing, and the database knows it at once
+    if _postgresql():
+        # The planner weighs the index's statistics: a rare word is read from the GIN index, a
+        # common one checked row by row while the queue is walked in its order.
+        return exists().where(
+            _PG_INDEX.c.testimony_id == Testimony.id,
+            _PG_INDEX.c.document.op("@@")(_tsquery(search)),
+        )
+    found = select(_SQLITE_INDEX.c.rowid).select_from(_SQLITE_INDEX).where(_fts5_matches(search))
+    few = db.session.scalar(select(func.count()).select_from(found.limit(FEW_MATCHES).subquery()))
+    if few < FEW_MATCHES:
+        return Testimony.id.in_(found)
+    # SQLite cannot weigh an FTS5 condition, so it is told which way to go: row by row.
+    return exists(
+        select(literal_column("1"))
+        .select_from(_SQLITE_INDEX)
+        .where(_fts5_matches(search), _SQLITE_INDEX.c.rowid == Testimony.id)
+    )
+
+
+def ranked(search: Search) -> Subquery:
+    """(id, score) of every matching testimony; a lower score is a better match.
+
+    Ranking reads every match (there is no index of relevance), so it costs in proportion to
+    how many testimonies match: the queue offers it as a sort, not as the default."""
+    if _postgresql():
+        score = (-func.ts_rank(_PG_INDEX.c.document, _tsquery(search))).cast(Double)
+        return (
+            select(_PG_INDEX.c.testimony_id.label("id"), score.label("score"))
+            .where(_PG_INDEX.c.document.op("@@")(_tsquery(search)))
+            .subquery("ranked")
+        )
+    # bm25 is already "lower is better"; the name weighs most, then the organisation.
+    score = literal_column("bm25(testimony_search, 10.0, 5.0, 1.0)")
+    return (
+        select(_SQLITE_INDEX.c.rowid.label("id"), score.label("score"))
+        .select_from(_SQLITE_INDEX)
+        .where(_fts5_matches(search))
+        .subquery("ranked")
+    )
