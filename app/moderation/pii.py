@@ -11,12 +11,17 @@ A pure function over a string: no database, no request. It looks for US-style
 * street addresses: a house number (12, 12B, 12-14), one to four capitalised words and a street
   suffix (Street, St, Avenue, Ave, ...), optionally followed by a unit (Apt 4, Unit 2B, #3);
 * payment card numbers: 13 to 19 digits, alone or in the usual groups, starting 3-6 and passing
-  the Luhn check.
+  the Luhn check;
+* names of private third parties ("my neighbour John Smith", "Mrs. O'Brien", "la maestra Ana
+  López"), found by app/moderation/person_names.py, which says what it leaves out: the author,
+  officials named with their office, names in the hearing's own public text, places and
+  organisations.
 
 Every number must stand alone: digits that continue a longer number, an amount ($1,234,567), a
 docket or bill number (Docket #0683, H.1538), a date (06/09/2020) or a decimal are not taken.
 
-What it does not catch (the moderator still reads the text): names; dates of birth; numbers
+What it does not catch (the moderator still reads the text): names without a cue that are not
+in its lists, one-word names without a cue ("Maria told me"); dates of birth; numbers
 written out in words or spaced oddly (6 1 7 5 5 5 0 1 0 0); phone numbers outside North America;
 SSNs without dashes and without the word "SSN" before them; addresses written in lower case,
 split over lines, without a house number or with an unlisted suffix, PO boxes, and the city,
@@ -32,6 +37,9 @@ import enum
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
+from app.moderation.person_names import NameContext, find_person_names
 from app.moderation.redaction import merge_spans
 
 
@@ -41,6 +49,22 @@ class Kind(enum.StrEnum):
     EMAIL = "email"
     STREET_ADDRESS = "street_address"
     CARD = "card"
+    PERSON_NAME = "person_name"
+
+    @property
+    def label(self) -> str:
+        """What the review page calls this kind of finding, in the reader's language."""
+        return str(_LABELS[self])
+
+
+_LABELS = {
+    Kind.SSN: _l("Social Security number"),
+    Kind.PHONE: _l("Phone number"),
+    Kind.EMAIL: _l("E-mail address"),
+    Kind.STREET_ADDRESS: _l("Street address"),
+    Kind.CARD: _l("Payment card number"),
+    Kind.PERSON_NAME: _l("Name of a person"),
+}
 
 
 @dataclass(frozen=True)
@@ -125,11 +149,12 @@ _CARD = re.compile(
 )
 
 
-def find_personal_data(text: str) -> list[Finding]:
+def find_personal_data(text: str, context: NameContext | None = None) -> list[Finding]:
     """Every passage that looks like personal data, sorted by start, none overlapping.
 
     Where two candidates overlap, the one that starts first wins, then the longer one (an
-    e-mail address wins over the phone number inside its name).
+    e-mail address wins over the phone number inside its name). The context (the author's
+    name, the hearing's public text) keeps names that are not private third parties out.
     """
     candidates: list[Finding] = []
 
@@ -150,6 +175,8 @@ def find_personal_data(text: str) -> list[Finding]:
     for match in _CARD.finditer(text):
         if _luhn_valid(re.sub(r"[- ]", "", match.group())):
             add(match.start(), match.end(), Kind.CARD)
+    for name in find_person_names(text, context):
+        add(name.start, name.end, Kind.PERSON_NAME)
 
     findings: list[Finding] = []
     for candidate in sorted(candidates, key=lambda f: (f.start, f.start - f.end)):
@@ -158,7 +185,9 @@ def find_personal_data(text: str) -> list[Finding]:
     return findings
 
 
-def not_yet_redacted(text: str, spans: list[tuple[int, int]]) -> list[Finding]:
+def not_yet_redacted(
+    text: str, spans: list[tuple[int, int]], context: NameContext | None = None
+) -> list[Finding]:
     """The findings in the text that the redacted spans do not already hide completely.
 
     One per distinct text, ignoring case: hiding a phrase hides every occurrence of it.
@@ -166,7 +195,7 @@ def not_yet_redacted(text: str, spans: list[tuple[int, int]]) -> list[Finding]:
     hidden = merge_spans(spans, len(text))
     seen: set[str] = set()
     result: list[Finding] = []
-    for finding in find_personal_data(text):
+    for finding in find_personal_data(text, context):
         covered = any(s <= finding.start and finding.end <= e for s, e in hidden)
         key = finding.text.casefold()
         if not covered and key not in seen:

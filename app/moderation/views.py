@@ -41,6 +41,7 @@ from app.moderation.forms import (
     encode_versions,
 )
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
+from app.moderation.person_names import NameContext, context_of
 from app.moderation.pii import not_yet_redacted
 from app.moderation.redaction import segments
 from app.platform.extensions import db
@@ -236,7 +237,7 @@ def _review_context(testimony: Testimony, **forms) -> dict:
         "notes": notes,
         "redactions": redactions,
         "segments": segments(testimony.body, spans),
-        "suggestions": _suggested_redactions(testimony.body, spans),
+        "suggestions": _suggested_redactions(testimony.body, spans, context_of(testimony)),
         "current_version_redactions": [
             r for r in redactions if r.testimony_version == testimony.version
         ],
@@ -278,14 +279,17 @@ def kind_label(kind) -> str:
     return str(known) if known else value.replace("_", " ").capitalize()
 
 
-def _suggested_redactions(text: str, spans: list[tuple[int, int]]) -> list[Suggestion]:
+def _suggested_redactions(
+    text: str, spans: list[tuple[int, int]], context: NameContext | None = None
+) -> list[Suggestion]:
     """Each piece of personal data not hidden yet, with what it looks like.
 
     Each is offered as a phrase for the ordinary redaction form, which hides every occurrence.
+    The context (author, hearing) keeps the author and public officials out of the names.
     """
     return [
         Suggestion(str(getattr(f.kind, "value", f.kind)), kind_label(f.kind), f.text)
-        for f in not_yet_redacted(text, spans)
+        for f in not_yet_redacted(text, spans, context)
     ]
 
 

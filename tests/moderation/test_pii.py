@@ -86,6 +86,7 @@ POSITIVE = [
     (
         "Jane Roe, 12 Elm Street, 617-555-0100, jane@example.org, SSN 123-45-6789",
         [
+            ("person_name", "Jane Roe"),
             ("street_address", "12 Elm Street"),
             ("phone", "617-555-0100"),
             ("email", "jane@example.org"),
@@ -215,7 +216,8 @@ def test_a_finding_is_a_frozen_value_and_its_kind_compares_as_a_string():
     finding = find_personal_data("617-555-0100")[0]
 
     assert finding.kind == "phone"
-    assert {Kind(k) for k in ["ssn", "phone", "email", "street_address", "card"]} == set(Kind)
+    kinds = ["ssn", "phone", "email", "street_address", "card", "person_name"]
+    assert {Kind(k) for k in kinds} == set(Kind)
     with pytest.raises(dataclasses.FrozenInstanceError):
         finding.start = 3  # type: ignore[misc]
 
