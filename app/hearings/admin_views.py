@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.access import role_required
 from app.accounts.models import Role
-from app.hearings import actions, languages, measure_texts, services
+from app.hearings import actions, languages, measure_texts, resident_notices, services
 from app.hearings.forms import (
     BodyForm,
     CancelForm,
@@ -81,7 +81,10 @@ def body(body_id: int | None = None):
         if existing:
             services.update_body(current_user, existing, now=utcnow(), **values)
         else:
-            services.create_body(current_user, now=utcnow(), **values)
+            existing = services.create_body(current_user, now=utcnow(), **values)
+        resident_notices.set_review_outcome_mail(
+            current_user, existing, on=bool(form.notify_review_outcomes.data), now=utcnow()
+        )
         flash(_("Saved."), "success")
         return _back()
     return _body_page(form, existing)

@@ -125,6 +125,9 @@ class BodyForm(FlaskForm):
         render_kw={"maxlength": 64, "list": "timezones"},
     )
     review_sign_ins = BooleanField(_l("Review position sign-ins before they are counted"))
+    notify_review_outcomes = BooleanField(
+        _l("E-mail residents when their testimony is published or not published"), default=True
+    )
 
     def validate_timezone(self, field) -> None:
         if field.data not in available_timezones():
