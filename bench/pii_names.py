@@ -9,7 +9,7 @@ Three measurements:
 
 real: bench/pii_names_real.json lists comments from ../shared/data/regulations-comments (ids,
 file rows and character spans only; the texts stay where they are). 40 were drawn at random
-(seed 21) from the 2,285 distinct texts, 21 more from those with a word for a relative,
+(seed 21) from the 1,654 distinct texts, 21 more from those with a word for a relative,
 neighbour or colleague or a courtesy title (Mr, Mrs, Ms, Dr). Each was read whole by hand and
 its author's name (signature, "My name is") and any private third party's name marked. The
 author's name is passed to the detector as the testimony's full name would be. `corpus` also
