@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.accounts.models import RecoveryCode, StaffUser
 from app.platform import audit
+from app.platform.database import begin_writing
 from app.platform.extensions import db
 
 CODES_PER_SET = 10
@@ -101,12 +102,13 @@ def replace_codes(actor: str, user: StaffUser, *, now: datetime) -> list[str]:
 
 def use_code(user: StaffUser, typed: str, *, now: datetime, address: str) -> int | None:
     """Sign-in with a recovery code: mark it used and return how many codes are left, or
-    None when it is no unused code of this user's.
+    None when it is no unused code of this user's."""
+    code_id = find_code(user, typed)
+    return None if code_id is None else claim_code(user, code_id, now=now, address=address)
 
-    Every stored code is compared (in constant time), and the one that matches is claimed with
-    a conditional UPDATE: of two sign-ins racing with the same code, exactly one changes the
-    row and succeeds.
-    """
+
+def find_code(user: StaffUser, typed: str) -> int | None:
+    """The id of the user's unused code that `typed` is, comparing every one in constant time."""
     code = normalise(typed)
     if code is None:
         return None
@@ -119,11 +121,20 @@ def use_code(user: StaffUser, typed: str, *, now: datetime, address: str) -> int
     for row in candidates:
         if hmac.compare_digest(_digest(row.salt, code), row.code_hash):
             matched = row.id
-    if matched is None:
-        return None
+    return matched
+
+
+def claim_code(user: StaffUser, code_id: int, *, now: datetime, address: str) -> int | None:
+    """Use the code found, unless another sign-in used it meanwhile: a conditional UPDATE, so
+    of two sign-ins racing with one code exactly one changes the row and succeeds."""
+    begin_writing()
     claimed = db.session.execute(
         update(RecoveryCode)
-        .where(RecoveryCode.id == matched, RecoveryCode.used_at.is_(None))
+        .where(
+            RecoveryCode.id == code_id,
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.used_at.is_(None),
+        )
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
