@@ -351,7 +351,14 @@ class TestimonyContentMixin:
             ),
             SelectChoice(OTHER_LANGUAGE, _l("Other (say which)")),
         ]
-        if not allow_speaking:
+        if not allow_speaking and keep_speaking not in (None, SpeakingRequest.NONE):
+            # A speaker may keep their slot or give it up, not switch to another kind.
+            self.speaking_request.not_offered_message = _l(
+                "Sign-up to speak at this hearing has closed, so you can no longer change how "
+                "you take part. You can keep your request to speak as it is, or choose not to "
+                "speak."
+            )
+        elif not allow_speaking:
             # A form opened before the cut-off still offers to speak: say why that now fails.
             self.speaking_request.not_offered_message = _l(
                 "Sign-up to speak at this hearing has closed. "
