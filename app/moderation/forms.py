@@ -23,7 +23,7 @@ from app.moderation.queries import QueueFilter
 from app.moderation.reasons import REASONS
 from app.moderation.services import Decision
 from app.platform.extensions import db
-from app.platform.validators import PlainText, normalise_newlines, row_id, strip_text
+from app.platform.validators import PlainText, normalise_newlines, strip_text
 from app.testimony.models import Position, RejectionReason, ReviewStatus, SpeakingRequest
 
 ANY = ""
@@ -229,6 +229,15 @@ class DecisionForm(FlaskForm):
         return Decision(to_status=to_status, reason=reason, note=self.note.data or None)
 
 
+# How a bulk decision chooses its rows: the ticked ones, all shown on the page, or everything
+# matching the queue's filters (counted and confirmed first).
+SCOPE_TICKED, SCOPE_PAGE, SCOPE_FILTER = "selected", "page", "filter"
+
+# At most this many testimonies are decided by one "everything matching": more asks the
+# moderator to narrow the filters (a received date, a measure) and decide in parts, so one
+# request's transaction and its confirmation form stay a size a server handles in seconds.
+MAX_MATCHING = 20_000
+
 # At most this many amended testimonies are carried by one page; past it, the rest are skipped
 # as if amended meanwhile (the moderator sees them counted and reviews them one by one).
 MAX_SEEN_VERSIONS = 20_000
@@ -272,21 +281,23 @@ class SeenVersionsMixin:
 
 
 class BulkDecisionForm(SeenVersionsMixin, DecisionForm):
-    """A decision for the ticked rows, or for everything matching the current filter.
+    """A decision for the ticked rows, every row of the page, or everything matching the filter.
 
     The queue's filter travels along as `f_<name>` fields so the same rows can be found again.
     """
 
     expected_status = HiddenField()  # each row is decided from the status it has
-    scope = HiddenField(default="selected")
-    upto = HiddenField()  # the highest id counted on the confirmation page
+    scope = HiddenField(default=SCOPE_TICKED)
+    # The ids counted on the confirmation page of "everything matching" (encode_ids): what is
+    # decided once confirmed, whatever arrived or changed since.
+    counted = HiddenField()
 
     def validate_expected_status(self, field) -> None:
         return None
 
     @property
     def applies_to_filter(self) -> bool:
-        return self.scope.data == "filter"
+        return self.scope.data == SCOPE_FILTER
 
     def carried_filters(self, submitted: MultiDict) -> MultiDict:
         return MultiDict(
@@ -295,16 +306,93 @@ class BulkDecisionForm(SeenVersionsMixin, DecisionForm):
             if name.startswith("f_") and name[2:] in FILTER_KEYS
         )
 
-    def ticked_ids(self, submitted: MultiDict, limit: int = 5000) -> list[int]:
+    def chosen_ids(self, submitted: MultiDict) -> list[int]:
+        """The ticked rows, or every row the queue page showed ("this page")."""
+        name = "page_ids" if self.scope.data == SCOPE_PAGE else "ids"
+        return self.ticked_ids(submitted, name=name)
+
+    def ticked_ids(self, submitted: MultiDict, limit: int = 5000, name: str = "ids") -> list[int]:
         # isascii: "²" is a digit to str.isdigit() but not to int(); ids are 32-bit integers.
         return [
             int(value)
-            for value in submitted.getlist("ids")
+            for value in submitted.getlist(name)
             if value.isascii() and value.isdigit() and len(value) < 11 and int(value) < 2**31
         ][:limit]
 
-    def counted_upto(self) -> int | None:
-        return row_id(self.upto.data)
+    def counted_ids(self) -> list[int] | None:
+        """The ids the confirmation page counted, or None if it carried none that check out."""
+        return decode_ids(self.counted.data, limit=MAX_MATCHING)
+
+
+def encode_ids(ids) -> str:
+    """A set of row ids, compact enough for a hidden field at MAX_MATCHING rows: ascending runs
+    of consecutive ids as "gap" or "gap-length" in base 36, the gap counted from the end of the
+    run before ("1-4.2" is 1..5 and 7)."""
+    parts = []
+    previous = 0
+    ordered = sorted(set(ids))
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        gap, run = ordered[start] - previous, end - start
+        parts.append(_base36(gap) + (f"-{_base36(run)}" if run else ""))
+        previous = ordered[end]
+        start = end + 1
+    return ".".join(parts)
+
+
+def decode_ids(raw: str | None, *, limit: int) -> list[int] | None:
+    """The ids of encode_ids, or None for anything it could not have written (or too many)."""
+    if not raw or len(raw) > 16 * limit:
+        return None
+    ids: list[int] = []
+    previous = 0
+    for part in raw.split("."):
+        gap, dash, run = part.partition("-")
+        if not _is_base36(gap) or (dash and not _is_base36(run)):
+            return None
+        start = previous + int(gap, 36)
+        end = start + (int(run, 36) if dash else 0)
+        if start == previous or end >= 2**31 or len(ids) + end - start + 1 > limit:
+            return None
+        ids.extend(range(start, end + 1))
+        previous = end
+    return ids
+
+
+def _is_base36(text: str) -> bool:
+    return 0 < len(text) < 8 and text.isascii() and text.isalnum() and text == text.lower()
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not number:
+            return digits
+
+
+def described_filters(form: QueueFilterForm) -> list[tuple[str, str]]:
+    """(label, chosen value) for each filter that narrows the queue, in the staff member's
+    language: what the confirmation of "everything matching" states it applies to. The status
+    is always named, since "any status" reaches decided testimony too."""
+    form.validate()
+    described = []
+    for field in form:
+        if field.name == "sort" or field.errors:
+            continue
+        if field.type == "SelectField":
+            if field.data == ANY and field.name != "status":
+                continue
+            words = {choice.value: choice.label for choice in field.choices}
+            described.append((str(field.label.text), str(words.get(field.data, field.data))))
+        elif field.data:
+            value = field.data.isoformat() if hasattr(field.data, "isoformat") else field.data
+            described.append((str(field.label.text), str(value)))
+    return described
 
 
 class NoteForm(FlaskForm):

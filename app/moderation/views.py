@@ -30,14 +30,18 @@ from app.campaigns import queries as campaign_queries
 from app.hearings.models import Hearing
 from app.moderation import dashboard as dashboard_figures
 from app.moderation import pdf_pages, queries, services
+from app.moderation.excerpt import excerpt
 from app.moderation.forms import (
     FILTER_KEYS,
+    MAX_MATCHING,
     BulkDecisionForm,
     DecisionForm,
     NoteForm,
     QueueFilterForm,
     RedactForm,
     amended_note,
+    described_filters,
+    encode_ids,
     encode_versions,
 )
 from app.moderation.models import ModeratorNote, Redaction, ReviewDecision
@@ -80,7 +84,8 @@ def _filter_form(hearing: Hearing, source: MultiDict) -> QueueFilterForm:
 @bp.route("/hearings/<int:hearing_id>/queue")
 @role_required(Role.MODERATOR)
 def queue(hearing_id: int):
-    """The hearing's testimony, filtered and sorted, a page at a time."""
+    """The hearing's testimony, filtered and sorted, a page at a time, with the first lines of
+    each and the form that decides many at once above them."""
     hearing = db.get_or_404(Hearing, hearing_id)
     filter_form = _filter_form(hearing, request.args)
     chosen = filter_form.to_filter()
@@ -95,7 +100,11 @@ def queue(hearing_id: int):
         hearing=hearing,
         filter_form=filter_form,
         page=page,
-        confidence={t.id: identity.confidence(t, repeats[t.id]) for t in page.rows},
+        excerpts={t.id: excerpt(t.body) for t in page.rows},
+        matching_count=queries.count_matching(hearing, chosen),
+        max_matching=MAX_MATCHING,
+        repeats=repeats,
+        disposable={t.id: identity.is_disposable(t.email) for t in page.rows},
         counts=queries.status_counts(hearing),
         bulk_form=BulkDecisionForm(
             seen=encode_versions({t.id: t.version for t in page.rows}), formdata=None
@@ -137,7 +146,13 @@ def dashboard(hearing_id: int):
 @bp.route("/hearings/<int:hearing_id>/queue/bulk", methods=["POST"])
 @role_required(Role.MODERATOR)
 def bulk(hearing_id: int):
-    """Confirm, then apply, one decision to the ticked rows or to everything matching."""
+    """Confirm, then apply, one decision to the ticked rows, the page's rows, or everything
+    matching the filter.
+
+    For everything matching, the confirmation page counts the rows and carries their ids; once
+    confirmed, exactly those are decided, less any that no longer match (decided by someone
+    else, say). Testimony that arrived or came to match after the count is left for the queue.
+    """
     hearing = db.get_or_404(Hearing, hearing_id)
     form = BulkDecisionForm()
     filters = form.carried_filters(request.form)
@@ -149,35 +164,26 @@ def bulk(hearing_id: int):
         if form.csrf_token.errors:
             flash(_("The page expired. Nothing was changed; please try again."), "error")
         return back
-    chosen = _filter_form(hearing, filters).to_filter()
+    filter_form = _filter_form(hearing, filters)
+    chosen = filter_form.to_filter()
+    confirmed = request.form.get("confirmed") == "yes"
+    no_longer_matching = 0
     if form.applies_to_filter:
         ids = queries.matching_ids(hearing, chosen)
-        # Once confirmed, only what was counted: not testimony that has arrived since.
-        upto = form.counted_upto()
-        if upto is not None:
-            ids = [i for i in ids if i <= upto]
+        counted = form.counted_ids() if confirmed else None
+        if counted is None:
+            confirmed = False  # nothing counted (or a damaged count): count now and ask
+        else:
+            still = set(ids)
+            ids = [i for i in counted if i in still]
+            no_longer_matching = len(counted) - len(ids)
     else:
-        ids = form.ticked_ids(request.form)
-    if not ids:
+        ids = form.chosen_ids(request.form)
+    if not ids and not (confirmed and no_longer_matching):
         flash(_("Tick at least one testimony, or choose everything matching the filter."), "error")
         return back
-    if request.form.get("confirmed") != "yes":
-        if form.applies_to_filter:
-            # What the count covers is what the moderator confirms: rows amended after it
-            # are skipped. (Ticked rows carry the versions their queue page showed.)
-            counted = set(ids)
-            form.seen.data = encode_versions(
-                {i: v for i, v in queries.amended_versions(hearing.id).items() if i in counted}
-            )
-        return render_template(
-            "moderation/bulk_confirm.html",
-            hearing=hearing,
-            form=form,
-            ids=[] if form.applies_to_filter else ids,
-            count=len(ids),
-            upto=max(ids),
-            filters=filters,
-        )
+    if not confirmed:
+        return _confirm_bulk(hearing, form, filter_form, filters, ids)
     with attempt() as attempted:
         outcome = services.decide_many(
             current_user,
@@ -191,22 +197,52 @@ def bulk(hearing_id: int):
     if attempted.error is not None:
         flash(str(attempted.error), "error")
     else:
-        flash(
-            ngettext("%(num)d testimony decided.", "%(num)d testimonies decided.", outcome.decided)
-            + (
-                " "
-                + ngettext(
-                    "%(num)d skipped: already decided or not allowed.",
-                    "%(num)d skipped: already decided or not allowed.",
-                    outcome.skipped,
-                )
-                if outcome.skipped
-                else ""
-            )
-            + amended_note(outcome.amended),
-            "success",
-        )
+        flash(_bulk_outcome(outcome, no_longer_matching), "success")
     return back
+
+
+def _confirm_bulk(hearing, form, filter_form, filters, ids) -> str:
+    """The page that states how many rows, and which filters, a bulk decision will apply to."""
+    too_many = form.applies_to_filter and len(ids) > MAX_MATCHING
+    if form.applies_to_filter and not too_many:
+        # What the count covers is what the moderator confirms: rows amended after it are
+        # skipped. (Ticked rows carry the versions their queue page showed.)
+        counted = set(ids)
+        form.seen.data = encode_versions(
+            {i: v for i, v in queries.amended_versions(hearing.id).items() if i in counted}
+        )
+        form.counted.data = encode_ids(ids)
+    return render_template(
+        "moderation/bulk_confirm.html",
+        hearing=hearing,
+        form=form,
+        ids=[] if form.applies_to_filter else ids,
+        count=len(ids),
+        too_many=too_many,
+        max_matching=MAX_MATCHING,
+        described=described_filters(filter_form) if form.applies_to_filter else [],
+        filters=filters,
+    )
+
+
+def _bulk_outcome(outcome: services.BulkOutcome, no_longer_matching: int) -> str:
+    message = ngettext(
+        "%(num)d testimony decided.", "%(num)d testimonies decided.", outcome.decided
+    )
+    skipped = outcome.skipped + no_longer_matching
+    if skipped:
+        message += " " + ngettext(
+            "%(num)d skipped: already decided or not allowed.",
+            "%(num)d skipped: already decided or not allowed.",
+            skipped,
+        )
+    if no_longer_matching:
+        message += " " + ngettext(
+            "%(num)d of them no longer matched the filters when you confirmed.",
+            "%(num)d of them no longer matched the filters when you confirmed.",
+            no_longer_matching,
+        )
+    return message + amended_note(outcome.amended)
 
 
 def _review_context(testimony: Testimony, **forms) -> dict:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from app.moderation.forms import MAX_MATCHING, decode_ids, encode_ids
 from app.moderation.models import ReviewDecision
 from app.moderation.services import Decision, decide
 from app.platform.audit import AuditEvent
@@ -397,14 +398,14 @@ def test_everything_on_the_default_queue_means_this_hearings_pending_testimony(a
 
 def test_search_and_date_filters_carry_through_the_confirmation(app, db):
     hearing = make_hearing(now=NOW)
-    match = submitted(hearing, body="Form letter: 100% against surveillance")
-    other_text = submitted(hearing, body="Form letter: 100 against surveillance")
+    match = submitted(hearing, body="Form letter: against face surveillance")
+    other_text = submitted(hearing, body="Form letter: keep the library open")
     browser = signed_in_client(app)
 
     page = ask(
         browser,
         hearing,
-        query="q=100%25&received_from=2025-01-15&received_to=2025-01-15",
+        query="q=surveillance&received_from=2025-01-15&received_to=2025-01-15",
         scope="filter",
         action="flagged",
     )
@@ -465,3 +466,174 @@ def test_testimony_arriving_after_the_count_is_not_decided_with_it(app, db):
 
     assert "1 testimony decided." in flashed(browser, response)
     assert statuses(db, counted, newcomer) == [S.APPROVED, S.PENDING]
+
+
+def test_a_row_that_came_to_match_after_the_count_is_not_decided_even_with_a_lower_id(app, db):
+    """What is confirmed is the set counted, not "everything up to the newest id": a letter
+    that existed but did not match (flagged) and was returned to pending after the count is
+    left for its own decision, though its id is lower than the counted ones."""
+    hearing = make_hearing(now=NOW)
+    returned = submitted(hearing, S.FLAGGED)
+    counted = [submitted(hearing) for _ in range(2)]
+    browser = signed_in_client(app)
+    page = ask(browser, hearing, scope="filter", action="approved")
+    assert "Apply this decision to 2 testimonies?" in page.text
+    decide(make_staff_user(), returned, Decision(S.PENDING), expected=S.FLAGGED, now=NOW)
+    assert returned.id < min(t.id for t in counted)
+
+    response = confirm(browser, hearing, page)
+
+    assert "2 testimonies decided." in flashed(browser, response)
+    assert statuses(db, returned, *counted) == [S.PENDING, S.APPROVED, S.APPROVED]
+
+
+def test_a_counted_row_that_no_longer_matches_is_left_alone_and_counted(app, db):
+    hearing = make_hearing(now=NOW)
+    first, second, third = (submitted(hearing) for _ in range(3))
+    browser = signed_in_client(app)
+    page = ask(browser, hearing, query="identity=unconfirmed", scope="filter", action="flagged")
+    assert "Apply this decision to 3 testimonies?" in page.text
+    # The sender of one confirms their address while the moderator reads the count.
+    second.email_confirmed_at = NOW
+    db.session.commit()
+
+    response = confirm(browser, hearing, page)
+
+    message = flashed(browser, response)
+    assert "2 testimonies decided. 1 skipped: already decided or not allowed." in message
+    assert "1 of them no longer matched the filters when you confirmed." in message
+    assert statuses(db, first, second, third) == [S.FLAGGED, S.PENDING, S.FLAGGED]
+
+
+def test_the_confirmation_states_the_filters_it_covers(app, db):
+    hearing = make_hearing(now=NOW)
+    submitted(hearing, position=Position.OPPOSE, body="Against the <b>surveillance</b> plan")
+    browser = signed_in_client(app)
+
+    page = ask(
+        browser,
+        hearing,
+        query="position=oppose&q=surveillance&received_from=2025-01-15&sort=-received",
+        scope="filter",
+        action="flagged",
+    )
+
+    listed = re.findall(r"<dt>([^<]+)</dt><dd><bdi>([^<]*)</bdi></dd>", page.text)
+    assert listed == [
+        ("Status", "Pending"),
+        ("Position", "Oppose"),
+        ("Received from", "2025-01-15"),
+        ("Search name, organization and text", "surveillance"),
+    ]
+    assert "Testimony that arrives after this count is not included" in page.text
+
+
+def test_filters_naming_html_are_stated_as_text(app, db):
+    hearing = make_hearing(now=NOW)
+    submitted(hearing, body="I wrote <em>this</em> myself")
+    browser = signed_in_client(app)
+
+    page = ask(browser, hearing, query="q=%3Cem%3E&status=", scope="filter", action="flagged")
+
+    assert "<dd><bdi>&lt;em&gt;</bdi></dd>" in page.text
+    assert "<dd><bdi>Any status</bdi></dd>" in page.text
+
+
+def test_every_row_of_the_page_is_decided_and_only_those(app, db):
+    hearing = make_hearing(now=NOW)
+    rows = [submitted(hearing) for _ in range(52)]
+    browser = signed_in_client(app)
+    page = browser.get(queue_url(hearing))
+    on_page = [int(i) for i in re.findall(r'name="page_ids" value="(\d+)"', page.text)]
+    assert len(on_page) == 50
+    fields = queue_form(page.text) | {"scope": "page", "action": "approved"}
+    pairs = [*fields.items(), *(("page_ids", str(i)) for i in on_page)]
+    # A row ticked as well changes nothing: "this page" is the page's rows.
+    pairs.append(("ids", str(rows[-1].id)))
+
+    confirmation = browser.post(bulk_url(hearing), data=MultiDict(pairs))
+
+    assert "Apply this decision to 50 testimonies?" in confirmation.text
+    assert "Every testimony that was on the queue page you were reading." in confirmation.text
+    response = confirm(browser, hearing, confirmation)
+    assert "50 testimonies decided." in flashed(browser, response)
+    decided = {t.id for t in rows if statuses(db, t) == [S.APPROVED]}
+    assert decided == set(on_page)
+
+
+DAMAGED_COUNTS = ["", "x!", "0", "1.0", "-5", "zzzzzzz-zzzzzzz", "1..2", "A", "1-", "9" * 40]
+
+
+def test_a_damaged_count_is_counted_again_never_applied(app, db, subtests):
+    hearing = make_hearing(now=NOW)
+    pending = [submitted(hearing) for _ in range(2)]
+    browser = signed_in_client(app)
+    page = ask(browser, hearing, scope="filter", action="approved")
+    fields = [(k, v) for k, v in confirmation_form(page.text) if k != "counted"]
+    before = snapshot(db)
+
+    for damaged in DAMAGED_COUNTS:
+        with subtests.test(counted=damaged):
+            response = browser.post(
+                bulk_url(hearing), data=MultiDict([*fields, ("counted", damaged)])
+            )
+
+            assert response.status_code == 200
+            assert "Apply this decision to 2 testimonies?" in response.text
+            assert snapshot(db) == before
+
+    assert statuses(db, *pending) == [S.PENDING, S.PENDING]
+
+
+def test_counted_ids_outside_the_filter_or_the_hearing_are_not_decided(app, db):
+    hearing, other = make_hearing(now=NOW), make_hearing(now=NOW)
+    mine = submitted(hearing)
+    approved = submitted(hearing, S.APPROVED)
+    theirs = submitted(other)
+    browser = signed_in_client(app)
+    page = ask(browser, hearing, scope="filter", action="flagged")
+    forged = encode_ids([mine.id, approved.id, theirs.id])
+    fields = [(k, forged if k == "counted" else v) for k, v in confirmation_form(page.text)]
+
+    response = browser.post(bulk_url(hearing), data=MultiDict(fields))
+
+    assert "1 testimony decided. 2 skipped" in flashed(browser, response)
+    assert statuses(db, mine, approved, theirs) == [S.FLAGGED, S.APPROVED, S.PENDING]
+
+
+def test_more_than_one_decision_may_cover_asks_to_narrow_the_filters(app, db, monkeypatch):
+    monkeypatch.setattr("app.moderation.views.MAX_MATCHING", 2)
+    monkeypatch.setattr("app.moderation.forms.MAX_MATCHING", 2)
+    hearing = make_hearing(now=NOW)
+    rows = [submitted(hearing) for _ in range(3)]
+    browser = signed_in_client(app)
+    before = snapshot(db)
+
+    page = ask(browser, hearing, scope="filter", action="approved")
+
+    assert "3 testimonies match these filters" in page.text
+    assert "One decision can cover at most 2 testimonies." in page.text
+    assert 'name="confirmed"' not in page.text, "nothing to confirm"
+    # Nor does a forged count of them all get through.
+    forged = [*queue_form(page.text).items(), ("scope", "filter"), ("action", "approved")]
+    forged += [("confirmed", "yes"), ("counted", encode_ids(t.id for t in rows))]
+    again = browser.post(bulk_url(hearing), data=MultiDict(forged))
+    assert "One decision can cover at most 2 testimonies." in again.text
+    assert snapshot(db) == before
+
+
+def test_ids_are_carried_compactly_and_read_back_exactly():
+    cases = [
+        [1],
+        [1, 2, 3, 4, 5, 7],
+        [5, 3, 9, 9, 2**31 - 1],
+        list(range(1000, 21000, 3)),
+        [*range(10, 5000), *range(9000, 9100, 7)],
+    ]
+    for ids in cases:
+        encoded = encode_ids(ids)
+        assert decode_ids(encoded, limit=MAX_MATCHING) == sorted(set(ids))
+        assert re.fullmatch(r"[0-9a-z.-]+", encoded)
+    # 20,000 scattered ids fit comfortably in the form's memory limit.
+    assert len(encode_ids(range(1, 60_000, 3))) < 100_000
+    assert decode_ids(encode_ids(range(1, 10)), limit=5) is None, "more than the limit"
