@@ -22,7 +22,6 @@ from app.accounts.access import current_session, role_required
 from app.accounts.forms import EmptyForm, PolicyForm, StaffRoleForm, StaffUserForm
 from app.accounts.models import Role, StaffUser
 from app.platform import audit_log as audit_log_reading
-from app.platform.audit_subjects import default_timezone
 from app.platform.audit_words import action_choices
 from app.platform.database import reading
 from app.platform.extensions import db
@@ -179,7 +178,7 @@ def audit_log():
         before=before,
         actors=audit_log_reading.actor_choices(),
         actions=action_choices(),
-        default_zone=default_timezone(),
+        site_zone=audit_log_reading.site_zone_words(),
         export_form=EmptyForm(),
     )
 

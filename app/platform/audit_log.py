@@ -1,7 +1,7 @@
 """Reading the audit log: the filters a records clerk needs, pages by keyset, rows in words,
 and the whole selection as CSV for a public-records request.
 
-Rows are read newest first and paged by id (the log only grows), never by OFFSET. Each page,
+Rows are read newest first (by time, then id) and paged by keyset, never by OFFSET. Each page,
 and each batch of an export, is named in a bounded number of queries (audit_subjects.py).
 Times show in the zone of the body the row is about, or the site's zone (DEFAULT_TIMEZONE)
 for rows about no body; a date range means whole days in the site's zone.
@@ -19,8 +19,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, or_, select, tuple_
 
 from app.platform import audit
 from app.platform.audit import AuditEvent
@@ -35,6 +36,7 @@ from app.platform.audit_subjects import (
 from app.platform.audit_words import ACTIONS, action_words, details_words
 from app.platform.cells import neutralise, printable
 from app.platform.extensions import db
+from app.platform.timezones import zone_name
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
@@ -226,19 +228,31 @@ class Page:
 
 
 def read_page(filters: Filters, *, before: int | None = None, size: int = PAGE_SIZE) -> Page:
-    """A page of rows newest first: the first, or those older than `before`."""
+    """A page of rows newest first: the first, or those that come after row `before`."""
     if filters.errors:
         return Page([], None)
-    rows = _read(filters, before=before, limit=size + 1)
+    rows = _read(filters, after=_cursor_of(before) if before else None, limit=size + 1)
     older = rows[size - 1].id if len(rows) > size else None
     return Page(describe(rows[:size]), older)
 
 
-def _read(filters: Filters, *, before: int | None, limit: int) -> list:
+Cursor = tuple[datetime, int]  # the last row read: its time and id
+
+
+def _cursor_of(row_id: int) -> Cursor:
+    when = db.session.scalar(select(AuditEvent.occurred_at).where(AuditEvent.id == row_id))
+    # An id that is no row (typed into the address by hand) pages from the newest.
+    return (when, row_id) if when is not None else (datetime.max.replace(tzinfo=UTC), row_id)
+
+
+def _read(filters: Filters, *, after: Cursor | None, limit: int) -> list:
+    """Newest first by time, then by id: a row recorded with an earlier time (a job that
+    finished, a service given the moment it began) still shows in its place."""
     query = select(*_COLUMNS).where(*conditions(filters))
-    if before is not None:
-        query = query.where(AuditEvent.id < before)
-    return list(db.session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    if after is not None:
+        query = query.where(tuple_(AuditEvent.occurred_at, AuditEvent.id) < after)
+    query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    return list(db.session.execute(query.limit(limit)))
 
 
 def describe(rows: list) -> list[Entry]:
@@ -266,6 +280,14 @@ def describe(rows: list) -> list[Entry]:
             )
         )
     return entries
+
+
+def site_zone_words() -> str:
+    """The site's zone as people say it, and as the database names it: "Eastern Time
+    (America/New_York)"."""
+    name = default_timezone()
+    local = datetime.now(UTC).astimezone(_zone(name))
+    return f"{zone_name(local, name, str(get_locale() or 'en'))} ({name})"
 
 
 def local_text(moment: datetime, zone_name: str) -> str:
@@ -321,15 +343,15 @@ def csv_lines(filters: Filters) -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + flushed()
-    before = None
+    after = None
     while True:
-        rows = _read(filters, before=before, limit=EXPORT_BATCH)
+        rows = _read(filters, after=after, limit=EXPORT_BATCH)
         for entry in describe(rows):
             writer.writerow([neutralise(printable(cell)) for cell in _cells(entry)])
         yield flushed()
         if len(rows) < EXPORT_BATCH:
             return
-        before = rows[-1].id
+        after = (rows[-1].occurred_at, rows[-1].id)
 
 
 def _cells(entry: Entry) -> list[str]:

@@ -94,6 +94,7 @@ def test_rows_name_people_and_records_instead_of_references(admin_client, admin,
     # Local time, with the exact UTC time in the markup.
     assert '<time datetime="2026-01-15T17:30:05Z"' in page.text
     assert "2026-01-15 12:30:05 EST" in text
+    assert "whole days in Eastern Time (America/New_York)" in page.text
 
 
 def test_filters_by_staff_member_action_tracking_number_and_days(admin_client, db, reviewed):
@@ -253,8 +254,9 @@ def test_the_csv_downloads_from_a_real_server(app, db, admin, reviewed):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == list(CSV_COLUMNS)
-    assert [row[4] for row in rows[1:]] == ["Approved testimony", "Submitted testimony"]
-    approved = rows[1]
+    # Newest first: submitted now, approved at a time given in January.
+    assert [row[4] for row in rows[1:]] == ["Submitted testimony", "Approved testimony"]
+    approved = rows[2]
     assert approved[:7] == [
         "2026-01-15 12:30:05 EST",
         "2026-01-15T17:30:05Z",
@@ -265,7 +267,7 @@ def test_the_csv_downloads_from_a_real_server(app, db, admin, reviewed):
         number,
     ]
     assert "to: approved" in approved[7]
-    assert rows[2][2] == "Resident"
+    assert rows[1][2] == "Resident"
     # All rows, formulas made text, and the first export already in the log.
     every = list(csv.reader(io.StringIO(everything)))
     assert sum(row[4].startswith("Test: filler") for row in every) == 30

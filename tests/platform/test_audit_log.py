@@ -184,11 +184,37 @@ def test_pages_go_back_by_id_without_offset(app, db):
     assert [e.action for e in second.entries] == ["test.event3", "test.event2", "test.event1"]
     assert [e.action for e in last.entries] == ["test.event0"] and last.older is None
     assert first.older == first.entries[-1].id
-    # The older page starts below the last id shown. (SQLite writes "OFFSET 0" after every
-    # LIMIT; PostgreSQL shows there is no offset at all.)
-    assert "audit_events.id <" in statements[0]
+    # The older page starts after the last row shown: its time, then its id. (SQLite writes
+    # "OFFSET 0" after every LIMIT; PostgreSQL shows there is no offset at all.)
+    paging = statements[-1]
+    assert "(audit_events.occurred_at, audit_events.id) <" in paging
     if db.engine.dialect.name == "postgresql":
-        assert "OFFSET" not in statements[0].upper()
+        assert "OFFSET" not in paging.upper()
+
+
+def test_rows_are_in_time_order_whatever_order_they_were_written_in(app, db):
+    audit.record("system", "test.noon", None, at=datetime(2026, 3, 1, 17, tzinfo=UTC))
+    audit.record("system", "test.morning", None, at=datetime(2026, 3, 1, 14, tzinfo=UTC))
+    audit.record("system", "test.evening", None, at=datetime(2026, 3, 1, 23, tzinfo=UTC))
+    audit.record("system", "test.also_noon", None, at=datetime(2026, 3, 1, 17, tzinfo=UTC))
+    with app.test_request_context():
+        first = log.read_page(_filters(), size=2)
+        rest = log.read_page(_filters(), before=first.older, size=2)
+        from_nowhere = log.read_page(_filters(), before=999_999, size=9)
+        exported = list(csv.reader(io.StringIO("".join(log.csv_lines(_filters()))[1:])))
+    assert [e.action for e in first.entries + rest.entries] == [
+        "test.evening",
+        "test.also_noon",
+        "test.noon",
+        "test.morning",
+    ]
+    assert len(from_nowhere.entries) == 4
+    assert [row[4] for row in exported[1:]] == [
+        "Test: evening",
+        "Test: also noon",
+        "Test: noon",
+        "Test: morning",
+    ]
 
 
 def test_times_are_in_the_zone_of_the_rows_body(app, db):
@@ -249,7 +275,8 @@ def test_the_csv_has_every_matching_row_in_words_and_no_formulas(app, db, monkey
     body = rows[1:]
     # Every row, in order, across batches; the testimony's own submission among them.
     assert len(body) == 12
-    assert [row[4] for row in body[:2]] == ["Test: bulk8", "Test: bulk7"]
+    # The submission is now; the rest were in January, the latest written first among equals.
+    assert [row[4] for row in body[:3]] == ["Submitted testimony", "Test: bulk8", "Test: bulk7"]
     decided = next(row for row in body if row[4] == "Rejected testimony")
     assert decided == [
         "2026-01-15 12:30:05 EST",
@@ -292,3 +319,10 @@ def test_the_filter_lists_every_staff_member_then_the_others(app, db):
         (second.audit_name, "Bea Second (bea@example.gov)"),
     ]
     assert [value for value, _words in choices[2:]] == ["resident", "system", "anonymous", "kiosk"]
+
+
+def test_the_sites_zone_in_words(app, config):
+    with app.test_request_context():
+        assert log.site_zone_words() == "Eastern Time (America/New_York)"
+        config["DEFAULT_TIMEZONE"] = "Europe/Lisbon"
+        assert "(Europe/Lisbon)" in log.site_zone_words()
