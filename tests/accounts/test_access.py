@@ -112,6 +112,7 @@ def world(db):
         "hearing_id": hearing.id,
         "testimony_id": testimony.id,
         "attachment_id": testimony.attachments[0].id,
+        "page": 1,
         "redaction_id": 1,
         "user_id": moderator.id,
         "body_id": hearing.committee.body_id,

@@ -11,6 +11,7 @@ NOT_PAGES = {
     "static",
     "exports.download",
     "moderation.attachment",
+    "attachment_pages.page_image",
     "exports.progress",
     "health.healthz",
     "speaking_console.floor_json",
