@@ -8,6 +8,7 @@ still reads as words: "Testimony: bulk decided".
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -71,6 +72,7 @@ ACTIONS = {
     "body.created": _l("Added a body"),
     "body.updated": _l("Changed a body"),
     "body.retention_set": _l("Set a retention period"),
+    "body.review_outcome_mail_changed": _l("Changed whether residents hear of review decisions"),
     "committee.created": _l("Added a committee"),
     "committee.updated": _l("Changed a committee"),
     "measure.created": _l("Added a measure"),
@@ -198,16 +200,33 @@ PRIVATE_DETAILS = frozenset({"address"})
 MAX_DETAIL = 300  # characters of one detail's value, so one row cannot fill a page
 
 
-def action_words(action: str, data: dict[str, Any] | None = None) -> str:
+class Phrasebook:
+    """Labels in the reader's language, each translated once per page or export batch: a
+    translation looked up per row cost more than everything else the row needs."""
+
+    def __init__(self) -> None:
+        self._said: dict[int, str] = {}
+
+    def __call__(self, label) -> str:
+        key = id(label)  # the labels are this module's constants
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = str(label)
+        return said
+
+
+def action_words(
+    action: str, data: dict[str, Any] | None = None, *, say: Callable[[Any], str] = str
+) -> str:
     """The action in words, in the reader's language where it has a label."""
     data = data or {}
     for key in DECIDED_TO:
         label = DECISIONS.get((action, str(data.get(key))))
         if label is not None:
-            return str(label)
+            return say(label)
     label = ACTIONS.get(action)
     if label is not None:
-        return str(label)
+        return say(label)
     return fallback_words(action)
 
 
@@ -226,25 +245,30 @@ def action_choices() -> list[tuple[str, str]]:
     return areas + actions
 
 
-def details_words(data: dict[str, Any] | None, *, private: bool = True) -> str:
+def details_words(
+    data: dict[str, Any] | None, *, private: bool = True, say: Callable[[Any], str] = str
+) -> str:
     """The details as "name: value" pairs; without PRIVATE_DETAILS when `private` is False."""
     parts = []
     for key, value in (data or {}).items():
         if value is None or value == "" or (not private and key in PRIVATE_DETAILS):
             continue
         name = DETAIL_NAMES.get(key)
-        name = str(name) if name is not None else key.replace("_", " ")
-        parts.append(f"{name}: {_value_words(value)}")
+        name = say(name) if name is not None else key.replace("_", " ")
+        parts.append(f"{name}: {_value_words(value, say)}")
     return "; ".join(parts)
 
 
-def _value_words(value: Any) -> str:
+YES, NO = _l("yes"), _l("no")
+
+
+def _value_words(value: Any, say: Callable[[Any], str]) -> str:
     if value is True:
-        return str(_l("yes"))
+        return say(YES)
     if value is False:
-        return str(_l("no"))
+        return say(NO)
     if isinstance(value, list):
-        text = ", ".join(_value_words(item) for item in value)
+        text = ", ".join(_value_words(item, say) for item in value)
     elif isinstance(value, dict):
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     else:
