@@ -197,6 +197,10 @@ DETAIL_NAMES = {
 # data of whoever was signing in (staff, or a stranger guessing). Admins see them on screen.
 PRIVATE_DETAILS = frozenset({"address"})
 
+# Details never shown anywhere, should a row ever hold them: residents' contact details. (No
+# action records them today; this keeps one added later out of the page and the CSV.)
+CONTACT_DETAILS = ("email", "street")
+
 MAX_DETAIL = 300  # characters of one detail's value, so one row cannot fill a page
 
 
@@ -252,6 +256,8 @@ def details_words(
     parts = []
     for key, value in (data or {}).items():
         if value is None or value == "" or (not private and key in PRIVATE_DETAILS):
+            continue
+        if any(part in key for part in CONTACT_DETAILS):
             continue
         name = DETAIL_NAMES.get(key)
         name = say(name) if name is not None else key.replace("_", " ")

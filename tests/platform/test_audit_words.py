@@ -78,9 +78,8 @@ def _audit_calls(tree: ast.Module, path: Path):
         if not isinstance(node, ast.Call) or _called(node) not in AUDIT_FUNCTIONS:
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and ast.unparse(func.value) == "audit":
-            yield node
-        elif isinstance(func, ast.Name) and func.id in imported:
+        through_module = isinstance(func, ast.Attribute) and ast.unparse(func.value) == "audit"
+        if through_module or (isinstance(func, ast.Name) and func.id in imported):
             yield node
 
 
@@ -187,3 +186,9 @@ def test_details_read_as_names_and_values(app):
     assert "203.0.113.9" not in exported and "network address" not in exported
     assert exported.startswith("from: pending; to: approved")
     assert details_words({}) == details_words(None) == ""
+
+
+def test_contact_details_are_never_shown(app):
+    data = {"email": "rosa@example.org", "street_address": "12 Example Street", "to": "daily"}
+    with app.test_request_context():
+        assert details_words(data) == details_words(data, private=False) == "to: daily"
