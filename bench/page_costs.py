@@ -23,14 +23,16 @@ import statistics
 import tempfile
 import time
 from datetime import UTC
+from urllib.parse import urlencode
 
 from flask_migrate import downgrade, upgrade
-from queue_pages import build
+from queue_pages import NAME, PHRASE, PHRASE_ROWS, build
 from sqlalchemy import event, func, select
 
 from app import create_app
 from app.accounts import passwords
 from app.accounts.models import Role, StaffUser
+from app.hearings.models import Hearing
 from app.moderation import queries
 from app.platform.extensions import db
 from app.testimony.models import Testimony
@@ -70,7 +72,37 @@ def pages_of(hearing_id: int) -> dict[str, str]:
         "queue, oppose, by name": f"/staff/hearings/{hearing_id}/queue?position=oppose&sort=name",
         "public hearing, first page": f"/hearings/{hearing_id}",
         "public hearing, next page": None,  # filled from the first page's "More" link
+        # Search: the default order walks the queue and stops at a full page; "best match"
+        # must score every match, so it is timed on its own (see docs/benchmarks.md).
+        "search, a name": search_path(hearing_id, q=NAME),
+        "search, a name being typed": search_path(hearing_id, q=NAME.split()[0] + " Okon"),
+        "search, a rare phrase": search_path(hearing_id, q=f'"{PHRASE}"'),
+        "search, a common word": search_path(hearing_id, q="surveillance"),
+        "search, common word, pending": search_path(hearing_id, q="surveillance", status="pending"),
+        "search, a name, best match": search_path(hearing_id, q=NAME, sort="relevance"),
+        "search, rare phrase, best match": search_path(
+            hearing_id, q=f'"{PHRASE}"', sort="relevance"
+        ),
+        RANKED_COMMON: search_path(hearing_id, q="surveillance", sort="relevance"),
     }
+
+
+# Ranking a word nearly every testimony holds reads every match: reported, not in the target.
+RANKED_COMMON = "search, common word, best match"
+
+
+def search_path(hearing_id: int, **args: str) -> str:
+    return f"/staff/hearings/{hearing_id}/queue?" + urlencode({"status": "", **args})
+
+
+def check_indexed(hearing_id: int) -> None:
+    """Bulk loading indexed every row for search: the name and the phrase are found."""
+    hearing = db.session.get(Hearing, hearing_id)
+    by_name = queries.queue_page(hearing, queries.QueueFilter(text=NAME), None)
+    by_phrase = queries.queue_page(hearing, queries.QueueFilter(text=f'"{PHRASE}"'), None)
+    assert [t.full_name for t in by_name.rows] == [NAME], by_name.rows
+    assert len(by_phrase.rows) == PHRASE_ROWS, by_phrase.rows
+    db.session.rollback()
 
 
 def _cursor_at(hearing_id: int, share: float) -> str:
@@ -159,6 +191,7 @@ def main() -> None:
             began = time.perf_counter()
             hearings[size] = build(size).id
             db.session.rollback()
+            check_indexed(hearings[size])
             print(f"loaded {size:,} testimonies in {time.perf_counter() - began:.0f} s")
         results = measure(client, hearings, counter, args.repeat)
     small, large = sizes[0], sizes[-1]
@@ -168,7 +201,8 @@ def main() -> None:
     for name, (cost, counts) in results[small].items():
         large_cost, large_counts = results[large][name]
         ratio = large_cost / cost
-        worst = max(worst, ratio)
+        if name != RANKED_COMMON:
+            worst = max(worst, ratio)
         same_queries &= counts == large_counts
         print(
             f"{name:30} {cost * 1000:10.1f}ms {large_cost * 1000:10.1f}ms   {ratio:5.2f}x"
@@ -177,7 +211,8 @@ def main() -> None:
     print(
         f"summary pages {url.split(':')[0]}: at {large:,} testimonies the costliest page takes "
         f"{worst:.2f}x its time at {small:,} (target <= 1.5x); queries per page "
-        f"{'the same' if same_queries else 'DIFFERENT'} at both sizes"
+        f"{'the same' if same_queries else 'DIFFERENT'} at both sizes; "
+        f"{RANKED_COMMON!r} apart: {results[large][RANKED_COMMON][0] * 1000:.0f} ms"
     )
 
 

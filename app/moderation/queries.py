@@ -62,10 +62,11 @@ def _day_start(day: date, zone: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
 
 
-def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False):
+def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False, walking: bool = False):
     """A SELECT of the hearing's testimonies that match the filter (no order, no limit).
 
-    `ranked`: the caller joins the search's ranking, which does the searching itself."""
+    `ranked`: the caller joins the search's ranking, which does the searching itself.
+    `walking`: the caller reads one page in order, not every match."""
     query = select(Testimony).where(Testimony.hearing_id == hearing.id)
     if chosen.status is not None:
         query = query.where(Testimony.status == chosen.status)
@@ -111,7 +112,7 @@ def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False):
         end = _day_start(chosen.received_to + timedelta(days=1), hearing.timezone)
         query = query.where(Testimony.received_at < end)
     if chosen.text and not ranked:
-        query = query.where(search.matches(search.parse(chosen.text)))
+        query = query.where(search.matches(search.parse(chosen.text), walking=walking))
     return query
 
 
@@ -170,7 +171,7 @@ def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> Que
     else:
         column = SORTS.get(chosen.sort, Testimony.received_at)
         sort = chosen.sort if chosen.sort in SORTS else "received"
-        query = matching(hearing, chosen)
+        query = matching(hearing, chosen, walking=True)
     query = query.options(
         selectinload(Testimony.measure),
         selectinload(Testimony.attachments),

@@ -13,11 +13,24 @@ kept current by triggers from migrations/versions/0033_queue_search.py.
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Double, column, exists, func, literal_column, select, table, text
+from sqlalchemy import (
+    Double,
+    Engine,
+    column,
+    event,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from app.platform.extensions import db
@@ -29,7 +42,7 @@ MAX_WORDS = 12
 MIN_PREFIX = 2
 # On SQLite, a search matching fewer testimonies than this (across every hearing) is answered
 # from the index's list of matches; a commoner one by walking the queue in its order and
-# asking the index about each row, which stops as soon as a page is full.
+# checking each row, which stops as soon as a page is full.
 FEW_MATCHES = 2000
 
 # The tables migration 0033 makes, which are not models: the FTS5 table and its shadow tables
@@ -60,6 +73,9 @@ class Search:
     def unusable(self) -> bool:
         """Nothing to look for: the text had no letter or digit."""
         return not self.groups
+
+    def encoded(self) -> str:
+        return json.dumps([self.groups, self.prefix])
 
     def fts5(self) -> str:
         """FTS5 MATCH syntax: every word in double quotes, so nothing in it is an operator."""
@@ -127,8 +143,11 @@ def _fts5_matches(search: Search):
     return text("testimony_search MATCH :search_words").bindparams(search_words=search.fts5())
 
 
-def matches(search: Search) -> ColumnElement[bool]:
-    """A condition on Testimony: the testimony holds every word of the search."""
+def matches(search: Search, *, walking: bool = True) -> ColumnElement[bool]:
+    """A condition on Testimony: the testimony holds every word of the search.
+
+    `walking`: the caller reads a page in the queue's order and stops when it is full (not
+    every match, as a count does), so checking rows one by one may be the cheaper way."""
     if search.unusable:
         return Testimony.id.is_(None)  # matches nothing, and the database knows it at once
     if _postgresql():
@@ -139,15 +158,61 @@ def matches(search: Search) -> ColumnElement[bool]:
             _PG_INDEX.c.document.op("@@")(_tsquery(search)),
         )
     found = select(_SQLITE_INDEX.c.rowid).select_from(_SQLITE_INDEX).where(_fts5_matches(search))
-    few = db.session.scalar(select(func.count()).select_from(found.limit(FEW_MATCHES).subquery()))
-    if few < FEW_MATCHES:
+    if not walking or not _common_on_sqlite(search):
         return Testimony.id.in_(found)
-    # SQLite cannot weigh an FTS5 condition, so it is told which way to go: row by row.
-    return exists(
-        select(literal_column("1"))
-        .select_from(_SQLITE_INDEX)
-        .where(_fts5_matches(search), _SQLITE_INDEX.c.rowid == Testimony.id)
-    )
+    # SQLite cannot weigh an FTS5 condition, so it is told which way to go: row by row, with
+    # the same words checked in Python (an FTS5 prefix query rebuilds its whole list of
+    # matches each time it is asked, which row by row would cost that list once per row).
+    return func.testimony_search_matches(
+        search.encoded(), Testimony.full_name, Testimony.organization, Testimony.body
+    ).is_(True)
+
+
+def _common_on_sqlite(search: Search) -> bool:
+    """Whether at least FEW_MATCHES testimonies hold the words, the last one whole: asked
+    that way, FTS5 reads its lists only as far as the limit."""
+    whole = Search(search.groups, prefix=False)
+    found = select(_SQLITE_INDEX.c.rowid).select_from(_SQLITE_INDEX).where(_fts5_matches(whole))
+    counted = select(func.count()).select_from(found.limit(FEW_MATCHES).subquery())
+    return db.session.scalar(counted) >= FEW_MATCHES
+
+
+def _folded_words(value: str | None) -> list[str]:
+    """Words as FTS5's unicode61 tokenizer with remove_diacritics 2 sees them."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _WORD.findall(bare.casefold())
+
+
+def row_matches(encoded: str, *columns: str | None) -> bool:
+    """The search (Search.encoded) against one testimony's columns, as the index answers it:
+    every group in some column, a phrase's words in a row, the last word as a prefix."""
+    groups, prefix = json.loads(encoded)
+    texts = [_folded_words(value) for value in columns]
+    for number, group in enumerate(groups):
+        wanted = [w for word in group for w in _folded_words(word)]
+        if not wanted:
+            continue
+        starts = prefix and number == len(groups) - 1
+        if not any(_holds(words, wanted, starts) for words in texts):
+            return False
+    return True
+
+
+def _holds(words: list[str], wanted: list[str], prefix: bool) -> bool:
+    size = len(wanted)
+    for at in range(len(words) - size + 1):
+        if words[at : at + size - 1] == wanted[:-1]:
+            last = words[at + size - 1]
+            if last == wanted[-1] or (prefix and last.startswith(wanted[-1])):
+                return True
+    return False
+
+
+@event.listens_for(Engine, "connect")
+def _register_row_check(connection, _record) -> None:
+    if isinstance(connection, sqlite3.Connection):
+        connection.create_function("testimony_search_matches", 4, row_matches, deterministic=True)
 
 
 def ranked(search: Search) -> Subquery:
