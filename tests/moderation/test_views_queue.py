@@ -215,3 +215,27 @@ def test_an_empty_queue_offers_neither_the_page_nor_a_count_of_rows(app, db):
     assert "0 testimonies match these filters." in page
     assert 'value="page"' not in page
     assert 'name="page_ids"' not in page
+
+
+def test_past_what_one_decision_covers_the_count_says_more_than(app, db, monkeypatch):
+    monkeypatch.setattr("app.moderation.views.MAX_MATCHING", 3)
+    hearing = make_hearing(now=NOW)
+    for _ in range(5):
+        make_testimony(hearing, now=NOW)
+
+    page = queue(app, hearing)
+
+    assert "More than 3 testimonies match these filters. This page shows 5." in page
+    assert "Everything matching the current filters: more than 3 testimonies" in page
+
+
+def test_exactly_as_many_as_one_decision_covers_are_counted_exactly(app, db, monkeypatch):
+    monkeypatch.setattr("app.moderation.views.MAX_MATCHING", 3)
+    hearing = make_hearing(now=NOW)
+    for _ in range(3):
+        make_testimony(hearing, now=NOW)
+
+    page = queue(app, hearing)
+
+    assert "3 testimonies match these filters." in page
+    assert "Everything matching the current filters: 3 testimonies" in page
