@@ -6,9 +6,11 @@ words and looks at runs of capitalised words ("John Smith", "María José Núñe
 "J." between), then decides on each run from what stands before it and what it is made of:
 
 * after a courtesy title (Mr, Mrs, Ms, Dr, Sr., Sra., Doña …) or a word for someone close to
-  the writer (my neighbour, our landlord, my son's teacher, mi vecina, la maestra, a man named
-  …) any run is a name, even one word ("Mrs. O'Brien"), and so are words without letter case
-  (Arabic script) and a lower-case given name from the lists ("my neighbor john");
+  the writer with a possessive before it (my neighbour, our landlord, my son's teacher, mi
+  vecina, la maestra; also "a man named …") any run is a name, even one word ("Mrs.
+  O'Brien"), and so are words without letter case (Arabic script) and a lower-case given name
+  from the lists ("my neighbor john"). After a group ("our children", "mis vecinos") one word
+  counts only if it is in the lists;
 * without such a cue it takes two to four words, the first a given name from the lists
   (app/moderation/name_lists.py) or one of them a distinctive surname ("Allie Ng"). A given
   name that is also an ordinary word ("Will", "Rose", "Hope", "Grant") counts only in the
@@ -21,13 +23,17 @@ What is never suggested, because it is not a private third party:
 * officials acting in office: a run after a title of public office (Councilor, Mayor, Chair,
   Senator, Secretary, Administrator, Judge, Officer, la concejala …) and, for the rest of the
   text, any run ending in the same surname ("Councilor Wu … Michelle Wu"), unless a word for
-  someone close to the writer stands before it ("my neighbour Amy Wu"); the addressee after
-  "Dear" is treated the same way;
+  someone close to the writer stands before it ("my neighbour Amy Wu"). A police officer or
+  clerk named with the title is acting in office too;
 * names in the hearing's own public text (the committee, body, hearing, the measures' titles
   and summaries, which name sponsors, and the body's places): a run without a cue whose last
   word appears capitalised there;
 * places, streets and organisations (a run with a word such as Street, Park, Council, Inc,
-  County), sentence-initial words, months and days, and documents (Act, Ordinance, Rule).
+  County; a run after "in", "near" or "at", or before a state's two letters as in "Joshua
+  Tree, CA"), sentence-initial words, months and days, acronyms beside a word ("Do LGBTQ"),
+  and documents (Act, Ordinance, Rule);
+* whoever a letter greets ("Dear …", "Hello Mr. …"): in testimony, the committee or an
+  official.
 
 Runs longer than six words are headings or titles and are skipped. The work is one pass over
 the words plus a constant amount per word, so any text takes time in proportion to its length.
