@@ -123,6 +123,7 @@ def register_jobs(app: Flask) -> None:
     from app.exports import jobs as export_jobs
     from app.following import notices as following_notices
     from app.hearings import agenda_uploads
+    from app.moderation import pdf_pages
     from app.platform import jobs, outbox
     from app.testimony import held_uploads, review_notices
 
@@ -133,6 +134,8 @@ def register_jobs(app: Flask) -> None:
     jobs.register(app, export_jobs.JOB, export_jobs.run_job)
     jobs.register(app, agenda_uploads.FORGET_JOB, agenda_uploads.forget_job)
     jobs.register_periodic(app, held_uploads.forget_expired)
+    # Pages of attachments drawn for the review page go after a day, or once their file has.
+    jobs.register_periodic(app, pdf_pages.sweep)
     # Residents told their testimony was published or not, after each decision commits.
     jobs.register(app, review_notices.JOB, review_notices.run_job, batch=10)
     # An Idempotency-Key's answer is kept 24 hours.

@@ -144,3 +144,7 @@ def test_old_images_and_images_of_files_gone_are_swept(db):
     assert (cache_root() / kept.sha256 / "1.png").exists()
     assert not (cache_root() / old.sha256).exists()
     assert not (cache_root() / gone.sha256).exists()
+
+
+def test_the_background_jobs_sweep_drawn_pages_even_when_nothing_is_drawn(app):
+    assert sweep in app.extensions["jobs"].periodic
