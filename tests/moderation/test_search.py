@@ -106,6 +106,16 @@ def test_search_finds_names_organisations_and_words(letters, subtests):
             }
 
 
+def test_row_by_row_finds_what_the_index_finds(letters, monkeypatch, subtests):
+    """On SQLite a common search is checked row by row in Python; it must agree with the
+    index (on PostgreSQL both are the database's own answer)."""
+    hearing, ids = letters
+    monkeypatch.setattr(search, "FEW_MATCHES", 1)  # anything found at all counts as common
+    for words, expected in SEARCHES:
+        with subtests.test(words=words):
+            assert found(hearing, words) == {ids[key] for key in expected}
+
+
 def test_words_in_another_form_match_where_the_database_stems_them(db, letters, subtests):
     """PostgreSQL stems English and Spanish: "cámara" finds "cámaras", "camera" finds
     "cameras". SQLite has no Spanish stemmer; there the last word's prefix does the work."""
