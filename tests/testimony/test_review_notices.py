@@ -4,6 +4,7 @@ same; a reversal before the letter goes out takes the stale letter back."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from tests.factories import (
     make_organisation,
     make_staff_user,
     make_testimony,
+    run_threads,
 )
 
 S = ReviewStatus
@@ -366,3 +368,24 @@ def test_a_campaign_decision_tells_each_member(db, smtp):
     settle()
 
     assert sorted(m["To"] for m in delivered(smtp)) == [f"member{n}@example.org" for n in range(3)]
+
+
+def test_two_notice_jobs_at_the_same_moment_write_one_letter(app, db):
+    """Two processes running the job for one decision (a lapsed claim taken again while the
+    first still runs): the testimony's row lock makes the second see what the first told."""
+    receipt = make_testimony(make_hearing())
+    db.session.commit()
+    set_status = update(Testimony).where(Testimony.id == receipt.testimony_id)
+    db.session.execute(set_status.values(status=S.APPROVED))
+    db.session.commit()
+    start = threading.Barrier(2, timeout=20)
+
+    def job():
+        with app.app_context():
+            start.wait()
+            written = review_notices.tell([receipt.testimony_id], now=utcnow())
+            db.session.commit()
+            return written
+
+    assert sorted(run_threads(job, job, join_seconds=40)) == [0, 1]
+    assert [m.kind for m in letters(db)] == [review_notices.PUBLISHED]
