@@ -101,8 +101,8 @@ def queue(hearing_id: int):
         filter_form=filter_form,
         page=page,
         excerpts={t.id: excerpt(t.body) for t in page.rows},
-        matching_count=_count_matching_up_to(hearing, chosen, MAX_MATCHING + 1),
-        max_matching=MAX_MATCHING,
+        matching_count=_count_matching_up_to(hearing, chosen, QUEUE_COUNT_LIMIT + 1),
+        count_limit=QUEUE_COUNT_LIMIT,
         repeats=repeats,
         disposable={t.id: identity.is_disposable(t.email) for t in page.rows},
         counts=queries.status_counts(hearing),
@@ -113,9 +113,14 @@ def queue(hearing_id: int):
     )
 
 
+# The queue page counts what matches this far and says "more than" past it: counting stops
+# early, so a page costs about the same in a hearing of a million (the confirmation of
+# "everything matching" counts exactly, up to MAX_MATCHING).
+QUEUE_COUNT_LIMIT = 5_000
+
+
 def _count_matching_up_to(hearing: Hearing, chosen, most: int) -> int:
-    """How many testimonies match, counting no further than `most`: past what one decision can
-    cover the page says "more than", so a page costs the same in a hearing of a million."""
+    """How many testimonies match, counting no further than `most`."""
     first = queries.matching(hearing, chosen).with_only_columns(Testimony.id).limit(most)
     return db.session.scalar(select(func.count()).select_from(first.subquery())) or 0
 

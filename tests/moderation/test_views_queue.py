@@ -217,8 +217,8 @@ def test_an_empty_queue_offers_neither_the_page_nor_a_count_of_rows(app, db):
     assert 'name="page_ids"' not in page
 
 
-def test_past_what_one_decision_covers_the_count_says_more_than(app, db, monkeypatch):
-    monkeypatch.setattr("app.moderation.views.MAX_MATCHING", 3)
+def test_past_its_limit_the_queue_count_says_more_than(app, db, monkeypatch):
+    monkeypatch.setattr("app.moderation.views.QUEUE_COUNT_LIMIT", 3)
     hearing = make_hearing(now=NOW)
     for _ in range(5):
         make_testimony(hearing, now=NOW)
@@ -229,8 +229,8 @@ def test_past_what_one_decision_covers_the_count_says_more_than(app, db, monkeyp
     assert "Everything matching the current filters: more than 3 testimonies" in page
 
 
-def test_exactly_as_many_as_one_decision_covers_are_counted_exactly(app, db, monkeypatch):
-    monkeypatch.setattr("app.moderation.views.MAX_MATCHING", 3)
+def test_exactly_as_many_as_the_limit_are_counted_exactly(app, db, monkeypatch):
+    monkeypatch.setattr("app.moderation.views.QUEUE_COUNT_LIMIT", 3)
     hearing = make_hearing(now=NOW)
     for _ in range(3):
         make_testimony(hearing, now=NOW)
