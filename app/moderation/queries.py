@@ -62,11 +62,11 @@ def _day_start(day: date, zone: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
 
 
-def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False, walking: bool = False):
+def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False, walking: bool = True):
     """A SELECT of the hearing's testimonies that match the filter (no order, no limit).
 
     `ranked`: the caller joins the search's ranking, which does the searching itself.
-    `walking`: the caller reads one page in order, not every match."""
+    `walking`: the caller reads a page (or counts up to a limit) in order, not every match."""
     query = select(Testimony).where(Testimony.hearing_id == hearing.id)
     if chosen.status is not None:
         query = query.where(Testimony.status == chosen.status)
@@ -171,7 +171,7 @@ def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> Que
     else:
         column = SORTS.get(chosen.sort, Testimony.received_at)
         sort = chosen.sort if chosen.sort in SORTS else "received"
-        query = matching(hearing, chosen, walking=True)
+        query = matching(hearing, chosen)
     query = query.options(
         selectinload(Testimony.measure),
         selectinload(Testimony.attachments),
@@ -214,11 +214,12 @@ def oldest_pending(hearing_id: int, *, besides: int | None = None) -> int | None
 
 
 def matching_ids(hearing: Hearing, chosen: QueueFilter) -> list[int]:
-    return list(db.session.scalars(matching(hearing, chosen).with_only_columns(Testimony.id)))
+    query = matching(hearing, chosen, walking=False).with_only_columns(Testimony.id)
+    return list(db.session.scalars(query))
 
 
 def count_matching(hearing: Hearing, chosen: QueueFilter) -> int:
-    query = matching(hearing, chosen).with_only_columns(func.count(Testimony.id))
+    query = matching(hearing, chosen, walking=False).with_only_columns(func.count(Testimony.id))
     return db.session.scalar(query) or 0
 
 

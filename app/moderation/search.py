@@ -158,7 +158,15 @@ def matches(search: Search, *, walking: bool = True) -> ColumnElement[bool]:
             _PG_INDEX.c.document.op("@@")(_tsquery(search)),
         )
     found = select(_SQLITE_INDEX.c.rowid).select_from(_SQLITE_INDEX).where(_fts5_matches(search))
-    if not walking or not _common_on_sqlite(search):
+    if not _common_on_sqlite(search):
+        # Few: their ids, listed, so SQLite reads just those rows (given the subquery, it would
+        # walk the whole hearing in the queue's order, checking each row against the list).
+        few = list(db.session.scalars(found.limit(FEW_MATCHES + 1)))
+        if len(few) <= FEW_MATCHES:
+            return Testimony.id.in_(few)
+        if not walking:
+            return Testimony.id.in_(found)
+    elif not walking:
         return Testimony.id.in_(found)
     # SQLite cannot weigh an FTS5 condition, so it is told which way to go: row by row, with
     # the same words checked in Python (an FTS5 prefix query rebuilds its whole list of
