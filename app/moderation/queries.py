@@ -67,7 +67,14 @@ def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False, wal
 
     `ranked`: the caller joins the search's ranking, which does the searching itself.
     `walking`: the caller reads a page (or counts up to a limit) in order, not every match."""
-    query = select(Testimony).where(Testimony.hearing_id == hearing.id)
+    looked_for = None
+    if chosen.text and not ranked:
+        looked_for = search.matches(search.parse(chosen.text), walking=walking)
+    if isinstance(looked_for, search.FewRows):
+        query = select(Testimony).where(search.unindexed("hearing_id") == hearing.id)
+        query = query.where(looked_for.condition)
+    else:
+        query = select(Testimony).where(Testimony.hearing_id == hearing.id)
     if chosen.status is not None:
         query = query.where(Testimony.status == chosen.status)
     if chosen.measure_id is not None:
@@ -111,8 +118,8 @@ def matching(hearing: Hearing, chosen: QueueFilter, *, ranked: bool = False, wal
     if chosen.received_to is not None:
         end = _day_start(chosen.received_to + timedelta(days=1), hearing.timezone)
         query = query.where(Testimony.received_at < end)
-    if chosen.text and not ranked:
-        query = query.where(search.matches(search.parse(chosen.text), walking=walking))
+    if looked_for is not None and not isinstance(looked_for, search.FewRows):
+        query = query.where(looked_for)
     return query
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     Double,
     Engine,
+    Integer,
     column,
     event,
     exists,
@@ -143,7 +144,7 @@ def _fts5_matches(search: Search):
     return text("testimony_search MATCH :search_words").bindparams(search_words=search.fts5())
 
 
-def matches(search: Search, *, walking: bool = True) -> ColumnElement[bool]:
+def matches(search: Search, *, walking: bool = True):
     """A condition on Testimony: the testimony holds every word of the search.
 
     `walking`: the caller reads a page in the queue's order and stops when it is full (not
@@ -162,8 +163,10 @@ def matches(search: Search, *, walking: bool = True) -> ColumnElement[bool]:
         # Few: their ids, listed, so SQLite reads just those rows (given the subquery, it would
         # walk the whole hearing in the queue's order, checking each row against the list).
         few = list(db.session.scalars(found.limit(FEW_MATCHES + 1)))
+        if not few:
+            return Testimony.id.is_(None)
         if len(few) <= FEW_MATCHES:
-            return Testimony.id.in_(few)
+            return FewRows(Testimony.id.in_(few))
         if not walking:
             return Testimony.id.in_(found)
     elif not walking:
@@ -174,6 +177,20 @@ def matches(search: Search, *, walking: bool = True) -> ColumnElement[bool]:
     return func.testimony_search_matches(
         search.encoded(), Testimony.full_name, Testimony.organization, Testimony.body
     ).is_(True)
+
+
+class FewRows:
+    """A condition naming a few rows by id. SQLite, knowing nothing of how many rows a
+    hearing has, would rather walk the hearing's index in the queue's order than read them:
+    the caller compares the hearing with `unindexed`, leaving it only the rowid lookups."""
+
+    def __init__(self, condition: ColumnElement[bool]) -> None:
+        self.condition = condition
+
+
+def unindexed(column_name: str) -> ColumnElement:
+    """testimonies.<column> with SQLite's unary +: the same value, but no index serves it."""
+    return literal_column(f"+testimonies.{column_name}", Integer)
 
 
 def _common_on_sqlite(search: Search) -> bool:
