@@ -58,6 +58,13 @@ class AlreadyCalled(DomainError):
         super().__init__(_("There is nothing to confirm: your turn has come or was cancelled."))
 
 
+class Withdrawn(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("You withdrew this testimony, so its place to speak can no longer be confirmed.")
+        )
+
+
 class CannotCancel(DomainError):
     def __init__(self) -> None:
         super().__init__(_("This place can no longer be cancelled: the speaker has been called."))
@@ -565,6 +572,10 @@ def confirm_place(speaker: Speaker, *, now: datetime) -> None:
     """The speaker says they will come."""
     lock_sheet(speaker.hearing, now=now, moves=False)
     db.session.refresh(speaker)
+    # A withdrawal reaches the run sheet only when the clerk next takes changes in, so the
+    # place can still be waiting here; confirming it would promise a turn to nobody.
+    if speaker.testimony is not None and speaker.testimony.status is ReviewStatus.WITHDRAWN:
+        raise Withdrawn()
     if speaker.status not in (SpeakerStatus.WAITING, SpeakerStatus.WAITLISTED):
         raise AlreadyCalled()
     speaker.confirmed_at = now

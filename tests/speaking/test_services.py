@@ -233,6 +233,19 @@ def test_confirming_is_recorded(db, clerk):
     assert len(_actions(db, "speaker.confirmed")) == 1
 
 
+def test_a_withdrawn_testimonys_place_cannot_be_confirmed(db, clerk):
+    hearing = make_hearing()
+    ana = sign_up(hearing, "Ana Reyes", minutes_ago=30)
+    propose(clerk, hearing)
+    testimony_services.withdraw_testimony(ana, now=utcnow(), seen_version=ana.version)
+    [speaker] = services.speakers(hearing)
+    assert speaker.status is SpeakerStatus.WAITING  # until the clerk takes the change in
+    with pytest.raises(services.Withdrawn):
+        services.confirm_place(speaker, now=utcnow())
+    assert speaker.confirmed_at is None
+    assert _actions(db, "speaker.confirmed") == []
+
+
 def test_a_called_speaker_cannot_cancel(db, clerk):
     hearing = make_hearing()
     sign_up(hearing, "Ana Reyes", minutes_ago=30)
