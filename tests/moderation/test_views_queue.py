@@ -239,3 +239,21 @@ def test_exactly_as_many_as_the_limit_are_counted_exactly(app, db, monkeypatch):
 
     assert "3 testimonies match these filters." in page
     assert "Everything matching the current filters: 3 testimonies" in page
+
+
+def test_a_search_that_cannot_be_run_says_why_and_filters_nothing(app, db):
+    hearing = make_hearing()
+    ana = make_testimony(hearing, full_name="Ana Reyes").testimony
+    bo = make_testimony(hearing, full_name="Bo Chen").testimony
+
+    punctuation = queue(app, hearing, "?status=&q=%21%40%23")
+    assert "enter a letter or number to search" in punctuation
+    assert ana.tracking_number not in punctuation and bo.tracking_number not in punctuation
+
+    too_long = queue(app, hearing, "?status=&q=" + "a" * 201)
+    assert "The search was not applied:" in too_long
+    assert ana.tracking_number in too_long and bo.tracking_number in too_long
+
+    plain = queue(app, hearing, "?status=&q=Reyes")
+    assert "The search was not applied" not in plain and "enter a letter" not in plain
+    assert ana.tracking_number in plain and bo.tracking_number not in plain
