@@ -98,7 +98,7 @@ class Search:
 
 def parse(raw: str) -> Search:
     """The words to look for in what a moderator typed, whatever it holds."""
-    typed = unicodedata.normalize("NFKC", raw[:MAX_LENGTH]).casefold()
+    typed = _fold(raw[:MAX_LENGTH])
     groups: list[tuple[str, ...]] = []
     last_quoted = False
     cursor = 0
@@ -202,11 +202,17 @@ def _common_on_sqlite(search: Search) -> bool:
     return db.session.scalar(counted) >= FEW_MATCHES
 
 
+def _fold(value: str) -> str:
+    """Text as FTS5's unicode61 tokenizer (remove_diacritics 2) compares it: lower case by
+    simple mapping ("ß" stays "ß", which full case folding would make "ss" and so miss the
+    index) and without accents, so "İstanbul" is one word, "istanbul"."""
+    decomposed = unicodedata.normalize("NFD", value.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _folded_words(value: str | None) -> list[str]:
     """Words as FTS5's unicode61 tokenizer with remove_diacritics 2 sees them."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORD.findall(bare.casefold())
+    return _WORD.findall(_fold(value or ""))
 
 
 def row_matches(encoded: str, *columns: str | None) -> bool:

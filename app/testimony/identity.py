@@ -74,6 +74,7 @@ def record(testimony: Testimony, purpose: str, *, now: datetime) -> bool:
         audit.record(audit.RESIDENT, action, testimony, at=now)
         if purpose == DISPUTE:
             _alert_moderators(testimony)
+            _recheck_review_notice(testimony)
     return bool(done)
 
 
@@ -118,7 +119,16 @@ def keep_disputed(actor: StaffUser, testimony: Testimony, *, now: datetime) -> b
     if not kept:
         return False
     audit.record(actor.audit_name, "testimony.dispute_kept", testimony, at=now)
+    _recheck_review_notice(testimony)
     return True
+
+
+def _recheck_review_notice(testimony: Testimony) -> None:
+    """Whether the resident is told the outcome depends on the dispute: a letter not yet sent
+    is taken back when they dispute, and one is written when a moderator keeps it."""
+    from app.testimony import review_notices  # it reads who to write to from this module
+
+    review_notices.queue([testimony.id])
 
 
 def undisputed():

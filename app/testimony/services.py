@@ -681,6 +681,7 @@ def amend_testimony(
         audit.RESIDENT, "testimony.amended", testimony, at=now, version=testimony.version, **removed
     )
     _queue_mail("testimony_amended", testimony, None)
+    _recheck_review_notice(testimony)
     return True
 
 
@@ -758,6 +759,15 @@ def withdraw_testimony(
     db.session.flush()
     audit.record(audit.RESIDENT, "testimony.withdrawn", testimony, at=now)
     _queue_mail("testimony_withdrawn", testimony, None)
+    _recheck_review_notice(testimony)
+
+
+def _recheck_review_notice(testimony: Testimony) -> None:
+    """A "published" or "not published" letter still waiting to go out may no longer be true
+    once the resident withdraws or amends: have it checked (and taken back) after the commit."""
+    from app.testimony import review_notices  # it builds receipt links from this module
+
+    review_notices.queue([testimony.id])
 
 
 SUBJECTS = {

@@ -128,7 +128,7 @@ POSTGRESQL_DOWN = [
     "DROP FUNCTION IF EXISTS testimony_search_document(text, text, text)",
     'DROP FUNCTION IF EXISTS testimony_search_part(text, "char")',
     *[f"DROP TEXT SEARCH CONFIGURATION IF EXISTS testimony_{name}" for name in _CONFIGURATIONS],
-    "DROP EXTENSION IF EXISTS unaccent",
+    # unaccent stays: it may have been there before this migration, and others may use it.
 ]
 
 

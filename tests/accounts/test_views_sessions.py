@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.accounts import staff_sessions
 from app.accounts.models import Role, StaffSession
 from app.platform.audit import AuditEvent
+from app.platform.timezones import local_time
 from tests.factories import log_in, make_admin, make_staff_user, post_form
 
 HOME = "/staff/"
@@ -190,3 +191,14 @@ def test_session_rows_never_show_the_full_user_agent_or_address(app, db):
     assert "<script>alert(1)</script>" not in page
     assert "198.51.100.200" not in page
     assert re.search(r"Firefox on Windows", page)
+
+
+def test_session_times_are_in_the_sites_time_zone(app, db, config):
+    config["DEFAULT_TIMEZONE"] = "Asia/Tokyo"
+    user = make_staff_user()
+    db.session.commit()
+    laptop = _browser(app, user)
+    [row] = _rows(db, user)
+    page = laptop.get(ACCOUNT).text
+    assert local_time(row.created_at, "Asia/Tokyo", "short") in page
+    assert local_time(row.created_at, "America/New_York", "short") not in page

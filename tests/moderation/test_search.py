@@ -72,6 +72,11 @@ def letters(db):
             full_name="Gus Ives",
             body="Facial recognition moratorium now, and recognition of our privacy.",
         ),
+        "abroad": submitted(
+            hearing,
+            full_name="Selin Yılmaz",  # noqa: RUF001 (a dotless i, on purpose)
+            body="From İstanbul to the Hauptstraße, cameras follow the ﬁnal mile.",
+        ),
     }
     submitted(make_hearing(now=NOW), full_name="Denise Okafor")  # another hearing's
     return hearing, {key: t.id for key, t in made.items()}
@@ -93,6 +98,13 @@ SEARCHES = [
     ('"recognition moratorium"', {"phrase"}),  # a phrase
     ('"moratorium recognition"', set()),
     ("nobody like this", set()),
+    # Letters whose case folding differs from their lower case, and a ligature, typed as
+    # written: the search folds them as the index does.
+    ("İstanbul", {"abroad"}),
+    ("istanbul", {"abroad"}),
+    ("Hauptstraße", {"abroad"}),
+    ("Yılmaz", {"abroad"}),  # noqa: RUF001
+    ("ﬁnal mile", {"abroad"}),
 ]
 
 

@@ -17,9 +17,9 @@ from app.platform import jobs, outbox
 from app.platform.extensions import db
 from app.platform.outbox import OutboxMessage
 from app.platform.timezones import local_time, utcnow
-from app.testimony import review_notices
+from app.testimony import identity, review_notices
 from app.testimony.models import RejectionReason, ReviewStatus, Testimony
-from app.testimony.services import amend_testimony
+from app.testimony.services import amend_testimony, withdraw_testimony
 from app.testimony.submissions import Amendment
 from tests.factories import (
     make_hearing,
@@ -216,6 +216,40 @@ def test_a_reversal_before_the_letter_goes_out_takes_it_back(db, smtp, quiet_mai
     assert [m.kind for m in letters(db)] == [review_notices.NOT_PUBLISHED]
     (message,) = delivered(smtp)
     assert "Your testimony was not published." in message.get_content()
+
+
+@pytest.mark.parametrize("change", ["withdraw", "dispute"])
+def test_a_resident_who_withdraws_or_disputes_before_the_letter_goes_out_is_not_told_published(
+    app, db, smtp, quiet_mail, change
+):
+    smtp.start()
+    receipt = make_testimony(make_hearing())
+    moderator = make_staff_user()
+    db.session.commit()
+    testimony = receipt.testimony
+
+    decide(moderator, testimony, S.APPROVED)
+    (approval,) = letters(db)
+    assert approval.sent_at is None
+    if change == "withdraw":
+        withdraw_testimony(testimony, now=utcnow())
+    else:
+        with app.test_request_context():  # the moderators' alert links to the review page
+            identity.record(testimony, identity.DISPUTE, now=utcnow())
+    db.session.commit()
+    settle()
+    outbox.deliver_pending()
+
+    assert letters(db) == []
+    assert delivered(smtp) == []
+    if change == "dispute":
+        # A moderator keeping it after all: the resident is told then, once.
+        identity.keep_disputed(moderator, db.session.get(Testimony, testimony.id), now=utcnow())
+        db.session.commit()
+        settle()
+        outbox.deliver_pending()
+        assert [m.kind for m in letters(db)] == [review_notices.PUBLISHED]
+        assert len(delivered(smtp)) == 1
 
 
 def test_sent_back_for_review_before_the_letter_goes_out_tells_nothing(db, smtp, quiet_mail):
