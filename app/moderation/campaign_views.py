@@ -4,14 +4,15 @@ representative text, each member's differences, and the decide / split / merge a
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.access import role_required
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role
-from app.campaigns import queries
+from app.campaigns import provenance, queries
+from app.campaigns.arrival_chart import bin_arrivals, lay_out
 from app.campaigns.differences import compare
 from app.campaigns.models import Campaign
 from app.hearings.models import Hearing
@@ -20,7 +21,7 @@ from app.moderation import queries as moderation_queries
 from app.moderation.campaign_forms import CampaignDecisionForm, MergeForm
 from app.moderation.forms import amended_note, encode_versions
 from app.platform.extensions import db
-from app.platform.timezones import utcnow
+from app.platform.timezones import utcnow, zone_name
 from app.platform.transaction import attempt
 from app.testimony import identity
 from app.testimony.models import Testimony
@@ -88,10 +89,20 @@ def _page(campaign: Campaign, decision_form=None, merge_form=None, status: int =
             )
         )
     repeats = identity.repeat_counts(campaign.hearing_id, members)
+    hearing = db.session.get(Hearing, campaign.hearing_id)
+    card = provenance.campaign_card(campaign.id, hearing)
+    arrivals = bin_arrivals(card.arrivals)
     return render_template(
         "campaigns/show.html",
         campaign=campaign,
-        hearing=db.session.get(Hearing, campaign.hearing_id),
+        hearing=hearing,
+        card=card,
+        provenance_summary=provenance.summary(card),
+        arrivals=arrivals,
+        chart=lay_out(arrivals),
+        jurisdiction=hearing.body.jurisdiction,
+        zone_id=hearing.timezone,
+        zone=zone_name(utcnow(), hearing.timezone, str(get_locale() or "en")),
         representative=representative,
         size=queries.sizes([campaign.id]).get(campaign.id, 0),
         members=[(m, compare(m.body, base)) for m in members],
