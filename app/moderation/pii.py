@@ -1,6 +1,8 @@
 """Find personal data in testimony text, to offer the moderator as suggested redactions.
 
-A pure function over a string: no database, no request. It looks for US-style
+A pure function over a string: no database, no request. The patterns are the testimony form's
+own (app/testimony/personal_data.py, which warns a resident before sending); this adds names of
+people. It looks for US-style
 
 * Social Security numbers: 123-45-6789, or nine digits right after "SSN" / "Social Security
   number" (never area 000, 666 or 9xx, group 00 or serial 0000);
@@ -34,13 +36,14 @@ Court"): suggestions are only offered, never applied on their own.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from app.moderation.person_names import NameContext, find_person_names
 from app.moderation.redaction import merge_spans
+from app.testimony import personal_data as patterns
+from app.testimony.personal_data import first_of_overlapping
 
 
 class Kind(enum.StrEnum):
@@ -77,78 +80,6 @@ class Finding:
     text: str
 
 
-# Not inside a word, an amount, an identifier or a longer number ("#0683", "$1,234", "H.1538").
-_NUMBER_START = r"(?<![\w@#$%/.,+-])"
-# Not followed by more of a word or a number ("617-555-01001", "617-555-0100.5", "…/2020").
-_NUMBER_END = r"(?![\w@]|[-./,][0-9])"
-
-_SSN = re.compile(
-    _NUMBER_START + r"(?!000|666|9)[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}" + _NUMBER_END
-)
-# Nine digits with or without separators, when the text says it is a Social Security number.
-_SSN_NAMED = re.compile(
-    r"\b(?:SSN|S\.S\.N\.|[Ss]ocial [Ss]ecurity(?: [Nn]umber| [Nn]o\.?| #)?)[\s:#.-]{0,3}"
-    r"(?P<number>(?!000|666|9)[0-9]{3}([- ]?)(?!00)[0-9]{2}\2(?!0000)[0-9]{4})" + _NUMBER_END
-)
-
-_AREA = r"[2-9][0-9]{2}"
-_EXCHANGE = r"[2-9][0-9]{2}"
-_PHONE = re.compile(
-    _NUMBER_START
-    + r"(?:"
-    + r"(?:\+1[-. ]?|1[- ]|1\.(?=[0-9]{3}\.))?"  # country code: +1, 1-, 1 , 1.617.…
-    + rf"(?:\({_AREA}\)[ ]?{_EXCHANGE}[-. ][0-9]{{4}}"  # (617) 555-0100
-    + rf"|{_AREA}(?P<sep>[-. ]){_EXCHANGE}(?:(?P=sep)|-)[0-9]{{4}})"  # 617-555-0100, 617 555-0100
-    + rf"|(?:\+1)?{_AREA}{_EXCHANGE}[0-9]{{4}}"  # 6175550100, +16175550100
-    + r")"
-    + r"(?:[ ]?(?:x|ext\.?|extension)[ ]?[0-9]{1,6})?"  # extension
-    + _NUMBER_END
-)
-
-_EMAIL = re.compile(
-    # At most 64 characters before the @ and 63 per domain label (RFC 5321), which also keeps
-    # a long run of letters from being rescanned from every position.
-    r"(?<![\w.%+-])[\w%+-][\w.%+-]{0,63}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}"
-    r"(?![\w-]|\.[^\W_])"
-)
-
-STREET_SUFFIXES = (
-    *("Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Lane", "Ln"),
-    *("Drive", "Dr", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Ter", "Way"),
-    *("Parkway", "Pkwy", "Highway", "Hwy", "Circle", "Cir"),
-)
-_SUFFIX = "|".join(
-    sorted({word for s in STREET_SUFFIXES for word in (s, s.upper())}, key=len, reverse=True)
-)
-# A capitalised word (O'Brien, Jr., St.), or an ordinal (5th); \u2019 is the curly apostrophe.
-_WORD = r"(?:[A-Z][^\W\d_]*(?:['\u2019-][^\W\d_]+)*\.?|[0-9]{1,3}(?:st|nd|rd|th))"
-_UNIT = (
-    r"(?:\.?,?[ ](?:Apt|APT|Apartment|Unit|UNIT|Suite|Ste|Fl|Floor|Rm|Room)\.?[ ]?#?"
-    r"|\.?,?[ ]#[ ]?)"
-    r"(?:[0-9]{1,5}[A-Za-z]?|[A-Za-z][0-9]{0,4})\b"
-)
-_STREET = re.compile(
-    _NUMBER_START
-    + r"(?P<number>[1-9][0-9]{0,5}[A-Za-z]?(?:-[1-9][0-9]{0,5}[A-Za-z]?)?)"
-    + rf"[ ](?:{_WORD}[ ]){{1,4}}(?:{_SUFFIX})\b"
-    + rf"(?:{_UNIT})?"
-)
-# "In 2019 Superior Court ruled…": a year after one of these is not a house number.
-_YEAR_WORDS = frozenset(
-    {"in", "since", "by", "until", "till", "before", "after", "during", "of", "from", "through"}
-    | {"circa", "around", "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter"}
-)
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ]+$")
-
-_CARD = re.compile(
-    _NUMBER_START
-    + r"[3-6](?:[0-9]{12,18}"  # 4111111111111111
-    + r"|[0-9]{3}(?P<sep>[- ])[0-9]{4}(?P=sep)[0-9]{4}(?P=sep)[0-9]{1,7}"  # 4111 1111 1111 1111
-    + r"|[0-9]{3}(?P<amex>[- ])[0-9]{6}(?P=amex)[0-9]{4,5})"  # 3782 822463 10005
-    + _NUMBER_END
-)
-
-
 def find_personal_data(text: str, context: NameContext | None = None) -> list[Finding]:
     """Every passage that looks like personal data, sorted by start, none overlapping.
 
@@ -156,33 +87,15 @@ def find_personal_data(text: str, context: NameContext | None = None) -> list[Fi
     e-mail address wins over the phone number inside its name). The context (the author's
     name, the hearing's public text) keeps names that are not private third parties out.
     """
-    candidates: list[Finding] = []
-
-    def add(start: int, end: int, kind: Kind) -> None:
-        candidates.append(Finding(start, end, kind, text[start:end]))
-
-    for match in _SSN.finditer(text):
-        add(match.start(), match.end(), Kind.SSN)
-    for match in _SSN_NAMED.finditer(text):
-        add(match.start("number"), match.end("number"), Kind.SSN)
-    for match in _PHONE.finditer(text):
-        add(match.start(), match.end(), Kind.PHONE)
-    for match in _EMAIL.finditer(text):
-        add(match.start(), match.end(), Kind.EMAIL)
-    for match in _STREET.finditer(text):
-        if not _looks_like_a_year(text, match):
-            add(match.start(), match.end(), Kind.STREET_ADDRESS)
-    for match in _CARD.finditer(text):
-        if _luhn_valid(re.sub(r"[- ]", "", match.group())):
-            add(match.start(), match.end(), Kind.CARD)
-    for name in find_person_names(text, context):
-        add(name.start, name.end, Kind.PERSON_NAME)
-
-    findings: list[Finding] = []
-    for candidate in sorted(candidates, key=lambda f: (f.start, f.start - f.end)):
-        if not findings or candidate.start >= findings[-1].end:
-            findings.append(candidate)
-    return findings
+    found = [
+        Finding(candidate.start, candidate.end, Kind(candidate.kind.value), candidate.text)
+        for candidate in patterns.candidates(text)
+    ]
+    found.extend(
+        Finding(name.start, name.end, Kind.PERSON_NAME, text[name.start : name.end])
+        for name in find_person_names(text, context)
+    )
+    return first_of_overlapping(found)
 
 
 def not_yet_redacted(
@@ -202,23 +115,3 @@ def not_yet_redacted(
             seen.add(key)
             result.append(finding)
     return result
-
-
-def _looks_like_a_year(text: str, match: re.Match) -> bool:
-    number = match.group("number")
-    if not (len(number) == 4 and number.isdigit() and 1700 <= int(number) <= 2100):
-        return False
-    before = _WORD_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
-    return before is not None and before.group(1).casefold() in _YEAR_WORDS
-
-
-def _luhn_valid(digits: str) -> bool:
-    if not (13 <= len(digits) <= 19 and digits.isascii() and digits.isdigit()):
-        return False
-    total = 0
-    for index, character in enumerate(reversed(digits)):
-        value = int(character)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0

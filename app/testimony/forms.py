@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 from collections.abc import Sequence
@@ -43,6 +44,7 @@ from app.platform.validators import (
     normalise_newlines,
     strip_text,
 )
+from app.testimony import personal_data
 from app.testimony.bot_defence import opened_stamp
 from app.testimony.endorsers import EndorsersField
 from app.testimony.models import Position, SpeakingRequest
@@ -299,6 +301,9 @@ class TestimonyContentMixin:
         _l("Which language?"), filters=[strip_text], render_kw={"maxlength": 100}
     )
     endorsed_by = EndorsersField(_l("Organizations that endorse your testimony (optional)"))
+    # The texts the resident chose to send as they are, though they held what looked like
+    # personal data: a digest of them, so changing a text asks again (public_texts_cleared).
+    personal_data_ok = HiddenField("")
 
     def setup_content(
         self,
@@ -378,6 +383,32 @@ class TestimonyContentMixin:
             ),
         ]
         self.checked_uploads: tuple[Upload, ...] = ()
+        # What looked like personal data in the texts to be published, when the form is sent
+        # back to ask whether to send them as they are; and the digest that answer carries.
+        self.personal_data_found: list[personal_data.FoundIn] = []
+        self.personal_data_digest = ""
+
+    def public_text_fields(self) -> list:
+        """The fields whose text is published with the testimony and should be checked."""
+        return [self[name] for name in self.PUBLIC_TEXTS]
+
+    def public_texts_cleared(self, send_as_is: str | None) -> bool:
+        """Whether the texts to be published may go: they hold nothing that looks like a phone
+        number, e-mail or street address or an ID number, or the resident chose to send exactly
+        these texts as they are (`send_as_is`, or earlier on this form). Otherwise the form
+        lists what it found (personal_data_found) to ask them."""
+        fields = self.public_text_fields()
+        found = personal_data.found_in_fields((f.id, f.label.text, f.data) for f in fields)
+        if not found:
+            return True
+        digest = _texts_digest(fields)
+        answers = (send_as_is or "", self.personal_data_ok.data or "")
+        if any(hmac.compare_digest(answer, digest) for answer in answers):
+            self.personal_data_ok.data = digest  # kept if the form comes back for another reason
+            return True
+        self.personal_data_found = found
+        self.personal_data_digest = digest
+        return False
 
     def show_interpreter(self, language_id: int | None, other: str | None) -> None:
         """Fill the interpreter fields with what a testimony asked for."""
@@ -479,6 +510,19 @@ class TestimonyContentMixin:
         return [self[name] for name in self.PAGE_ORDER]
 
 
+# The name of the warning's "Send it as it is" button, whose value is the texts' digest.
+SEND_AS_IS = "send_as_is"
+
+
+def _texts_digest(fields) -> str:
+    """A keyed digest of the fields' texts: it binds "send it as it is" to exactly these words,
+    and says nothing of them."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    message = "\x1f".join(f"{field.name}\x1e{field.data or ''}" for field in fields)
+    mac = hmac.new(secret, b"personal-data-ok\x1d" + message.encode(), "sha256")
+    return mac.hexdigest()[:32]
+
+
 def _display_name(filename: str) -> str:
     """Keep the resident's file name for display only; it never becomes a path."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
@@ -539,6 +583,8 @@ class TestimonyForm(ResidentFields, TestimonyContentMixin, FlaskForm):
         "accessibility_need",
         "public_record_acknowledged",
     )
+    # Published with the testimony: its text, who sent it and the organisations named.
+    PUBLIC_TEXTS = ("full_name", "city", "organization", "body", "endorsed_by")
 
     street_address = _line(
         _l("Street address"),
@@ -612,6 +658,7 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         "accessibility_need",
         "reason",
     )
+    PUBLIC_TEXTS = ("body", "endorsed_by")
 
     # Not "submission_key": filled from the testimony, that would be the first form's key.
     KEY_FIELD = "form_key"
@@ -642,10 +689,12 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
         existing_attachments: int,
         current_speaking: SpeakingRequest,
         attachments: Sequence = (),
+        current_body: str | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.existing_attachments = existing_attachments
+        self.current_body = current_body
         self.remove_attachments.choices = [
             SelectChoice(attachment.id, attachment.original_name) for attachment in attachments
         ]
@@ -658,6 +707,13 @@ class AmendmentForm(TestimonyContentMixin, FlaskForm):
 
     def validate_form_key(self, field) -> None:
         self._renew_damaged_key(field)
+
+    def public_text_fields(self) -> list:
+        """An unchanged text was checked when it was first sent: only a changed one is now."""
+        fields = super().public_text_fields()
+        if self.current_body is not None and self.body.data == self.current_body:
+            fields = [field for field in fields if field.name != "body"]
+        return fields
 
     def max_attachments(self) -> int:
         """Room for new files: the limit, less the attachments kept (not ticked to remove)."""

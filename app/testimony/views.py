@@ -24,14 +24,27 @@ from app.platform.extensions import csrf, db, limiter
 from app.platform.timezones import local_time, utcnow
 from app.platform.transaction import attempt, reads_first
 from app.platform.web import remember_language
-from app.testimony import intake, kept_files, review_notices, services, write_guard
-from app.testimony.forms import AmendmentForm, TestimonyForm, WithdrawForm
+from app.testimony import (
+    intake,
+    kept_files,
+    personal_data,
+    review_notices,
+    services,
+    write_guard,
+)
+from app.testimony.forms import SEND_AS_IS, AmendmentForm, TestimonyForm, WithdrawForm
 
 bp = Blueprint("testimony", __name__)
 
 # These views check the CSRF token through their form instead of before the request, so an
 # expired token hands the resident's text back instead of throwing it away.
 resident_form = csrf.exempt
+
+
+@bp.context_processor
+def _personal_data_patterns() -> dict:
+    """The form's script finds personal data with the server's own patterns, sent in the page."""
+    return {"personal_data_for_browser": personal_data.browser_config}
 
 
 def _csrf_expired(form) -> bool:
@@ -56,8 +69,14 @@ def submit(hearing_id: int):
     # Over its limit, an address has no file read (a "remove" still works).
     limited = _files_over_limit(form, hearing, address)
     removing = _remove_kept_file(form, scope, now)
-    # The CSRF token first: no other site can use up limits.
-    if not removing and limited is None and form.validate_on_submit():
+    # The CSRF token first: no other site can use up limits. Then, before anything is counted
+    # or stored, a resident whose text looks like it holds personal data is asked first.
+    if (
+        not removing
+        and limited is None
+        and form.validate_on_submit()
+        and form.public_texts_cleared(request.form.get(SEND_AS_IS))
+    ):
         result = intake.submit(
             hearing,
             form.to_submission(),
@@ -272,6 +291,7 @@ def amend(token: str):
         existing_attachments=len(testimony.attachments),
         current_speaking=testimony.speaking_request,
         attachments=testimony.attachments,
+        current_body=testimony.body,
     )
     if request.method == "GET":
         form.endorsed_by.show(services.named_endorsements().names(testimony.id))
@@ -281,8 +301,14 @@ def amend(token: str):
     removing = _remove_kept_file(form, scope, now)
     # Files are checked (which takes a moment) before SQLite's write lock is taken, so a slow
     # upload never holds up other residents' submissions; the intake then writes only if the
-    # testimony is still the version this form was built from.
-    if not removing and limited is None and form.validate_on_submit():
+    # testimony is still the version this form was built from. A changed text that looks like
+    # it holds personal data is first shown back, to be edited or sent as it is.
+    if (
+        not removing
+        and limited is None
+        and form.validate_on_submit()
+        and form.public_texts_cleared(request.form.get(SEND_AS_IS))
+    ):
         result = intake.amend(
             testimony,
             form.to_amendment(),
