@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from app.campaigns import stitching
 from app.testimony import wording
 
 ANCHORS = 8  # sampled shingles per text used to find candidates
@@ -91,6 +92,7 @@ def group_texts(texts: Sequence[str]) -> list[int]:
     used_by = _texts_using(shingled)
     _join_near_copies(shingled, sets, used_by)
     _join_stitched(shingled, sets, used_by)
+    _join_spun(shingled, sets, used_by)
     del used_by
     for _ in range(ROUNDS):
         if not _join_by_template(shingled, sets):
@@ -172,6 +174,34 @@ def _join_stitched(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.nda
             smaller = min(len(hashes), len(shingled[other]))
             if shared >= STITCH_SHARED * smaller:
                 sets.join(index, other)
+
+
+def _join_spun(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray]) -> None:
+    """Join texts still alone that are stitched from the phrases of earlier texts still alone.
+
+    A bot campaign that spins every phrase rarely has two copies close enough for step 2, so
+    step 3 has nothing to learn a template from. Its copies stand out, though: the texts that
+    share most sequences with a copy hold nearly all of its sequences between them, where a
+    resident's own letter is mostly new wording. The test is the one placement makes on
+    arrival (app/campaigns/stitching.py), against the CHECKED earlier texts sharing most
+    sequences with it; the copies it is stitched with join it.
+    """
+    sizes = Counter(sets.find(i) for i in range(len(shingled)))
+    postings: dict[int, list[int]] = {}
+    for index, hashes in enumerate(shingled):
+        if len(hashes) < stitching.MIN_SHINGLES or sizes[sets.find(index)] > 1:
+            continue
+        recurring = hashes[used_by[index] > 1]
+        if len(recurring) < stitching.COVERED * len(hashes):
+            continue  # most of its sequences nobody else used: it cannot be stitched
+        candidates: Counter[int] = Counter()
+        for value in recurring.tolist():
+            listed = postings.setdefault(value, [])
+            candidates.update(listed[-STITCH_RECENT:])
+            listed.append(index)
+        nearest = {other: shingled[other] for other, _ in candidates.most_common(CHECKED)}
+        for other in stitching.stitched_with(hashes, nearest):
+            sets.join(index, other)
 
 
 def _template(shingled: list[np.ndarray], members: list[int]) -> np.ndarray:

@@ -16,6 +16,7 @@ These functions flush and never commit.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime
 
 import numpy as np
@@ -34,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.campaigns import endings
+from app.campaigns import endings, stitching
 from app.campaigns.models import Campaign, WordingAnchor
 from app.platform import audit
 from app.platform.extensions import db
@@ -320,9 +321,14 @@ def _find_campaign(
     previous = testimony.campaign_id
     if previous is not None:
         _set_columns(testimony, campaign_id=None)
-    match = _exact_copy(testimony) or _near_copy(testimony, hashes, rows, nearest, not_yet)
+    stitched: list[int] = []
+    match = _exact_copy(testimony)
+    if match is None:
+        match, stitched = _near_copy(testimony, hashes, rows, nearest, not_yet)
     if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
+    if stitched and testimony.campaign_id is not None:
+        _bring_in(stitched, testimony.campaign_id)
     if previous is not None and previous != testimony.campaign_id:
         # Placement runs as a job after the resident's answer: the system acts, not a person.
         dissolve_if_alone(previous, actor=audit.SYSTEM, now=utcnow())
@@ -348,11 +354,14 @@ def _near_copy(
     rows: list[dict],
     nearest: list[int] | None = None,
     not_yet: set[int] = frozenset(),
-) -> int | None:
+) -> tuple[int | None, list[int]]:
     """The closest earlier testimony that is `alike`, among the CANDIDATES sharing the most
-    anchors with it (`nearest`: those already found for its batch, best first)."""
+    anchors with it (`nearest`: those already found for its batch, best first). Failing that,
+    if the newcomer is stitched from the candidates' phrases (a spun bot letter, see
+    app/campaigns/stitching.py), one of them in the campaign most of those it is stitched
+    with are in, and the ones among them in no campaign yet, to be brought in with it."""
     if not rows:
-        return None
+        return None, []
     if nearest is None:
         shared = func.count().label("shared")
         nearest = db.session.scalars(
@@ -368,9 +377,9 @@ def _near_copy(
         ).all()
     candidates = [other for other in nearest if other not in not_yet][:CANDIDATES]
     if not candidates:
-        return None
+        return None, []
     keys = db.session.execute(
-        select(Testimony.id, Testimony.wording_key).where(
+        select(Testimony.id, Testimony.wording_key, Testimony.campaign_id).where(
             Testimony.id.in_(candidates),
             Testimony.kept_apart.is_(False),
         )
@@ -390,7 +399,34 @@ def _near_copy(
             score = wording.similarity(hashes, other)
             if score > best_score:
                 best, best_score = testimony_id, score
-    return best
+    if best is not None:
+        return best, []
+    stitched = stitching.stitched_with(hashes, wordings)
+    if not stitched:
+        return None, []
+    campaign_of = {row.id: row.campaign_id for row in keys}
+    counts = Counter(campaign_of[i] for i in stitched if campaign_of[i] is not None)
+    if counts:
+        chosen = min(counts, key=lambda campaign_id: (-counts[campaign_id], campaign_id))
+        match = min(i for i in stitched if campaign_of[i] == chosen)
+    else:
+        match = stitched[0]
+    return match, [i for i in stitched if campaign_of[i] is None]
+
+
+def _bring_in(testimony_ids: list[int], campaign_id: int) -> None:
+    """Earlier testimony left alone on arrival that a newcomer shows to be copies of its
+    campaign's template joins it too, unless placed meanwhile or taken out by a moderator."""
+    db.session.execute(
+        update(Testimony)
+        .where(
+            Testimony.id.in_(testimony_ids),
+            Testimony.campaign_id.is_(None),
+            Testimony.kept_apart.is_(False),
+        )
+        .values(campaign_id=campaign_id)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 # Shingles of recently seen wordings, by wording key: in a campaign surge every newcomer is

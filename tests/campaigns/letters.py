@@ -246,3 +246,72 @@ PANDEMICS_SENTENCE = (
     "more deaths."
 )
 assert PANDEMICS_SENTENCE in COAL_ASH_PANDEMICS
+
+
+# Hand-written, not from the record: a spinning bot's template for a face surveillance ban,
+# in two sentence skeletons. Every copy keeps a skeleton and picks one phrase per slot, how
+# the letter names the ban included; copies share the same function words in the same places
+# but few three-word sequences.
+SPUN_SLOTS = {
+    "greeting": ("Dear members of the council,", "Dear councillors,", "To the city council,"),
+    "ask": ("I urge", "I ask", "I want to encourage", "I call on"),
+    "whom": ("the council", "the committee", "our councillors", "you"),
+    "act": ("to pass", "to adopt", "to approve", "to vote for"),
+    "subject": (
+        "this ban on face surveillance",
+        "these limits on facial recognition",
+        "the proposed facial recognition ban",
+        "this ordinance banning face scanning",
+    ),
+    "tech": ("Face surveillance", "Facial recognition", "This technology", "Face scanning"),
+    "flaw": ("is inaccurate", "makes mistakes", "gets people wrong", "is unreliable"),
+    "wrong": ("misidentifies", "wrongly flags", "falsely matches", "mistakes"),
+    "who": ("people of color", "Black residents", "women and minorities", "darker skinned people"),
+    "rate": ("at much higher rates", "far more often", "more frequently", "at alarming rates"),
+    "harm": ("It threatens", "It undermines", "It endangers", "It puts at risk"),
+    "rights": (
+        "our privacy",
+        "our civil liberties",
+        "our basic rights",
+        "the freedom of residents",
+    ),
+    "chill": ("chills", "discourages", "suppresses", "deters"),
+    "speech": ("free speech", "peaceful protest", "political expression", "our right to assemble"),
+    "others": ("Other cities", "San Francisco and Boston", "Many municipalities", "Other towns"),
+    "already": ("have already", "already have", "have recently"),
+    "banned": ("banned", "prohibited", "outlawed", "stopped"),
+    "it": ("this technology", "its use", "face surveillance", "government use of it"),
+    "please": ("Please", "I hope you will", "I ask you to", "Kindly"),
+    "stand": ("stand with", "protect", "listen to", "side with"),
+    "people": ("the residents of this city", "your constituents", "our community"),
+    "vote": ("vote yes", "support the ban", "pass the ordinance", "approve these limits"),
+    "thanks": ("Thank you.", "Sincerely.", "Respectfully.", "With thanks."),
+}
+SPUN_SKELETONS = (
+    "{greeting} {ask} {whom} {act} {subject}. {tech} {flaw} and {wrong} {who} {rate}. {harm} "
+    "{rights} and {chill} {speech}. {others} {already} {banned} {it}. {please} {stand} {people} "
+    "and {vote}. {thanks}",
+    "{greeting} As a resident, I am writing to support {subject}. {others} {already} {banned} "
+    "{it}. {tech} {flaw} and {wrong} {who} {rate}. {harm} {rights} and {chill} {speech}. "
+    "{please} {stand} {people} and {vote}. {thanks}",
+)
+
+# Residents' own letters on the same ban, sharing its talking points and key terms.
+FACE_OWN = (
+    "I have lived on the east side for thirty years and I have watched the cameras go up on "
+    "every corner. Facial recognition makes mistakes, and when it does it is people like my "
+    "grandson who get stopped. I read that it misidentifies Black residents far more often. "
+    "Please pass the ban before the police department signs another contract.",
+    "As a software engineer I build systems that recognise images, and I would never trust one "
+    "of them to decide who the police question. The error rates for women and people of color "
+    "are not a rounding error. Other cities have banned face surveillance and the sky did not "
+    "fall. Vote yes on the ordinance.",
+    "My daughter marched in the protest downtown last summer and she told me afterwards that "
+    "she was afraid her face would end up in some database. That fear alone chills free speech. "
+    "I ask the council to adopt the limits on facial recognition and to hold public hearings "
+    "before any new surveillance is bought.",
+    "I am a retired librarian. We fought for decades to keep reading records private, and face "
+    "scanning in public places is the same fight in a new form. Our civil liberties should not "
+    "depend on a vendor's accuracy claims. I support the ban and thank the councillors who "
+    "wrote it.",
+)
