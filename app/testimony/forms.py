@@ -584,7 +584,7 @@ class TestimonyForm(ResidentFields, TestimonyContentMixin, FlaskForm):
         "public_record_acknowledged",
     )
     # Published with the testimony: its text, who sent it and the organisations named.
-    PUBLIC_TEXTS = ("full_name", "city", "organization", "body", "endorsed_by")
+    PUBLIC_TEXTS = ("body", "organization", "endorsed_by", "full_name", "city")
 
     street_address = _line(
         _l("Street address"),

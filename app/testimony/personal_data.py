@@ -172,7 +172,7 @@ def find_personal_data(text: str) -> list[Finding]:
 
 
 def browser_patterns() -> dict:
-    """The same patterns as JavaScript reads them (with the flags "gud"), for the form's
+    """The same patterns as JavaScript reads them (with the flags "gu"), for the form's
     script: generated from the ones above, so the two never drift apart."""
     return {
         "patterns": {name: _javascript(source) for name, source in PATTERNS.items()},
@@ -293,6 +293,8 @@ def browser_config() -> dict:
     return {
         **_patterns_for_browser(),
         "labels": browser_labels(),
+        # The order the warning names them in (JSON objects come out sorted by key).
+        "kinds": [kind.value for kind in FORM_LABELS],
         "intro": str(
             _l("Your testimony will be public, with your name. It looks like it includes:")
         ),
