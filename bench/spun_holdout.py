@@ -25,6 +25,8 @@ DATA = Path("/work/shared/data/regulations-comments")
 SHARES = {"spun": 0.5, "form": 0.15, "own_two_hearings": 0.05, "hard_negative": 0.3}
 # Form letters are taken from the components with at least this many comments.
 FORM_MIN_COMPONENT = 7
+# Below this, the small campaigns and form letters no longer fit their shares.
+MIN_SIZE = 300
 
 
 class Comment(NamedTuple):
@@ -206,7 +208,7 @@ def alter_spun(text: str, rng: random.Random) -> str:
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
-def edit_form(text: str, rng: random.Random, topic_line: str) -> str:
+def edit_form(text: str, rng: random.Random, lines: list[str]) -> str:
     """What people do to a form letter: greeting, a dropped sentence, a paragraph of their own."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     if rng.random() < 0.35 and len(paragraphs) > 1:
@@ -218,7 +220,7 @@ def edit_form(text: str, rng: random.Random, topic_line: str) -> str:
         elif len(paragraphs) > 2:
             del paragraphs[i]
     if rng.random() < 0.4:
-        own = f"{personal_sentence(rng)} {topic_line}"
+        own = " ".join([personal_sentence(rng), *rng.sample(lines, rng.randint(1, 2))])
         paragraphs.insert(rng.choice([0, 1, len(paragraphs)]), own)
     roll = rng.random()
     if roll < 0.3:
@@ -287,10 +289,10 @@ PROPER = {"I", "I'd", "I'm", "I've", "Commissioner", "Wu", "BriefCam's", "Somerv
 
 
 def lead(sentence: str, rng: random.Random) -> str:
-    prefix = rng.choice(LEADS)
+    prefix = rng.choice(LEADS) if rng.random() < 0.5 else ""
     if prefix and prefix[-2] not in ".:" and sentence.split()[0] not in PROPER:
         sentence = sentence[0].lower() + sentence[1:]
-    tail = rng.choice(TAILS)
+    tail = rng.choice(TAILS) if rng.random() < 0.4 else ""
     if tail and sentence[-1] in ".!?":
         sentence = sentence[:-1] + tail + sentence[-1]
     return prefix + sentence
@@ -388,15 +390,47 @@ def canonical(texts: list[str]) -> str:
     return next(text for text in texts if re.sub(r"\s+", " ", text) == best) if counts else best
 
 
+# Lines people add to a docket's form letter, after saying who they are.
 TOPIC_LINES = {
-    "EPA-HQ-OA-2018-0259-9322": "Science paid for by the public should guide the EPA.",
-    "EPA-HQ-OLEM-2019-0361-0001": "We have a coal plant not far from our well.",
-    "EPA-HQ-OPP-2015-0481-0050": "I found a dead owl in my yard last winter.",
-    "EPA-HQ-OPP-2017-0433-0001": "My garden borders a sprayed field.",
-    "EPA-R05-OAR-2020-0055-0007": "The smell from the plant near us is awful some nights.",
-    "EPA-R06-OAR-2020-0510-0001": "I fish off Port Aransas every summer.",
-    "USDA-2020-0009-0001": "My kids rely on school lunch.",
-    "USDA-2020-0003-0001": "I ranch on rangeland.",
+    "EPA-HQ-OA-2018-0259-9322": [
+        "Science paid for by the public should guide the EPA.",
+        "My asthma research depended on exactly the kind of data this rule would exclude.",
+        "I lost my father to lung disease and I trust the studies on soot.",
+        "Please do not let industry pick which studies count.",
+    ],
+    "EPA-HQ-OLEM-2019-0361-0001": [
+        "We have a coal plant not far from our well.",
+        "The ash pond upriver from my town flooded two years ago.",
+        "Our kids swim in the lake below the power plant.",
+        "I have seen what leaking ash did to the river where I grew up.",
+    ],
+    "EPA-HQ-OPP-2015-0481-0050": [
+        "I found a dead owl in my yard last winter.",
+        "Our cat nearly died after eating a poisoned mouse.",
+        "I volunteer at a raptor rehab centre and see these cases every month.",
+        "The red-tailed hawks near my house have disappeared.",
+    ],
+    "EPA-HQ-OPP-2017-0433-0001": [
+        "My garden borders a sprayed field.",
+        "I farm organically and the drift from neighbours worries me.",
+        "Our well tested positive for two herbicides last year.",
+    ],
+    "EPA-R05-OAR-2020-0055-0007": [
+        "The smell from the plant near us is awful some nights.",
+        "My son's asthma gets worse when the wind blows from the refinery.",
+        "Our neighbourhood used the nuisance rule once, and it worked.",
+    ],
+    "EPA-R06-OAR-2020-0510-0001": [
+        "I fish off Port Aransas every summer.",
+        "My family has a bait shop on Mustang Island.",
+        "We watch the dolphins in the channel every time we visit.",
+        "My grandkids have asthma and we live in Corpus Christi.",
+    ],
+    "USDA-2020-0009-0001": [
+        "My kids rely on school lunch.",
+        "I was helped by a food bank when I was out of work, and nobody asked my faith.",
+        "As a 4-H volunteer I want every child welcome.",
+    ],
 }
 
 
@@ -417,9 +451,10 @@ def spun_sizes(total: int, rng: random.Random) -> dict[str, int]:
 
 
 def build(size: int = 5000, seed: int = 0) -> list[Comment]:
+    if size < MIN_SIZE:
+        raise ValueError(f"the held-out set needs at least {MIN_SIZE} comments, not {size}")
     rng = random.Random(seed)
     counts = {kind: round(size * share) for kind, share in SHARES.items()}
-    counts["hard_negative"] = size - sum(v for k, v in counts.items() if k != "hard_negative")
     counts["own_two_hearings"] -= counts["own_two_hearings"] % 2
     counts["hard_negative"] = size - sum(v for k, v in counts.items() if k != "hard_negative")
     out: list[Comment] = []
@@ -438,7 +473,7 @@ def build(size: int = 5000, seed: int = 0) -> list[Comment]:
     for (docket, comp), n in zip(big, per_letter, strict=True):
         letter = canonical(comps[(docket, comp)])
         for _ in range(n):
-            text = edit_form(letter, rng, TOPIC_LINES.get(docket, ""))
+            text = edit_form(letter, rng, TOPIC_LINES[docket])
             out.append(Comment(text, f"form:{docket}:{comp}", "form"))
 
     topics = sorted(t.POINTS)

@@ -657,44 +657,66 @@ POINTS = {
         [
             "A study from MIT found error rates of {pct} for darker-skinned women.",
             "The error rates researchers measured on darker skinned women, {pct}, scare me.",
-            "When software fails on {pct} of faces like my {relative}'s, it is not a tool.",
+            "Software that fails that often on faces like my {relative}'s is not a tool.",
+            "Joy Buolamwini's work showed how badly these systems read dark skin.",
+            "I looked up the accuracy numbers and they are worst for women who look like me.",
         ],
         [
             "In {place} a man was arrested because software matched the wrong face.",
             "I read about the wrongful arrest in {place} and thought of my {relative}.",
             "Nobody should go through what that man in {place} went through over a bad match.",
+            "Robert Williams spent a night in a cell because a computer said so.",
+            "Imagine being handcuffed in front of your kids because of a blurry still.",
         ],
         [
             "Commissioner Gross said himself the department doesn't use it.",
             "If the BPD isn't using face recognition, as the commissioner testified, "
             "banning it costs nothing.",
             "The police told you they have no use for it, so write that into law.",
+            "Even the commissioner said he isn't interested until it is 100% accurate.",
+            "When the people who would use it say they don't want it, the choice is easy.",
         ],
         [
             "I marched in {month} and I don't want my face in a database for it.",
             "Protesters in {town} already worry about cameras at rallies.",
             "My {relative} stopped going to demonstrations because of the cameras.",
+            "Free speech means showing up at City Hall Plaza without being catalogued.",
+            "People should be able to protest without a file being opened on them.",
         ],
         [
             "The software upgrade the department has could switch this on quietly.",
             "BriefCam's newer versions can search faces, which is how it creeps in.",
             "Vendors add face search in updates; the ordinance should close that door.",
+            "A routine software update should not be how a city starts scanning faces.",
         ],
         [
             "Third parties should not be a back door; the city shouldn't ask others to scan "
             "for it.",
             "Please keep the part that stops officials from getting results from other agencies.",
             "A ban that lets the city ask the state police to run searches means little.",
+            "Closing the loophole for outside agencies matters as much as the ban itself.",
         ],
         [
             "Cameras already cover {street} near my home.",
             "There are {count} cameras between my door and the {line} stop.",
             "I counted the cameras on {street} last week: {count}.",
+            "My corner store has a camera, the bus has one, the school has three.",
         ],
         [
             "Wu is right that the city keeps chasing technology and regulating after.",
             "Regulating ride-hailing after the fact went badly; let's not repeat that here.",
             "For once the council can act before a technology arrives instead of after.",
+            "It is much easier to say no now than to pull a system out in five years.",
+        ],
+        [
+            "My {relative} is undocumented and already avoids the T because of cameras.",
+            "Immigrant families in East Boston have enough reasons to fear the police.",
+            "Data collected for one purpose ends up with ICE, we have seen it before.",
+        ],
+        [
+            "I work in tech and I would not trust these models with a parking ticket.",
+            "As someone who trains machine learning models, I know how brittle they are.",
+            "The training data behind these products is a mess nobody audits.",
         ],
     ],
     "moratorium": [
@@ -702,31 +724,50 @@ POINTS = {
             "The RMV has run thousands of face searches for police without any warrant.",
             "I was shocked that my license photo can be searched by {agency} with no court order.",
             "Nobody asked me before my driver's license picture became part of a lineup.",
+            "My RMV photo was taken to let me drive, not to put me in a perpetual lineup.",
+            "I learned from a news story that police search license photos all the time.",
         ],
         [
             "A pause until the legislature studies this seems like the least we can do.",
             "Slowing down is reasonable when we don't know who gets misidentified.",
             "Pausing is not the same as banning; it gives {agency} time to show it works.",
+            "Waiting a few years while a commission studies it hurts no one.",
+            "We paused other risky things until we understood them; do the same here.",
         ],
         [
             "My {relative} works in {town} schools, where cameras are now everywhere.",
             "Schools in {town} were pitched face-scanning cameras last year.",
             "I don't want kids in {town} scanned on their way into class.",
+            "A vendor demoed face scanning at our school committee meeting in {town}.",
         ],
         [
             "Towns like {town} passed local bans; the state should catch up.",
             "It makes no sense that a patchwork of town bans stops at the city line.",
             "Somerville banned it years ago and nothing bad happened there.",
+            "Local bans protect me at home and vanish when I drive to work.",
+            "Why should my rights change when I cross from {town} into the next town?",
         ],
         [
             "Companies selling this to police won't say how their systems were tested.",
             "Ask the vendors for their accuracy numbers on older women and Black men.",
             "Until a vendor publishes its error rates, {agency} should not buy anything.",
+            "Clearview scraped our photos from social media without asking anyone.",
         ],
         [
             "In {month} I sat through a hearing where not one witness defended the status quo.",
             "I testified on this in {year} and here we are again.",
             "I have written about this bill {count} times now.",
+            "Every session this bill gets a hearing and then nothing happens.",
+        ],
+        [
+            "Warrants exist for a reason and a face search is a search.",
+            "If police need a warrant for my phone, they need one for my face.",
+            "The Fourth Amendment did not anticipate this, so the legislature has to.",
+        ],
+        [
+            "As a defence attorney I have never once been told a face match was used.",
+            "Defendants deserve to know when a computer picked them out.",
+            "Prosecutors should disclose face recognition the way they disclose lineups.",
         ],
     ],
 }

@@ -43,7 +43,12 @@ def test_the_same_seed_gives_the_same_set_and_another_seed_another():
     assert holdout.build(800, seed=3) != holdout.build(800, seed=4)
 
 
-@pytest.mark.parametrize("size", [400, 2000, 5000])
+def test_a_set_too_small_for_its_campaigns_is_refused():
+    with pytest.raises(ValueError, match="at least 300"):
+        holdout.build(299)
+
+
+@pytest.mark.parametrize("size", [300, 2000, 5000])
 def test_kinds_come_in_the_agreed_shares(size):
     kinds = Counter(comment.kind for comment in holdout.build(size))
     assert sum(kinds.values()) == size
