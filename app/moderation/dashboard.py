@@ -27,6 +27,8 @@ class Dashboard:
     by_measure: list[Bar]
     by_status: dict[ReviewStatus, int]
     awaiting_review: int
+    # Of those, the ones marked as possibly automated: the queue's own tab for them.
+    awaiting_automated: int = 0
 
 
 def _minute_bucket():
@@ -56,6 +58,17 @@ def per_local_day(hearing: Hearing) -> list[Bar]:
     return [Bar(day.isoformat(), days[day]) for day in sorted(days)]
 
 
+def awaiting_automated(hearing: Hearing) -> int:
+    """Pending or flagged testimony marked as possibly automated (the hearing's status index
+    narrows it to what awaits review)."""
+    query = select(func.count(Testimony.id)).where(
+        Testimony.hearing_id == hearing.id,
+        Testimony.status.in_([ReviewStatus.PENDING, ReviewStatus.FLAGGED]),
+        Testimony.quarantine_reason.is_not(None),
+    )
+    return db.session.scalar(query) or 0
+
+
 def build(hearing: Hearing) -> Dashboard:
     by_position = position_counts(hearing)
     # A testimony on several measures counts under each of them (by position, and in all,
@@ -75,4 +88,5 @@ def build(hearing: Hearing) -> Dashboard:
         by_measure=[Bar(m.number, measure_counts.get(m.id, 0)) for m in hearing.measures],
         by_status=by_status,
         awaiting_review=by_status[ReviewStatus.PENDING] + by_status[ReviewStatus.FLAGGED],
+        awaiting_automated=awaiting_automated(hearing),
     )

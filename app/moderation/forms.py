@@ -28,6 +28,11 @@ from app.testimony.models import Position, RejectionReason, ReviewStatus, Speaki
 
 ANY = ""
 
+# The queue's tabs, as values of its `automated` filter: the main queue ("To review") leaves out
+# testimony marked as possibly automated, or shows it too when asked; their tab shows only it.
+AUTOMATED_HIDDEN, AUTOMATED_ALSO, AUTOMATED_ONLY = "no", "any", "yes"
+QUARANTINED = {AUTOMATED_HIDDEN: False, AUTOMATED_ALSO: None, AUTOMATED_ONLY: True}
+
 # The queue's own query-string keys: only these are carried into links and the bulk form, so a
 # stray `hearing_id` or `_external` cannot clash with url_for's arguments.
 FILTER_KEYS = frozenset(
@@ -72,7 +77,9 @@ class QueueFilterForm(FlaskForm):
     position = SelectField(_l("Position"), default=ANY)
     speaking = SelectField(_l("Wants to speak"), default=ANY)
     attachments = SelectField(_l("Attachments"), default=ANY)
-    automated = SelectField(_l("Possibly automated"), default=ANY)
+    # The tab: the main queue leaves possibly automated letters out (they have their own tab)
+    # unless asked to show them too; their tab is this filter set to "only these".
+    automated = SelectField(_l("Possibly automated letters"), default=AUTOMATED_HIDDEN)
     identity = SelectField(_l("Sender"), default=ANY)
     campaign = SelectField(_l("Campaign"), default=ANY)
     received_from = DateField(_l("Received from"), validators=[Optional()])
@@ -118,9 +125,9 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("no", _l("Without attachments")),
         ]
         self.automated.choices = [
-            SelectChoice(ANY, _l("Either")),
-            SelectChoice("yes", _l("Marked as possibly automated")),
-            SelectChoice("no", _l("Not marked")),
+            SelectChoice(AUTOMATED_HIDDEN, _l("In their own tab, not in this list")),
+            SelectChoice(AUTOMATED_ALSO, _l("In this list too")),
+            SelectChoice(AUTOMATED_ONLY, _l("Only these (their own tab)")),
         ]
         self.identity.choices = [
             SelectChoice(ANY, _l("Any")),
@@ -161,7 +168,7 @@ class QueueFilterForm(FlaskForm):
             position=_enum(Position, chosen(self.position)),
             speaking=_enum(SpeakingRequest, chosen(self.speaking)),
             has_attachments={"yes": True, "no": False}.get(chosen(self.attachments) or ""),
-            quarantined={"yes": True, "no": False}.get(chosen(self.automated) or ""),
+            quarantined=QUARANTINED[self.tab_value()],
             identity=chosen(self.identity) or None,
             campaign=chosen(self.campaign) or None,
             received_from=day(self.received_from),
@@ -170,6 +177,25 @@ class QueueFilterForm(FlaskForm):
             sort=sort.lstrip("-"),
             descending=sort.startswith("-"),
         )
+
+    def tab_value(self) -> str:
+        """The `automated` choice in force: anything not offered is the main queue's default
+        (possibly automated letters left out), so an odd address never shows them unasked."""
+        value = self.automated.data
+        return value if value in QUARANTINED else AUTOMATED_HIDDEN
+
+    def tab_args(self, carried: dict[str, str]) -> dict[str, dict[str, str]]:
+        """The query strings of the two tabs, the other filters kept, the tab switched (the
+        main tab keeps "show them in this list too" when it is chosen), and of the main tab
+        leaving them out ("hidden") or showing them too ("also")."""
+        others = {k: v for k, v in carried.items() if k != "automated"}
+        also = others | {"automated": AUTOMATED_ALSO}
+        return {
+            "main": also if self.tab_value() == AUTOMATED_ALSO else others,
+            "automated": others | {"automated": AUTOMATED_ONLY},
+            "hidden": others,
+            "also": also,
+        }
 
 
 def _enum(enum_class, raw):
@@ -382,7 +408,8 @@ def described_filters(form: QueueFilterForm) -> list[tuple[str, str]]:
     form.validate()
     described = []
     for field in form:
-        if field.name == "sort" or field.errors:
+        # The tab (the `automated` choice) is stated on its own line of the confirmation.
+        if field.name in ("sort", "automated") or field.errors:
             continue
         if field.type == "SelectField":
             if field.data == ANY and field.name != "status":

@@ -210,11 +210,19 @@ def queue_page(hearing: Hearing, chosen: QueueFilter, cursor: str | None) -> Que
     )
 
 
-def oldest_pending(hearing_id: int, *, besides: int | None = None) -> int | None:
-    """The id of the hearing's longest-waiting pending testimony: what to review next."""
+def oldest_pending(
+    hearing_id: int, *, besides: int | None = None, automated: bool | None = None
+) -> int | None:
+    """The id of the hearing's longest-waiting pending testimony: what to review next.
+
+    `automated`: only those marked as possibly automated (True), only the others (False): the
+    queue's tab the moderator is working through."""
     query = select(Testimony.id).where(
         Testimony.hearing_id == hearing_id, Testimony.status == ReviewStatus.PENDING
     )
+    if automated is not None:
+        marked = Testimony.quarantine_reason.is_not(None)
+        query = query.where(marked if automated else ~marked)
     if besides is not None:
         query = query.where(Testimony.id != besides)
     return db.session.scalar(query.order_by(Testimony.received_at, Testimony.id).limit(1))

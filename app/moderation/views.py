@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from flask import (
@@ -32,6 +32,7 @@ from app.moderation import dashboard as dashboard_figures
 from app.moderation import pdf_pages, queries, services
 from app.moderation.excerpt import excerpt
 from app.moderation.forms import (
+    AUTOMATED_ONLY,
     FILTER_KEYS,
     MAX_MATCHING,
     BulkDecisionForm,
@@ -90,6 +91,8 @@ def queue(hearing_id: int):
     filter_form = _filter_form(hearing, request.args)
     chosen = filter_form.to_filter()
     page = queries.queue_page(hearing, chosen, request.args.get("after"))
+    matching_count = _count_matching_up_to(hearing, chosen, QUEUE_COUNT_LIMIT + 1)
+    tabs = _tabs(hearing, filter_form, chosen, matching_count)
     repeats = identity.repeat_counts(hearing.id, page.rows)
     campaign_sizes = campaign_queries.sizes(
         sorted({t.campaign_id for t in page.rows if t.campaign_id is not None})
@@ -101,8 +104,9 @@ def queue(hearing_id: int):
         filter_form=filter_form,
         page=page,
         excerpts={t.id: excerpt(t.body) for t in page.rows},
-        matching_count=_count_matching_up_to(hearing, chosen, QUEUE_COUNT_LIMIT + 1),
+        matching_count=matching_count,
         count_limit=QUEUE_COUNT_LIMIT,
+        tabs=tabs,
         repeats=repeats,
         disposable={t.id: identity.is_disposable(t.email) for t in page.rows},
         counts=queries.status_counts(hearing),
@@ -117,6 +121,43 @@ def queue(hearing_id: int):
 # early, so a page costs about the same in a hearing of a million (the confirmation of
 # "everything matching" counts exactly, up to MAX_MATCHING).
 QUEUE_COUNT_LIMIT = 5_000
+
+
+@dataclass(frozen=True)
+class QueueTabs:
+    """The queue's two tabs with the filters kept: "To review" (possibly automated letters
+    left out, or shown too when asked) and "Possibly automated" (only those)."""
+
+    on_automated: bool  # the tab shown is "Possibly automated"
+    automated_shown_too: bool  # the main tab shows them too, as the filter asked
+    main_count: int  # each counted up to QUEUE_COUNT_LIMIT + 1, as the page's own count
+    automated_count: int
+    main_args: dict[str, str]
+    automated_args: dict[str, str]
+    hidden_args: dict[str, str]  # the main tab, leaving them out
+    also_args: dict[str, str]  # the main tab, showing them too
+
+
+def _tabs(hearing: Hearing, form: QueueFilterForm, chosen, matching_count: int) -> QueueTabs:
+    """Both tabs' counts under the other filters: the shown one is the page's own count, the
+    other one more count that stops at the same limit."""
+    carried = {k: v for k, v in request.args.items() if k in FILTER_KEYS}
+    links = form.tab_args(carried)
+    on_automated = chosen.quarantined is True
+    # On their tab, the main tab's count leaves them out; on the main tab (showing them too or
+    # not), their own count.
+    other = replace(chosen, quarantined=not on_automated)
+    other_count = _count_matching_up_to(hearing, other, QUEUE_COUNT_LIMIT + 1)
+    return QueueTabs(
+        on_automated=on_automated,
+        automated_shown_too=chosen.quarantined is None,
+        main_count=other_count if on_automated else matching_count,
+        automated_count=matching_count if on_automated else other_count,
+        main_args=links["main"],
+        automated_args=links["automated"],
+        hidden_args=links["hidden"],
+        also_args=links["also"],
+    )
 
 
 def _count_matching_up_to(hearing: Hearing, chosen, most: int) -> int:
@@ -234,6 +275,7 @@ def _confirm_bulk(hearing, form, filter_form, filters, ids) -> str:
         max_matching=MAX_MATCHING,
         described=described_filters(filter_form) if form.applies_to_filter else [],
         filters=filters,
+        automated=filter_form.to_filter().quarantined,
     )
 
 
@@ -274,7 +316,10 @@ def _review_context(testimony: Testimony, **forms) -> dict:
         .order_by(Redaction.start_offset, Redaction.id)
     ).all()
     spans = services.active_spans(testimony)
-    next_pending = queries.oldest_pending(testimony.hearing_id, besides=testimony.id)
+    # "Next pending" stays in the queue's tab of this letter: possibly automated or not.
+    next_pending = queries.oldest_pending(
+        testimony.hearing_id, besides=testimony.id, automated=_is_automated(testimony)
+    )
     decision_form = forms.get("decision_form") or DecisionForm(
         expected_status=testimony.status.value, expected_version=str(testimony.version)
     )
@@ -434,12 +479,19 @@ def decide(testimony_id: int):
     ), 409 if form.form_errors else 200
 
 
+def _is_automated(testimony: Testimony) -> bool:
+    return testimony.quarantine_reason is not None
+
+
 def _after_decision(testimony: Testimony) -> str:
     if request.form.get("then") == "next":
-        next_id = queries.oldest_pending(testimony.hearing_id)
+        automated = _is_automated(testimony)
+        next_id = queries.oldest_pending(testimony.hearing_id, automated=automated)
         if next_id:
             return url_for("moderation.review", testimony_id=next_id)
-        return url_for("moderation.queue", hearing_id=testimony.hearing_id)
+        # That tab has nothing pending left: back to it, where the other tab's count shows.
+        tab = {"automated": AUTOMATED_ONLY} if automated else {}
+        return url_for("moderation.queue", hearing_id=testimony.hearing_id, **tab)
     return url_for("moderation.review", testimony_id=testimony.id)
 
 

@@ -113,7 +113,7 @@ def test_each_row_has_the_campaign_and_identity_badges_of_its_sender(app, db):
     ).testimony
     db.session.flush()
 
-    page = queue(app, hearing)
+    page = queue(app, hearing, "?automated=any")  # the main tab, showing them too
 
     def badges(testimony) -> list[str]:
         return re.findall(r'class="badge[^"]*"[^>]*>([^<]+)<', row_of(page, testimony))

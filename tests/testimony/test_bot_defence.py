@@ -184,7 +184,10 @@ def test_moderators_see_and_filter_testimony_marked_as_automated(app, db, config
     assert resident.post(form_url(hearing), data=fields).status_code == 303
     staff = signed_in_client(app, moderator)
     queue = f"/staff/hearings/{hearing.id}/queue"
-    everything = staff.get(queue).text
+    main = staff.get(queue).text
+    assert "Real Person" in main and "Botty McBotface" not in main
+    assert "1 possibly automated letter is in its own tab." in main
+    everything = staff.get(queue, query_string={"automated": "any"}).text
     assert "Botty McBotface" in everything and "Real Person" in everything
     assert everything.count("Possibly automated</span>") == 1
     marked = staff.get(queue, query_string={"automated": "yes"}).text
