@@ -43,8 +43,10 @@ SHARES = {"spun": 0.55, "own_two_hearings": 0.05, "unrelated": 0.15}  # hard_neg
 UNRELATED_MIN_WORDS = 20
 PERSONAL_SHARE, TYPO_SHARE, SALUTATION_SHARE = 0.20, 0.15, 0.10
 QUOTING_SHARE = 0.10  # of hard negatives, those quoting one sentence of a campaign
-HARD_MAX_SHARED_SENTENCES = 2  # a new personal letter shares at most this many pool sentences
+HARD_MAX_SHARED_SENTENCES = 1  # a new personal letter shares at most this many sentences
 HARD_MAX_JACCARD = 0.2  # ... and at most this word-3-gram overlap with any earlier one
+HARD_TRIES = 6
+COMMON_GRAM = 100  # a 3-gram in more letters than this says nothing about one of them
 WORD = re.compile(r"\w+")
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -90,43 +92,73 @@ ROLES: dict[str, list[str]] = {
     "who": [
         "I have lived on [[street]] for [[years]] years and I work as a [[job]].",
         "My name doesn't matter much, but I am a [[job]] and I grew up in [[hood]].",
-        "I'm writing as someone who moved to [[hood]] [[years]] years ago for work.",
-        "I raise two kids in [[hood]] and drive for a living.",
+        "I'm writing as someone who moved to [[hood]] [[years]] years ago for "
+        "{work|school|love|a cheaper apartment}.",
+        "I raise {two|three|four} kids in [[hood]] and {drive for a living|work nights|clean "
+        "offices downtown}.",
         "For [[years]] years I have been a [[job]] in [[town]], and I vote in every election.",
-        "Some background: I'm a [[job]], a renter, and a regular at [[place]].",
-        "I was born at Boston City Hospital and I have never lived anywhere but [[hood]].",
+        "Some background: I'm a [[job]], a {renter|homeowner|union member}, and a regular at "
+        "[[place]].",
+        "I was born at {Boston City Hospital|the Brigham|Carney Hospital} and I have never "
+        "lived anywhere but [[hood]].",
         "I am a retired [[job]] who now spends most mornings at [[place]].",
+        "I came here from {Haiti|Cape Verde|El Salvador|Vietnam|Ireland|Somalia} [[years]] "
+        "years ago and became a citizen {last year|in 2012|after a long wait}.",
+        "I'm {sixty-eight|nineteen|thirty-four|fifty-one} years old and I have volunteered at "
+        "[[place]] for a long time.",
+        "By day I'm a [[job]]; {in the evenings|on weekends} I coach {youth soccer|Little "
+        "League|a girls' basketball team} in [[hood]].",
+        "I own a {triple-decker|condo|small house} off [[street]] that my {parents|"
+        "grandparents} bought in {1974|1988|1961}.",
     ],
     "story": [
-        "Last spring [[relative]] was stopped near [[place]] because an officer thought he "
-        "looked like someone on a flyer, and it took an hour to sort out.",
-        "When I went to [[event]] I noticed cameras on every light pole and wondered who was "
-        "looking at the footage.",
-        "[[relative]] was once mixed up with another man of the same name in a court record, "
-        "and it followed him for years.",
-        "A few years ago a store accused me of shoplifting because I 'matched' someone on "
-        "their camera, and I had never been inside before.",
+        "Last {spring|summer|winter} [[relative]] was stopped near [[place]] because an "
+        "officer thought he looked like someone on a flyer, and it took {an hour|most of the "
+        "night|two hours} to sort out.",
+        "When I went to [[event]] I noticed cameras on {every light pole|the rooftops|each "
+        "corner} and wondered who was looking at the footage.",
+        "[[relative]] was once mixed up with another {man|person} of the same name in a "
+        "court record, and it followed {him|them} for years.",
+        "A few years ago a {store|pharmacy|department store} accused me of shoplifting "
+        "because I 'matched' someone on their camera, and I had never been inside before.",
         "I remember when the city put up cameras on [[street]] and nobody at the meeting "
         "could say where the video went.",
-        "My cousin in Detroit knows a man who was arrested in front of his daughters after "
-        "a computer picked his license photo.",
+        "My cousin in {Detroit|New Jersey|Louisiana} knows a man who was arrested in front "
+        "of his {daughters|kids|wife} after a computer picked his license photo.",
         "I was at [[event]] with my neighbors, and afterwards a friend got a call asking "
         "about the people standing next to her.",
         "[[relative]] works nights and gets stopped walking home on [[street]] more than "
         "anyone should.",
+        "When my {car|bike|purse} was stolen outside [[place]], the police never even "
+        "asked for the {video|camera footage}, so I doubt it's as useful as they say.",
+        "Once, at the airport, the {gate|boarding} camera would not recognize me and I "
+        "{missed my flight|was pulled aside|had to show three IDs}.",
+        "In {2019|2021|2016} [[relative]] was held for {a day|a weekend|six hours} on a "
+        "warrant meant for someone else.",
+        "Our {building|landlord} installed a camera door entry and my {elderly mother|"
+        "daughter|roommate} kept getting locked out because it didn't know her face.",
     ],
     "facts": [
         "I read that these systems misidentify darker-skinned women far more often than white men.",
         "From what I have seen, face recognition is least accurate on exactly the people "
         "police already stop the most.",
-        "The MIT study everybody cites found error rates up to a third for some faces, "
-        "which would be a scandal in any other kind of test.",
+        "The MIT study {everybody cites|I keep hearing about} found error rates up to a third "
+        "for some faces, which would be a scandal in any other kind of test.",
         "Misidentification is not a small bug when the result is handcuffs.",
         "The company selling the software is not the one who pays when it is wrong.",
-        "Even the police commissioner said at the hearing that the technology isn't reliable.",
+        "Even the police commissioner said at {the hearing|a council meeting} that the "
+        "technology isn't reliable.",
         "As far as I know the department doesn't use it yet, but the software it already "
         "has could turn it on with an update.",
         "Accuracy keeps improving, I'm told, but accurate tracking of everyone is its own problem.",
+        "{Somerville|Cambridge|Brookline} banned it years ago and as far as I can tell "
+        "crime there didn't go up.",
+        "There was a man in {Michigan|New Jersey} who spent {thirty hours|ten days} in jail "
+        "because of a bad match, and he had an alibi.",
+        "Apparently the RMV has been running face searches for police for years without "
+        "much of a paper trail.",
+        "These databases get hacked like everything else, and you can't change your face "
+        "like a password.",
     ],
     "opinion": [
         "I don't think @BODY@ should wait for a scandal before drawing a line.",
@@ -138,8 +170,14 @@ ROLES: dict[str, list[str]] = {
         "not help.",
         "I trust our officers, but I don't trust every future administration with this.",
         "Privacy is not only for people with something to hide; it's for everybody at "
-        "[[place]] on a Tuesday.",
+        "[[place]] on a {Tuesday|Sunday morning|Friday night}.",
         "I keep coming back to the question of who gets to decide how this is used.",
+        "If it were my {son|daughter|brother} who got picked out by mistake, I'd want "
+        "somebody to have said no before it happened.",
+        "Technology moves faster than the law, which is exactly why the law has to set the limits.",
+        "Nobody I know voted for being scanned on the way to the grocery store.",
+        "I'm not against technology; I work with computers {all day|every day}, which is "
+        "why I know how often they're wrong.",
     ],
     "position": [
         "So I support @MEASURE@, and I hope @BODY@ passes it.",
@@ -150,6 +188,10 @@ ROLES: dict[str, list[str]] = {
         "My view is that @MEASURE@ goes too far, and I hope @BODY@ amends it.",
         "I would vote for @MEASURE@ myself if I could.",
         "I can't support @MEASURE@ unless it leaves room for finding missing kids.",
+        "My family talked it over at dinner and we all back @MEASURE@.",
+        "@MEASURE@ seems like the least {we|@BODY@} can do right now.",
+        "I'd ask @BODY@ to take its time with @MEASURE@ and get the details right.",
+        "I lean toward @MEASURE@, though I'd like to hear what the police say first.",
     ],
     "detail": [
         "I'd also like to know what happens to the photos the RMV already has of all of us.",
@@ -160,17 +202,28 @@ ROLES: dict[str, list[str]] = {
         "The BriefCam question should be answered in public before anything else.",
         "Whoever is harmed should be able to take it to court.",
         "Please don't let this get watered down in a working session nobody can attend.",
+        "Any footage the city keeps should be deleted after {thirty days|a week|a month}.",
+        "Someone independent should audit whatever system the city {buys|already has}.",
+        "It should be illegal for the city to ask another agency to run the search for it.",
+        "There ought to be a yearly report to the council on every request.",
     ],
     "local": [
         "[[hood]] has seen enough heavy policing to know how these tools end up being used.",
         "On [[street]] the cameras are already everywhere, from the bodegas to the bus shelters.",
         "People at [[place]] talk about this more than you'd think.",
         "My block in [[hood]] is mostly immigrant families, and they are nervous already.",
-        "In [[town]], where my mother lives, they had a long fight over license plate readers.",
+        "In [[town]], where my {mother|sister|aunt} lives, they had a long fight over license "
+        "plate readers.",
         "The neighborhood association in [[hood]] discussed this last month and we did not "
         "agree on much.",
         "Every time I take the T from [[hood]] I pass at least a dozen cameras.",
-        "Businesses along [[street]] have been broken into twice this year.",
+        "Businesses along [[street]] have been broken into {twice|three times|again} this year.",
+        "Kids in [[hood]] already get treated like suspects for standing on the corner.",
+        "Half the houses on my street have doorbell cameras now, and I'm not sure who sees "
+        "those either.",
+        "The {shooting|break-in|robbery} near [[place]] last {fall|month} is still unsolved, "
+        "and people here are frustrated.",
+        "At [[place]] there is a sign saying you are being recorded, but not by whom.",
     ],
     "close": [
         "Thank you for reading this.",
@@ -181,8 +234,17 @@ ROLES: dict[str, list[str]] = {
         "Thanks, and good luck with a hard decision.",
         "I'll be following the vote closely.",
         "Appreciate your time.",
+        "Feel free to {contact|email|call} me if you have questions.",
+        "Sorry this is long, and thank you.",
     ],
 }
+QUOTE_FRAMES = [
+    'As the flyer put it, "@QUOTE@"',
+    'I got an email that said "@QUOTE@", and I agree with that much.',
+    'A neighbor forwarded me a letter saying "@QUOTE@" but I wanted to write my own.',
+    'Someone at [[place]] told me: "@QUOTE@"',
+    'I saw a post saying "@QUOTE@", which is partly true.',
+]
 OPENERS = ("who", "story", "opinion", "local")
 VENUES = [  # (measure, body) as a resident names them
     ("the face surveillance ban", "the City Council"),
@@ -233,10 +295,129 @@ def personal_letter(rng: random.Random) -> list[tuple[str, int]]:
     return [(role, rng.randrange(len(ROLES[role]))) for role in plan]
 
 
+CONTRACTIONS = [
+    ("I am", "I'm"),
+    ("do not", "don't"),
+    ("does not", "doesn't"),
+    ("it is", "it's"),
+    ("that is", "that's"),
+    ("I would", "I'd"),
+    ("cannot", "can't"),
+    ("is not", "isn't"),
+    ("I have", "I've"),
+    ("we are", "we're"),
+]
+SWAPS = {  # words a writer habitually says their own way
+    "think": ("believe", "feel"),
+    "really": ("truly", "honestly", "very much"),
+    "everybody": ("everyone", "all of us"),
+    "kids": ("children", "little ones"),
+    "want": ("would like", "wish"),
+    "because": ("since", "as"),
+    "people": ("folks", "residents", "people"),
+    "police": ("cops", "police officers", "police"),
+    "camera": ("surveillance camera", "CCTV camera", "camera"),
+    "cameras": ("surveillance cameras", "CCTV cameras", "cameras"),
+    "city": ("City", "municipality", "city government"),
+    "know": ("understand", "realize", "know"),
+    "worried": ("concerned", "anxious", "nervous"),
+    "scanned": ("photographed", "identified", "tracked"),
+    "technology": ("tech", "software", "technology"),
+    "a lot": ("a great deal", "plenty", "a lot"),
+}
+HEDGES = (
+    "Honestly, ",
+    "Frankly, ",
+    "To be honest, ",
+    "In my opinion, ",
+    "Personally, ",
+    "Also, ",
+    "And ",
+    "I should say that ",
+    "For what it's worth, ",
+    "Look, ",
+)
+
+
+LOWER_AFTER_HEDGE = set(
+    [
+        "The",
+        "It",
+        "There",
+        "This",
+        "That",
+        "We",
+        "My",
+        "Our",
+        "A",
+        "Any",
+        "If",
+        "Half",
+        "Every",
+        "Whatever",
+        "Someone",
+        "Schools",
+        "Accuracy",
+        "Misidentification",
+        "Privacy",
+        "Technology",
+        "Nobody",
+        "Apparently",
+        "These",
+        "From",
+        "As",
+        "Even",
+        "For",
+        "When",
+        "Once",
+        "In",
+        "Last",
+        "Some",
+        "By",
+        "On",
+        "At",
+        "So",
+        "Please",
+        "To",
+        "Kids",
+        "People",
+        "Businesses",
+        "Whoever",
+    ]
+)
+
+
+class Voice:
+    """How one writer words things: contractions or not, pet words, hedges."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.contract = rng.choice((None, True, False))
+        self.swaps = {
+            word: rng.choice(choices) for word, choices in SWAPS.items() if rng.random() < 0.5
+        }
+        self.hedging = rng.choice((0.0, 0.15, 0.3))
+
+    def apply(self, sentence: str, rng: random.Random) -> str:
+        if self.contract is not None:
+            for long, short in CONTRACTIONS:
+                old, new = (long, short) if self.contract else (short, long)
+                sentence = re.sub(rf"\b{re.escape(old)}\b", new, sentence)
+                sentence = re.sub(rf"\b{re.escape(old.capitalize())}\b", new.capitalize(), sentence)
+        for word, said in self.swaps.items():
+            sentence = re.sub(rf"\b{re.escape(word)}\b", said, sentence)
+        if rng.random() < self.hedging and not sentence.startswith(("@", '"')):
+            first = sentence.split(" ", 1)[0]
+            start = sentence[:1].lower() + sentence[1:] if first in LOWER_AFTER_HEDGE else sentence
+            sentence = rng.choice(HEDGES) + start
+        return sentence[:1].upper() + sentence[1:]
+
+
 def sentences_of(plan, rng: random.Random, quote: str = "") -> list[str]:
-    sentences = [_sentence(role, index, rng) for role, index in plan]
+    voice = Voice(rng)
+    sentences = [voice.apply(_sentence(role, index, rng), rng) for role, index in plan]
     if quote:
-        sentences.insert(rng.randint(1, len(sentences)), f'As the flyer put it, "{quote}"')
+        frame = _details().render(rng.choice(QUOTE_FRAMES), rng)
+        sentences.insert(rng.randint(1, len(sentences)), frame.replace("@QUOTE@", quote))
     return sentences
 
 
@@ -342,42 +523,58 @@ def campaign_sizes(spun: int) -> list[int]:
 
 
 class _Distinct:
-    """Personal letters so far: a new one may share only a few pool sentences and little
-    wording with any of them (else it would be a campaign of its own)."""
+    """Personal letters so far: a new one may share at most one sentence and little wording
+    with any of them (else it would be a campaign of its own)."""
 
     def __init__(self) -> None:
-        self.by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.by_sentence: dict[str, list[int]] = defaultdict(list)
         self.by_gram: dict[tuple, list[int]] = defaultdict(list)
         self.sizes: list[int] = []
 
-    def fits(self, plan, grams: set) -> bool:
-        shared = Counter(i for key in set(plan) for i in self.by_sentence[key])
-        if shared and max(shared.values()) > HARD_MAX_SHARED_SENTENCES:
-            return False
-        common = Counter(i for gram in grams for i in self.by_gram.get(gram, ()))
-        return all(
-            n / (len(grams) + self.sizes[i] - n) <= HARD_MAX_JACCARD for i, n in common.items()
+    def closest(self, sentences: list[str], grams: set) -> tuple[int, float]:
+        """(most sentences shared with one earlier letter, highest word-3-gram Jaccard)."""
+        keys = {" ".join(WORD.findall(s.lower())) for s in sentences}
+        shared = Counter(i for key in keys for i in self.by_sentence.get(key, ()))
+        common = Counter(
+            i
+            for gram in grams
+            if len(self.by_gram.get(gram, ())) <= COMMON_GRAM
+            for i in self.by_gram.get(gram, ())
         )
+        overlap = max(
+            (n / (len(grams) + self.sizes[i] - n) for i, n in common.items()), default=0.0
+        )
+        return max(shared.values(), default=0), overlap
 
-    def add(self, plan, grams: set) -> None:
+    def fits(self, sentences: list[str], grams: set) -> bool:
+        shared, overlap = self.closest(sentences, grams)
+        return shared <= HARD_MAX_SHARED_SENTENCES and overlap <= HARD_MAX_JACCARD
+
+    def add(self, sentences: list[str], grams: set) -> None:
         number = len(self.sizes)
         self.sizes.append(len(grams))
-        for key in set(plan):
+        for key in {" ".join(WORD.findall(s.lower())) for s in sentences}:
             self.by_sentence[key].append(number)
         for gram in grams:
             self.by_gram[gram].append(number)
 
 
 def _personal(rng: random.Random, distinct: _Distinct, quote: str = ""):
-    """(plan, sentences, text) of a personal letter unlike those before it (a few tries)."""
-    for _ in range(30):
+    """(plan, sentences, text) of a personal letter unlike those before it: the first of a few
+    tries that shares at most a sentence and little wording with each, else the least alike."""
+    best = None
+    for _ in range(HARD_TRIES):
         plan = personal_letter(rng)
         sentences = sentences_of(plan, rng, quote)
         text = write_letter(sentences, rng.choice(VENUES), rng)
         grams = trigrams(text)
-        if distinct.fits(plan, grams):
+        shared, overlap = distinct.closest(sentences, grams)
+        if best is None or (shared, overlap) < best[0]:
+            best = ((shared, overlap), plan, sentences, text, grams)
+        if shared <= HARD_MAX_SHARED_SENTENCES and overlap <= HARD_MAX_JACCARD:
             break
-    distinct.add(plan, grams)
+    _, plan, sentences, text, grams = best
+    distinct.add(sentences, grams)
     return plan, sentences, text
 
 
