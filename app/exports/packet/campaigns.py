@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.campaigns.differences import compare, sentence_spans
 from app.campaigns.models import campaign_label
+from app.campaigns.provenance import Member, Provenance, card_from_members
 from app.testimony.wording import words
 
 
@@ -44,6 +46,8 @@ class Signatory:
     # Organisations signed on to this letter, and those its sender named, as on PacketEntry.
     signed_on_by: tuple[str, ...] = ()
     named_endorsers: tuple[str, ...] = ()
+    # Confirmed e-mail, marked possibly automated, throwaway address: as on PacketEntry.
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> 
                 also=entry.also,
                 signed_on_by=entry.signed_on_by,
                 named_endorsers=entry.named_endorsers,
+                marks=entry.marks,
             )
         )
     return CampaignEntry(
@@ -159,3 +164,23 @@ def _consensus(members: list) -> tuple:
     kept.append(text[start:])
     shared = "\n".join(" ".join(line.split()) for line in "".join(kept).splitlines())
     return members[best], shared.strip(), " ".join(text[a:b] for a, b in own)
+
+
+RECEIVED_FORMAT = "%Y-%m-%d %H:%M"  # how PacketEntry.received is written, in local time
+
+
+def packet_card(entry: CampaignEntry) -> Provenance:
+    """The provenance card of the letters this entry prints (its signatories: approved, in
+    this measure), so the card and the page beside it always agree. Residents are counted as
+    the cover counts them; arrival times are the printed local times."""
+    return card_from_members(
+        Member(
+            city=person.city,
+            resident=person.resident,
+            received=datetime.strptime(person.received, RECEIVED_FORMAT),
+            confirmed="confirmed" in person.marks,
+            automated="automated" in person.marks,
+            throwaway="throwaway" in person.marks,
+        )
+        for person in entry.signatories
+    )

@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.campaigns.provenance import throwaway_address
 from app.endorsements.queries import (
     EndorsementLine,
     endorsements_for_campaigns,
@@ -88,6 +89,9 @@ class PacketEntry:
     campaign_signed_on_by: tuple[str, ...] = ()
     # The registered organisation that sent it through the API for the resident, or "".
     sent_by: str = ""
+    # What a campaign's provenance card counts of it: "confirmed" (its e-mail), "automated"
+    # (marked possibly automated), "throwaway" (a throwaway address). Printed only as counts.
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,12 +175,16 @@ class Tallies:
 # Fields a record leaves out of its fingerprint when empty, so a packet without them is
 # fingerprinted as it was before they existed.
 OPTIONAL_FIELDS = ("also", "signed_on_by", "named_endorsers", "campaign_signed_on_by")
+# Fields the fingerprint never reads: like the cover's notices they say nothing about the
+# testimony printed (a sender confirming their e-mail does not change their letter).
+UNFINGERPRINTED_FIELDS = ("marks",)
 
 
 def _fingerprinted(record: dict) -> dict:
     """A record as the fingerprint reads it: without `also` when empty, so testimony on one
     measure is fingerprinted as it was before testimony could address several (and likewise
     without empty endorsements)."""
+    record = {k: v for k, v in record.items() if k not in UNFINGERPRINTED_FIELDS}
     if any(not record.get(name, True) for name in OPTIONAL_FIELDS):
         record = {
             key: value for key, value in record.items() if key not in OPTIONAL_FIELDS or value
@@ -479,4 +487,13 @@ def _entry(
         signed_on_by=_names(endorsed),
         named_endorsers=_names(endorsed, registered=False),
         campaign_signed_on_by=_names(campaigns.get(t.campaign_id, [])),
+        marks=tuple(
+            mark
+            for mark, present in (
+                ("confirmed", t.email_confirmed_at is not None),
+                ("automated", t.quarantine_reason is not None),
+                ("throwaway", throwaway_address(t.email)),
+            )
+            if present
+        ),
     )

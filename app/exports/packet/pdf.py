@@ -22,6 +22,7 @@ import pikepdf
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.exports.packet.campaign_card import write_campaign_card
 from app.exports.packet.campaigns import CampaignEntry, Signatory
 from app.exports.packet.data import (
     AttachmentItem,
@@ -423,6 +424,7 @@ def write_campaign(writer: PageWriter, entry: CampaignEntry) -> None:
     writer.field(_("Shared text from"), entry.representative)
     if entry.signed_on_by:
         writer.field(_("Signed on by"), _names(entry.signed_on_by))
+    write_campaign_card(writer, entry)
     writer.paragraph(
         _(
             "These letters share one text, printed once below. Each signatory is listed after "
