@@ -79,7 +79,7 @@ class QueueFilterForm(FlaskForm):
     attachments = SelectField(_l("Attachments"), default=ANY)
     # The tab: the main queue leaves possibly automated letters out (they have their own tab)
     # unless asked to show them too; their tab is this filter set to "only these".
-    automated = SelectField(_l("Possibly automated letters"), default=AUTOMATED_HIDDEN)
+    automated = SelectField(_l("Possibly automated"), default=AUTOMATED_HIDDEN)
     identity = SelectField(_l("Sender"), default=ANY)
     campaign = SelectField(_l("Campaign"), default=ANY)
     received_from = DateField(_l("Received from"), validators=[Optional()])
@@ -125,8 +125,8 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("no", _l("Without attachments")),
         ]
         self.automated.choices = [
-            SelectChoice(AUTOMATED_HIDDEN, _l("In their own tab, not in this list")),
-            SelectChoice(AUTOMATED_ALSO, _l("In this list too")),
+            SelectChoice(AUTOMATED_HIDDEN, _l("In their own tab")),
+            SelectChoice(AUTOMATED_ALSO, _l("Shown here too")),
             SelectChoice(AUTOMATED_ONLY, _l("Only these (their own tab)")),
         ]
         self.identity.choices = [
