@@ -23,6 +23,7 @@ from app.exports.packet.data import approved_ids, cover_for, entries, packet_ite
 from app.exports.packet.pdf import PacketJob, build_packet
 from app.exports.packet.roster import read_roster
 from app.exports.packet.speakers import build_speakers_pdf
+from app.exports.spreadsheets.campaigns import ARRIVAL_COLUMNS, CAMPAIGN_COLUMNS, campaign_sheets
 from app.exports.spreadsheets.rows import testimony_rows
 from app.exports.spreadsheets.signins import SIGN_IN_COLUMNS, has_sign_ins, sign_in_rows
 from app.exports.spreadsheets.speakers import SPEAKER_COLUMNS, speaker_rows
@@ -200,6 +201,24 @@ def _bundle(request: ExportRequest) -> Built:
         BundleFile("speakers.csv", work / "speakers.csv", "Speaker list in sign-up order"),
         BundleFile("speakers.pdf", work / "speakers.pdf", "Speaker list, printable"),
     ]
+    campaigns = campaign_sheets(hearing, measure)  # one row per campaign, a few queries
+    if campaigns.campaigns:
+        (work / "campaigns.csv").write_bytes(to_csv(campaigns.campaigns, CAMPAIGN_COLUMNS)[0])
+        (work / "campaign_arrivals.csv").write_bytes(to_csv(campaigns.arrivals, ARRIVAL_COLUMNS)[0])
+        files += [
+            BundleFile(
+                "campaigns.csv",
+                work / "campaigns.csv",
+                "Each form-letter campaign, one row each: letters, confirmed e-mail, residents, "
+                "towns, possibly automated, throwaway e-mail and when they arrived",
+            ),
+            BundleFile(
+                "campaign_arrivals.csv",
+                work / "campaign_arrivals.csv",
+                "Each campaign's letters per hour of arrival, in local time (hours with none "
+                "left out)",
+            ),
+        ]
     if has_sign_ins(hearing, measure):  # streamed to the file: there may be 100,000
         write_csv(work / "sign_ins.csv", sign_in_rows(hearing, measure), SIGN_IN_COLUMNS)
         files.append(
