@@ -115,6 +115,7 @@ def staff_pages(scene: Scene) -> dict[str, list[str]]:
             f"/staff/hearings/{hearing}/queue",
             f"/staff/hearings/{hearing}/queue?status=approved",
             f"/staff/hearings/{hearing}/queue?campaign=yes",
+            f"/staff/hearings/{hearing}/queue?automated=yes",
         ],
         "moderation.review": [
             f"/staff/testimony/{scene.pending}",
