@@ -2,17 +2,16 @@
 
 import hashlib
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.endorsements.queries import endorsements_for_campaigns, endorsements_for_testimony
 from app.hearings import actions, measure_texts, queries
 from app.hearings.models import Body, Committee, Hearing
 from app.moderation import queries as moderation_queries
-from app.moderation.redaction import public_text
 from app.platform.extensions import db
 from app.platform.timezones import utcnow
-from app.public import feeds
+from app.public import feeds, listing
 from app.signins import tallies as sign_in_tallies
 
 bp = Blueprint("hearings", __name__)
@@ -41,26 +40,49 @@ def index():
 
 @bp.route("/hearings/<int:hearing_id>")
 def show(hearing_id: int):
-    """Show a hearing, its measures and how to take part."""
+    """Show a hearing, its measures and how to take part, and its published testimony (a
+    campaign's letter once, with who sent it), filtered by measure and position."""
     hearing = db.get_or_404(Hearing, hearing_id)
     measure_texts.load_translations(hearing.measures)
-    published = moderation_queries.published_page(hearing, request.args.get("after"))
-    spans = moderation_queries.active_spans_for(published.rows)
+    filters, unknown_filter = listing.parse_filters(hearing, request.args)
+    published = listing.hearing_page(hearing, filters, request.args.get("after"))
+    letters = published.letters
     return render_template(
         "hearings/show.html",
         hearing=hearing,
         now=utcnow(),
         published=published,
-        public_texts={t.id: public_text(t.body, spans[t.id]) for t in published.rows},
-        endorsements=endorsements_for_testimony(t.id for t in published.rows),
+        filters=filters,
+        unknown_filter=unknown_filter,
+        endorsements=endorsements_for_testimony(t.id for t in letters),
         campaign_endorsements=endorsements_for_campaigns(
-            t.campaign_id for t in published.rows if t.campaign_id is not None
+            t.campaign_id for t in letters if t.campaign_id is not None
         ),
         position_counts=moderation_queries.approved_position_counts(hearing),
         measure_counts=moderation_queries.approved_counts_by_measure(hearing),
         not_published=moderation_queries.not_published_counts(hearing),
         latest_actions=actions.latest_actions({m.id for m in hearing.measures}),
         sign_in_counts=sign_in_tallies.on_record_by_measure(hearing.id),
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/campaigns/<int:campaign_id>")
+def campaign(hearing_id: int, campaign_id: int):
+    """A campaign's published letter and everyone who sent it, a page of names at a time."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    filters, _unknown = listing.parse_filters(hearing, request.args)
+    after = request.args.get("after", "")
+    after_id = int(after) if after.isdigit() and 0 < int(after) < 2**31 else None
+    page = listing.campaign_page(hearing, campaign_id, filters, after_id)
+    if page is None:
+        abort(404)
+    return render_template(
+        "hearings/campaign.html",
+        hearing=hearing,
+        page=page,
+        filters=filters,
+        endorsements=endorsements_for_testimony([page.group.letter.id]),
+        campaign_endorsements=endorsements_for_campaigns([campaign_id]),
     )
 
 

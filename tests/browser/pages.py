@@ -46,6 +46,10 @@ def resident_pages(scene: Scene) -> dict[str, list[str]]:
             f"/hearings/{scene.open_hearing}",
             f"/hearings/{scene.held_hearing}",
             f"/hearings/{scene.upcoming_hearing}",
+            f"/hearings/{scene.open_hearing}?position=oppose",
+        ],
+        "hearings.campaign": [
+            f"/hearings/{scene.open_hearing}/campaigns/{scene.published_campaign}",
         ],
         "testimony.submit": [
             f"/hearings/{scene.open_hearing}/testimony/new",

@@ -58,6 +58,7 @@ class Scene:
     identity_links: tuple[str, str]  # confirm and dispute paths for `pending`
     approved: int
     campaign: int
+    published_campaign: int  # a campaign on the open hearing with published letters
     packet: int
     body: int
     committee: int
@@ -133,6 +134,7 @@ def build_scene() -> Scene:
             _identity_path(receipt.testimony, identity.DISPUTE),
         ),
         approved=_approved_testimony(open_hearing.id),
+        published_campaign=_published_campaign(open_hearing.id),
         campaign=campaign.id,
         packet=packet.id,
         body=committee.body_id,
@@ -206,6 +208,18 @@ def _published_place(clerk, hearing: Hearing, testimony_id: int, now) -> tuple[i
         .order_by(OutboxMessage.id.desc())
     )
     return speaker.id, notice.split("/speaking/")[1].split()[0]
+
+
+def _published_campaign(hearing_id: int) -> int:
+    return db.session.scalar(
+        select(Testimony.campaign_id)
+        .where(
+            Testimony.hearing_id == hearing_id,
+            Testimony.status == ReviewStatus.APPROVED,
+            Testimony.campaign_id.is_not(None),
+        )
+        .limit(1)
+    )
 
 
 def _approved_testimony(hearing_id: int) -> int:

@@ -1,0 +1,384 @@
+"""The published testimony on a hearing's public page: each form-letter campaign once, with
+how many people sent it and their names, among the letters sent on their own.
+
+What is listed follows the page's rules: approved, not disputed (or kept despite a dispute),
+and, on a hearing that lists only confirmed senders, confirmed; then the reader's filters. A
+campaign stands at the place of its first listed letter, (received_at, id), and single
+letters at their own, so one keyset cursor, (received_at, id) of the last item shown, pages
+through both without repeating or skipping either. The campaign's letter is the text its
+moderators chose (the representative) when that letter is itself listed, else its first
+listed letter: a letter that is not published is never shown, nor is its sender named.
+
+Every page costs the same number of queries whatever a campaign's size: its count is taken
+in SQL and only the first names are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, tuple_, union_all
+from sqlalchemy.orm import selectinload
+
+from app.campaigns.differences import compare
+from app.campaigns.models import Campaign
+from app.hearings.models import Hearing
+from app.moderation.queries import active_spans_for, decode_cursor, encode_cursor
+from app.moderation.redaction import public_text
+from app.platform.extensions import db
+from app.testimony.models import Position, ReviewStatus, Testimony, TestimonyMeasure
+
+PAGE_SIZE = 25
+NAMES_SHOWN = 20  # under a campaign's letter on the hearing page
+NAMES_PAGE = 100  # on a campaign's own page
+
+Key = tuple[datetime, int]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The reader's choice of measure and position; None for all."""
+
+    measure_id: int | None = None
+    position: Position | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.measure_id is not None or self.position is not None
+
+    def args(self) -> dict[str, str]:
+        """The filters as query-string arguments, for links that keep them."""
+        args = {}
+        if self.measure_id is not None:
+            args["measure"] = str(self.measure_id)
+        if self.position is not None:
+            args["position"] = self.position.value
+        return args
+
+
+def parse_filters(hearing: Hearing, args) -> tuple[Filters, bool]:
+    """The filters the query string asks for, and whether any of it was not a choice the
+    page offers (that part is left out, so the page shows more rather than nothing)."""
+    measure_id, position, unknown = None, None, False
+    raw_measure = args.get("measure", "")
+    if raw_measure:
+        ids = {str(m.id): m.id for m in hearing.measures}
+        measure_id = ids.get(raw_measure)
+        unknown = measure_id is None
+    raw_position = args.get("position", "")
+    if raw_position:
+        try:
+            position = Position(raw_position)
+        except ValueError:
+            unknown = True
+    return Filters(measure_id, position), unknown
+
+
+def listed(hearing: Hearing, filters: Filters = Filters()) -> list:
+    """Conditions on Testimony for a letter the page lists.
+
+    A position alone matches a letter taking it on any measure (one on several measures is
+    found under each position it takes), a measure alone any letter on it, both together a
+    letter taking that position on that measure, as the measure's tally counts it."""
+    conditions = [
+        Testimony.hearing_id == hearing.id,
+        Testimony.status == ReviewStatus.APPROVED,
+        # Not disputed by its address's owner, or kept by a moderator despite the dispute.
+        or_(Testimony.disputed_at.is_(None), Testimony.dispute_kept_at.is_not(None)),
+    ]
+    if hearing.confirmed_only:
+        conditions.append(Testimony.email_confirmed_at.is_not(None))
+    stance = []
+    if filters.measure_id is not None:
+        stance.append(TestimonyMeasure.measure_id == filters.measure_id)
+    if filters.position is not None:
+        stance.append(TestimonyMeasure.position == filters.position)
+    if stance:
+        conditions.append(Testimony.stances.any(and_(*stance)))
+    return conditions
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A name under a campaign's letter: what the page already shows of every sender."""
+
+    id: int
+    full_name: str
+    organization: str | None
+    city: str
+    own_words: bool  # their letter is not word for word the campaign's
+
+
+@dataclass
+class Group:
+    """A campaign as the page shows it: its letter once, and who sent it."""
+
+    campaign_id: int
+    size: int  # listed members
+    letter: Testimony
+    own_words: int = 0  # listed members whose letter differs from the one shown
+    signers: list[Signer] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    key: Key
+    testimony: Testimony | None = None  # a letter on its own
+    group: Group | None = None  # or a campaign's, sent by several
+
+
+@dataclass
+class Listing:
+    items: list[Item]
+    next_cursor: str | None
+    texts: dict[int, str]  # public (redacted) text of each letter shown, by testimony id
+
+    @property
+    def letters(self) -> list[Testimony]:
+        return [i.testimony or i.group.letter for i in self.items]
+
+
+_LOADED = (
+    selectinload(Testimony.measure),
+    selectinload(Testimony.stances).selectinload(TestimonyMeasure.measure),
+    selectinload(Testimony.organisation),
+)
+
+
+def _campaign_leads(conditions: list, after: Key | None, limit: int, campaign_id=None):
+    """Campaigns with listed letters: (campaign_id, first_at, first_id, size) in the order of
+    their first listed letter, after `after`."""
+    scope = [*conditions, Testimony.campaign_id.is_not(None)]
+    if campaign_id is not None:
+        scope.append(Testimony.campaign_id == campaign_id)
+    first_at = func.min(Testimony.received_at)
+    grouped = select(
+        Testimony.campaign_id, first_at.label("first_at"), func.count().label("size")
+    ).where(*scope)
+    grouped = grouped.group_by(Testimony.campaign_id)
+    if after is not None:
+        grouped = grouped.having(first_at >= after[0])
+    grouped = grouped.subquery()
+    first_id = (
+        select(func.min(Testimony.id))
+        .where(
+            *conditions,
+            Testimony.campaign_id == grouped.c.campaign_id,
+            Testimony.received_at == grouped.c.first_at,
+        )
+        .scalar_subquery()
+    )
+    leads = select(
+        grouped.c.campaign_id, grouped.c.first_at, grouped.c.size, first_id.label("first_id")
+    ).subquery()
+    query = select(leads)
+    if after is not None:
+        query = query.where(tuple_(leads.c.first_at, leads.c.first_id) > after)
+    return db.session.execute(query.order_by(leads.c.first_at, leads.c.first_id).limit(limit)).all()
+
+
+def _letters(conditions: list, leads) -> dict[int, Testimony]:
+    """Each campaign's letter to show: its representative when listed, else its first listed
+    letter; by campaign id."""
+    if not leads:
+        return {}
+    representatives = dict(
+        db.session.execute(
+            select(Campaign.id, Campaign.representative_id).where(
+                Campaign.id.in_([lead.campaign_id for lead in leads])
+            )
+        ).all()
+    )
+    wanted = {lead.first_id for lead in leads} | {r for r in representatives.values() if r}
+    found = {
+        t.id: t
+        for t in db.session.scalars(
+            select(Testimony).where(*conditions, Testimony.id.in_(wanted)).options(*_LOADED)
+        )
+    }
+    letters = {}
+    for lead in leads:
+        chosen = found.get(representatives.get(lead.campaign_id))
+        if chosen is None or chosen.campaign_id != lead.campaign_id:
+            chosen = found.get(lead.first_id)
+        if chosen is not None:
+            letters[lead.campaign_id] = chosen
+    return letters
+
+
+def _own_words_counts(conditions: list, groups: list[Group]) -> dict[int, int]:
+    """How many listed members of each campaign sent a letter worded otherwise than the one
+    shown (by wording digest, in one query)."""
+    keyed = [g for g in groups if g.letter.wording_key is not None]
+    if not keyed:
+        return {}
+    differs = or_(
+        *(
+            and_(
+                Testimony.campaign_id == g.campaign_id,
+                Testimony.wording_key != g.letter.wording_key,
+            )
+            for g in keyed
+        )
+    )
+    return dict(
+        db.session.execute(
+            select(Testimony.campaign_id, func.count())
+            .where(*conditions, differs)
+            .group_by(Testimony.campaign_id)
+        ).all()
+    )
+
+
+def _first_signers(conditions: list, groups: list[Group]) -> dict[int, list[Signer]]:
+    """The first NAMES_SHOWN listed members of each campaign, by arrival: one query that
+    reads only those rows, whatever the campaigns' sizes."""
+    if not groups:
+        return {}
+    parts = [
+        select(
+            Testimony.id,
+            Testimony.campaign_id,
+            Testimony.full_name,
+            Testimony.organization,
+            Testimony.city,
+            Testimony.wording_key,
+        )
+        .where(*conditions, Testimony.campaign_id == g.campaign_id)
+        .order_by(Testimony.id)
+        .limit(NAMES_SHOWN)
+        .subquery()
+        for g in groups
+    ]
+    query = union_all(*(select(part) for part in parts))
+    keys = {g.campaign_id: g.letter.wording_key for g in groups}
+    signers: dict[int, list[Signer]] = {g.campaign_id: [] for g in groups}
+    for row in db.session.execute(query):
+        signers[row.campaign_id].append(_signer(row, keys[row.campaign_id]))
+    for names in signers.values():
+        names.sort(key=lambda s: s.id)
+    return signers
+
+
+def _signer(row, letter_key: str | None) -> Signer:
+    return Signer(
+        id=row.id,
+        full_name=row.full_name,
+        organization=row.organization,
+        city=row.city,
+        own_words=bool(letter_key and row.wording_key and row.wording_key != letter_key),
+    )
+
+
+def _texts(letters: list[Testimony]) -> dict[int, str]:
+    spans = active_spans_for(letters)
+    return {t.id: public_text(t.body, spans[t.id]) for t in letters}
+
+
+def hearing_page(hearing: Hearing, filters: Filters, cursor: str | None) -> Listing:
+    """One page of the hearing's published letters, a campaign collapsed to one item."""
+    conditions = listed(hearing, filters)
+    after = decode_cursor(cursor, "received") if cursor else None
+    singles = select(Testimony).where(*conditions, Testimony.campaign_id.is_(None))
+    if after is not None:
+        singles = singles.where(tuple_(Testimony.received_at, Testimony.id) > after)
+    items = [
+        Item((t.received_at, t.id), testimony=t)
+        for t in db.session.scalars(
+            singles.options(*_LOADED)
+            .order_by(Testimony.received_at, Testimony.id)
+            .limit(PAGE_SIZE + 1)
+        )
+    ]
+    leads = _campaign_leads(conditions, after, PAGE_SIZE + 1)
+    items += [Item((lead.first_at, lead.first_id)) for lead in leads]
+    items.sort(key=lambda item: item.key)
+    next_cursor = None
+    if len(items) > PAGE_SIZE:
+        items = items[:PAGE_SIZE]
+        next_cursor = encode_cursor(*items[-1].key)
+    on_page = {(lead.first_at, lead.first_id): lead for lead in leads}
+    page_leads = [on_page[i.key] for i in items if i.testimony is None]
+    letters = _letters(conditions, page_leads)
+    shown = []
+    groups = []
+    for item in items:
+        if item.testimony is None:
+            lead = on_page[item.key]
+            letter = letters.get(lead.campaign_id)
+            if letter is None:  # taken back between the two reads
+                continue
+            if lead.size < 2:
+                item.testimony = letter  # one listed letter is shown as a letter on its own
+            else:
+                item.group = Group(lead.campaign_id, lead.size, letter)
+                groups.append(item.group)
+        shown.append(item)
+    counts = _own_words_counts(conditions, groups)
+    signers = _first_signers(conditions, groups)
+    for group in groups:
+        group.own_words = counts.get(group.campaign_id, 0)
+        group.signers = signers[group.campaign_id]
+    listing = Listing(shown, next_cursor, {})
+    listing.texts = _texts(listing.letters)
+    return listing
+
+
+@dataclass(frozen=True)
+class OwnWords:
+    """What one member's letter says that the campaign's letter does not."""
+
+    added: str
+    reworded: str
+    left_out: int
+
+
+@dataclass
+class CampaignPage:
+    group: Group
+    letter_text: str
+    signers: list[Signer]
+    own_words: dict[int, OwnWords]  # by member id, for the members on this page
+    next_after: int | None
+
+
+def campaign_page(
+    hearing: Hearing, campaign_id: int, filters: Filters, after: int | None
+) -> CampaignPage | None:
+    """A campaign's letter and a page of the people who sent it (by id, after `after`), with
+    each one's own words where their letter differs; None when it has no listed letter."""
+    conditions = listed(hearing, filters)
+    leads = _campaign_leads(conditions, None, 1, campaign_id=campaign_id)
+    letters = _letters(conditions, leads)
+    if not leads or campaign_id not in letters:
+        return None
+    group = Group(campaign_id, leads[0].size, letters[campaign_id])
+    group.own_words = _own_words_counts(conditions, [group]).get(campaign_id, 0)
+    query = select(Testimony).where(*conditions, Testimony.campaign_id == campaign_id)
+    if after is not None:
+        query = query.where(Testimony.id > after)
+    members = list(db.session.scalars(query.order_by(Testimony.id).limit(NAMES_PAGE + 1)))
+    next_after = None
+    if len(members) > NAMES_PAGE:
+        members = members[:NAMES_PAGE]
+        next_after = members[-1].id
+    letter = group.letter
+    texts = _texts([letter, *(m for m in members if m.id != letter.id)])
+    own_words = {}
+    for member in members:
+        if member.id == letter.id or (
+            member.wording_key is not None and member.wording_key == letter.wording_key
+        ):
+            continue
+        # Both texts as published, redactions applied: hidden words are never compared out.
+        comparison = compare(texts[member.id], texts[letter.id])
+        if not comparison.is_verbatim:
+            own_words[member.id] = OwnWords(
+                comparison.added_text, comparison.reworded_text, comparison.left_out
+            )
+    signers = [
+        Signer(m.id, m.full_name, m.organization, m.city, own_words=m.id in own_words)
+        for m in members
+    ]
+    return CampaignPage(group, texts[letter.id], signers, own_words, next_after)
