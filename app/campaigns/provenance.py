@@ -15,7 +15,7 @@ card from the letters it prints (app/exports/packet/campaigns.py).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from flask_babel import ngettext
 from sqlalchemy import BigInteger, case, cast, exists, func, select
 
 from app.campaigns.arrival_chart import MAX_HOURS
-from app.hearings.models import Hearing, Measure, normalise_place
+from app.hearings.models import Body, Hearing, Measure, normalise_place, parse_zip_prefixes
 from app.platform.extensions import db
 from app.testimony.identity import is_disposable
 from app.testimony.models import ReviewStatus, Testimony, TestimonyMeasure
@@ -87,7 +87,8 @@ def _quarter_hour():
     PostgreSQL alike (received_at is stored as naive UTC)."""
     if db.session.get_bind().dialect.name == "postgresql":
         return cast(func.floor(func.extract("epoch", Testimony.received_at) / QUARTER), BigInteger)
-    return cast(func.strftime("%s", Testimony.received_at), BigInteger) / QUARTER
+    # Floor division: SQLAlchemy's "/" would divide as decimals, a group for every second.
+    return cast(func.strftime("%s", Testimony.received_at), BigInteger) // QUARTER
 
 
 def _domain():
@@ -106,10 +107,13 @@ def _counted(*conditions):
 def _fill(
     cards: dict[int, Provenance],
     conditions: list,
-    is_resident: Callable[[str, str], bool],
+    body: Body,
     zone: str,
 ) -> None:
     """Four grouped queries for every campaign the conditions select, keyed by campaign."""
+    is_resident = body.resident_matcher()
+    # Without ZIP prefixes the body's rule reads the town alone: group by it, not by each ZIP.
+    zip_code = Testimony.zip_code if parse_zip_prefixes(body.resident_zip_prefixes) else ""
     key = Testimony.campaign_id
     for row in db.session.execute(
         select(
@@ -128,15 +132,14 @@ def _fill(
         card.letters, card.approved, card.confirmed, card.automated = (int(v) for v in row[1:5])
         card.first, card.last = (to_zone(v, zone) for v in row[5:7])
     towns: dict[int, _Towns] = defaultdict(_Towns)
-    for campaign_id, city, zip_code, count in db.session.execute(
-        select(key, Testimony.city, Testimony.zip_code, func.count(Testimony.id))
-        .where(*conditions)
-        .group_by(key, Testimony.city, Testimony.zip_code)
+    places = [key, Testimony.city, *([zip_code] if zip_code != "" else [])]
+    for campaign_id, city, *code, count in db.session.execute(
+        select(*places, func.count(Testimony.id)).where(*conditions).group_by(*places)
     ):
         if campaign_id not in cards:
             continue
         towns[campaign_id].add(city, count)
-        if is_resident(city, zip_code):
+        if is_resident(city, code[0] if code else ""):
             cards[campaign_id].residents += count
     for campaign_id, counted in towns.items():
         counted.fill(cards[campaign_id])
@@ -172,7 +175,7 @@ def campaign_card(campaign_id: int, hearing: Hearing) -> Provenance:
     _fill(
         cards,
         _counted(Testimony.campaign_id == campaign_id),
-        hearing.body.resident_matcher(),
+        hearing.body,
         hearing.timezone,
     )
     return cards.get(campaign_id, Provenance())
@@ -190,7 +193,7 @@ def cards_for_hearing(hearing: Hearing, measure: Measure | None = None) -> dict[
             )
         )
     cards: dict[int, Provenance] = {}
-    _fill(cards, conditions, hearing.body.resident_matcher(), hearing.timezone)
+    _fill(cards, conditions, hearing.body, hearing.timezone)
     return cards
 
 
