@@ -39,13 +39,14 @@ from bench.spun_templates import CAMPAIGNS, COMMON
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "regulations-comments"
 KINDS = ("spun", "own_two_hearings", "hard_negative", "unrelated")
-SHARES = {"spun": 0.55, "own_two_hearings": 0.05, "unrelated": 0.15}  # hard_negative: the rest
+SHARES = {"own_two_hearings": 0.05, "hard_negative": 0.25, "unrelated": 0.15}  # spun: the rest
 UNRELATED_MIN_WORDS = 20
+UNRELATED_MAX_JACCARD = 0.1  # real comments kept must be this far apart
 PERSONAL_SHARE, TYPO_SHARE, SALUTATION_SHARE = 0.20, 0.15, 0.10
 QUOTING_SHARE = 0.10  # of hard negatives, those quoting one sentence of a campaign
 HARD_MAX_SHARED_SENTENCES = 1  # a new personal letter shares at most this many sentences
-HARD_MAX_JACCARD = 0.2  # ... and at most this word-3-gram overlap with any earlier one
-HARD_TRIES = 6
+HARD_MAX_JACCARD = 0.15  # ... and at most this word-3-gram overlap with any earlier one
+HARD_TRIES = 8
 COMMON_GRAM = 100  # a 3-gram in more letters than this says nothing about one of them
 WORD = re.compile(r"\w+")
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -69,9 +70,10 @@ def jaccard(a: set, b: set) -> float:
 # Personal material: what residents write in their own words.
 
 DETAILS = COMMON | {
-    "job": "{nurse|teacher|bus driver|software engineer|home health aide|electrician|"
-    "public defender|librarian|line cook|retired firefighter|graduate student|pharmacist|"
-    "carpenter|paralegal|social worker|day care provider|MBTA mechanic|hospital janitor}",
+    "job": "{a nurse|a teacher|a bus driver|a software engineer|a home health aide|"
+    "an electrician|a public defender|a librarian|a line cook|a retired firefighter|"
+    "a graduate student|a pharmacist|a carpenter|a paralegal|a social worker|"
+    "a day care provider|an MBTA mechanic|a hospital janitor}",
     "relative": "{my son|my daughter|my husband|my wife|my brother|my sister|my nephew|"
     "my grandson|my cousin|my father|my best friend|my neighbor's boy|my partner}",
     "years": "{three|five|seven|eleven|fifteen|twenty-two|thirty|forty|almost ten|sixty}",
@@ -86,156 +88,140 @@ DETAILS = COMMON | {
     "an immigration forum|the Women's March}",
 }
 
-# Roles a personal letter may play, each with sentences in its writer's words; @MEASURE@ and
-# @BODY@ are filled in per hearing.
+# Roles a personal letter may play. Each sentence is built from small independent choices (its
+# opening, its claim, its example, its hedge), so two residents making the same point share its
+# key terms but seldom three words in a row; @MEASURE@ and @BODY@ are filled in per hearing.
 ROLES: dict[str, list[str]] = {
     "who": [
-        "I have lived on [[street]] for [[years]] years and I work as a [[job]].",
-        "My name doesn't matter much, but I am a [[job]] and I grew up in [[hood]].",
-        "I'm writing as someone who moved to [[hood]] [[years]] years ago for "
-        "{work|school|love|a cheaper apartment}.",
-        "I raise {two|three|four} kids in [[hood]] and {drive for a living|work nights|clean "
-        "offices downtown}.",
-        "For [[years]] years I have been a [[job]] in [[town]], and I vote in every election.",
-        "Some background: I'm a [[job]], a {renter|homeowner|union member}, and a regular at "
-        "[[place]].",
-        "I was born at {Boston City Hospital|the Brigham|Carney Hospital} and I have never "
-        "lived anywhere but [[hood]].",
-        "I am a retired [[job]] who now spends most mornings at [[place]].",
-        "I came here from {Haiti|Cape Verde|El Salvador|Vietnam|Ireland|Somalia} [[years]] "
-        "years ago and became a citizen {last year|in 2012|after a long wait}.",
-        "I'm {sixty-eight|nineteen|thirty-four|fifty-one} years old and I have volunteered at "
-        "[[place]] for a long time.",
-        "By day I'm a [[job]]; {in the evenings|on weekends} I coach {youth soccer|Little "
-        "League|a girls' basketball team} in [[hood]].",
-        "I own a {triple-decker|condo|small house} off [[street]] that my {parents|"
-        "grandparents} bought in {1974|1988|1961}.",
+        "{I have lived on [[street]]|I've rented near [[street]]|Home for me is [[hood]]|"
+        "I grew up just off [[street]]|My apartment is in [[hood]]|I own a place in [[hood]]|"
+        "I moved to [[town]]|I settled in [[hood]]} {for [[years]] years|since {1987|2003|"
+        "2015|my twenties|high school|the pandemic}|{most of|all of|half} my life|ever since "
+        "{college|my divorce|my kids were born}}{, and|; by trade|, where} I {work as|make a "
+        "living as|am employed as|have been} [[job]].",
+        "{Some background|A bit about me|For context|By way of introduction|First, who I am}: "
+        "{[[job]]|[[job]] {by day|for the city|at a hospital|in a union shop}}, "
+        "{renter|homeowner|parent of {two|three|one}|grandmother of {five|six}|caregiver for "
+        "my {mom|father|aunt}}, and {a regular at [[place]]|a {voter|volunteer|deacon} in "
+        "[[hood]]|someone who {rides|takes} the {bus|Orange Line|Red Line|commuter rail} "
+        "{daily|every day|to work}}.",
     ],
     "story": [
-        "Last {spring|summer|winter} [[relative]] was stopped near [[place]] because an "
-        "officer thought he looked like someone on a flyer, and it took {an hour|most of the "
-        "night|two hours} to sort out.",
-        "When I went to [[event]] I noticed cameras on {every light pole|the rooftops|each "
-        "corner} and wondered who was looking at the footage.",
-        "[[relative]] was once mixed up with another {man|person} of the same name in a "
-        "court record, and it followed {him|them} for years.",
-        "A few years ago a {store|pharmacy|department store} accused me of shoplifting "
-        "because I 'matched' someone on their camera, and I had never been inside before.",
-        "I remember when the city put up cameras on [[street]] and nobody at the meeting "
-        "could say where the video went.",
-        "My cousin in {Detroit|New Jersey|Louisiana} knows a man who was arrested in front "
-        "of his {daughters|kids|wife} after a computer picked his license photo.",
-        "I was at [[event]] with my neighbors, and afterwards a friend got a call asking "
-        "about the people standing next to her.",
-        "[[relative]] works nights and gets stopped walking home on [[street]] more than "
-        "anyone should.",
-        "When my {car|bike|purse} was stolen outside [[place]], the police never even "
-        "asked for the {video|camera footage}, so I doubt it's as useful as they say.",
-        "Once, at the airport, the {gate|boarding} camera would not recognize me and I "
-        "{missed my flight|was pulled aside|had to show three IDs}.",
-        "In {2019|2021|2016} [[relative]] was held for {a day|a weekend|six hours} on a "
-        "warrant meant for someone else.",
-        "Our {building|landlord} installed a camera door entry and my {elderly mother|"
-        "daughter|roommate} kept getting locked out because it didn't know her face.",
+        "{Last {spring|summer|winter|year}|A while back|In {2019|2021|2016|2022}|Not long "
+        "ago|Two {Augusts|Octobers} ago} [[relative]] {was {stopped|questioned|held|searched}|"
+        "got {pulled aside|detained|picked out}} {near [[place]]|on [[street]]|at {a "
+        "bus stop|Downtown Crossing|South Station|a gas station}} because {an officer|a "
+        "{guard|detective}|{somebody|someone} {official|in uniform}} {thought|decided|was "
+        "sure} {he|they|she} {matched|looked like|resembled} {a {flyer|sketch|suspect "
+        "photo}|someone {on|in} a {video|bulletin|still image}}.",
+        "{At|During|After|On the way home from} [[event]] {I {noticed|counted|saw|spotted}|"
+        "{my {sister|friend|son}|we} {noticed|pointed out}} {cameras|lenses|{a|one} "
+        "{drone|camera van}} {on {every|each} {pole|corner|rooftop}|{above|around} the "
+        "{crowd|square|stage}|{facing|pointed at} {us|the marchers|the crowd}}{, and|; "
+        "I} {wondered|still wonder|never learned|nobody {could|would} {say|tell me}} "
+        "{who|which agency} {kept|watched|looked at|had} {the {footage|pictures}|it}.",
+        "{A {store|pharmacy|shop} {guard|manager}|{Security|Staff} at a {mall|department "
+        "store|supermarket}|A {clerk|bouncer}} {once |}{accused|stopped|picked on|"
+        "followed} {me|[[relative]] and me|my {mother|uncle} and me} {because|since|claiming} "
+        '{{I|we} {"matched"|resembled|looked like} {someone|a {shoplifter|thief}} {on|in} '
+        "{their|the} {camera|system|footage}|{their|the} {software|system|camera} "
+        "{flagged|picked|tagged} {me|us|{her|him}}}{, {though|but} {I|we} had never "
+        "{been|set foot} {there|inside} before|}.",
     ],
     "facts": [
-        "I read that these systems misidentify darker-skinned women far more often than white men.",
-        "From what I have seen, face recognition is least accurate on exactly the people "
-        "police already stop the most.",
-        "The MIT study {everybody cites|I keep hearing about} found error rates up to a third "
-        "for some faces, which would be a scandal in any other kind of test.",
-        "Misidentification is not a small bug when the result is handcuffs.",
-        "The company selling the software is not the one who pays when it is wrong.",
-        "Even the police commissioner said at {the hearing|a council meeting} that the "
-        "technology isn't reliable.",
-        "As far as I know the department doesn't use it yet, but the software it already "
-        "has could turn it on with an update.",
-        "Accuracy keeps improving, I'm told, but accurate tracking of everyone is its own problem.",
-        "{Somerville|Cambridge|Brookline} banned it years ago and as far as I can tell "
-        "crime there didn't go up.",
-        "There was a man in {Michigan|New Jersey} who spent {thirty hours|ten days} in jail "
-        "because of a bad match, and he had an alibi.",
-        "Apparently the RMV has been running face searches for police for years without "
-        "much of a paper trail.",
-        "These databases get hacked like everything else, and you can't change your face "
-        "like a password.",
+        "{I {read|saw|heard|learned}|{A friend|My {nephew|niece|coworker}} {told me|showed "
+        "me}|{The news|A {report|study|documentary}} {said|showed|found}|{Apparently|As I "
+        "understand it|From what I gather},} {{that |}these {systems|programs|tools}|"
+        "{face|facial} recognition {systems|programs}|the {algorithms|matching tools}} "
+        "{misidentify|get wrong|fail on|confuse|mix up} "
+        "{darker-skinned {women|people|faces}|{Black|brown} {faces|women|teenagers}|"
+        "{women|people} of color|{older|Asian|young} {faces|people}} {{far|way|much} more "
+        "often|{at|with} {higher|bigger|worse} {rates|error rates}|{again and again|"
+        "routinely}}{ than {white men|{light|lighter}-skinned {men|people}}|}.",
+        "{Misidentification|A {bad|false|wrong} {match|hit|identification}|{An|One} "
+        "{error|mistake} {like that|of that kind}} {is not|isn't|can't be called} {a "
+        "{small|minor|harmless} {bug|glitch|issue}|{an|a} {inconvenience|technicality|"
+        "{rounding|software} error}} when {the {result|outcome|consequence}|what {follows|"
+        "happens next}} {is|means} {handcuffs|{a night|a week|days} in {jail|a cell|"
+        "lockup}|{losing|being fired from} {a job|your job}|{a|an} {arrest|criminal "
+        "record}}.",
+        "{Even|Reportedly even|I understand even} the {police commissioner|{head|chief} of "
+        "police|{BPD|department} {leadership|brass}} {said|admitted|told {the council|a "
+        "hearing|reporters}} {that |}{the|this} {technology|software|system} {isn't|was "
+        "not|is not yet} {reliable|{good|accurate} enough|ready}{, {so|and} {why|how} "
+        "{would|should|could} {we|the city|anyone} {rely|bet|build} on it|}.",
     ],
     "opinion": [
-        "I don't think @BODY@ should wait for a scandal before drawing a line.",
-        "To me this is about civil liberties first, and only then about technology.",
-        "Honestly I am torn, because I want crimes solved, but not at any price.",
-        "It is one thing to have a camera at a bank and another for the government to "
-        "know where every face goes.",
-        "We already have too little trust between the police and [[hood]], and this would "
-        "not help.",
-        "I trust our officers, but I don't trust every future administration with this.",
-        "Privacy is not only for people with something to hide; it's for everybody at "
-        "[[place]] on a {Tuesday|Sunday morning|Friday night}.",
-        "I keep coming back to the question of who gets to decide how this is used.",
-        "If it were my {son|daughter|brother} who got picked out by mistake, I'd want "
-        "somebody to have said no before it happened.",
-        "Technology moves faster than the law, which is exactly why the law has to set the limits.",
-        "Nobody I know voted for being scanned on the way to the grocery store.",
-        "I'm not against technology; I work with computers {all day|every day}, which is "
-        "why I know how often they're wrong.",
+        "{I don't think|I can't see why|It makes no sense that|I'd hate it if} @BODY@ "
+        "{should|would} {wait|hold off|sit on this} {for|until} {a scandal|{someone|"
+        "somebody} {gets hurt|is jailed|is ruined}|{a|the first} {lawsuit|wrongful arrest|"
+        "headline}} {before|to start} {drawing|setting|deciding on} {a line|limits|{the|"
+        "some} {rules|boundaries}}.",
+        "{To me|For me|In my view|As I see it|The way I look at it,} {this|the whole "
+        "thing|this debate} is {about|really about|mostly about|first about} {civil "
+        "liberties|{our|basic} {freedoms|rights}|{due process|privacy|the Constitution}} "
+        "{first|before anything else|above all}, and {only then|only after that|"
+        "{second|secondarily}} {about|a question of} {technology|{gadgets|software|"
+        "efficiency}}.",
+        "{Honestly|Truthfully|I admit}{,|} {I am|I feel|I'm} {torn|{of|in} two minds|conflicted|"
+        "unsure}{,|;} {because|since|as} I {want|would love|need} {crimes|{shootings|"
+        "break-ins|cases}} {solved|{cleared|closed}}{, but|, yet| and yet} {not|never} "
+        "{at any price|{by|through} {watching|scanning|tracking} {everyone|all of us|the "
+        "whole city}|{at|for} {that|this} {cost|price}}.",
     ],
     "position": [
-        "So I support @MEASURE@, and I hope @BODY@ passes it.",
-        "For these reasons I am asking @BODY@ to approve @MEASURE@.",
-        "That's why I'm in favor of @MEASURE@, even if it isn't perfect.",
-        "Please count me as a yes on @MEASURE@.",
-        "I'm against @MEASURE@ as written and would rather see rules than a ban.",
-        "My view is that @MEASURE@ goes too far, and I hope @BODY@ amends it.",
-        "I would vote for @MEASURE@ myself if I could.",
-        "I can't support @MEASURE@ unless it leaves room for finding missing kids.",
-        "My family talked it over at dinner and we all back @MEASURE@.",
-        "@MEASURE@ seems like the least {we|@BODY@} can do right now.",
-        "I'd ask @BODY@ to take its time with @MEASURE@ and get the details right.",
-        "I lean toward @MEASURE@, though I'd like to hear what the police say first.",
+        "{So|That's why|For {these|those|all these} reasons|All told|In short,} I {support|"
+        "{back|favor}|am {for|in favor of}|would {vote|go} for} @MEASURE@{, and I "
+        "{hope|trust|expect} @BODY@ will {pass|adopt|approve} it| {even if|though} it "
+        "{isn't|is not} {perfect|everything I'd want|airtight}|}.",
+        "{I'm|I am|My family is|We are} {against|opposed to|not in favor of|uneasy about} "
+        "@MEASURE@ {as written|in its {present|current} form|as it stands}{ and {would "
+        "rather|'d prefer to|hope to} see {rules|{clear|strict} {limits|regulations}} "
+        "{than|instead of} a {ban|{total|blanket} ban}| {because|since} it {goes|reaches} "
+        "too far|}.",
+        "{Please|Kindly|I'd ask you to} {count|mark|put} me {down |}{as|for} {a yes|"
+        "{support|in favor}|{a no|against}} on @MEASURE@{, and {thank|thanks to} {you|"
+        "@BODY@} for {hearing|taking} {it|this} up|}.",
     ],
     "detail": [
-        "I'd also like to know what happens to the photos the RMV already has of all of us.",
-        "Whatever you decide, please make the police report every search publicly.",
-        "I'd want any rule to cover private companies that sell data to the city, too.",
-        "If there are exceptions, a judge should sign off on each one.",
-        "Schools should be included; I don't want my kids scanned walking into class.",
-        "The BriefCam question should be answered in public before anything else.",
-        "Whoever is harmed should be able to take it to court.",
-        "Please don't let this get watered down in a working session nobody can attend.",
-        "Any footage the city keeps should be deleted after {thirty days|a week|a month}.",
-        "Someone independent should audit whatever system the city {buys|already has}.",
-        "It should be illegal for the city to ask another agency to run the search for it.",
-        "There ought to be a yearly report to the council on every request.",
+        "{Whatever|However|Whichever way} {you|@BODY@} {decide|vote|go}, {please|I "
+        "{hope|ask} you} {make|require} {the police|{the|every} department|{agencies|"
+        "officials}} {to |}{report|publish|disclose|log} {every|each|any} {search|scan|"
+        "request|use} {publicly|{online|to the council}|{once|twice} a year}.",
+        "{I'd|I would|We'd} {also |}{want|like|need} {any|the} {rule|ordinance|law} to "
+        "{cover|reach|include} {private {companies|vendors|contractors}|{data|photo} "
+        "{brokers|sellers}|{the RMV|state agencies|federal partners}} {that|who} {sell|"
+        "share|hand over} {{data|images|photos}|{our|people's} {faces|pictures}} {to|with} "
+        "the {city|police|department}.",
+        "{If there are|Should there be|Where the {bill|ordinance} allows} {exceptions|"
+        "{carve-outs|emergency uses}}, {a judge|{a|the} court|{an independent|a neutral} "
+        "{reviewer|body}} {should|must|ought to} {sign off on|approve|review} {each one|"
+        "{every|each} {case|request}|them {one by one|individually}}.",
     ],
     "local": [
-        "[[hood]] has seen enough heavy policing to know how these tools end up being used.",
-        "On [[street]] the cameras are already everywhere, from the bodegas to the bus shelters.",
-        "People at [[place]] talk about this more than you'd think.",
-        "My block in [[hood]] is mostly immigrant families, and they are nervous already.",
-        "In [[town]], where my {mother|sister|aunt} lives, they had a long fight over license "
-        "plate readers.",
-        "The neighborhood association in [[hood]] discussed this last month and we did not "
-        "agree on much.",
-        "Every time I take the T from [[hood]] I pass at least a dozen cameras.",
-        "Businesses along [[street]] have been broken into {twice|three times|again} this year.",
-        "Kids in [[hood]] already get treated like suspects for standing on the corner.",
-        "Half the houses on my street have doorbell cameras now, and I'm not sure who sees "
-        "those either.",
-        "The {shooting|break-in|robbery} near [[place]] last {fall|month} is still unsolved, "
-        "and people here are frustrated.",
-        "At [[place]] there is a sign saying you are being recorded, but not by whom.",
+        "{[[hood]]|My {block|street} in [[hood]]|{Our|This} {part|corner} of [[hood]]} "
+        "{has {seen|had|lived through}|knows} {enough|plenty of|more than its share of} "
+        "{heavy|aggressive|over-} {policing|patrols|stops} {to know|to understand|to "
+        "guess} {how|where|on whom} {these|such|those} {tools|programs|gadgets} {end up|"
+        "get|will be} {used|pointed|aimed}.",
+        "{On|Along|Up and down} [[street]] {the|{security|store}} cameras are {already |"
+        "}{everywhere|on every {door|corner|pole}|{impossible to avoid|hard to miss}}, "
+        "{from|on} the {bodegas|barbershops|laundromats} to the {bus shelters|{school|"
+        "church} {doors|steps}|{T stop|bank}}.",
+        "{People|Folks|Neighbors|Parents} {at|around|outside} [[place]] {talk|argue|"
+        "worry} about {this|{cameras|surveillance}|it} {more than you'd {think|guess|"
+        "expect}|{all the time|constantly|every week}}{, and {most|many|few} {trust|"
+        "believe} {the city|{the|City} {promises|assurances}}|}.",
     ],
     "close": [
-        "Thank you for reading this.",
-        "Thanks for holding the hearing and for listening.",
-        "I appreciate the work you all put into this.",
-        "I hope you'll take these comments into account.",
-        "That's all I wanted to say. Thank you.",
-        "Thanks, and good luck with a hard decision.",
-        "I'll be following the vote closely.",
-        "Appreciate your time.",
-        "Feel free to {contact|email|call} me if you have questions.",
-        "Sorry this is long, and thank you.",
+        "{Thank you|Thanks|Many thanks|I'm grateful} {for reading|for {your|the} {time|"
+        "attention|patience}|for {holding|having} {the|this} hearing|{so much|in "
+        "advance}}{, and {good luck|best wishes} {with|on} {a hard|a tough|this} "
+        "{decision|vote|call}|}.",
+        "{I hope|I trust|Please make sure} {you'll|you will|@BODY@ will} {take {these|my} "
+        "{comments|thoughts|concerns} {into account|seriously}|keep {these|my} {comments|"
+        "thoughts|concerns} in mind}{, and I'll {be following|follow|watch} the {vote|outcome|"
+        "session} {closely|carefully}|}.",
     ],
 }
 QUOTE_FRAMES = [
@@ -307,24 +293,84 @@ CONTRACTIONS = [
     ("I have", "I've"),
     ("we are", "we're"),
 ]
-SWAPS = {  # words a writer habitually says their own way
-    "think": ("believe", "feel"),
-    "really": ("truly", "honestly", "very much"),
-    "everybody": ("everyone", "all of us"),
-    "kids": ("children", "little ones"),
-    "want": ("would like", "wish"),
-    "because": ("since", "as"),
-    "people": ("folks", "residents", "people"),
-    "police": ("cops", "police officers", "police"),
-    "camera": ("surveillance camera", "CCTV camera", "camera"),
-    "cameras": ("surveillance cameras", "CCTV cameras", "cameras"),
-    "city": ("City", "municipality", "city government"),
-    "know": ("understand", "realize", "know"),
-    "worried": ("concerned", "anxious", "nervous"),
-    "scanned": ("photographed", "identified", "tracked"),
-    "technology": ("tech", "software", "technology"),
-    "a lot": ("a great deal", "plenty", "a lot"),
+# Words and phrases each writer says their own way: every occurrence is reworded at random, so
+# two residents making the same point rarely share more than its key terms.
+REWORDINGS = {
+    "think": ("believe", "feel", "suspect", "guess"),
+    "really": ("truly", "honestly", "very much", "genuinely"),
+    "everybody": ("everyone", "all of us", "every one of us"),
+    "kids": ("children", "little ones", "young people", "teenagers"),
+    "because": ("since", "as", "given that"),
+    "people": ("folks", "residents", "neighbors", "individuals"),
+    "camera": ("surveillance camera", "CCTV camera", "security camera", "lens"),
+    "cameras": ("surveillance cameras", "CCTV cameras", "security cameras", "lenses"),
+    "city": ("City", "municipality", "city government", "administration"),
+    "know": ("understand", "realize", "am aware", "see"),
+    "worried": ("concerned", "anxious", "nervous", "uneasy"),
+    "nervous": ("worried", "anxious", "on edge", "uneasy"),
+    "scanned": ("photographed", "identified", "tracked", "recorded"),
+    "technology": ("tech", "software", "system", "tool"),
+    "a lot": ("a great deal", "plenty", "often", "constantly"),
+    "stopped": ("pulled over", "questioned", "held up", "detained"),
+    "read": ("saw", "learned", "heard", "came across news"),
+    "far more often": ("much more often", "way more often", "more frequently", "far more"),
+    "accurate": ("reliable", "precise", "correct", "trustworthy"),
+    "wrong": ("mistaken", "in error", "off", "incorrect"),
+    "arrested": ("locked up", "jailed", "taken in", "booked"),
+    "jail": ("a cell", "lockup", "custody", "prison"),
+    "government": ("state", "authorities", "officials", "powers that be"),
+    "decide": ("determine", "choose", "settle", "rule on"),
+    "trust": ("faith", "confidence", "good will", "belief"),
+    "problem": ("issue", "concern", "danger", "worry"),
+    "scandal": ("outrage", "disgrace", "national story", "big deal"),
+    "neighbors": ("neighbours", "the people next door", "folks on my block", "friends nearby"),
+    "block": ("street", "corner", "building", "stretch of road"),
+    "years": ("years", "winters", "long years", "whole years"),
+    "friend": ("pal", "coworker", "classmate", "buddy"),
+    "footage": ("video", "recordings", "tape", "images"),
+    "video": ("footage", "recordings", "tape", "clips"),
+    "search": ("lookup", "query", "scan", "check"),
+    "searches": ("lookups", "queries", "scans", "checks"),
+    "unsolved": ("open", "not solved", "a mystery", "cold"),
+    "frustrated": ("angry", "fed up", "upset", "tired of it"),
+    "limits": ("boundaries", "rules", "guardrails", "lines"),
+    "question": ("issue", "matter", "point", "problem"),
+    "hard": ("difficult", "tough", "complicated", "thorny"),
+    "decision": ("choice", "call", "vote", "judgment"),
+    "support": ("back", "favor", "endorse", "stand behind"),
+    "approve": ("pass", "adopt", "okay", "vote for"),
+    "rules": ("regulations", "limits", "standards", "laws"),
+    "ban": ("prohibition", "outright ban", "blanket ban", "total ban"),
+    "missing": ("lost", "vanished", "runaway", "abducted"),
+    "private companies": ("businesses", "vendors", "corporations", "tech firms"),
+    "publicly": ("in public", "openly", "on the record", "to the public"),
+    "court": ("a judge", "the courts", "court", "a courtroom"),
+    "audit": ("review", "inspect", "check", "examine"),
+    "deleted": ("erased", "purged", "destroyed", "wiped"),
+    "thank you": ("thanks", "many thanks", "thank you so much", "I am grateful"),
+    "listening": ("hearing us out", "paying attention", "your patience", "hearing me"),
+    "appreciate": ("value", "am grateful for", "respect", "recognize"),
+    "perfect": ("flawless", "ideal", "complete", "airtight"),
+    "price": ("cost", "expense", "sacrifice", "trade-off"),
+    "crimes": ("cases", "offenses", "break-ins", "shootings"),
+    "immigrant": ("newcomer", "immigrant", "migrant", "foreign-born"),
+    "families": ("households", "families", "parents", "homes"),
+    "database": ("system", "repository", "records", "file"),
+    "databases": ("systems", "records", "files", "servers"),
+    "hacked": ("breached", "leaked", "broken into", "compromised"),
+    "license": ("driver's license", "ID", "license", "RMV"),
+    "sort out": ("clear up", "straighten out", "resolve", "fix"),
+    "accused": ("blamed", "suspected", "charged", "pointed at"),
+    "installed": ("put in", "set up", "added", "mounted"),
+    "moved": ("came", "relocated", "arrived", "settled"),
+    "retired": ("former", "retired", "ex-", "longtime"),
+    "every": ("each", "every single", "any", "every"),
+    "important": ("vital", "crucial", "essential", "serious"),
 }
+REWORDABLE = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in sorted(REWORDINGS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
 HEDGES = (
     "Honestly, ",
     "Frankly, ",
@@ -332,6 +378,10 @@ HEDGES = (
     "In my opinion, ",
     "Personally, ",
     "Also, ",
+    "Anyway, ",
+    "Now, ",
+    "Let me say that ",
+    "Speaking as a neighbor, ",
     "And ",
     "I should say that ",
     "For what it's worth, ",
@@ -339,52 +389,13 @@ HEDGES = (
 )
 
 
-LOWER_AFTER_HEDGE = set(
-    [
-        "The",
-        "It",
-        "There",
-        "This",
-        "That",
-        "We",
-        "My",
-        "Our",
-        "A",
-        "Any",
-        "If",
-        "Half",
-        "Every",
-        "Whatever",
-        "Someone",
-        "Schools",
-        "Accuracy",
-        "Misidentification",
-        "Privacy",
-        "Technology",
-        "Nobody",
-        "Apparently",
-        "These",
-        "From",
-        "As",
-        "Even",
-        "For",
-        "When",
-        "Once",
-        "In",
-        "Last",
-        "Some",
-        "By",
-        "On",
-        "At",
-        "So",
-        "Please",
-        "To",
-        "Kids",
-        "People",
-        "Businesses",
-        "Whoever",
-    ]
-)
+# A sentence's first word keeps its capital after a hedge when it is "I" or a place's name.
+KEEP_CAPITAL = {"I", "I'm", "I'd", "I've", "I'll"} | {
+    name.split()[0]
+    for places in (COMMON["hood"], COMMON["town"])
+    for name in places.strip("{}").split("|")
+    if name[:1].isupper()
+}
 
 
 class Voice:
@@ -392,9 +403,7 @@ class Voice:
 
     def __init__(self, rng: random.Random) -> None:
         self.contract = rng.choice((None, True, False))
-        self.swaps = {
-            word: rng.choice(choices) for word, choices in SWAPS.items() if rng.random() < 0.5
-        }
+        self.rewording = rng.choice((0.5, 0.7, 0.9))
         self.hedging = rng.choice((0.0, 0.15, 0.3))
 
     def apply(self, sentence: str, rng: random.Random) -> str:
@@ -403,11 +412,18 @@ class Voice:
                 old, new = (long, short) if self.contract else (short, long)
                 sentence = re.sub(rf"\b{re.escape(old)}\b", new, sentence)
                 sentence = re.sub(rf"\b{re.escape(old.capitalize())}\b", new.capitalize(), sentence)
-        for word, said in self.swaps.items():
-            sentence = re.sub(rf"\b{re.escape(word)}\b", said, sentence)
+
+        def reword(match: re.Match) -> str:
+            if rng.random() >= self.rewording:
+                return match.group()
+            said = rng.choice(REWORDINGS[match.group().lower()])
+            return said[:1].upper() + said[1:] if match.group()[:1].isupper() else said
+
+        sentence = REWORDABLE.sub(reword, sentence)
         if rng.random() < self.hedging and not sentence.startswith(("@", '"')):
-            first = sentence.split(" ", 1)[0]
-            start = sentence[:1].lower() + sentence[1:] if first in LOWER_AFTER_HEDGE else sentence
+            first = sentence.split(" ", 1)[0].rstrip(",;:")
+            keep = first in KEEP_CAPITAL or (len(first) > 1 and first.isupper())
+            start = sentence if keep else sentence[:1].lower() + sentence[1:]
             sentence = rng.choice(HEDGES) + start
         return sentence[:1].upper() + sentence[1:]
 
@@ -441,7 +457,7 @@ def write_letter(sentences: list[str], venue: tuple[str, str], rng: random.Rando
 PERSONAL = [
     "I live in [[hood]] and this matters to my family.",
     "[[relative]] asked me to write too.",
-    "I'm a [[job]] and I see the effects of this every day.",
+    "I'm [[job]] and I see the effects of this every day.",
     "I've lived in [[town]] for [[years]] years.",
     "Please read this, it's important to me.",
     "I wrote this on my lunch break at [[place]].",
@@ -484,7 +500,9 @@ def touch(text: str, rng: random.Random) -> str:
 
 @cache
 def unrelated_pool() -> tuple[str, ...]:
-    """One comment per (docket, comp, clust), none with the same words as another."""
+    """One comment per (docket, comp, clust), none with the same words as another, nor
+    sharing much wording with one kept before it: in the pilot's data a `clust` of one
+    component can still be a near copy of another's, and those would be true pairs."""
     csv.field_size_limit(10**9)
     by_cluster: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for path in sorted(DATA.glob("*.csv")):
@@ -493,14 +511,25 @@ def unrelated_pool() -> tuple[str, ...]:
                 text = row["text"].strip()
                 if len(WORD.findall(text)) >= UNRELATED_MIN_WORDS:
                     by_cluster[(path.stem, row["comp"], row["clust"])].append(text)
-    pool, seen = [], set()
+    pool: list[str] = []
+    kept: list[set] = []
+    seen: set[str] = set()
     for key in sorted(by_cluster):
         text = min(by_cluster[key], key=lambda t: (len(t), t))  # the plainest of its cluster
         words = " ".join(WORD.findall(text.lower()))
-        if words not in seen:
-            seen.add(words)
-            pool.append(text)
+        grams = trigrams(text)
+        if words in seen or any(_alike(grams, other) for other in kept):
+            continue
+        seen.add(words)
+        kept.append(grams)
+        pool.append(text)
     return tuple(pool)
+
+
+def _alike(a: set, b: set) -> bool:
+    """Near copies: much wording in common, or most of the shorter one in the other."""
+    common = len(a & b)
+    return common / len(a | b) > UNRELATED_MAX_JACCARD or common / min(len(a), len(b)) > 0.25
 
 
 # The corpus.
@@ -579,19 +608,21 @@ def _personal(rng: random.Random, distinct: _Distinct, quote: str = ""):
 
 
 def _campaign_sentence(rng: random.Random) -> str:
+    """One sentence of a campaign's letter (not its salutation or sign-off), to quote."""
     campaign, _ = rng.choice(CAMPAIGNS)
     _, text = campaign.render(rng)
-    sentences = [s for s in SENTENCE.split(text.replace("\n", " ")) if len(s.split()) >= 8]
+    body = " ".join(text.split("\n\n")[1:-1]) or text
+    sentences = [s for s in SENTENCE.split(body) if len(s.split()) >= 8]
     return sentences[0] if sentences else text
 
 
 def build(size: int = 5000, seed: int = 0) -> list[Comment]:
     rng = random.Random(seed)
-    spun = round(size * SHARES["spun"])
     pairs = round(size * SHARES["own_two_hearings"] / 2)
     pool = unrelated_pool()
-    unrelated = min(round(size * SHARES["unrelated"]), len(pool), max(0, size - spun - 2 * pairs))
-    hard = max(0, size - spun - 2 * pairs - unrelated)
+    unrelated = min(round(size * SHARES["unrelated"]), len(pool))
+    hard = round(size * SHARES["hard_negative"])
+    spun = max(0, size - 2 * pairs - unrelated - hard)  # more where real comments run out
     corpus: list[Comment] = []
     for (campaign, _), count in zip(CAMPAIGNS, campaign_sizes(spun), strict=True):
         for _ in range(count):
