@@ -260,7 +260,13 @@ def post_amendment(browser, token: str, page_html: str, testimony: Testimony, **
         "speaking_request": testimony.speaking_request.value,
         "reason": "I changed my mind.",
     }
-    return browser.post(f"/receipts/{token}/amend", data=fields | changes)
+    response = browser.post(f"/receipts/{token}/amend", data=fields | changes)
+    # A new text with what looks like a phone number is shown back first: send it as it is.
+    asked = re.search(r'name="send_as_is" value="([0-9a-f]+)"', response.text)
+    if response.status_code == 200 and asked:
+        confirmed = fields | changes | {"send_as_is": asked.group(1)}
+        response = browser.post(f"/receipts/{token}/amend", data=confirmed)
+    return response
 
 
 # 1. Amendment and decision: the headline
