@@ -149,3 +149,40 @@ def test_one_letter_has_no_span_and_an_empty_campaign_counts_nothing(db):
     card = provenance.campaign_card(999_999, hearing)
     assert card.letters == 0 and card.first is None
     assert provenance.summary(card) == "0 letters, 0 confirmed their e-mail, 0 towns"
+
+
+def test_the_night_clocks_go_back_has_two_one_oclock_hours():
+    from zoneinfo import ZoneInfo
+
+    boston = ZoneInfo("America/New_York")
+    # 04:30 to 07:30 UTC on 1 November 2026: 00:30 EDT to 02:30 EST, four hours of letters.
+    times = [datetime(2026, 11, 1, 4, 30, tzinfo=UTC) + timedelta(hours=n) for n in range(4)]
+    arrivals = bin_arrivals([(t.astimezone(boston), 1) for t in times])
+    assert [b.letters for b in arrivals.bins] == [1, 1, 1, 1]
+    assert [b.label.split(", ")[-1] for b in arrivals.bins] == [
+        "12:00\u202fAM",
+        "1:00\u202fAM",
+        "1:00\u202fAM",
+        "2:00\u202fAM",
+    ]
+
+
+def test_a_measures_cards_count_the_letters_that_address_it(db):
+    hearing = make_hearing(now=START, measures=2)
+    first, second = hearing.measures
+    made = [
+        make_testimony(
+            hearing,
+            now=START,
+            body=LETTER,
+            full_name=f"S{n}",
+            email=f"s{n}@example.net",
+            measure_id=(first if n < 3 else second).id,
+        ).testimony
+        for n in range(5)
+    ]
+    campaign_id = made[0].campaign_id
+    assert {m.campaign_id for m in made} == {campaign_id}
+    assert provenance.cards_for_hearing(hearing)[campaign_id].letters == 5
+    assert provenance.cards_for_hearing(hearing, first)[campaign_id].letters == 3
+    assert provenance.cards_for_hearing(hearing, second)[campaign_id].letters == 2
