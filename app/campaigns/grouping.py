@@ -86,13 +86,15 @@ def group_texts(texts: Sequence[str]) -> list[int]:
             distinct.append(position)
             tokens.append(words)
         copy_of.append(index)
-    shingled = [wording.shingles(words) for words in tokens]
+    placed = [stitching.placed(words) for words in tokens]
     del tokens
+    shingled = [text.hashes for text in placed]
     sets = _Sets(len(distinct))
     used_by = _texts_using(shingled)
     _join_near_copies(shingled, sets, used_by)
     _join_stitched(shingled, sets, used_by)
-    _join_spun(shingled, sets, used_by)
+    _join_spun(placed, sets, used_by)
+    del placed
     del used_by
     for _ in range(ROUNDS):
         if not _join_by_template(shingled, sets):
@@ -176,19 +178,20 @@ def _join_stitched(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.nda
                 sets.join(index, other)
 
 
-def _join_spun(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray]) -> None:
+def _join_spun(placed: list[stitching.Placed], sets: _Sets, used_by: list[np.ndarray]) -> None:
     """Join texts still alone that are stitched from the phrases of earlier texts still alone.
 
     A bot campaign that spins every phrase rarely has two copies close enough for step 2, so
     step 3 has nothing to learn a template from. Its copies stand out, though: the texts that
-    share most sequences with a copy hold nearly all of its sequences between them, where a
-    resident's own letter is mostly new wording. The test is the one placement makes on
-    arrival (app/campaigns/stitching.py), against the CHECKED earlier texts sharing most
-    sequences with it; the copies it is stitched with join it.
+    share most sequences with a copy hold nearly all of its sequences between them, each in
+    its place, where a resident's own letter is mostly new wording. The test is the one
+    placement makes on arrival (app/campaigns/stitching.py), against the CHECKED earlier texts
+    sharing most sequences with it; the copies it is stitched with join it.
     """
-    sizes = Counter(sets.find(i) for i in range(len(shingled)))
+    sizes = Counter(sets.find(i) for i in range(len(placed)))
     postings: dict[int, list[int]] = {}
-    for index, hashes in enumerate(shingled):
+    for index, text in enumerate(placed):
+        hashes = text.hashes
         if len(hashes) < stitching.MIN_SHINGLES or sizes[sets.find(index)] > 1:
             continue
         recurring = hashes[used_by[index] > 1]
@@ -199,8 +202,8 @@ def _join_spun(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray
             listed = postings.setdefault(value, [])
             candidates.update(listed[-STITCH_RECENT:])
             listed.append(index)
-        nearest = {other: shingled[other] for other, _ in candidates.most_common(CHECKED)}
-        for other in stitching.stitched_with(hashes, nearest):
+        nearest = {other: placed[other] for other, _ in candidates.most_common(CHECKED)}
+        for other in stitching.stitched_with(text, nearest):
             sets.join(index, other)
 
 

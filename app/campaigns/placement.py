@@ -106,8 +106,8 @@ def _place_together(batch: list[Testimony]) -> None:
                 if testimony.kept_apart:
                     continue
                 later = {other.id for other in batch[index + 1 :]}
-                hashes, rows = wordings[testimony.id]
-                _find_campaign(testimony, hashes, rows, nearest.get(testimony.id, []), later)
+                placed, rows = wordings[testimony.id]
+                _find_campaign(testimony, placed, rows, nearest.get(testimony.id, []), later)
     except IntegrityError:
         log.warning("campaign placement of %s testimonies taken one by one", len(batch))
         db.session.expire_all()
@@ -116,7 +116,7 @@ def _place_together(batch: list[Testimony]) -> None:
 
 
 def _nearest_of_batch(
-    batch: list[Testimony], wordings: dict[int, tuple[np.ndarray, list[dict]]]
+    batch: list[Testimony], wordings: dict[int, tuple[stitching.Placed, list[dict]]]
 ) -> dict[int, list[int]]:
     """For each testimony of the batch, the testimonies sharing the most anchors with it, best
     first, in one query: enough of them (CANDIDATES, plus one for each other member of the
@@ -165,17 +165,21 @@ def _nearest_of_batch(
     return nearest
 
 
-def _record_wordings(batch: list[Testimony]) -> dict[int, tuple[np.ndarray, list[dict]]]:
+def _record_wordings(
+    batch: list[Testimony],
+) -> dict[int, tuple[stitching.Placed, list[dict]]]:
     """Each testimony's wording digest (written where its text changed) and anchors (all the
-    batch's replaced in two statements); its shingles and anchor rows, by id."""
+    batch's replaced in two statements); its shingles (with their places) and anchor rows, by
+    id."""
     wordings = {}
     for testimony in batch:
         tokens = wording.words(testimony.body)
         key = wording.exact_key(tokens)
         if key != testimony.wording_key:
             _set_columns(testimony, wording_key=key)
-        hashes = _remember_shingles(key, tokens)
-        wordings[testimony.id] = (hashes, anchor_rows(testimony.id, testimony.hearing_id, hashes))
+        placed = _remember_wording(key, tokens)
+        rows = anchor_rows(testimony.id, testimony.hearing_id, placed.hashes)
+        wordings[testimony.id] = (placed, rows)
     ids = list(wordings)
     db.session.execute(delete(ANCHORS).where(ANCHORS.c.testimony_id.in_(ids)))
     rows = [row for _hashes, anchors in wordings.values() for row in anchors]
@@ -202,12 +206,10 @@ def _join_copies_together(batch: list[Testimony]) -> list[Testimony]:
             db.session.execute(delete(ANCHORS).where(ANCHORS.c.testimony_id.in_(ids)))
             rows = []
             for testimony in copies:
-                hashes = _SHINGLES.get(testimony.wording_key)  # a letter seen lately: no cutting up
-                if hashes is None:
-                    hashes = _remember_shingles(
-                        testimony.wording_key, wording.words(testimony.body)
-                    )
-                rows += anchor_rows(testimony.id, testimony.hearing_id, hashes)
+                placed = _WORDINGS.get(testimony.wording_key)  # seen lately: no cutting up
+                if placed is None:
+                    placed = _remember_wording(testimony.wording_key, wording.words(testimony.body))
+                rows += anchor_rows(testimony.id, testimony.hearing_id, placed.hashes)
             if rows:
                 db.session.execute(insert(ANCHORS), rows)
             by_campaign: dict[int, list[int]] = {}
@@ -302,14 +304,14 @@ def place(testimony: Testimony) -> None:
     """
     if testimony.id is None:
         db.session.flush()  # the testimony needs its id
-    hashes, rows = _record_wordings([testimony])[testimony.id]
+    placed, rows = _record_wordings([testimony])[testimony.id]
     if not testimony.kept_apart:
-        _find_campaign(testimony, hashes, rows)
+        _find_campaign(testimony, placed, rows)
 
 
 def _find_campaign(
     testimony: Testimony,
-    hashes: np.ndarray,
+    placed: stitching.Placed,
     rows: list[dict],
     nearest: list[int] | None = None,
     not_yet: set[int] = frozenset(),
@@ -324,7 +326,7 @@ def _find_campaign(
     stitched: list[int] = []
     match = _exact_copy(testimony)
     if match is None:
-        match, stitched = _near_copy(testimony, hashes, rows, nearest, not_yet)
+        match, stitched = _near_copy(testimony, placed, rows, nearest, not_yet)
     if match is not None and not _join(testimony, match):
         _keep_representative_current(testimony)
     if stitched and testimony.campaign_id is not None:
@@ -350,7 +352,7 @@ def _exact_copy(testimony: Testimony) -> int | None:
 
 def _near_copy(
     testimony: Testimony,
-    hashes: np.ndarray,
+    placed: stitching.Placed,
     rows: list[dict],
     nearest: list[int] | None = None,
     not_yet: set[int] = frozenset(),
@@ -384,24 +386,24 @@ def _near_copy(
             Testimony.kept_apart.is_(False),
         )
     ).all()
-    wordings = {row.id: _SHINGLES.get(row.wording_key) for row in keys}
+    wordings = {row.id: _WORDINGS.get(row.wording_key) for row in keys}
     unknown = [testimony_id for testimony_id, known in wordings.items() if known is None]
     if unknown:  # read and cut up only texts not seen lately (copies share a wording key)
         for row in db.session.execute(
             select(Testimony.id, Testimony.body).where(Testimony.id.in_(unknown))
         ):
             tokens = wording.words(row.body)
-            wordings[row.id] = _remember_shingles(wording.exact_key(tokens), tokens)
+            wordings[row.id] = _remember_wording(wording.exact_key(tokens), tokens)
     best, best_score = None, 0.0
     for testimony_id in sorted(wordings):
         other = wordings[testimony_id]
-        if wording.alike(hashes, other):
-            score = wording.similarity(hashes, other)
+        if wording.alike(placed.hashes, other.hashes):
+            score = wording.similarity(placed.hashes, other.hashes)
             if score > best_score:
                 best, best_score = testimony_id, score
     if best is not None:
         return best, []
-    stitched = stitching.stitched_with(hashes, wordings)
+    stitched = stitching.stitched_with(placed, wordings)
     if not stitched:
         return None, []
     campaign_of = {row.id: row.campaign_id for row in keys}
@@ -429,21 +431,22 @@ def _bring_in(testimony_ids: list[int], campaign_id: int) -> None:
     )
 
 
-# Shingles of recently seen wordings, by wording key: in a campaign surge every newcomer is
-# compared with the same few letters, so each is read and cut up once per process, not once
-# per newcomer. Bounded; the key is a digest of the words, so an entry is never stale.
-_SHINGLES: dict[str, np.ndarray] = {}
+# Shingles (with their places) of recently seen wordings, by wording key: in a campaign surge
+# every newcomer is compared with the same few letters, so each is read and cut up once per
+# process, not once per newcomer. Bounded; the key is a digest of the words, so an entry is
+# never stale.
+_WORDINGS: dict[str, stitching.Placed] = {}
 SHINGLES_KEPT = 5_000
 
 
-def _remember_shingles(key: str, tokens: list[str]) -> np.ndarray:
-    hashes = _SHINGLES.get(key)
-    if hashes is None:
-        hashes = wording.shingles(tokens)
-        if len(_SHINGLES) >= SHINGLES_KEPT:
-            _SHINGLES.clear()
-        _SHINGLES[key] = hashes
-    return hashes
+def _remember_wording(key: str, tokens: list[str]) -> stitching.Placed:
+    placed = _WORDINGS.get(key)
+    if placed is None:
+        placed = stitching.placed(tokens)
+        if len(_WORDINGS) >= SHINGLES_KEPT:
+            _WORDINGS.clear()
+        _WORDINGS[key] = placed
+    return placed
 
 
 def _join(testimony: Testimony, match_id: int) -> bool:

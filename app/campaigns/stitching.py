@@ -1,21 +1,24 @@
-"""Spun bot letters on arrival: a newcomer stitched from the phrases of earlier letters.
+"""Spun bot letters: a text stitched, phrase by phrase, from the wording of earlier letters.
 
 A spinning bot keeps one sentence skeleton and draws nearly every phrase from a short list of
 equivalent alternatives ("I urge / I ask / I want to encourage" ... "to pass / to adopt").
 Two copies can share as little as a tenth of their three-word sequences, so no earlier copy
-is `alike` a new one. Yet the copies the newcomer's anchors lead to, taken together, hold
-nearly all of its sequences: each of its phrases was picked by many earlier copies. A
-resident's own letter, even one on the same topic quoting a line of the campaign, is mostly
-wording nobody sent before. So a newcomer is *stitched* when the earlier texts found for it
-hold most of its sequences, and the texts it is stitched with are those of them that are
-themselves held by the others and the newcomer, and share a little wording with it: the
-earlier copies of the same template, including those left alone when they arrived because
-too few copies had come in yet.
+is `alike` a new one. Yet the copies found for a newcomer (those sharing most sequences with
+it), taken together, hold nearly all of its sequences, and each at about the same place in
+the letter (the skeleton keeps every phrase in its place): each of its phrases was picked by
+many earlier copies. A resident's own letter, even one on the same topic that repeats
+talking points or quotes a line of the campaign, is mostly wording nobody sent before, or
+the same points made in another order. So a newcomer is *stitched* when the earlier texts
+found for it hold most of its sequences in their places, and the texts it is stitched with
+are those of them held in the same way by the others and the newcomer, that share a little
+wording with it: the earlier copies of the same template, including those left alone when
+they arrived because too few copies had come in yet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,8 +27,10 @@ from app.testimony import wording
 # Texts shorter than this many shingles (about 22 words) are never judged stitched: a
 # sentence lifted from a campaign is a quote, not a copy.
 MIN_SHINGLES = 20
-# Share of a text's shingles the other texts must hold for it to be stitched from them.
-COVERED = 0.6
+# Share of a text's shingles the other texts must hold, each within PLACE of where the text
+# has it (as a share of the text's length), for it to be stitched from them.
+COVERED = 0.7
+PLACE = 0.2
 # Share of the smaller text's shingles an earlier text must have in common with the newcomer
 # to be stitched with it: copies of one template share at least this much (a tenth or more,
 # usually), two bot campaigns on one topic much less. Their copies stitch each other, so
@@ -33,26 +38,46 @@ COVERED = 0.6
 SHARED = 0.06
 
 
-def covered(hashes: np.ndarray, others: list[np.ndarray]) -> float:
-    """Share of these (sorted, distinct) shingles that at least one of the others has."""
-    if not len(hashes) or not others:
+class Placed(NamedTuple):
+    """A text's shingles (sorted, distinct) and where each first comes (0 start, 1 end)."""
+
+    hashes: np.ndarray
+    places: np.ndarray
+
+
+def placed(tokens: list[str]) -> Placed:
+    return Placed(*wording.placed_shingles(tokens))
+
+
+def covered(text: Placed, others: list[Placed]) -> float:
+    """Share of the text's shingles that at least one of the others has at about the same
+    place."""
+    if not len(text.hashes):
         return 0.0
-    pooled = np.unique(np.concatenate(others))
-    return np.intersect1d(hashes, pooled, assume_unique=True).size / len(hashes)
+    held = np.zeros(len(text.hashes), dtype=bool)
+    for other in others:
+        _common, mine, theirs = np.intersect1d(
+            text.hashes, other.hashes, assume_unique=True, return_indices=True
+        )
+        near = np.abs(text.places[mine] - other.places[theirs]) <= PLACE
+        held[mine[near]] = True
+    return held.sum() / len(text.hashes)
 
 
-def stitched_with(hashes: np.ndarray, candidates: Mapping[int, np.ndarray]) -> list[int]:
+def stitched_with(text: Placed, candidates: Mapping[int, Placed]) -> list[int]:
     """The candidates (by id) a newcomer is stitched together with, in id order; none when the
     newcomer is not stitched from them (see the module's description)."""
-    if len(hashes) < MIN_SHINGLES or not candidates:
+    if len(text.hashes) < MIN_SHINGLES or not candidates:
         return []
-    if covered(hashes, list(candidates.values())) < COVERED:
+    if covered(text, list(candidates.values())) < COVERED:
         return []
     found = []
     for number, own in candidates.items():
-        if len(own) < MIN_SHINGLES or wording.similarity(hashes, own) < SHARED:
+        if len(own.hashes) < MIN_SHINGLES:
             continue
-        others = [hashes, *(other for key, other in candidates.items() if key != number)]
+        if wording.similarity(text.hashes, own.hashes) < SHARED:
+            continue
+        others = [text, *(other for key, other in candidates.items() if key != number)]
         if covered(own, others) >= COVERED:
             found.append(number)
     return sorted(found)

@@ -48,10 +48,8 @@ def _word_code(word: str) -> int:
     return zlib.crc32(word.encode())
 
 
-def shingles(tokens: list[str]) -> np.ndarray:
-    """The sorted, distinct hashes of every run of three words."""
-    if not tokens:
-        return np.empty(0, dtype=np.uint64)
+def _ordered_shingles(tokens: list[str]) -> np.ndarray:
+    """The hash of every run of three words, in the order they come."""
     codes = np.fromiter(map(_word_code, tokens), dtype=np.uint64, count=len(tokens))
     if len(codes) < SHINGLE:
         codes = np.concatenate([codes, np.zeros(SHINGLE - len(codes), dtype=np.uint64)])
@@ -61,7 +59,23 @@ def shingles(tokens: list[str]) -> np.ndarray:
         mixed ^= mixed >> np.uint64(31)
         mixed *= _MIX
         mixed ^= mixed >> np.uint64(29)
-    return np.unique(mixed)
+    return mixed
+
+
+def shingles(tokens: list[str]) -> np.ndarray:
+    """The sorted, distinct hashes of every run of three words."""
+    if not tokens:
+        return np.empty(0, dtype=np.uint64)
+    return np.unique(_ordered_shingles(tokens))
+
+
+def placed_shingles(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """`shingles`, and where in the text each first comes: 0 at the start, 1 at the end."""
+    if not tokens:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.float32)
+    ordered = _ordered_shingles(tokens)
+    hashes, first = np.unique(ordered, return_index=True)
+    return hashes, (first / max(1, len(ordered) - 1)).astype(np.float32)
 
 
 def anchors(hashes: np.ndarray, count: int) -> np.ndarray:
