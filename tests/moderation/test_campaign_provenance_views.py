@@ -88,3 +88,17 @@ def test_a_campaign_spread_over_days_is_charted_per_day(app, db):
     assert "3 letters, 0 confirmed their e-mail, 1 town, spread over 5 days" in card
     assert "Letters received per day (more than three days of arrivals)" in card
     assert card.count('<tr><th scope="row">') == 6
+
+
+def test_in_spanish_the_times_and_hours_are_written_the_spanish_way(app, db):
+    _hearing, members = campaign(db)
+    browser = signed_in_client(app)
+
+    page = browser.get(
+        f"/staff/campaigns/{members[0].campaign_id}", headers={"Accept-Language": "es"}
+    )
+
+    assert page.status_code == 200
+    card = card_html(page.text)
+    assert "hora del Este" in card  # the zone as Spanish readers say it
+    assert "mar, 3 mar" in card  # Tuesday 3 March, in the table's first row
