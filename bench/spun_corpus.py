@@ -224,6 +224,97 @@ ROLES: dict[str, list[str]] = {
         "session} {closely|carefully}|}.",
     ],
 }
+# More ways of saying each part, so that no two constructions recur across many letters.
+_MORE = {
+    "who": [
+        "{Twenty|Thirty|Eleven|Six} years {ago|back} I {came|moved} {to [[hood]]|here} "
+        "{from {Haiti|Cape Verde|El Salvador|Vietnam|County Cork|Mogadishu}|{with|after} "
+        "{nothing|a suitcase|my {parents|aunt}}}{, and|;} {today|now|these days} I "
+        "{{run|manage} a {small|tiny} {crew|team|shop}|{teach|coach} {kids|teenagers}|"
+        "{clean|cook in} a {hospital|school|hotel}} {near|off|by} [[street]].",
+        "{You may know me from|Some of you know me from|Maybe we met at|I'm the one who "
+        "{spoke|asked a question} at} {[[event]]|the {budget|zoning} {meeting|hearing}|"
+        "[[place]]}{; I|, where I} {{was|am} {with|part of} {the|a} {tenants' union|PTA|"
+        "{neighborhood|civic} association}|{brought|handed out} {the|some} {flyers|coffee}}.",
+    ],
+    "story": [
+        "{My|Our} {downstairs|next-door|upstairs} {neighbor|tenant}{, {who|a man who} "
+        "{is|was} {sixty|eighty|forty} {and|,} {{has|had} never|{hasn't|hadn't} ever} "
+        "{been in trouble|had so much as a ticket},|} {spent|lost} {a {day|weekend|week}|"
+        "{two|three} {days|nights}} {proving|showing|trying to prove} {he|she} {wasn't|was "
+        "not} {the person|the {man|woman}} in {a|some} {grainy|blurry|{store|bank}} "
+        "{photo|still|clip}.",
+        "{Nothing|Nothing much|Nothing dramatic} {has|ever} happened to me{, but|; still,} "
+        "{I {think|worry} about|{it|this} {makes me {think|worry} about}} {my {grandson|"
+        "niece|kids}|{the|those} {teenagers|kids} {on|at} {my|the} {stoop|corner|court}}"
+        "{ every time I {hear|read} about {a|another} {wrongful|false} {arrest|match}|}.",
+    ],
+    "facts": [
+        "{There was|I remember|You've probably heard of} a {man|father|case} {in|from} "
+        "{Michigan|New Jersey|Louisiana|Detroit} {who|that} {spent|{ended|wound} up with} "
+        "{{thirty|a few|ten} {hours|days|nights} in {jail|custody|a cell}|{charges|a record}} "
+        "{because of|over|after} {a {bad|wrong|false} {match|hit}|{some|the} {software|"
+        "computer's} {guess|mistake}}{, {and|though|even though} he {had an alibi|was "
+        "{miles|a state} away|had never been there}|}.",
+        "{These|Face} {databases|photo {files|collections}} {get|are} {hacked|leaked|"
+        "breached} {like|the same as} {everything|anything} else{,|;} {and|but} {you|"
+        "{none|no one} of us} {can't|cannot|{can|could} never} {change|{reset|replace}} "
+        "{your|a|our} {face|faces} {like|the way you {change|reset}} a password.",
+    ],
+    "opinion": [
+        "{Nobody|No one|Not one person} {I know|on my {block|street}|in my family} "
+        "{voted|signed up|asked} {for|to be} {being |}{scanned|photographed|identified|"
+        "tracked} {on the way to|{walking|going} to|{outside|inside}} {the {grocery "
+        "store|laundromat|clinic}|{church|work|school}}.",
+        "{Technology|Software|This stuff} {moves|changes|improves} {faster|quicker|more "
+        "{quickly|rapidly}} than {the law|{our|the} laws|{legislators|lawmakers}}{, which "
+        "is {exactly|precisely}|; that's {exactly|just}} why {the law has|lawmakers have|you "
+        "need} to {set|draw|decide} the {limits|lines|{ground |}rules} {first|"
+        "{now|early}|{ahead of time|in advance}}.",
+    ],
+    "position": [
+        "{My|Our} {family|household|{book club|bowling league}} {talked|argued} {it|this} "
+        "over {at|after} {dinner|{Sunday |}{lunch|brunch}|{church|the game}}{, and|;} "
+        "{we|all of us|{most|all} of us} {{back|support}|{are|came out} {for|against}} "
+        "@MEASURE@.",
+        "@MEASURE@ {seems|looks|strikes me as} {like |}{the least|{the|a} {minimum|"
+        "{sensible|decent} {first|starting}} {step|point}|{a|the} {reasonable|fair|"
+        "modest} {answer|{middle|common} ground}} {{we|@BODY@} can {do|take}|{for now|"
+        "right now|{at|for} this point}}.",
+    ],
+    "detail": [
+        "{Schools|Public schools|{Daycares|Colleges}} {should|must|need to} be "
+        "{included|covered|part of it}{;|, since|, because} I {don't|do not} {want|like "
+        "the idea of} {my|our|any} {kids|{grandkids|students}} {scanned|{photographed|"
+        "checked}} {walking|on the way} {into|to} {class|{school|the building}}.",
+        "{Any|All|Whatever} {footage|video|images} the {city|department} {keeps|holds|"
+        "stores} {should|ought to|must} be {deleted|erased|thrown out} {after|within} "
+        "{thirty days|a week|a month|{ninety|sixty} days} unless {a judge|{a|the} court} "
+        "{says|orders|decides} {otherwise|{it's|it is} evidence}.",
+    ],
+    "local": [
+        "{In|Over in|Out in} [[town]], {where|which is where} my {mother|sister|aunt} "
+        "{lives|grew up|{still |}works}, {they|people|the town} {had|went through|fought} "
+        "{a long|a {bitter|loud}} {fight|argument|debate} {over|about} {license plate "
+        "readers|{doorbell|traffic} cameras|{ShotSpotter|drones}}.",
+        "{The|A} {shooting|break-in|robbery} {near|by|behind} [[place]] {last|this past} "
+        "{fall|month|winter} {is still|remains} {unsolved|open}{, and|;} {people here are|my "
+        "neighbors feel|the block is} {frustrated|{angry|torn}} {about {that|it}|{both|"
+        "either} way}.",
+    ],
+    "close": [
+        "{Feel free|Please feel free|You're welcome} to {contact|email|call|reach} me "
+        "{if|should} {you have|anyone has|staff have} {questions|{more|any} questions}"
+        "{, and {thanks|thank you} {again|for your time}|}.",
+        "{Sorry|Apologies|Forgive me} {this|if this} {is|{ran|went} {so |}} {long|"
+        "{rambling|on}}{, and|;} {thank you|thanks|I appreciate you} {for {reading|"
+        "{getting|making it} {this|to the} {far|end}}|all the same}.",
+    ],
+}
+for _role, _extra in _MORE.items():
+    ROLES[_role].extend(_extra)
+
+
 QUOTE_FRAMES = [
     'As the flyer put it, "@QUOTE@"',
     'I got an email that said "@QUOTE@", and I agree with that much.',
@@ -442,14 +533,14 @@ def write_letter(sentences: list[str], venue: tuple[str, str], rng: random.Rando
     measure, body = venue
     paragraphs, current = [], []
     for sentence in sentences:
-        current.append(sentence)
+        named = sentence.replace("@MEASURE@", measure).replace("@BODY@", body)
+        current.append(named[:1].upper() + named[1:])
         if len(current) >= 2 and rng.random() < 0.4:
             paragraphs.append(" ".join(current))
             current = []
     if current:
         paragraphs.append(" ".join(current))
-    text = "\n\n".join(paragraphs).replace("@MEASURE@", measure).replace("@BODY@", body)
-    return text
+    return "\n\n".join(paragraphs)
 
 
 # Edits a sender makes to a bot's copy.
