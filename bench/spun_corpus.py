@@ -357,15 +357,16 @@ def _sentence(role: str, index: int, rng: random.Random) -> str:
     return _details().render(ROLES[role][index], rng)
 
 
-def personal_letter(rng: random.Random) -> list[tuple[str, int]]:
+def personal_letter(rng: random.Random, *, names_measure: bool = False) -> list[tuple[str, int]]:
     """A resident's letter as (role, sentence number) pairs: a random subset of the roles in a
-    random order, opening with a role a person opens with."""
+    random order, opening with a role a person opens with; most say where they stand on the
+    measure, and all do when `names_measure`."""
     roles = [r for r in ROLES if r not in ("close",)]
     chosen = rng.sample(roles, rng.randint(3, 6))
     openers = [r for r in chosen if r in OPENERS] or [rng.choice(OPENERS)]
     first = rng.choice(openers)
     rest = [r for r in chosen if r != first]
-    if "position" not in rest and rng.random() < 0.8:
+    if "position" not in rest and (names_measure or rng.random() < 0.8):
         rest.append("position")
     rng.shuffle(rest)
     plan = [first, *rest] + (["close"] if rng.random() < 0.6 else [])
@@ -679,12 +680,12 @@ class _Distinct:
             self.by_gram[gram].append(number)
 
 
-def _personal(rng: random.Random, distinct: _Distinct, quote: str = ""):
+def _personal(rng: random.Random, distinct: _Distinct, quote: str = "", names_measure=False):
     """(plan, sentences, text) of a personal letter unlike those before it: the first of a few
     tries that shares at most a sentence and little wording with each, else the least alike."""
     best = None
     for _ in range(HARD_TRIES):
-        plan = personal_letter(rng)
+        plan = personal_letter(rng, names_measure=names_measure)
         sentences = sentences_of(plan, rng, quote)
         text = write_letter(sentences, rng.choice(VENUES), rng)
         grams = trigrams(text)
@@ -722,7 +723,7 @@ def build(size: int = 5000, seed: int = 0) -> list[Comment]:
     del corpus[spun:]  # a tiny corpus may not hold two copies of every campaign
     distinct = _Distinct()
     for number in range(pairs):
-        plan, sentences, _ = _personal(rng, distinct)
+        plan, sentences, _ = _personal(rng, distinct, names_measure=True)
         first, second = rng.choice(TWO_HEARINGS)
         if rng.random() < 0.5:
             first, second = second, first
