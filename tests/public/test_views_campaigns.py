@@ -308,8 +308,8 @@ def test_filters_by_measure_and_position_keep_their_choice_across_pages(client, 
     assert '<option value="support" selected>Support</option>' in page
     # The tallies stay the hearing's whatever is chosen.
     assert "Published testimony on H.1538: support 1, oppose 1, neutral 0." in page
-    assert '<label for="filter-measure">Measure</label>' in page
-    assert '<label for="filter-position">Position</label>' in page
+    assert '<label class="label" for="filter-measure">Measure</label>' in page
+    assert '<label class="label" for="filter-position">Position</label>' in page
 
 
 @pytest.mark.parametrize("query", ["measure=999999", "position=maybe", "measure=abc"])
