@@ -2,8 +2,10 @@
 
 Builds a hearing with N testimonies (default 10,000 and 100,000) in a scratch database, then
 times, in one run, the queries a page load makes: the first queue page, a page deep in the
-queue (by keyset cursor), a filtered page, the status counts (from the running tallies) and,
-for contrast, counting the testimonies directly. Prints each cost at the larger size as a
+queue (by keyset cursor), a filtered page, the first page and the capped count of each of
+the queue's tabs ("To review" without the 2% marked as possibly automated, and "Possibly
+automated"), the status counts (from the running tallies) and, for contrast, counting the
+testimonies directly. Prints each cost at the larger size as a
 ratio of the smaller, so the numbers mean the same on any machine.
 
     .venv/bin/python bench/queue_pages.py                    # SQLite in a temp folder
@@ -19,6 +21,7 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from _bulk import count_into_tallies
@@ -28,6 +31,7 @@ from sqlalchemy import func, insert, select, text
 from app import create_app
 from app.hearings.models import Body, Committee, Hearing, Measure, MeasureKind
 from app.moderation import queries
+from app.moderation.views import QUEUE_COUNT_LIMIT
 from app.platform.extensions import db
 from app.testimony.models import Testimony
 
@@ -49,6 +53,8 @@ WORDS = [
 NAME = "Marisol Okonkwo-Baptiste"
 PHRASE = "facial recognition moratorium"
 PHRASE_ROWS = 3
+# One testimony in this many is marked as possibly automated (2%).
+AUTOMATED_EVERY = 50
 
 
 def build(size: int) -> Hearing:
@@ -95,6 +101,8 @@ def build(size: int) -> Hearing:
                 "received_at": start + timedelta(seconds=index * 7),
                 "updated_at": start,
                 "withdrawn_at": start if status == "withdrawn" else None,
+                # A share marked as possibly automated: the queue's own tab for them.
+                "quarantine_reason": "too_fast" if index % AUTOMATED_EVERY == 3 else None,
             }
         )
         if index == size // 2:
@@ -127,6 +135,13 @@ def timed(action, repeat: int = 15) -> float:
     return statistics.median(samples)
 
 
+def capped_count(hearing: Hearing, chosen: queries.QueueFilter) -> int:
+    """What the queue page counts for each tab: matches up to QUEUE_COUNT_LIMIT + 1."""
+    most = QUEUE_COUNT_LIMIT + 1
+    first = queries.matching(hearing, chosen).with_only_columns(Testimony.id).limit(most)
+    return db.session.scalar(select(func.count()).select_from(first.subquery())) or 0
+
+
 def measure(hearing: Hearing) -> dict[str, float]:
     pending = queries.QueueFilter(status=queries.ReviewStatus.PENDING)
     everything = queries.QueueFilter()
@@ -145,8 +160,14 @@ def measure(hearing: Hearing) -> dict[str, float]:
         .limit(1)
     ).one()
     deep = queries.encode_cursor(deep_row.received_at.replace(tzinfo=UTC), deep_row.id)
+    main_tab = replace(pending, quarantined=False)
+    automated_tab = replace(pending, quarantined=True)
     return {
         "queue page 1 (pending)": timed(lambda: queries.queue_page(hearing, pending, None)),
+        "main tab page 1": timed(lambda: queries.queue_page(hearing, main_tab, None)),
+        "automated tab page 1": timed(lambda: queries.queue_page(hearing, automated_tab, None)),
+        "main tab count (capped)": timed(lambda: capped_count(hearing, main_tab)),
+        "automated tab count (capped)": timed(lambda: capped_count(hearing, automated_tab)),
         "queue page at 90% (all)": timed(lambda: queries.queue_page(hearing, everything, deep)),
         "queue sorted by name": timed(
             lambda: queries.queue_page(hearing, queries.QueueFilter(sort="name"), None)
