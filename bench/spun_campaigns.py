@@ -17,7 +17,7 @@ b. arrival: the first --arrival texts (the corpus is in arrival order) submitted
 --seeds K repeats (a) for K seeds and prints the worst and the mean; --baseline adds plain
 MinHash for contrast. Ends with one line per measurement to paste into an issue.
 
-    .venv/bin/python -m bench.spun_campaigns                       # about three minutes
+    .venv/bin/python -m bench.spun_campaigns                       # a few minutes
     .venv/bin/python -m bench.spun_campaigns --size 2000 --arrival 0 --seeds 4 --baseline
     .venv/bin/python -m bench.spun_campaigns --set bench.spun_holdout
 """
