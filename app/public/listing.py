@@ -3,9 +3,10 @@ how many people sent it and their names, among the letters sent on their own.
 
 What is listed follows the page's rules: approved, not disputed (or kept despite a dispute),
 and, on a hearing that lists only confirmed senders, confirmed; then the reader's filters. A
-campaign stands at the place of its first listed letter, (received_at, id), and single
-letters at their own, so one keyset cursor, (received_at, id) of the last item shown, pages
-through both without repeating or skipping either. The campaign's letter is the text its
+letter sent on its own stands at its (received_at, id); a campaign at (the time of its first
+listed letter, the lowest id among its listed letters). Every item has its own such key, so
+one keyset cursor, the key of the last item shown, pages through both without repeating or
+skipping either. The campaign's letter is the text its
 moderators chose (the representative) when that letter is itself listed, else its first
 listed letter: a letter that is not published is never shown, nor is its sender named.
 
@@ -18,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, tuple_, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
+from sqlalchemy.orm import aliased, selectinload
 
 from app.campaigns.differences import compare
 from app.campaigns.models import Campaign
@@ -147,35 +148,37 @@ _LOADED = (
 
 
 def _campaign_leads(conditions: list, after: Key | None, limit: int, campaign_id=None):
-    """Campaigns with listed letters: (campaign_id, first_at, first_id, size) in the order of
-    their first listed letter, after `after`."""
-    scope = [*conditions, Testimony.campaign_id.is_not(None)]
-    if campaign_id is not None:
-        scope.append(Testimony.campaign_id == campaign_id)
+    """Campaigns with listed letters in the order of their first listed letter, after `after`:
+    campaign_id, first_at (its first listed letter's time), first_id (its first listed letter
+    by id: with first_at, the campaign's place), size, representative_id, and how many listed
+    letters are worded as the representative is (same) or have no wording digest yet
+    (unkeyed). One pass over the hearing's campaign letters, whatever their number."""
+    representative = aliased(Testimony)
     first_at = func.min(Testimony.received_at)
-    grouped = select(
-        Testimony.campaign_id, first_at.label("first_at"), func.count().label("size")
-    ).where(*scope)
-    grouped = grouped.group_by(Testimony.campaign_id)
-    if after is not None:
-        grouped = grouped.having(first_at >= after[0])
-    grouped = grouped.subquery()
-    first_id = (
-        select(func.min(Testimony.id))
-        .where(
-            *conditions,
-            Testimony.campaign_id == grouped.c.campaign_id,
-            Testimony.received_at == grouped.c.first_at,
+    first_id = func.min(Testimony.id)
+    query = (
+        select(
+            Testimony.campaign_id,
+            first_at.label("first_at"),
+            first_id.label("first_id"),
+            func.count().label("size"),
+            func.max(Campaign.representative_id).label("representative_id"),
+            func.max(representative.wording_key).label("representative_key"),
+            func.sum(case((Testimony.wording_key == representative.wording_key, 1), else_=0)).label(
+                "same"
+            ),
+            func.sum(case((Testimony.wording_key.is_(None), 1), else_=0)).label("unkeyed"),
         )
-        .scalar_subquery()
+        .join(Campaign, Campaign.id == Testimony.campaign_id)
+        .outerjoin(representative, representative.id == Campaign.representative_id)
+        .where(*conditions)
+        .group_by(Testimony.campaign_id)
     )
-    leads = select(
-        grouped.c.campaign_id, grouped.c.first_at, grouped.c.size, first_id.label("first_id")
-    ).subquery()
-    query = select(leads)
+    if campaign_id is not None:
+        query = query.where(Testimony.campaign_id == campaign_id)
     if after is not None:
-        query = query.where(tuple_(leads.c.first_at, leads.c.first_id) > after)
-    return db.session.execute(query.order_by(leads.c.first_at, leads.c.first_id).limit(limit)).all()
+        query = query.having(tuple_(first_at, first_id) > after)
+    return db.session.execute(query.order_by(first_at, first_id).limit(limit)).all()
 
 
 def _letters(conditions: list, leads) -> dict[int, Testimony]:
@@ -183,14 +186,9 @@ def _letters(conditions: list, leads) -> dict[int, Testimony]:
     letter; by campaign id."""
     if not leads:
         return {}
-    representatives = dict(
-        db.session.execute(
-            select(Campaign.id, Campaign.representative_id).where(
-                Campaign.id.in_([lead.campaign_id for lead in leads])
-            )
-        ).all()
-    )
-    wanted = {lead.first_id for lead in leads} | {r for r in representatives.values() if r}
+    wanted = {lead.first_id for lead in leads} | {
+        lead.representative_id for lead in leads if lead.representative_id
+    }
     found = {
         t.id: t
         for t in db.session.scalars(
@@ -199,7 +197,7 @@ def _letters(conditions: list, leads) -> dict[int, Testimony]:
     }
     letters = {}
     for lead in leads:
-        chosen = found.get(representatives.get(lead.campaign_id))
+        chosen = found.get(lead.representative_id)
         if chosen is None or chosen.campaign_id != lead.campaign_id:
             chosen = found.get(lead.first_id)
         if chosen is not None:
@@ -207,28 +205,40 @@ def _letters(conditions: list, leads) -> dict[int, Testimony]:
     return letters
 
 
-def _own_words_counts(conditions: list, groups: list[Group]) -> dict[int, int]:
-    """How many listed members of each campaign sent a letter worded otherwise than the one
-    shown (by wording digest, in one query)."""
-    keyed = [g for g in groups if g.letter.wording_key is not None]
-    if not keyed:
-        return {}
+def _count_own_words(conditions: list, pairs: list[tuple[Group, object]]) -> None:
+    """Set how many listed members of each campaign sent a letter worded otherwise than the
+    one shown (by wording digest; a letter without a digest yet is not counted). From the
+    campaign's own counts when the letter shown is worded as its representative; otherwise
+    (the representative is not published) counted in one more query."""
+    apart = []
+    for group, lead in pairs:
+        key = group.letter.wording_key
+        if key is None:
+            group.own_words = 0
+        elif key == lead.representative_key:
+            group.own_words = lead.size - int(lead.same or 0) - int(lead.unkeyed or 0)
+        else:
+            apart.append(group)
+    if not apart:
+        return
     differs = or_(
         *(
             and_(
                 Testimony.campaign_id == g.campaign_id,
                 Testimony.wording_key != g.letter.wording_key,
             )
-            for g in keyed
+            for g in apart
         )
     )
-    return dict(
+    counts = dict(
         db.session.execute(
             select(Testimony.campaign_id, func.count())
             .where(*conditions, differs)
             .group_by(Testimony.campaign_id)
         ).all()
     )
+    for group in apart:
+        group.own_words = counts.get(group.campaign_id, 0)
 
 
 def _first_signers(conditions: list, groups: list[Group]) -> dict[int, list[Signer]]:
@@ -302,7 +312,7 @@ def hearing_page(hearing: Hearing, filters: Filters, cursor: str | None) -> List
     page_leads = [on_page[i.key] for i in items if i.testimony is None]
     letters = _letters(conditions, page_leads)
     shown = []
-    groups = []
+    groups, group_keys = [], []
     for item in items:
         if item.testimony is None:
             lead = on_page[item.key]
@@ -314,11 +324,11 @@ def hearing_page(hearing: Hearing, filters: Filters, cursor: str | None) -> List
             else:
                 item.group = Group(lead.campaign_id, lead.size, letter)
                 groups.append(item.group)
+                group_keys.append(item.key)
         shown.append(item)
-    counts = _own_words_counts(conditions, groups)
+    _count_own_words(conditions, [(g, on_page[k]) for g, k in zip(groups, group_keys, strict=True)])
     signers = _first_signers(conditions, groups)
     for group in groups:
-        group.own_words = counts.get(group.campaign_id, 0)
         group.signers = signers[group.campaign_id]
     listing = Listing(shown, next_cursor, {})
     listing.texts = _texts(listing.letters)
@@ -354,7 +364,7 @@ def campaign_page(
     if not leads or campaign_id not in letters:
         return None
     group = Group(campaign_id, leads[0].size, letters[campaign_id])
-    group.own_words = _own_words_counts(conditions, [group]).get(campaign_id, 0)
+    _count_own_words(conditions, [(group, leads[0])])
     query = select(Testimony).where(*conditions, Testimony.campaign_id == campaign_id)
     if after is not None:
         query = query.where(Testimony.id > after)
