@@ -86,15 +86,13 @@ def group_texts(texts: Sequence[str]) -> list[int]:
             distinct.append(position)
             tokens.append(words)
         copy_of.append(index)
-    placed = [stitching.placed(words) for words in tokens]
+    shingled = [wording.shingles(words) for words in tokens]
     del tokens
-    shingled = [text.hashes for text in placed]
     sets = _Sets(len(distinct))
     used_by = _texts_using(shingled)
     _join_near_copies(shingled, sets, used_by)
     _join_stitched(shingled, sets, used_by)
-    _join_spun(placed, sets, used_by)
-    del placed
+    _join_spun([texts[position] for position in distinct], shingled, sets, used_by)
     del used_by
     for _ in range(ROUNDS):
         if not _join_by_template(shingled, sets):
@@ -178,7 +176,9 @@ def _join_stitched(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.nda
                 sets.join(index, other)
 
 
-def _join_spun(placed: list[stitching.Placed], sets: _Sets, used_by: list[np.ndarray]) -> None:
+def _join_spun(
+    texts: list[str], shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray]
+) -> None:
     """Join texts still alone that are stitched from the phrases of earlier texts still alone.
 
     A bot campaign that spins every phrase rarely has two copies close enough for step 2, so
@@ -186,24 +186,26 @@ def _join_spun(placed: list[stitching.Placed], sets: _Sets, used_by: list[np.nda
     share most sequences with a copy hold nearly all of its sequences between them, each in
     its place, where a resident's own letter is mostly new wording. The test is the one
     placement makes on arrival (app/campaigns/stitching.py), against the CHECKED earlier texts
-    sharing most sequences with it; the copies it is stitched with join it.
+    sharing most sequences with it; the copies it is stitched with join it. Where sequences
+    come in a text is only worked out for the texts this step looks at.
     """
-    sizes = Counter(sets.find(i) for i in range(len(placed)))
+    sizes = Counter(sets.find(i) for i in range(len(shingled)))
     postings: dict[int, list[int]] = {}
-    for index, text in enumerate(placed):
-        hashes = text.hashes
+    placed: dict[int, stitching.Placed] = {}
+    for index, hashes in enumerate(shingled):
         if len(hashes) < stitching.MIN_SHINGLES or sizes[sets.find(index)] > 1:
             continue
         recurring = hashes[used_by[index] > 1]
         if len(recurring) < stitching.COVERED * len(hashes):
             continue  # most of its sequences nobody else used: it cannot be stitched
+        placed[index] = stitching.placed(wording.words(texts[index]))
         candidates: Counter[int] = Counter()
         for value in recurring.tolist():
             listed = postings.setdefault(value, [])
             candidates.update(listed[-STITCH_RECENT:])
             listed.append(index)
         nearest = {other: placed[other] for other, _ in candidates.most_common(CHECKED)}
-        for other in stitching.stitched_with(text, nearest):
+        for other in stitching.stitched_with(placed[index], nearest):
             sets.join(index, other)
 
 

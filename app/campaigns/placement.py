@@ -16,7 +16,6 @@ These functions flush and never commit.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import datetime
 
 import numpy as np
@@ -403,17 +402,8 @@ def _near_copy(
                 best, best_score = testimony_id, score
     if best is not None:
         return best, []
-    stitched = stitching.stitched_with(placed, wordings)
-    if not stitched:
-        return None, []
     campaign_of = {row.id: row.campaign_id for row in keys}
-    counts = Counter(campaign_of[i] for i in stitched if campaign_of[i] is not None)
-    if counts:
-        chosen = min(counts, key=lambda campaign_id: (-counts[campaign_id], campaign_id))
-        match = min(i for i in stitched if campaign_of[i] == chosen)
-    else:
-        match = stitched[0]
-    return match, [i for i in stitched if campaign_of[i] is None]
+    return stitching.choose(placed, wordings, campaign_of)
 
 
 def _bring_in(testimony_ids: list[int], campaign_id: int) -> None:

@@ -17,6 +17,7 @@ they arrived because too few copies had come in yet.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -81,3 +82,22 @@ def stitched_with(text: Placed, candidates: Mapping[int, Placed]) -> list[int]:
         if covered(own, others) >= COVERED:
             found.append(number)
     return sorted(found)
+
+
+def choose(
+    text: Placed, candidates: Mapping[int, Placed], campaign_of: Mapping[int, int | None]
+) -> tuple[int | None, list[int]]:
+    """Where a newcomer that no earlier text is `alike` belongs, if it is stitched from the
+    candidates: (a candidate whose campaign it joins, the candidates in no campaign yet that
+    join it too), or (None, []). The campaign is the one most of the texts it is stitched
+    with are in (the smaller number on a tie); if none is in a campaign, they make a new one.
+    """
+    stitched = stitched_with(text, candidates)
+    if not stitched:
+        return None, []
+    alone = [number for number in stitched if campaign_of.get(number) is None]
+    counts = Counter(campaign_of[n] for n in stitched if campaign_of.get(n) is not None)
+    if not counts:
+        return alone[0], alone[1:]
+    chosen = min(counts, key=lambda campaign: (-counts[campaign], campaign))
+    return min(n for n in stitched if campaign_of.get(n) == chosen), alone
