@@ -81,7 +81,7 @@ def campaign(hearing_id: int, campaign_id: int):
         hearing=hearing,
         page=page,
         filters=filters,
-        endorsements=endorsements_for_testimony([page.group.letter.id]),
+        endorsements=endorsements_for_testimony(s.id for s in page.signers),
         campaign_endorsements=endorsements_for_campaigns([campaign_id]),
     )
 

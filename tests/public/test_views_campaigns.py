@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from app.campaigns.models import Campaign
+from app.endorsements.services import endorse
 from app.moderation.models import Redaction
 from app.platform.timezones import utcnow
 from app.public import listing
@@ -20,6 +21,7 @@ from tests.factories import (
     make_committee,
     make_hearing,
     make_measure,
+    make_organisation,
     make_staff_user,
     make_testimony,
     set_review_status,
@@ -429,3 +431,28 @@ def test_a_page_costs_the_same_queries_whatever_a_campaigns_size(client, db):
     assert _statements(db, client, f"/hearings/{small.id}/campaigns/{small_campaign}") == (
         _statements(db, client, f"/hearings/{large.id}/campaigns/{large_campaign}")
     )
+
+
+def test_each_senders_own_endorsements_are_listed_under_their_name_on_the_campaigns_page(
+    client, db
+):
+    hearing = make_hearing(now=START)
+    members = [letter(hearing, f"Sender {n}", at=n) for n in range(2)]
+    named = letter(hearing, "Named Endorser", at=3, endorsed_by=("Neighbours <b>United</b>",))
+    endorse(make_organisation(name="Digital Fourth"), members[1], now=START, actor="api_key:1")
+    db.session.commit()
+    campaign_id = members[0].campaign_id
+
+    hearing_page = client.get(f"/hearings/{hearing.id}").text
+    # One sender's endorsements are not shown as the whole campaign's.
+    assert "Digital Fourth" not in hearing_page
+    assert "Neighbours" not in hearing_page
+    page = client.get(f"/hearings/{hearing.id}/campaigns/{campaign_id}").text
+
+    def entry(testimony) -> str:
+        start = page.index(f'<li id="member-{testimony.id}">')
+        return page[start : page.index("</li>", start)]
+
+    assert "Signed on by registered organizations: <bdi>Digital Fourth</bdi>" in entry(members[1])
+    assert "Neighbours &lt;b&gt;United&lt;/b&gt;" in entry(named)
+    assert "Digital Fourth" not in entry(members[0])
