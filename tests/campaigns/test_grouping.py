@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
+
 from app.campaigns.grouping import group_texts
 from app.testimony import wording
 from tests.campaigns import letters as L
@@ -46,6 +48,17 @@ SPINTAX = (
 def bot_letters(count: int, seed: int = 7) -> list[str]:
     chooser = random.Random(seed)
     return [" ".join(chooser.choice(phrases) for phrases in SPINTAX) for _ in range(count)]
+
+
+def spun_letters(count: int, seed: int = 5) -> list[str]:
+    """Copies of the hand-written spun letter, in its two skeletons by turns."""
+    chooser = random.Random(seed)
+    return [
+        L.SPUN_SKELETONS[number % 2].format(
+            **{slot: chooser.choice(phrases) for slot, phrases in L.SPUN_SLOTS.items()}
+        )
+        for number in range(count)
+    ]
 
 
 def groups_of(texts: list[str]) -> list[set[str]]:
@@ -132,6 +145,37 @@ def test_bot_copies_do_not_swallow_real_letters_on_the_same_topic():
         assert set(campaign) in found
     for other in L.UNRELATED:
         assert {other} in found
+
+
+# A spun letter: one skeleton (in two variants), a phrase picked for every slot
+
+
+def test_spun_copies_share_little_wording_pair_by_pair():
+    copies = [wording.shingles(wording.words(text)) for text in spun_letters(40)]
+    pairs = [(a, b) for i, a in enumerate(copies) for b in copies[i + 1 :]]
+
+    assert sum(wording.alike(a, b) for a, b in pairs) < len(pairs) / 20
+    assert min(wording.similarity(a, b) for a, b in pairs) < 0.1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_spun_copies_in_both_skeletons_are_regrouped_as_one_campaign(seed):
+    spun = spun_letters(40, seed)
+    texts = shuffled([*spun, *L.FACE_OWN, *L.UNRELATED], seed)
+
+    found = groups_of(texts)
+
+    assert found[0] == set(spun)
+    assert all(len(group) == 1 for group in found[1:])
+
+
+def test_residents_own_letters_on_the_spun_letters_topic_stay_alone():
+    texts = [*spun_letters(60), *L.FACE_OWN]
+
+    found = groups_of(texts)
+
+    for own in L.FACE_OWN:
+        assert {own} in found
 
 
 # Edge cases

@@ -18,7 +18,7 @@ from app.testimony.models import Testimony
 from app.testimony.services import amend_testimony, submit_testimony
 from app.testimony.submissions import Amendment
 from tests.campaigns import letters as L
-from tests.campaigns.test_grouping import bot_letters
+from tests.campaigns.test_grouping import bot_letters, spun_letters
 from tests.factories import make_hearing, make_staff_user, make_submission, make_testimony
 
 NOW = datetime(2025, 3, 3, 15, 0, tzinfo=UTC)
@@ -117,6 +117,46 @@ def test_every_submission_stores_its_wording_for_later_lookups(db):
     anchors = Counter(db.session.scalars(select(WordingAnchor.testimony_id)))
     assert anchors == {long_one.id: 12}  # too short to have near copies: no anchors
     assert long_one.wording_key and short_one.wording_key
+
+
+def test_spun_copies_in_both_skeletons_come_together_as_they_arrive(db):
+    hearing = make_hearing(now=NOW)
+    copies = [send(hearing, text, n) for n, text in enumerate(spun_letters(40, seed=1))]
+    own = [send(hearing, text, 100 + n) for n, text in enumerate(L.FACE_OWN)]
+
+    campaigns = Counter(campaign_of(db, testimony) for testimony in copies)
+
+    largest, size = campaigns.most_common(1)[0]
+    assert largest is not None and size >= 36
+    both = {n % 2 for n, t in enumerate(copies) if campaign_of(db, t) == largest}
+    assert both == {0, 1}, "copies of both skeletons"
+    assert all(campaign_of(db, testimony) is None for testimony in own)
+
+
+def test_copies_left_alone_when_they_arrived_are_brought_in_by_later_ones(db):
+    hearing = make_hearing(now=NOW)
+    texts = spun_letters(40, seed=2)
+    first = [send(hearing, text, n) for n, text in enumerate(texts[:3])]
+    assert [campaign_of(db, testimony) for testimony in first] == [None] * 3
+
+    for n, text in enumerate(texts[3:], 3):
+        send(hearing, text, n)
+
+    assert len({campaign_of(db, testimony) for testimony in first} - {None}) == 1
+    assert None not in {campaign_of(db, testimony) for testimony in first}
+
+
+def test_a_copy_a_moderator_took_out_is_not_brought_back_in(db):
+    hearing = make_hearing(now=NOW)
+    texts = spun_letters(40, seed=2)
+    first = send(hearing, texts[0])
+    first.kept_apart = True
+    db.session.flush()
+
+    for n, text in enumerate(texts[1:], 1):
+        send(hearing, text, n)
+
+    assert campaign_of(db, first) is None
 
 
 # On amendment
