@@ -76,6 +76,7 @@ def hearing_id(db):
     alone = make_testimony(
         hearing,
         full_name="Denise Okafor",
+        organization="Arbeitsgemeinschaftfürdatenschutzundbürgerrechteimöffentlichenraumberlin",
         body="Our library should not watch who reads what, so I oppose the cameras there.",
         now=start + timedelta(seconds=40),
         measures=((senate.id, Position.OPPOSE),),
