@@ -1,6 +1,7 @@
 """Public pages: the list of hearings and one hearing, and their calendars and feeds."""
 
 import hashlib
+import re
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -72,7 +73,9 @@ def campaign(hearing_id: int, campaign_id: int):
     hearing = db.get_or_404(Hearing, hearing_id)
     filters, _unknown = listing.parse_filters(hearing, request.args)
     after = request.args.get("after", "")
-    after_id = int(after) if after.isdigit() and 0 < int(after) < 2**31 else None
+    # ASCII digits only: "²" is a digit to str.isdigit but not to int().
+    after_id = int(after) if re.fullmatch("[0-9]{1,10}", after) else None
+    after_id = after_id if after_id and after_id < 2**31 else None
     page = listing.campaign_page(hearing, campaign_id, filters, after_id)
     if page is None:
         abort(404)

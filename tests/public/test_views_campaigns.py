@@ -385,7 +385,7 @@ def test_a_campaign_page_is_found_only_for_a_campaign_with_published_letters_her
     assert client.get(waiting_path).status_code == 404
     assert client.get(f"/hearings/{hearing.id}/campaigns/999999").status_code == 404
     # A page cursor that is not one of ours starts from the first name.
-    for after in ("abc", "-1", "99999999999", "0"):
+    for after in ("abc", "-1", "99999999999", "0", "²", "٣", "1e3", " 1", "\x00"):
         response = client.get(f"/hearings/{hearing.id}/campaigns/{campaign_id}?after={after}")
         assert response.status_code == 200
         assert ">Sender 0</bdi>" in response.text
