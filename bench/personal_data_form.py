@@ -70,9 +70,9 @@ const fs = require("fs");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 global.window = {};
 global.document = {
-  getElementById: () => ({ textContent: JSON.stringify(input.config) }),
+  querySelector: (selector) =>
+    selector === "[data-patterns]" ? { getAttribute: () => JSON.stringify(input.config) } : null,
   querySelectorAll: () => [],
-  querySelector: () => null,
 };
 eval(fs.readFileSync(input.script, "utf8"));
 const find = window.OpenTestimony.findPersonalData;

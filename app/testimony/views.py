@@ -1,5 +1,7 @@
 """The resident's journey: submit testimony, see the receipt, amend or withdraw."""
 
+import json
+
 from flask import (
     Blueprint,
     abort,
@@ -44,7 +46,7 @@ resident_form = csrf.exempt
 @bp.context_processor
 def _personal_data_patterns() -> dict:
     """The form's script finds personal data with the server's own patterns, sent in the page."""
-    return {"personal_data_for_browser": personal_data.browser_config}
+    return {"personal_data_for_browser": lambda: json.dumps(personal_data.browser_config())}
 
 
 def _csrf_expired(form) -> bool:

@@ -1,16 +1,16 @@
 // Progressive enhancement for the testimony form: as the resident types, say under the text
 // when it looks like it holds a phone number, e-mail or street address or an ID number, which
 // would be published. The patterns are the server's own (app/testimony/personal_data.py), sent
-// in the page as JSON; without JavaScript (or in a browser too old for them) the server asks the
+// in the page as JSON (a data attribute of the hint); without JavaScript (or in a browser too old for them) the server asks the
 // same question when the form is sent.
 (function () {
   "use strict";
 
-  var config = document.getElementById("personal-data-patterns");
+  var config = document.querySelector("[data-patterns]");
   if (!config) { return; }
   var spec, patterns = {};
   try {
-    spec = JSON.parse(config.textContent);
+    spec = JSON.parse(config.getAttribute("data-patterns"));
     Object.keys(spec.patterns).forEach(function (name) {
       // g: every match; u: Unicode classes as Python reads them. (Not d: group positions
       // cost an allocation per match, and a text of many numbers made that the main cost.)
