@@ -5,7 +5,9 @@ Three steps; 100,000 texts take about half a minute on a 2-core machine (bench/c
 1. exact copies (same words after normalisation) collapse to one text;
 2. near copies find each other through a few anchor shingles and are joined when `alike`;
    texts still alone that are stitched almost entirely from wording that recurs across the
-   hearing are paired on a lower bar (a small bot campaign's copies, see _join_stitched);
+   hearing are paired on a lower bar (a small bot campaign's copies, see _join_stitched),
+   and those stitched from earlier texts still alone join them (_join_spun, the test a spun
+   newcomer gets on arrival, app/campaigns/stitching.py);
 3. a grown campaign learns its template: the shingles many of its members use. A text made
    mostly of one campaign's template shingles joins it, and campaigns whose templates are
    largely the same merge. This is what keeps together a bot campaign that rewrites every copy

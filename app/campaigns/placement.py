@@ -6,10 +6,11 @@ testimony follows once the resident has their answer (`run_job`, a few testimoni
 transaction), so a surge of submissions is not slowed by it. Placement costs a few indexed
 lookups: an exact copy is found by its wording digest, a near copy through the anchor
 shingles it shares with earlier testimony; the closest candidate that is `alike` brings the
-newcomer into its campaign. In a surge, word-for-word copies of a letter already in a
-campaign are placed a batch at a time. Campaigns whose copies share little wording (bot
-templates that swap phrases) come together when the hearing is regrouped (`flask
-regroup-campaigns`, app/campaigns/regrouping.py).
+newcomer into its campaign; failing that, a newcomer stitched from the candidates' phrases
+(a spun bot letter, app/campaigns/stitching.py) joins theirs and brings along those still
+alone. In a surge, word-for-word copies of a letter already in a campaign are placed a batch
+at a time. Regrouping the hearing (`flask regroup-campaigns`, app/campaigns/regrouping.py)
+also learns each campaign's template, and reunites what arrived in pieces.
 These functions flush and never commit.
 """
 
