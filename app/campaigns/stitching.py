@@ -90,7 +90,11 @@ def choose(
     """Where a newcomer that no earlier text is `alike` belongs, if it is stitched from the
     candidates: (a candidate whose campaign it joins, the candidates in no campaign yet that
     join it too), or (None, []). The campaign is the one most of the texts it is stitched
-    with are in (the smaller number on a tie); if none is in a campaign, they make a new one.
+    with are in (the smaller number on a tie), and those of them still alone join too if the
+    newcomer and that campaign's members hold most of their wording in its place: two
+    templates on one topic share a greeting, a closing and a few phrases, and the early copies
+    of a small one should not follow a stray copy into a large one. If none is in a campaign,
+    the newcomer and those it is stitched with make a new one.
     """
     stitched = stitched_with(text, candidates)
     if not stitched:
@@ -100,4 +104,6 @@ def choose(
     if not counts:
         return alone[0], alone[1:]
     chosen = min(counts, key=lambda campaign: (-counts[campaign], campaign))
-    return min(n for n in stitched if campaign_of.get(n) == chosen), alone
+    mates = [text, *(other for n, other in candidates.items() if campaign_of.get(n) == chosen)]
+    joining = [number for number in alone if covered(candidates[number], mates) >= COVERED]
+    return min(n for n in stitched if campaign_of.get(n) == chosen), joining

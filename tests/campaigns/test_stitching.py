@@ -70,7 +70,19 @@ def test_the_newcomer_joins_the_campaign_most_of_its_letters_are_in_and_brings_t
     match, joining = stitching.choose(newcomer, earlier, campaign_of)
 
     assert campaign_of[match] == 7
-    assert joining == [n for n in stitched if campaign_of[n] is None]
+    assert joining and set(joining) <= {n for n in stitched if campaign_of[n] is None}
+
+
+def test_texts_alone_join_only_if_the_campaign_holds_them_too():
+    earlier = numbered(spun_letters(20, seed=4))
+    newcomer = placed(spun_letters(21, seed=4)[-1])
+    stitched = stitching.stitched_with(newcomer, earlier)
+    campaign_of = {n: (7 if n == stitched[0] else None) for n in earlier}
+
+    match, joining = stitching.choose(newcomer, earlier, campaign_of)
+
+    assert match == stitched[0]
+    assert joining == []
 
 
 def test_with_none_in_a_campaign_they_make_one():
