@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from app.campaigns.differences import compare, sentence_spans
 from app.campaigns.models import campaign_label
@@ -48,6 +48,7 @@ class Signatory:
     named_endorsers: tuple[str, ...] = ()
     # Confirmed e-mail, marked possibly automated, throwaway address: as on PacketEntry.
     marks: tuple[str, ...] = ()
+    received_offset: int = 0  # minutes from UTC of `received`, as on PacketEntry
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def campaign_entry(item: CampaignItem, members: list, texts: dict[int, str]) -> 
                 signed_on_by=entry.signed_on_by,
                 named_endorsers=entry.named_endorsers,
                 marks=entry.marks,
+                received_offset=entry.received_offset,
             )
         )
     return CampaignEntry(
@@ -172,12 +174,15 @@ RECEIVED_FORMAT = "%Y-%m-%d %H:%M"  # how PacketEntry.received is written, in lo
 def packet_card(entry: CampaignEntry) -> Provenance:
     """The provenance card of the letters this entry prints (its signatories: approved, in
     this measure), so the card and the page beside it always agree. Residents are counted as
-    the cover counts them; arrival times are the printed local times."""
+    the cover counts them; arrival times are the printed local times, with their offsets so
+    that hours are counted as they passed across a change of the clocks."""
     return card_from_members(
         Member(
             city=person.city,
             resident=person.resident,
-            received=datetime.strptime(person.received, RECEIVED_FORMAT),
+            received=datetime.strptime(person.received, RECEIVED_FORMAT).replace(
+                tzinfo=timezone(timedelta(minutes=person.received_offset))
+            ),
             confirmed="confirmed" in person.marks,
             automated="automated" in person.marks,
             throwaway="throwaway" in person.marks,

@@ -92,6 +92,9 @@ class PacketEntry:
     # What a campaign's provenance card counts of it: "confirmed" (its e-mail), "automated"
     # (marked possibly automated), "throwaway" (a throwaway address). Printed only as counts.
     marks: tuple[str, ...] = ()
+    # The local time's offset from UTC in minutes when it arrived: `received` is a wall-clock
+    # time, and across a change of the clocks only the offset tells which came first.
+    received_offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ class Tallies:
 OPTIONAL_FIELDS = ("also", "signed_on_by", "named_endorsers", "campaign_signed_on_by")
 # Fields the fingerprint never reads: like the cover's notices they say nothing about the
 # testimony printed (a sender confirming their e-mail does not change their letter).
-UNFINGERPRINTED_FIELDS = ("marks",)
+UNFINGERPRINTED_FIELDS = ("marks", "received_offset")
 
 
 def _fingerprinted(record: dict) -> dict:
@@ -457,6 +460,7 @@ def _entry(
     campaigns: dict[int, list[EndorsementLine]],
 ) -> PacketEntry:
     organization = organization_label(t)
+    local = to_local(t.received_at, zone)
     speaking = {
         SpeakingRequest.NONE: "",
         SpeakingRequest.IN_PERSON: _("Asked to speak in person"),
@@ -469,7 +473,8 @@ def _entry(
         organization=organization,
         measure_number=t.measure.number,
         position=position_label(t.position),
-        received=to_local(t.received_at, zone).strftime("%Y-%m-%d %H:%M"),
+        received=local.strftime("%Y-%m-%d %H:%M"),
+        received_offset=int(local.utcoffset().total_seconds() // 60),
         text=public_text(t.body, spans),
         speaking=speaking,
         attachments=tuple(

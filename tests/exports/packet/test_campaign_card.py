@@ -83,3 +83,44 @@ def test_a_campaign_of_only_withdrawn_or_pending_letters_prints_no_card(db):
     _packet, data = export(hearing, clerk)
 
     assert "Where these letters came from" not in " ".join(page_texts(data))
+
+
+def _signatory(received: str, offset_minutes: int):
+    from app.exports.packet.campaigns import Signatory
+
+    return Signatory(
+        tracking_number="T",
+        name="N",
+        city="Boston",
+        organization="",
+        position="Support",
+        received=received,
+        speaking="",
+        resident=True,
+        asked_to_speak=False,
+        personal_text="",
+        reworded_text="",
+        left_out=0,
+        received_offset=offset_minutes,
+    )
+
+
+def test_the_packets_card_counts_real_hours_across_a_change_of_the_clocks(app):
+    from app.campaigns.arrival_chart import bin_arrivals
+    from app.campaigns.provenance import summary
+    from app.exports.packet.campaigns import CampaignEntry, packet_card
+
+    def card(*signatories):
+        entry = CampaignEntry("C-1", "H.1", "T", "text", tuple(signatories))
+        return packet_card(entry)
+
+    with app.test_request_context():
+        # Clocks go forward in Boston on 8 March 2026: 01:30 EST and 03:10 EDT are 40 minutes
+        # apart, in two hours that follow each other (there is no 2 o'clock).
+        forward = card(_signatory("2026-03-08 01:30", -300), _signatory("2026-03-08 03:10", -240))
+        assert summary(forward).endswith("all within 1 hour")
+        assert [b.letters for b in bin_arrivals(forward.arrivals).bins] == [1, 1]
+        # Clocks go back on 1 November 2026: 01:30 EDT came before 01:20 EST.
+        back = card(_signatory("2026-11-01 01:20", -300), _signatory("2026-11-01 01:30", -240))
+        assert back.first.strftime("%H:%M") == "01:30" and back.last.strftime("%H:%M") == "01:20"
+        assert [b.letters for b in bin_arrivals(back.arrivals).bins] == [1, 1]
