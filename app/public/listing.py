@@ -109,6 +109,9 @@ class Signer:
     organization: str | None
     city: str
     own_words: bool  # their letter is not word for word the campaign's
+    # Their own (measure number, position) pairs, in agenda order, when they are not the ones
+    # the letter shown takes: nobody is shown as taking a position they did not choose.
+    stances: tuple[tuple[str, Position], ...] = ()
 
 
 @dataclass
@@ -241,7 +244,9 @@ def _count_own_words(conditions: list, pairs: list[tuple[Group, object]]) -> Non
         group.own_words = counts.get(group.campaign_id, 0)
 
 
-def _first_signers(conditions: list, groups: list[Group]) -> dict[int, list[Signer]]:
+def _first_signers(
+    hearing: Hearing, conditions: list, groups: list[Group]
+) -> dict[int, list[Signer]]:
     """The first NAMES_SHOWN listed members of each campaign, by arrival: one query that
     reads only those rows, whatever the campaigns' sizes."""
     if not groups:
@@ -264,21 +269,52 @@ def _first_signers(conditions: list, groups: list[Group]) -> dict[int, list[Sign
     query = union_all(*(select(part) for part in parts))
     keys = {g.campaign_id: g.letter.wording_key for g in groups}
     signers: dict[int, list[Signer]] = {g.campaign_id: [] for g in groups}
-    for row in db.session.execute(query):
-        signers[row.campaign_id].append(_signer(row, keys[row.campaign_id]))
+    rows = db.session.execute(query).all()
+    letters = {g.campaign_id: g.letter for g in groups}
+    other = _other_stances(hearing, letters, [(row.id, row.campaign_id) for row in rows])
+    for row in rows:
+        signers[row.campaign_id].append(_signer(row, keys[row.campaign_id], other.get(row.id, ())))
     for names in signers.values():
         names.sort(key=lambda s: s.id)
     return signers
 
 
-def _signer(row, letter_key: str | None) -> Signer:
+def _signer(row, letter_key: str | None, stances=()) -> Signer:
     return Signer(
         id=row.id,
         full_name=row.full_name,
         organization=row.organization,
         city=row.city,
         own_words=bool(letter_key and row.wording_key and row.wording_key != letter_key),
+        stances=stances,
     )
+
+
+def _other_stances(hearing: Hearing, letters: dict[int, Testimony], signers) -> dict:
+    """(measure number, position) pairs, in agenda order, of each signer (signer id, campaign
+    id) whose stances are not those of their campaign's letter shown: one query."""
+    ids = [signer_id for signer_id, _campaign_id in signers]
+    if not ids:
+        return {}
+    taken: dict[int, set] = {signer_id: set() for signer_id in ids}
+    for testimony_id, measure_id, position in db.session.execute(
+        select(
+            TestimonyMeasure.testimony_id, TestimonyMeasure.measure_id, TestimonyMeasure.position
+        ).where(TestimonyMeasure.testimony_id.in_(ids))
+    ):
+        taken[testimony_id].add((measure_id, position))
+    agenda = {measure.id: (index, measure.number) for index, measure in enumerate(hearing.measures)}
+    found = {}
+    for signer_id, campaign_id in signers:
+        letter = {(s.measure_id, s.position) for s in letters[campaign_id].stances}
+        if taken[signer_id] and taken[signer_id] != letter:
+            ordered = sorted(
+                taken[signer_id], key=lambda s: (agenda.get(s[0], (len(agenda),))[0], s[0])
+            )
+            found[signer_id] = tuple(
+                (agenda[m][1] if m in agenda else "", position) for m, position in ordered
+            )
+    return found
 
 
 def _texts(letters: list[Testimony]) -> dict[int, str]:
@@ -327,7 +363,7 @@ def hearing_page(hearing: Hearing, filters: Filters, cursor: str | None) -> List
                 group_keys.append(item.key)
         shown.append(item)
     _count_own_words(conditions, [(g, on_page[k]) for g, k in zip(groups, group_keys, strict=True)])
-    signers = _first_signers(conditions, groups)
+    signers = _first_signers(hearing, conditions, groups)
     for group in groups:
         group.signers = signers[group.campaign_id]
     listing = Listing(shown, next_cursor, {})
@@ -387,8 +423,16 @@ def campaign_page(
             own_words[member.id] = OwnWords(
                 comparison.added_text, comparison.reworded_text, comparison.left_out
             )
+    other = _other_stances(hearing, {campaign_id: letter}, [(m.id, campaign_id) for m in members])
     signers = [
-        Signer(m.id, m.full_name, m.organization, m.city, own_words=m.id in own_words)
+        Signer(
+            m.id,
+            m.full_name,
+            m.organization,
+            m.city,
+            own_words=m.id in own_words,
+            stances=other.get(m.id, ()),
+        )
         for m in members
     ]
     return CampaignPage(group, texts[letter.id], signers, own_words, next_after)

@@ -456,3 +456,33 @@ def test_each_senders_own_endorsements_are_listed_under_their_name_on_the_campai
     assert "Signed on by registered organizations: <bdi>Digital Fourth</bdi>" in entry(members[1])
     assert "Neighbours &lt;b&gt;United&lt;/b&gt;" in entry(named)
     assert "Digital Fourth" not in entry(members[0])
+
+
+def signer_line(page: str, testimony_id: int) -> str:
+    match = re.search(rf'<li id="member-{testimony_id}">.*?</li>', page, re.S)
+    assert match, "the sender is not named on the page"
+    return unescape(match.group(0))
+
+
+def test_a_sender_who_took_another_position_is_not_shown_as_taking_the_letters(client, db):
+    hearing = make_hearing(now=START, measures=2)
+    house, senate = hearing.measures
+    on_house = ((house.id, Position.SUPPORT),)
+    members = [letter(hearing, f"Sender {n}", at=n, measures=on_house) for n in range(3)]
+    neutral = letter(hearing, "Neutral Sender", at=5, measures=((house.id, Position.NEUTRAL),))
+    split = letter(
+        hearing,
+        "Split Sender",
+        at=6,
+        measures=((house.id, Position.SUPPORT), (senate.id, Position.OPPOSE)),
+    )
+    db.session.commit()
+    campaign_id = members[0].campaign_id
+    assert {neutral.campaign_id, split.campaign_id} == {campaign_id}
+
+    for url in (f"/hearings/{hearing.id}", f"/hearings/{hearing.id}/campaigns/{campaign_id}"):
+        page = client.get(url).text
+        assert "Support" not in signer_line(page, members[1].id)
+        assert f"{house.number}: Neutral" in signer_line(page, neutral.id)
+        both = signer_line(page, split.id)
+        assert f"{house.number}: Support" in both and f"{senate.number}: Oppose" in both
