@@ -595,14 +595,19 @@ def unrelated_pool() -> tuple[str, ...]:
     """One comment per (docket, comp, clust), none with the same words as another, nor
     sharing much wording with one kept before it: in the pilot's data a `clust` of one
     component can still be a near copy of another's, and those would be true pairs."""
-    csv.field_size_limit(10**9)
-    by_cluster: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for path in sorted(DATA.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                text = row["text"].strip()
-                if len(WORD.findall(text)) >= UNRELATED_MIN_WORDS:
-                    by_cluster[(path.stem, row["comp"], row["clust"])].append(text)
+    # The limit is process-wide, and tests that build this set share a process with the
+    # agenda importer's, which rely on the default: put it back afterwards.
+    previous = csv.field_size_limit(10**9)
+    try:
+        by_cluster: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for path in sorted(DATA.glob("*.csv")):
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    text = row["text"].strip()
+                    if len(WORD.findall(text)) >= UNRELATED_MIN_WORDS:
+                        by_cluster[(path.stem, row["comp"], row["clust"])].append(text)
+    finally:
+        csv.field_size_limit(previous)
     pool: list[str] = []
     kept: list[set] = []
     seen: set[str] = set()

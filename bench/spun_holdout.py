@@ -347,14 +347,19 @@ def two_hearings(topic: str, rng: random.Random) -> tuple[str, str]:
 
 def components() -> dict[tuple[str, str], list[str]]:
     """Texts by (docket, component), in file order."""
-    csv.field_size_limit(10**8)
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for path in sorted(DATA.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                text = row["text"].strip()
-                if text:
-                    found[(path.stem, row["comp"])].append(text)
+    # The limit is process-wide, and tests that build this set share a process with the
+    # agenda importer's, which rely on the default: put it back afterwards.
+    previous = csv.field_size_limit(10**8)
+    try:
+        found: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for path in sorted(DATA.glob("*.csv")):
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    text = row["text"].strip()
+                    if text:
+                        found[(path.stem, row["comp"])].append(text)
+    finally:
+        csv.field_size_limit(previous)
     return dict(found)
 
 

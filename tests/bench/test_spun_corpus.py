@@ -3,6 +3,7 @@ says is what the texts are."""
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 from collections import Counter, defaultdict
@@ -124,3 +125,11 @@ def test_unrelated_comments_are_real_and_far_apart():
     assert len(pool) >= 20
     assert all(len(re.findall(r"\w+", text)) >= 20 for text in pool)
     assert max(jaccard(a, b) for a, b in combinations(grams, 2)) <= 0.1
+
+
+def test_reading_the_dockets_leaves_the_csv_field_limit_as_it_was():
+    # The limit is process-wide: the agenda importer's tests, in the same process, rely on it.
+    before = csv.field_size_limit()
+    unrelated_pool.cache_clear()
+    unrelated_pool()
+    assert csv.field_size_limit() == before

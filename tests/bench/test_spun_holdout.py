@@ -3,6 +3,7 @@ and spun copies that really share little text."""
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 from collections import Counter, defaultdict
@@ -154,3 +155,10 @@ def test_the_engine_spins_nested_choices_and_refuses_broken_syntax():
         holdout.parse("[a|b")
     with pytest.raises(ValueError):
         holdout.parse("a]b")
+
+
+def test_reading_the_dockets_leaves_the_csv_field_limit_as_it_was():
+    # The limit is process-wide: the agenda importer's tests, in the same process, rely on it.
+    before = csv.field_size_limit()
+    holdout.components()
+    assert csv.field_size_limit() == before

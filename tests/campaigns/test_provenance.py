@@ -94,30 +94,6 @@ def test_arrivals_are_binned_per_local_hour_with_empty_hours_shown(db):
     assert max(b.height for b in chart.bars) == chart.bottom - chart.top
 
 
-def test_a_long_campaign_is_counted_per_day_then_per_week():
-    zone_start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    days = [(zone_start + timedelta(days=n), 2) for n in (0, 3, 3, 10)]
-    arrivals = bin_arrivals(days)
-    assert arrivals.unit is Unit.DAY and len(arrivals.bins) == 11
-    assert [b.letters for b in arrivals.bins][:4] == [2, 0, 0, 4]
-    assert arrivals.what.startswith("Letters received per day")
-    months = [(zone_start + timedelta(days=n), 1) for n in (0, 200)]
-    weekly = bin_arrivals(months)
-    assert weekly.unit is Unit.WEEK and weekly.bins[0].label.startswith("Week of ")
-    assert sum(b.letters for b in weekly.bins) == 2
-    assert bin_arrivals([]).bins == ()
-
-
-def test_half_hour_zones_count_each_letter_in_its_own_local_hour():
-    from zoneinfo import ZoneInfo
-
-    india = ZoneInfo("Asia/Kolkata")
-    # 10:20 and 10:50 UTC are 15:50 and 16:20 in India: two different local hours.
-    times = [datetime(2026, 3, 3, 10, 20, tzinfo=UTC), datetime(2026, 3, 3, 10, 50, tzinfo=UTC)]
-    arrivals = bin_arrivals([(t.astimezone(india), 1) for t in times])
-    assert [b.letters for b in arrivals.bins] == [1, 1]
-
-
 def test_a_hearing_wide_card_set_costs_the_same_queries_for_any_number_of_campaigns(db):
     hearing, members = campaign(db)
     second = [
@@ -149,22 +125,6 @@ def test_one_letter_has_no_span_and_an_empty_campaign_counts_nothing(db):
     card = provenance.campaign_card(999_999, hearing)
     assert card.letters == 0 and card.first is None
     assert provenance.summary(card) == "0 letters, 0 confirmed their e-mail, 0 towns"
-
-
-def test_the_night_clocks_go_back_has_two_one_oclock_hours():
-    from zoneinfo import ZoneInfo
-
-    boston = ZoneInfo("America/New_York")
-    # 04:30 to 07:30 UTC on 1 November 2026: 00:30 EDT to 02:30 EST, four hours of letters.
-    times = [datetime(2026, 11, 1, 4, 30, tzinfo=UTC) + timedelta(hours=n) for n in range(4)]
-    arrivals = bin_arrivals([(t.astimezone(boston), 1) for t in times])
-    assert [b.letters for b in arrivals.bins] == [1, 1, 1, 1]
-    assert [b.label.split(", ")[-1] for b in arrivals.bins] == [
-        "12:00\u202fAM",
-        "1:00\u202fAM",
-        "1:00\u202fAM",
-        "2:00\u202fAM",
-    ]
 
 
 def test_a_measures_cards_count_the_letters_that_address_it(db):
