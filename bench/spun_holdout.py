@@ -21,7 +21,8 @@ from typing import NamedTuple
 
 from bench import spun_holdout_templates as t
 
-DATA = Path("/work/shared/data/regulations-comments")
+# Beside the checkout, as for the other benchmarks (../shared/data).
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "regulations-comments"
 SHARES = {"spun": 0.5, "form": 0.15, "own_two_hearings": 0.05, "hard_negative": 0.3}
 # Form letters are taken from the components with at least this many comments.
 FORM_MIN_COMPONENT = 7
