@@ -1,18 +1,20 @@
 """Group a hearing's texts into campaigns, all at once (the re-cluster command and the
 benchmarks). Incremental assignment on submission uses the same wording tests.
 
-Three steps; 100,000 texts take about half a minute on a 2-core machine (bench/campaigns.py):
+Three steps (bench/campaigns.py and bench/spun_campaigns.py time them):
 1. exact copies (same words after normalisation) collapse to one text;
 2. near copies find each other through a few anchor shingles and are joined when `alike`;
-   texts still alone that are stitched almost entirely from wording that recurs across the
-   hearing are paired on a lower bar (a small bot campaign's copies, see _join_stitched),
-   and those stitched from earlier texts still alone join them (_join_spun, the test a spun
-   newcomer gets on arrival, app/campaigns/stitching.py);
-3. a grown campaign learns its template: the shingles many of its members use. A text made
-   mostly of one campaign's template shingles joins it, and campaigns whose templates are
-   largely the same merge. This is what keeps together a bot campaign that rewrites every copy
-   by swapping whole phrases for synonyms: two copies share few word sequences, but every copy
-   is stitched from phrases the campaign as a whole uses again and again.
+   texts still alone that are stitched from earlier texts still alone join them (_join_spun,
+   the test a spun newcomer gets on arrival, app/campaigns/stitching.py);
+3. a grown campaign learns its template: the shingles many of its members use, and in which
+   tenth of the letter. A text made mostly of one campaign's template shingles in their
+   places joins it, and so does one made mostly of a large campaign's shingles wherever they
+   come (its skeleton variants put them elsewhere); campaigns whose templates are largely the
+   same merge. This is what keeps together a bot campaign that rewrites every copy by
+   swapping whole phrases for synonyms: two copies share few word sequences, but every copy
+   is stitched from phrases the campaign as a whole uses again and again, in their places.
+   Letters that quote the same talking points, each in its own order, share whole sentences
+   in other places, and a small group of them draws in no more.
 """
 
 from __future__ import annotations
@@ -36,11 +38,15 @@ TEMPLATE_SHARE = 0.03  # ... used by at least this share of the members
 MAX_OWNERS = 5000
 FITS_TEMPLATE = 0.5  # share of a text's shingles found in a template for it to join
 TEMPLATES_OVERLAP = 0.5  # share of the smaller template inside the larger one to merge them
-ROUNDS = 4
-STITCH_REPEATS = 3  # a sequence used by at least this many texts recurs ...
-STITCHED_SHARE = 0.6  # ... and a text this much made of them looks stitched from a template
-STITCH_SHARED = 0.25  # two such texts sharing this share of their sequences are paired
+ROUNDS = 8
 STITCH_RECENT = 50
+PLACES = 10  # a template knows in which tenth of the letter each of its shingles comes
+_PLACE_BITS = np.uint64(15)
+# Groups of at least this many texts have a template of repeated phrases: only theirs match
+# wherever in a letter the phrases come. Two or three letters quoting the same talking points
+# hold them too, each in its own place.
+MERGE_FROM = 8
+_NONE = np.empty(0, dtype=np.uint64)
 
 
 class _Sets:
@@ -88,16 +94,18 @@ def group_texts(texts: Sequence[str]) -> list[int]:
             distinct.append(position)
             tokens.append(words)
         copy_of.append(index)
-    shingled = [wording.shingles(words) for words in tokens]
+    placed = [stitching.placed(words) for words in tokens]
     del tokens
+    shingled = [text.hashes for text in placed]
     sets = _Sets(len(distinct))
     used_by = _texts_using(shingled)
     _join_near_copies(shingled, sets, used_by)
-    _join_stitched(shingled, sets, used_by)
-    _join_spun([texts[position] for position in distinct], shingled, sets, used_by)
+    _join_spun(placed, sets, used_by)
     del used_by
+    keyed = [_placed_keys(text) for text in placed]
+    del placed, shingled
     for _ in range(ROUNDS):
-        if not _join_by_template(shingled, sets):
+        if not _join_by_template(keyed, sets):
             break
     roots = [sets.find(index) for index in range(len(distinct))]
     return [distinct[roots[index]] for index in copy_of]
@@ -151,36 +159,7 @@ def _join_near_copies(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.
                 mine = sets.find(index)
 
 
-def _join_stitched(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray]) -> None:
-    """Pair up texts still alone that are stitched from phrases other texts use again and again.
-
-    A small bot campaign rarely has two copies close enough for step 2, so step 3 has nothing
-    to learn a template from. Its copies stand out, though: nearly every three-word sequence of
-    a copy recurs across the hearing, where a resident's own letter is mostly new wording. Such
-    texts are paired on a lower bar, counting only the recurring sequences they share.
-    """
-    sizes = Counter(sets.find(i) for i in range(len(shingled)))
-    postings: dict[int, list[int]] = {}
-    for index, hashes in enumerate(shingled):
-        if len(hashes) < wording.MIN_SHINGLES or sizes[sets.find(index)] > 1:
-            continue
-        recurring = hashes[used_by[index] >= STITCH_REPEATS]
-        if len(recurring) < STITCHED_SHARE * len(hashes):
-            continue
-        candidates: Counter[int] = Counter()
-        for value in recurring.tolist():
-            listed = postings.setdefault(value, [])
-            candidates.update(listed[-STITCH_RECENT:])
-            listed.append(index)
-        for other, shared in candidates.most_common(CHECKED):
-            smaller = min(len(hashes), len(shingled[other]))
-            if shared >= STITCH_SHARED * smaller:
-                sets.join(index, other)
-
-
-def _join_spun(
-    texts: list[str], shingled: list[np.ndarray], sets: _Sets, used_by: list[np.ndarray]
-) -> None:
+def _join_spun(placed: list[stitching.Placed], sets: _Sets, used_by: list[np.ndarray]) -> None:
     """Join texts still alone that are stitched from the phrases of earlier texts still alone.
 
     A bot campaign that spins every phrase rarely has two copies close enough for step 2, so
@@ -191,29 +170,103 @@ def _join_spun(
     sharing most sequences with it; the copies it is stitched with join it. Where sequences
     come in a text is only worked out for the texts this step looks at.
     """
-    sizes = Counter(sets.find(i) for i in range(len(shingled)))
+    sizes = Counter(sets.find(i) for i in range(len(placed)))
     postings: dict[int, list[int]] = {}
-    placed: dict[int, stitching.Placed] = {}
-    for index, hashes in enumerate(shingled):
+    held = _HeldInPlace(placed)
+    for index, text in enumerate(placed):
+        hashes = text.hashes
         if len(hashes) < stitching.MIN_SHINGLES or sizes[sets.find(index)] > 1:
             continue
         recurring = hashes[used_by[index] > 1]
         if len(recurring) < stitching.COVERED * len(hashes):
             continue  # most of its sequences nobody else used: it cannot be stitched
-        placed[index] = stitching.placed(wording.words(texts[index]))
         candidates: Counter[int] = Counter()
         for value in recurring.tolist():
             listed = postings.setdefault(value, [])
             candidates.update(listed[-STITCH_RECENT:])
             listed.append(index)
-        nearest = {other: placed[other] for other, _ in candidates.most_common(CHECKED)}
-        for other in stitching.stitched_with(placed[index], nearest):
+        nearest = [other for other, _ in candidates.most_common(CHECKED)]
+        for other in held.stitched_with(index, nearest):
             sets.join(index, other)
 
 
-def _template(shingled: list[np.ndarray], members: list[int]) -> np.ndarray:
-    """The shingles a group's members use again: for a small group, all of them."""
-    values, counts = np.unique(np.concatenate([shingled[i] for i in members]), return_counts=True)
+class _HeldInPlace:
+    """`stitching.stitched_with` for a whole hearing, by position in `placed`. It compares each
+    text with its nearest earlier texts, and those with each other; the same recent texts are
+    among the nearest of many, so what one text holds of another in its place is worked out
+    once per pair (kept for the latest pairs only)."""
+
+    KEPT = 400_000
+
+    def __init__(self, placed: list[stitching.Placed]) -> None:
+        self.placed = placed
+        self.pairs: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
+
+    def _held(self, first: int, second: int) -> tuple[np.ndarray, int]:
+        """The first text's shingles (their indexes) the second holds in about the same place,
+        and how many they have in common."""
+        found = self.pairs.get((first, second))
+        if found is None:
+            one, two = self.placed[first], self.placed[second]
+            _common, mine, theirs = np.intersect1d(
+                one.hashes, two.hashes, assume_unique=True, return_indices=True
+            )
+            near = np.abs(one.places[mine] - two.places[theirs]) <= stitching.PLACE
+            if len(self.pairs) >= self.KEPT:
+                self.pairs.clear()
+            found = self.pairs[(first, second)] = (mine[near], len(mine))
+            self.pairs[(second, first)] = (theirs[near], len(mine))
+        return found
+
+    def _covered(self, text: int, others: list[int]) -> float:
+        size = len(self.placed[text].hashes)
+        held = np.zeros(size, dtype=bool)
+        for other in others:
+            held[self._held(text, other)[0]] = True
+        return held.sum() / size if size else 0.0
+
+    def stitched_with(self, text: int, nearest: list[int]) -> list[int]:
+        placed = self.placed
+        if len(placed[text].hashes) < stitching.MIN_SHINGLES or not nearest:
+            return []
+        if self._covered(text, nearest) < stitching.COVERED:
+            return []
+        found = []
+        for number in nearest:
+            size = len(placed[number].hashes)
+            if size < stitching.MIN_SHINGLES:
+                continue
+            smaller = min(size, len(placed[text].hashes))
+            if self._held(text, number)[1] < stitching.SHARED * smaller:
+                continue
+            others = [text, *(other for other in nearest if other != number)]
+            if self._covered(number, others) >= stitching.COVERED:
+                found.append(number)
+        return found
+
+
+def _placed_keys(text: stitching.Placed) -> np.ndarray:
+    """A text's shingles, each tagged with the tenth of the text it comes in (in the low bits
+    of its hash): a template keeps its phrases in their places."""
+    tenth = np.minimum(PLACES - 1, (text.places * PLACES).astype(np.uint64))
+    return (text.hashes & ~_PLACE_BITS) | tenth
+
+
+def _about_there(keys: np.ndarray) -> np.ndarray:
+    """The keys with each shingle also in the tenths on either side: where a copy may have it
+    when the phrases before it are spun longer or shorter."""
+    base, tenth = keys & ~_PLACE_BITS, keys & _PLACE_BITS
+    spread = [keys, base | (tenth + np.uint64(1))]
+    spread.append((base | (tenth - np.uint64(1)))[tenth > 0])
+    spread[1] = spread[1][tenth < PLACES - 1]
+    return np.unique(np.concatenate(spread))
+
+
+def _template(keyed: list[np.ndarray], members: list[int], *, in_place: bool) -> np.ndarray:
+    """The shingles a group's members use again (in the same place, or anywhere): for a small
+    group, all of them."""
+    used = [keyed[i] if in_place else np.unique(keyed[i] & ~_PLACE_BITS) for i in members]
+    values, counts = np.unique(np.concatenate(used), return_counts=True)
     if len(members) < TEMPLATE_REPEATS_FROM:
         return values
     return values[counts >= max(2, int(np.ceil(TEMPLATE_SHARE * len(members))))]
@@ -230,7 +283,16 @@ def _best_fit(hashes: list[int], owners: dict[int, tuple[int, ...]], skip: int) 
     return hits.most_common(1)[0]
 
 
-def _join_by_template(shingled: list[np.ndarray], sets: _Sets) -> bool:
+def _owners(templates: list[np.ndarray]) -> dict[int, tuple[int, ...]]:
+    """For each shingle, the templates (by number) holding it; left out when too many do."""
+    holders: dict[int, list[int]] = {}
+    for number, template in enumerate(templates):
+        for value in template.tolist():
+            holders.setdefault(value, []).append(number)
+    return {value: tuple(held) for value, held in holders.items() if len(held) <= MAX_OWNERS}
+
+
+def _join_by_template(keyed: list[np.ndarray], sets: _Sets) -> bool:
     """One round of step 3; whether anything changed."""
     groups = sorted(
         (m for m in sets.groups().values() if len(m) >= TEMPLATE_MIN_MEMBERS),
@@ -239,24 +301,29 @@ def _join_by_template(shingled: list[np.ndarray], sets: _Sets) -> bool:
     )
     if not groups:
         return False
-    templates = [_template(shingled, members).tolist() for members in groups]
-    holders: dict[int, list[int]] = {}
-    for number, template in enumerate(templates):
-        for value in template:
-            holders.setdefault(value, []).append(number)
-    owners = {value: tuple(held) for value, held in holders.items() if len(held) <= MAX_OWNERS}
+    templates = [_template(keyed, members, in_place=True) for members in groups]
+    owners = _owners([_about_there(template) for template in templates])
     changed = False
-    # Smaller groups whose template is largely inside a larger group's are the same campaign.
+    # Groups whose templates are largely the same, wherever in the letter, are the same
+    # campaign: the copies of its skeleton variants put its phrases in other places. Only for
+    # groups large enough to have a template of repeated phrases: two small groups of letters
+    # quoting the same talking points share them too.
+    wordings = [_template(keyed, members, in_place=False) for members in groups]
+    anywhere = _owners(
+        [w if len(m) >= MERGE_FROM else _NONE for w, m in zip(wordings, groups, strict=True)]
+    )
     for number in range(len(groups) - 1, 0, -1):
-        template = templates[number]
-        best, held = _best_fit(template, owners, number)
+        template = wordings[number].tolist()
+        best, held = _best_fit(template, anywhere, number)
         if best != -1 and best < number and held >= TEMPLATES_OVERLAP * len(template):
             changed |= sets.join(groups[number][0], groups[best][0])
     in_group = {member for members in groups for member in members}
-    for index, hashes in enumerate(shingled):
+    for index, hashes in enumerate(keyed):
         if index in in_group or len(hashes) < wording.MIN_SHINGLES:
             continue
         best, held = _best_fit(hashes.tolist(), owners, -1)
+        if best == -1 or held < FITS_TEMPLATE * len(hashes):
+            best, held = _best_fit(np.unique(hashes & ~_PLACE_BITS).tolist(), anywhere, -1)
         if best != -1 and held >= FITS_TEMPLATE * len(hashes):
             changed |= sets.join(index, groups[best][0])
     return changed

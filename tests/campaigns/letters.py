@@ -315,3 +315,37 @@ FACE_OWN = (
     "depend on a vendor's accuracy claims. I support the ban and thank the councillors who "
     "wrote it.",
 )
+
+# Whole sentences residents copy from a flyer or an advocacy page into their own letters: each
+# letter takes a few of them, in its own order, between its own greeting and closing. Two
+# letters often share a sentence or two; none is a copy of another.
+TALKING_POINTS = (
+    "Face surveillance gets darker skinned women wrong far more often than anyone else.",
+    "The police department has never told us how many scans it has already run.",
+    "A ban is easier to pass now than it will be to undo a system in five years.",
+    "Cameras at protests keep people home who would otherwise speak up.",
+    "Nobody in my building agreed to have their face stored in a police database.",
+    "Vendors promise accuracy that independent researchers have never been able to reproduce.",
+    "Robert Williams spent a night in jail because software matched the wrong man.",
+    "Immigrant families already avoid the library and the clinic for fear of being watched.",
+    "Other cities in the Commonwealth have passed bans without any rise in crime.",
+    "Once the images are shared with federal agencies we lose any say over them.",
+    "Our schools should never become places where children are scanned every morning.",
+    "A warrant requirement is the least the council owes the people it serves.",
+    "Data breaches at surveillance companies have exposed millions of faces already.",
+    "The money would do more good spent on youth jobs and mental health responders.",
+    "I do not want my bus stop to be a checkpoint.",
+    "The technology improves faster than our laws, which is why limits must come first.",
+    "Tenants in public housing should not be the first to live under these cameras.",
+    "Misidentification is not a small glitch when the result is an arrest.",
+    "Commercial databases scrape our photos from social media without asking anyone.",
+    "There is no audit anyone outside the department could read.",
+)
+TALKING_POINT_GREETINGS = (
+    "Dear Councillors,", "To the City Council,", "Hello,", "Dear members of the committee,",
+    "To whom it may concern,", "Good afternoon,",
+)  # fmt: skip
+TALKING_POINT_CLOSINGS = (
+    "Thank you for listening.", "Please vote yes.", "Sincerely, a neighbor.",
+    "Thanks for your time.", "Respectfully submitted.", "I hope you will act.",
+)  # fmt: skip

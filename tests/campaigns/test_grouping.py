@@ -178,6 +178,43 @@ def test_residents_own_letters_on_the_spun_letters_topic_stay_alone():
         assert {own} in found
 
 
+def talking_point_letters(seed: int = 11) -> list[str]:
+    """Residents' letters each quoting three of the shared talking points, in its own order;
+    no two quote more than one of the same."""
+    chooser = random.Random(seed)
+    chosen: list[set[str]] = []
+    for _ in range(2000):
+        points = set(chooser.sample(L.TALKING_POINTS, 3))
+        if all(len(points & other) <= 1 for other in chosen):
+            chosen.append(points)
+    return [
+        " ".join(
+            (
+                chooser.choice(L.TALKING_POINT_GREETINGS),
+                *chooser.sample(sorted(points), 3),
+                chooser.choice(L.TALKING_POINT_CLOSINGS),
+            )
+        )
+        for points in chosen
+    ]
+
+
+def test_letters_quoting_the_same_talking_points_in_their_own_order_are_not_chained():
+    # Every quoted sentence recurs across the hearing and many letters share one, so a test
+    # of recurring wording alone chains them into one large group.
+    quoting = talking_point_letters()
+    spun = spun_letters(60)
+    texts = shuffled([*spun, *quoting])
+
+    found = groups_of(texts)
+
+    assert len(quoting) >= 40
+    assert found[0] == set(spun)
+    # Two letters can happen to hold each other's quotes in the same places; no more.
+    assert max(len(group) for group in found[1:]) <= 2
+    assert sum(len(group) for group in found[1:] if len(group) > 1) <= len(quoting) / 10
+
+
 # Edge cases
 
 
