@@ -1,26 +1,31 @@
 """Group a hearing's texts into campaigns, all at once (the re-cluster command and the
 benchmarks). Incremental assignment on submission uses the same wording tests.
 
-Three steps (bench/campaigns.py and bench/spun_campaigns.py time them):
-1. exact copies (same words after normalisation) collapse to one text;
+The steps (bench/campaigns.py and bench/spun_campaigns.py time them):
+1. exact copies (same words after normalisation) collapse to one text; texts the caller knows
+   to be together (the campaigns placement found) start in one group;
 2. near copies find each other through a few anchor shingles and are joined when `alike`;
-   texts still alone that are stitched from earlier texts still alone join them (_join_spun,
-   the test a spun newcomer gets on arrival, app/campaigns/stitching.py);
-3. a grown campaign learns its template: the shingles many of its members use, and in which
+3. texts still alone that are stitched from earlier texts still alone join them (_Spun, the
+   test a spun newcomer gets on arrival, app/campaigns/stitching.py), for the first fifth of
+   the hearing, then
+4. a grown campaign learns its template: the shingles many of its members use, and in which
    tenth of the letter. A text made mostly of one campaign's template shingles in their
-   places joins it, and so does one made mostly of a large campaign's shingles wherever they
-   come (its skeleton variants put them elsewhere); campaigns whose templates are largely the
-   same merge. This is what keeps together a bot campaign that rewrites every copy by
-   swapping whole phrases for synonyms: two copies share few word sequences, but every copy
-   is stitched from phrases the campaign as a whole uses again and again, in their places.
-   Letters that quote the same talking points, each in its own order, share whole sentences
-   in other places, and a small group of them draws in no more.
+   places joins it, and so does one made mostly of a large campaign's skeleton phrases
+   wherever they come (its skeleton variants put them elsewhere); campaigns whose templates
+   are largely the same merge. This is what keeps together a bot campaign that rewrites every
+   copy by swapping whole phrases for synonyms: two copies share few word sequences, but
+   every copy is stitched from phrases the campaign as a whole uses again and again, in
+   their places. It is also far cheaper than step 3, which then only tests the rest of the
+   hearing's texts still alone, before the templates are learnt again.
+Letters that quote the same talking points, each in its own order, share whole sentences in
+other places: a small group of them draws in no more, and a large one has no skeleton.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -40,12 +45,16 @@ FITS_TEMPLATE = 0.5  # share of a text's shingles found in a template for it to 
 TEMPLATES_OVERLAP = 0.5  # share of the smaller template inside the larger one to merge them
 ROUNDS = 8
 STITCH_RECENT = 50
+STITCH_SAMPLE = 40  # rarest recurring sequences through which a text's nearest are found
+SPUN_FIRST = 2000  # texts tested for spinning before the templates found take in copies ...
+SPUN_FIRST_SHARE = 0.2  # ... or this share of the hearing, if more
 PLACES = 10  # a template knows in which tenth of the letter each of its shingles comes
 _PLACE_BITS = np.uint64(15)
 # Groups of at least this many texts have a template of repeated phrases: only theirs match
 # wherever in a letter the phrases come. Two or three letters quoting the same talking points
 # hold them too, each in its own place.
 MERGE_FROM = 8
+IN_ONE_PLACE = 0.5  # share of a skeleton phrase's uses within a tenth of one place
 _NONE = np.empty(0, dtype=np.uint64)
 
 
@@ -78,9 +87,11 @@ class _Sets:
         return found
 
 
-def group_texts(texts: Sequence[str]) -> list[int]:
+def group_texts(texts: Sequence[str], together: Sequence[object] | None = None) -> list[int]:
     """A campaign label for every text: equal labels, same campaign; a text in no campaign has
-    a label of its own. Labels are the position of the campaign's first text."""
+    a label of its own. Labels are the position of the campaign's first text. `together`:
+    for each text, the group it is already known to be in (None: none), such as the campaign
+    placement put it in; texts known to be together stay together."""
     keys: dict[str, int] = {}
     distinct: list[int] = []  # position of the first text with each wording
     copy_of: list[int] = []  # for every text, its index in `distinct`
@@ -98,15 +109,24 @@ def group_texts(texts: Sequence[str]) -> list[int]:
     del tokens
     shingled = [text.hashes for text in placed]
     sets = _Sets(len(distinct))
+    if together is not None:
+        first_of: dict[object, int] = {}
+        for position, known in enumerate(together):
+            if known is not None:
+                sets.join(copy_of[position], first_of.setdefault(known, copy_of[position]))
     used_by = _texts_using(shingled)
     _join_near_copies(shingled, sets, used_by)
-    _join_spun(placed, sets, used_by)
-    del used_by
-    keyed = [_placed_keys(text) for text in placed]
-    del placed, shingled
-    for _ in range(ROUNDS):
-        if not _join_by_template(keyed, sets):
-            break
+    templates = _Templates([_placed_keys(text) for text in placed])
+    spun = _Spun(placed, used_by)
+    # The first texts are tested for spinning, then the templates of the campaigns found take
+    # in most later copies, far more cheaply; what is left alone is then tested in turn.
+    first = max(SPUN_FIRST, int(SPUN_FIRST_SHARE * len(placed)))
+    spun.join(range(min(first, len(placed))), sets)
+    if first < len(placed):
+        _learn_templates(templates, sets)
+        spun.join(range(first, len(placed)), sets)
+    del spun, used_by, placed, shingled
+    _learn_templates(templates, sets)
     roots = [sets.find(index) for index in range(len(distinct))]
     return [distinct[roots[index]] for index in copy_of]
 
@@ -159,7 +179,13 @@ def _join_near_copies(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.
                 mine = sets.find(index)
 
 
-def _join_spun(placed: list[stitching.Placed], sets: _Sets, used_by: list[np.ndarray]) -> None:
+def _learn_templates(templates: _Templates, sets: _Sets) -> None:
+    for _ in range(ROUNDS):
+        if not templates.join(sets):
+            break
+
+
+class _Spun:
     """Join texts still alone that are stitched from the phrases of earlier texts still alone.
 
     A bot campaign that spins every phrase rarely has two copies close enough for step 2, so
@@ -167,27 +193,50 @@ def _join_spun(placed: list[stitching.Placed], sets: _Sets, used_by: list[np.nda
     share most sequences with a copy hold nearly all of its sequences between them, each in
     its place, where a resident's own letter is mostly new wording. The test is the one
     placement makes on arrival (app/campaigns/stitching.py), against the CHECKED earlier texts
-    sharing most sequences with it; the copies it is stitched with join it. Where sequences
-    come in a text is only worked out for the texts this step looks at.
+    (tested here too) sharing most sequences with it; the copies it is stitched with join it.
     """
-    sizes = Counter(sets.find(i) for i in range(len(placed)))
-    postings: dict[int, list[int]] = {}
-    held = _HeldInPlace(placed)
-    for index, text in enumerate(placed):
-        hashes = text.hashes
-        if len(hashes) < stitching.MIN_SHINGLES or sizes[sets.find(index)] > 1:
-            continue
-        recurring = hashes[used_by[index] > 1]
-        if len(recurring) < stitching.COVERED * len(hashes):
-            continue  # most of its sequences nobody else used: it cannot be stitched
-        candidates: Counter[int] = Counter()
-        for value in recurring.tolist():
-            listed = postings.setdefault(value, [])
-            candidates.update(listed[-STITCH_RECENT:])
-            listed.append(index)
-        nearest = [other for other, _ in candidates.most_common(CHECKED)]
-        for other in held.stitched_with(index, nearest):
-            sets.join(index, other)
+
+    def __init__(self, placed: list[stitching.Placed], used_by: list[np.ndarray]) -> None:
+        self.placed = placed
+        self.used_by = used_by
+        self.postings: dict[int, list[int]] = {}
+        self.held = _HeldInPlace(placed)
+
+    def join(self, indexes: range, sets: _Sets) -> None:
+        """Test these texts in turn, those still alone."""
+        sizes = Counter(sets.find(i) for i in range(len(self.placed)))
+        postings = self.postings
+        for index in indexes:
+            hashes = self.placed[index].hashes
+            if len(hashes) < stitching.MIN_SHINGLES or sizes[sets.find(index)] > 1:
+                continue
+            uses = self.used_by[index]
+            recurring = hashes[uses > 1]
+            if len(recurring) < stitching.COVERED * len(hashes):
+                continue  # most of its sequences nobody else used: it cannot be stitched
+            # The nearest texts are found through its rarest recurring sequences: they lead
+            # to the texts that made the same choices, where a common one leads to hundreds.
+            rarest = recurring[np.argsort(uses[uses > 1], kind="stable")[:STITCH_SAMPLE]]
+            lists = [postings.setdefault(value, []) for value in rarest.tolist()]
+            # One count over every list at once: a count per list costs more than counting.
+            candidates = Counter(chain.from_iterable(found[-STITCH_RECENT:] for found in lists))
+            for listed in lists:
+                listed.append(index)
+                if len(listed) > 4 * STITCH_RECENT:
+                    del listed[:-STITCH_RECENT]
+            nearest = [other for other, _ in candidates.most_common(CHECKED)]
+            self.held.join_stitched(index, nearest, sets)
+
+
+def _common_places(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values two sorted arrays of distinct values share are in each: a binary
+    search of one in the other, cheaper than sorting both together (np.intersect1d)."""
+    if not len(first) or not len(second):
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    found = np.searchsorted(second, first)
+    found[found == len(second)] = 0
+    mine = np.flatnonzero(second[found] == first)
+    return mine, found[mine]
 
 
 class _HeldInPlace:
@@ -208,9 +257,7 @@ class _HeldInPlace:
         found = self.pairs.get((first, second))
         if found is None:
             one, two = self.placed[first], self.placed[second]
-            _common, mine, theirs = np.intersect1d(
-                one.hashes, two.hashes, assume_unique=True, return_indices=True
-            )
+            mine, theirs = _common_places(one.hashes, two.hashes)
             near = np.abs(one.places[mine] - two.places[theirs]) <= stitching.PLACE
             if len(self.pairs) >= self.KEPT:
                 self.pairs.clear()
@@ -225,24 +272,24 @@ class _HeldInPlace:
             held[self._held(text, other)[0]] = True
         return held.sum() / size if size else 0.0
 
-    def stitched_with(self, text: int, nearest: list[int]) -> list[int]:
+    def join_stitched(self, text: int, nearest: list[int], sets: _Sets) -> None:
+        """Join the text with the nearest texts it is stitched with. One already in its group
+        (through another of them) needs no test of its own: joining it changes nothing."""
         placed = self.placed
         if len(placed[text].hashes) < stitching.MIN_SHINGLES or not nearest:
-            return []
+            return
         if self._covered(text, nearest) < stitching.COVERED:
-            return []
-        found = []
+            return
         for number in nearest:
             size = len(placed[number].hashes)
-            if size < stitching.MIN_SHINGLES:
+            if size < stitching.MIN_SHINGLES or sets.find(number) == sets.find(text):
                 continue
             smaller = min(size, len(placed[text].hashes))
             if self._held(text, number)[1] < stitching.SHARED * smaller:
                 continue
             others = [text, *(other for other in nearest if other != number)]
             if self._covered(number, others) >= stitching.COVERED:
-                found.append(number)
-        return found
+                sets.join(text, number)
 
 
 def _placed_keys(text: stitching.Placed) -> np.ndarray:
@@ -264,19 +311,30 @@ def _about_there(keys: np.ndarray) -> np.ndarray:
 
 def _template(keyed: list[np.ndarray], members: list[int], *, in_place: bool) -> np.ndarray:
     """The shingles a group's members use again (in the same place, or anywhere): for a small
-    group, all of them."""
-    used = [keyed[i] if in_place else np.unique(keyed[i] & ~_PLACE_BITS) for i in members]
-    values, counts = np.unique(np.concatenate(used), return_counts=True)
+    group, all of them. Anywhere: only those the members mostly use in one place (within a
+    tenth either side), the phrases of a skeleton; a group of letters quoting the same
+    talking points uses its sentences in every place, and holds them only in place."""
+    if in_place:
+        values, counts = np.unique(np.concatenate([keyed[i] for i in members]), return_counts=True)
+        if len(members) < TEMPLATE_REPEATS_FROM:
+            return values
+        return values[counts >= max(2, int(np.ceil(TEMPLATE_SHARE * len(members))))]
+    everything = np.concatenate([keyed[i] for i in members])
+    values, index = np.unique(everything & ~_PLACE_BITS, return_inverse=True)
     if len(members) < TEMPLATE_REPEATS_FROM:
         return values
-    return values[counts >= max(2, int(np.ceil(TEMPLATE_SHARE * len(members))))]
+    # How many members use each shingle in each tenth (with an empty tenth either end).
+    cells = index * (PLACES + 2) + (everything & _PLACE_BITS).astype(np.intp) + 1
+    tenths = np.bincount(cells, minlength=len(values) * (PLACES + 2)).reshape(-1, PLACES + 2)
+    counts = tenths.sum(axis=1)
+    around = (tenths[:, :-2] + tenths[:, 1:-1] + tenths[:, 2:]).max(axis=1)
+    repeated = counts >= max(2, int(np.ceil(TEMPLATE_SHARE * len(members))))
+    return values[repeated & (around >= IN_ONE_PLACE * counts)]
 
 
 def _best_fit(hashes: list[int], owners: dict[int, tuple[int, ...]], skip: int) -> tuple[int, int]:
     """The template holding most of these shingles, and how many it holds."""
-    hits: Counter[int] = Counter()
-    for value in hashes:
-        hits.update(owners.get(value, ()))
+    hits = Counter(chain.from_iterable(owners.get(value, ()) for value in hashes))
     hits.pop(skip, None)
     if not hits:
         return -1, 0
@@ -292,38 +350,70 @@ def _owners(templates: list[np.ndarray]) -> dict[int, tuple[int, ...]]:
     return {value: tuple(held) for value, held in holders.items() if len(held) <= MAX_OWNERS}
 
 
-def _join_by_template(keyed: list[np.ndarray], sets: _Sets) -> bool:
-    """One round of step 3; whether anything changed."""
-    groups = sorted(
-        (m for m in sets.groups().values() if len(m) >= TEMPLATE_MIN_MEMBERS),
-        key=len,
-        reverse=True,
-    )
-    if not groups:
-        return False
-    templates = [_template(keyed, members, in_place=True) for members in groups]
-    owners = _owners([_about_there(template) for template in templates])
-    changed = False
-    # Groups whose templates are largely the same, wherever in the letter, are the same
-    # campaign: the copies of its skeleton variants put its phrases in other places. Only for
-    # groups large enough to have a template of repeated phrases: two small groups of letters
-    # quoting the same talking points share them too.
-    wordings = [_template(keyed, members, in_place=False) for members in groups]
-    anywhere = _owners(
-        [w if len(m) >= MERGE_FROM else _NONE for w, m in zip(wordings, groups, strict=True)]
-    )
-    for number in range(len(groups) - 1, 0, -1):
-        template = wordings[number].tolist()
-        best, held = _best_fit(template, anywhere, number)
-        if best != -1 and best < number and held >= TEMPLATES_OVERLAP * len(template):
-            changed |= sets.join(groups[number][0], groups[best][0])
-    in_group = {member for members in groups for member in members}
-    for index, hashes in enumerate(keyed):
-        if index in in_group or len(hashes) < wording.MIN_SHINGLES:
-            continue
-        best, held = _best_fit(hashes.tolist(), owners, -1)
-        if best == -1 or held < FITS_TEMPLATE * len(hashes):
-            best, held = _best_fit(np.unique(hashes & ~_PLACE_BITS).tolist(), anywhere, -1)
-        if best != -1 and held >= FITS_TEMPLATE * len(hashes):
-            changed |= sets.join(index, groups[best][0])
-    return changed
+class _Templates:
+    """Step 3, round after round. A group's templates are kept while its members stay the
+    same (the same first member and size: groups only grow), and a text that fitted no
+    template in one round is only tried again on the templates that changed since."""
+
+    def __init__(self, keyed: list[np.ndarray]) -> None:
+        self.keyed = keyed
+        self.kept: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
+        self.tried: set[int] = set()  # texts alone that fitted no template last round
+
+    def _templates(self, members: list[int]) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(in place, about there; anywhere) templates of a group, and whether they are new."""
+        root = members[0]
+        kept = self.kept.get(root)
+        if kept is not None and kept[0] == len(members):
+            return kept[1], kept[2], False
+        in_place = _about_there(_template(self.keyed, members, in_place=True))
+        anywhere = _template(self.keyed, members, in_place=False)
+        self.kept[root] = (len(members), in_place, anywhere)
+        return in_place, anywhere, True
+
+    def join(self, sets: _Sets) -> bool:
+        """One round; whether anything changed."""
+        groups = sorted(
+            (m for m in sets.groups().values() if len(m) >= TEMPLATE_MIN_MEMBERS),
+            key=len,
+            reverse=True,
+        )
+        if not groups:
+            return False
+        found = [self._templates(members) for members in groups]
+        changed = False
+        # Groups whose templates are largely the same, wherever in the letter, are the same
+        # campaign: the copies of its skeleton variants put its phrases in other places. Only
+        # a group large enough to have a template of repeated phrases draws others in: two
+        # small groups of letters quoting the same talking points share them too.
+        large = [len(members) >= MERGE_FROM for members in groups]
+        anywhere = _owners(
+            [t if big else _NONE for (_p, t, _n), big in zip(found, large, strict=True)]
+        )
+        for number in range(len(groups) - 1, 0, -1):
+            template = found[number][1].tolist()
+            best, held = _best_fit(template, anywhere, number)
+            if best != -1 and best < number and held >= TEMPLATES_OVERLAP * len(template):
+                changed |= sets.join(groups[number][0], groups[best][0])
+        # Texts alone join a template holding most of them in their places, or a large one
+        # holding most of them anywhere; those that fitted none before only try new ones.
+        in_place_all = _owners([t for t, _a, _n in found])
+        anywhere_new = _owners(
+            [t if new and big else _NONE for (_p, t, new), big in zip(found, large, strict=True)]
+        )
+        in_place_new = _owners([t if new else _NONE for (t, _a, new) in found])
+        in_group = {member for members in groups for member in members}
+        tried, self.tried = self.tried, set()
+        for index, hashes in enumerate(self.keyed):
+            if index in in_group or len(hashes) < wording.MIN_SHINGLES:
+                continue
+            again = index in tried
+            best, held = _best_fit(hashes.tolist(), in_place_new if again else in_place_all, -1)
+            if best == -1 or held < FITS_TEMPLATE * len(hashes):
+                plain = np.unique(hashes & ~_PLACE_BITS).tolist()
+                best, held = _best_fit(plain, anywhere_new if again else anywhere, -1)
+            if best != -1 and held >= FITS_TEMPLATE * len(hashes):
+                changed |= sets.join(index, groups[best][0])
+            else:
+                self.tried.add(index)
+        return changed

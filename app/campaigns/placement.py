@@ -17,6 +17,7 @@ These functions flush and never commit.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime
 
 import numpy as np
@@ -35,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.campaigns import endings, stitching
+from app.campaigns import endings, grouping, stitching
 from app.campaigns.models import Campaign, WordingAnchor
 from app.platform import audit
 from app.platform.extensions import db
@@ -46,6 +47,9 @@ from app.testimony.services import PLACEMENT_JOB
 
 ANCHOR_COUNT = 12
 CANDIDATES = 20  # nearest earlier texts compared with a newcomer
+# A spun newcomer may be held by the latest members of the campaigns of its nearest texts:
+CAMPAIGNS_ASKED = 2  # this many, the most common first ...
+MEMBERS_ASKED = 40  # ... and this many members of each
 WRITE_BATCH = 1000
 # The first key of PostgreSQL's advisory lock that placements on one hearing take in turn.
 PLACEMENT_LOCK = 7_0001
@@ -386,14 +390,7 @@ def _near_copy(
             Testimony.kept_apart.is_(False),
         )
     ).all()
-    wordings = {row.id: _WORDINGS.get(row.wording_key) for row in keys}
-    unknown = [testimony_id for testimony_id, known in wordings.items() if known is None]
-    if unknown:  # read and cut up only texts not seen lately (copies share a wording key)
-        for row in db.session.execute(
-            select(Testimony.id, Testimony.body).where(Testimony.id.in_(unknown))
-        ):
-            tokens = wording.words(row.body)
-            wordings[row.id] = _remember_wording(wording.exact_key(tokens), tokens)
+    wordings = _wordings_of({row.id: row.wording_key for row in keys})
     best, best_score = None, 0.0
     for testimony_id in sorted(wordings):
         other = wordings[testimony_id]
@@ -404,7 +401,53 @@ def _near_copy(
     if best is not None:
         return best, []
     campaign_of = {row.id: row.campaign_id for row in keys}
-    return stitching.choose(placed, wordings, campaign_of)
+    match, joining = stitching.choose(placed, wordings, campaign_of)
+    if match is None:
+        match = _stitched_from_campaign(testimony, placed, Counter(campaign_of.values()))
+    return match, joining
+
+
+def _stitched_from_campaign(
+    testimony: Testimony, placed: stitching.Placed, campaigns: Counter
+) -> int | None:
+    """A member of the campaign whose latest members hold at least half of the newcomer's
+    words in their places (`stitching.words_covered`), if one does, as a campaign's template
+    draws a text in when the hearing is regrouped (app/campaigns/grouping.py): of a heavily
+    spun campaign, the twenty texts nearest a newcomer may hold too few of its phrases, and
+    the campaign's own copies hold them (the same few alternatives for each phrase, in the
+    same places), also when the sender added a paragraph of their own. Only campaigns of at
+    least MERGE_FROM members, of the nearest texts, the most common first, are asked."""
+    campaigns.pop(None, None)
+    order = None
+    for campaign_id, _count in campaigns.most_common(CAMPAIGNS_ASKED):
+        rows = db.session.execute(
+            select(Testimony.id, Testimony.wording_key)
+            .where(Testimony.campaign_id == campaign_id, Testimony.kept_apart.is_(False))
+            .order_by(Testimony.id.desc())
+            .limit(MEMBERS_ASKED)
+        ).all()
+        if len(rows) < grouping.MERGE_FROM:
+            continue  # too few copies yet to hold a spun letter's phrases
+        members = list(_wordings_of({row.id: row.wording_key for row in rows}).values())
+        if order is None:
+            order = stitching.order(wording.words(testimony.body), placed)
+        if stitching.words_covered(placed, order, members) >= grouping.FITS_TEMPLATE:
+            return rows[0].id
+    return None
+
+
+def _wordings_of(keys: dict[int, str | None]) -> dict[int, stitching.Placed]:
+    """The shingles (with their places) of these testimonies, by id, given their wording keys:
+    only texts not seen lately are read and cut up (copies share a wording key)."""
+    wordings = {testimony_id: _WORDINGS.get(key) for testimony_id, key in keys.items()}
+    unknown = [testimony_id for testimony_id, known in wordings.items() if known is None]
+    if unknown:
+        for row in db.session.execute(
+            select(Testimony.id, Testimony.body).where(Testimony.id.in_(unknown))
+        ):
+            tokens = wording.words(row.body)
+            wordings[row.id] = _remember_wording(wording.exact_key(tokens), tokens)
+    return wordings
 
 
 def _bring_in(testimony_ids: list[int], campaign_id: int) -> None:

@@ -42,7 +42,9 @@ def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
         .order_by(Testimony.id)
     ).all()
     _refresh_wording(hearing, rows)
-    labels = group_texts([row.body for row in rows])
+    # What placement found stays together (a member a moderator took out is not among the
+    # rows); regrouping adds the copies it missed and joins the pieces of a campaign.
+    labels = group_texts([row.body for row in rows], [row.campaign_id for row in rows])
     groups: dict[int, list] = {}
     for row, label in zip(rows, labels, strict=True):
         groups.setdefault(label, []).append(row)

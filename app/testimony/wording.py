@@ -48,7 +48,7 @@ def _word_code(word: str) -> int:
     return zlib.crc32(word.encode())
 
 
-def _ordered_shingles(tokens: list[str]) -> np.ndarray:
+def ordered_shingles(tokens: list[str]) -> np.ndarray:
     """The hash of every run of three words, in the order they come."""
     codes = np.fromiter(map(_word_code, tokens), dtype=np.uint64, count=len(tokens))
     if len(codes) < SHINGLE:
@@ -66,14 +66,14 @@ def shingles(tokens: list[str]) -> np.ndarray:
     """The sorted, distinct hashes of every run of three words."""
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    return np.unique(_ordered_shingles(tokens))
+    return np.unique(ordered_shingles(tokens))
 
 
 def placed_shingles(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """`shingles`, and where in the text each first comes: 0 at the start, 1 at the end."""
     if not tokens:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.float32)
-    ordered = _ordered_shingles(tokens)
+    ordered = ordered_shingles(tokens)
     hashes, first = np.unique(ordered, return_index=True)
     return hashes, (first / max(1, len(ordered) - 1)).astype(np.float32)
 

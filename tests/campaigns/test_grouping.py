@@ -215,6 +215,18 @@ def test_letters_quoting_the_same_talking_points_in_their_own_order_are_not_chai
     assert sum(len(group) for group in found[1:] if len(group) > 1) <= len(quoting) / 10
 
 
+def test_texts_known_to_be_together_stay_together_and_the_rest_is_grouped_around_them():
+    # Placement put two letters of one resident together; regrouping keeps them so.
+    texts = [L.COAL_ASH, L.FACE_OWN[0], L.COAL_ASH_PANDEMICS, L.COAL_ASH_CRIMINAL, L.FACE_OWN[1]]
+    known = ["c1", "c2", None, None, "c2"]
+
+    labels = group_texts(texts, known)
+
+    assert labels[1] == labels[4] != labels[0]
+    assert labels[0] == labels[2] == labels[3]
+    assert group_texts(texts) == [0, 1, 0, 0, 4]
+
+
 # Edge cases
 
 

@@ -146,6 +146,26 @@ def test_copies_left_alone_when_they_arrived_are_brought_in_by_later_ones(db):
     assert None not in {campaign_of(db, testimony) for testimony in first}
 
 
+def test_a_spun_copy_with_its_senders_own_paragraph_joins_the_campaign_as_it_arrives(db):
+    # The twenty texts nearest it hold too little of it, the sender's paragraph being new
+    # wording, but the campaign's latest copies hold the letter's half in its places.
+    hearing = make_hearing(now=NOW)
+    texts = spun_letters(41, seed=4)
+    copies = [send(hearing, text, n) for n, text in enumerate(texts[:40])]
+    (campaign,) = {campaign_of(db, testimony) for testimony in copies}
+    assert campaign is not None
+    personal = (
+        "My grandmother came to Boston from Haiti in 1971 and raised four children on "
+        "Columbia Road. I do not want a camera to decide that I look like someone else."
+    )
+
+    late = send(hearing, f"{texts[40]}\n\n{personal}", 50)
+    others = [send(hearing, text, 60 + n) for n, text in enumerate(L.FACE_OWN)]
+
+    assert campaign_of(db, late) == campaign
+    assert all(campaign_of(db, testimony) is None for testimony in others)
+
+
 def test_a_copy_a_moderator_took_out_is_not_brought_back_in(db):
     hearing = make_hearing(now=NOW)
     texts = spun_letters(40, seed=2)
