@@ -12,14 +12,19 @@ are one true group. Kinds, and their rough shares:
 - "own_two_hearings" (5%, in pairs): a resident's own letter sent to two hearings, the second
   naming the other hearing's measure and body, and sometimes saying one sentence differently.
   The two share a label: grouping them is right.
-- "hard_negative" (the rest, ~25%): personal letters on the same topics, sharing the talking
+- "hard_negative" (15%): personal letters on the same topics, sharing the talking
   points and key terms (face surveillance, misidentification, civil liberties, police,
   Docket #0683, H.1538 ...) but not sentences: each is composed from independent pools of
   sentences (roles in a random order, a random subset) filled with the writer's own details;
   about one in ten quotes one sentence of a campaign. Each is its own label.
+- "talking_points" (10%): residents' letters built from an advocacy page's menu of talking
+  points (bench/talking_points.py): two to four points of one measure, for or against, copied
+  word for word in the resident's own order, with a sentence or two of their own around them.
+  Whole sentences recur across dozens of letters, yet no two share more than two points nor
+  much of their wording: each is its own label.
 - "unrelated" (up to 15%): real comments from ../shared/data/regulations-comments, one per
   `clust` and no two with the same words, each its own label. The data holds about 75 such
-  comments: past that, hard negatives take their place.
+  comments: past that, spun copies take their place.
 
 Deterministic for a given (size, seed).
 """
@@ -38,8 +43,13 @@ from bench.spintax import Spinner
 from bench.spun_templates import CAMPAIGNS, COMMON
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "regulations-comments"
-KINDS = ("spun", "own_two_hearings", "hard_negative", "unrelated")
-SHARES = {"own_two_hearings": 0.05, "hard_negative": 0.25, "unrelated": 0.15}  # spun: the rest
+KINDS = ("spun", "own_two_hearings", "hard_negative", "talking_points", "unrelated")
+SHARES = {  # spun: the rest
+    "own_two_hearings": 0.05,
+    "hard_negative": 0.15,
+    "talking_points": 0.10,
+    "unrelated": 0.15,
+}
 UNRELATED_MIN_WORDS = 20
 UNRELATED_MAX_JACCARD = 0.1  # real comments kept must be this far apart
 PERSONAL_SHARE, TYPO_SHARE, SALUTATION_SHARE = 0.20, 0.15, 0.10
@@ -719,7 +729,8 @@ def build(size: int = 5000, seed: int = 0) -> list[Comment]:
     pool = unrelated_pool()
     unrelated = min(round(size * SHARES["unrelated"]), len(pool))
     hard = round(size * SHARES["hard_negative"])
-    spun = max(0, size - 2 * pairs - unrelated - hard)  # more where real comments run out
+    points = round(size * SHARES["talking_points"])
+    spun = max(0, size - 2 * pairs - unrelated - hard - points)  # more where real comments run out
     corpus: list[Comment] = []
     for (campaign, _), count in zip(CAMPAIGNS, campaign_sizes(spun), strict=True):
         for _ in range(count):
@@ -746,6 +757,10 @@ def build(size: int = 5000, seed: int = 0) -> list[Comment]:
         quote = _campaign_sentence(rng) if rng.random() < QUOTING_SHARE else ""
         _, _, text = _personal(rng, distinct, quote)
         corpus.append(Comment(text, f"hard:{number}", "hard_negative"))
+    from bench.talking_points import letters  # it builds on this module's personal material
+
+    for number, text in enumerate(letters(points, rng)[0]):
+        corpus.append(Comment(text, f"points:{number}", "talking_points"))
     for number, text in enumerate(rng.sample(pool, unrelated)):
         corpus.append(Comment(text, f"unrelated:{number}", "unrelated"))
     rng.shuffle(corpus)

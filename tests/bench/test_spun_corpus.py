@@ -14,6 +14,7 @@ import pytest
 from bench.spintax import parse
 from bench.spun_corpus import DATA, KINDS, SENTENCE, build, jaccard, trigrams, unrelated_pool
 from bench.spun_templates import CAMPAIGNS
+from bench.talking_points import MAX_JACCARD, TOPICS, all_points
 
 SIZE = 800
 
@@ -30,6 +31,12 @@ def corpus():
     return build(SIZE, seed=3)
 
 
+@pytest.fixture(scope="module")
+def benchmark_corpus():
+    """The set at the size the benchmark runs it (bench/spun_campaigns.py)."""
+    return build(5000, seed=0)
+
+
 def by_label(corpus) -> dict[str, list]:
     groups = defaultdict(list)
     for comment in corpus:
@@ -38,8 +45,14 @@ def by_label(corpus) -> dict[str, list]:
 
 
 def test_the_same_seed_builds_the_same_corpus_and_another_seed_another(corpus):
-    assert build(SIZE, seed=3) == corpus
-    assert build(SIZE, seed=4) != corpus
+    again, other = build(SIZE, seed=3), build(SIZE, seed=4)
+    assert again == corpus
+    assert other != corpus
+
+    def letters(texts):
+        return [c.text for c in texts if c.kind == "talking_points"]
+
+    assert letters(again) == letters(corpus) != letters(other)
 
 
 def test_kinds_come_in_the_shares_described(corpus):
@@ -47,9 +60,10 @@ def test_kinds_come_in_the_shares_described(corpus):
 
     assert len(corpus) == SIZE and set(kinds) == set(KINDS)
     assert kinds["own_two_hearings"] == 40  # 5%, in pairs
-    assert kinds["hard_negative"] == 200  # 25%
+    assert kinds["hard_negative"] == 120  # 15%
+    assert kinds["talking_points"] == 80  # 10%
     assert 0 < kinds["unrelated"] <= 120 and kinds["unrelated"] == min(120, len(unrelated_pool()))
-    assert kinds["spun"] == SIZE - 40 - 200 - kinds["unrelated"]  # at least 55%, the rest
+    assert kinds["spun"] == SIZE - 40 - 120 - 80 - kinds["unrelated"]  # at least 55%, the rest
 
 
 def test_labels_group_exactly_what_belongs_together(corpus):
@@ -60,7 +74,7 @@ def test_labels_group_exactly_what_belongs_together(corpus):
         kind = kinds.pop()
         if kind == "own_two_hearings":
             assert len(members) == 2
-        elif kind in ("hard_negative", "unrelated"):
+        elif kind in ("hard_negative", "talking_points", "unrelated"):
             assert len(members) == 1
         else:
             assert label.startswith("spun:")
@@ -80,8 +94,8 @@ def test_a_letter_sent_to_two_hearings_names_the_other_measure_the_second_time(c
         assert jaccard(trigrams(first), trigrams(second)) > 0.3  # still much the same letter
 
 
-def test_big_campaigns_take_hundreds_of_copies_and_small_ones_a_handful():
-    sizes = Counter(c.label for c in build(5000, seed=0) if c.kind == "spun")
+def test_big_campaigns_take_hundreds_of_copies_and_small_ones_a_handful(benchmark_corpus):
+    sizes = Counter(c.label for c in benchmark_corpus if c.kind == "spun")
 
     assert max(sizes.values()) > 900
     assert sum(1 for n in sizes.values() if n >= 300) >= 4
@@ -123,6 +137,63 @@ def test_personal_letters_seldom_share_a_sentence(corpus):
     )
     assert sum(1 for n in owners.values() if n > 1) < 0.05 * len(owners)
     assert shared_two == 0
+
+
+def quoted_points(corpus) -> list[frozenset[str]]:
+    """The talking points each talking-point letter quotes, in the corpus's order."""
+    points = all_points()
+    return [
+        frozenset(p for p in points if p in c.text) for c in corpus if c.kind == "talking_points"
+    ]
+
+
+def test_every_topic_offers_a_menu_of_sixteen_to_twenty_four_distinct_points():
+    for topic, spec in TOPICS.items():
+        menu = spec["for"] + spec["against"]
+        assert 16 <= len(menu) <= 24, topic
+        assert len(set(menu)) == len(menu), topic
+    points = all_points()
+    assert not [(a, b) for a in points for b in points if a != b and a in b]  # none in another
+
+
+def test_talking_point_letters_quote_two_to_four_points_of_one_measure_and_side(corpus):
+    sides = {
+        p: (topic, side)
+        for topic, spec in TOPICS.items()
+        for side in ("for", "against")
+        for p in spec[side]
+    }
+    for quoted in quoted_points(corpus):
+        assert 2 <= len(quoted) <= 4
+        assert len({sides[p] for p in quoted}) == 1
+
+
+def test_talking_point_letters_share_whole_sentences_yet_each_is_its_own(corpus):
+    letters = [c for c in corpus if c.kind == "talking_points"]
+    quoted = quoted_points(corpus)
+    owners = Counter(p for found in quoted for p in found)
+    sharing = [any(owners[p] > 1 for p in found) for found in quoted]
+    pairs = list(combinations(range(len(letters)), 2))
+    overlapping = sum(1 for a, b in pairs if quoted[a] & quoted[b])
+
+    assert len({c.label for c in letters}) == len(letters)  # each letter its own label
+    # Hard for grouping that trusts recurring wording: a third of the letters (in fact nearly
+    # all) share a whole sentence with another, and one pair in twenty shares one.
+    assert sum(sharing) >= len(letters) / 3
+    assert overlapping >= len(pairs) / 20
+    assert max(owners.values()) >= 5
+    # ... yet none is a copy of another: at most two points in common, and little wording.
+    assert max(len(quoted[a] & quoted[b]) for a, b in pairs) <= 2
+    grams = [trigrams(c.text) for c in letters]
+    assert max(jaccard(grams[a], grams[b]) for a, b in pairs) <= MAX_JACCARD
+
+
+def test_talking_point_letters_keep_apart_at_the_benchmarks_size(benchmark_corpus):
+    quoted = quoted_points(benchmark_corpus)
+    pairs = combinations(range(len(quoted)), 2)
+
+    assert len(quoted) == 500
+    assert max(len(quoted[a] & quoted[b]) for a, b in pairs) <= 2
 
 
 def test_unrelated_comments_are_real_and_far_apart():
