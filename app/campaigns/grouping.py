@@ -172,11 +172,17 @@ def _join_near_copies(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.
                 del listed[:-RECENT]
         mine = sets.find(index)
         for other, _shared in candidates.most_common(CHECKED):
-            if sets.find(other) == mine:
+            theirs = sets.find(other)
+            if theirs == mine or not wording.alike(hashes, shingled[other]):
                 continue
-            if wording.alike(hashes, shingled[other]):
-                sets.join(index, other)
-                mine = sets.find(index)
+            # A copy of a letter is alike its group's first text too; letters each quoting
+            # two of the same talking points are alike pairwise only, and would chain.
+            if theirs != other and not wording.alike(hashes, shingled[theirs]):
+                continue
+            if mine != index and not wording.alike(shingled[mine], shingled[theirs]):
+                continue
+            sets.join(index, other)
+            mine = sets.find(index)
 
 
 def _learn_templates(templates: _Templates, sets: _Sets) -> None:

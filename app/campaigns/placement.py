@@ -391,20 +391,40 @@ def _near_copy(
         )
     ).all()
     wordings = _wordings_of({row.id: row.wording_key for row in keys})
-    best, best_score = None, 0.0
-    for testimony_id in sorted(wordings):
-        other = wordings[testimony_id]
-        if wording.alike(placed.hashes, other.hashes):
-            score = wording.similarity(placed.hashes, other.hashes)
-            if score > best_score:
-                best, best_score = testimony_id, score
-    if best is not None:
-        return best, []
     campaign_of = {row.id: row.campaign_id for row in keys}
+    alike = sorted(
+        (
+            (-wording.similarity(placed.hashes, other.hashes), testimony_id)
+            for testimony_id, other in wordings.items()
+            if wording.alike(placed.hashes, other.hashes)
+        ),
+    )
+    if alike:
+        first_of = _representatives({campaign_of[testimony_id] for _s, testimony_id in alike})
+        for _score, testimony_id in alike:
+            # A copy of a letter is alike its campaign's representative too; letters each
+            # quoting two of the same talking points are alike pairwise only, and would chain.
+            first = first_of.get(campaign_of[testimony_id])
+            if first is None or wording.alike(placed.hashes, first.hashes):
+                return testimony_id, []
     match, joining = stitching.choose(placed, wordings, campaign_of)
     if match is None:
         match = _stitched_from_campaign(testimony, placed, Counter(campaign_of.values()))
     return match, joining
+
+
+def _representatives(campaign_ids: set[int | None]) -> dict[int, stitching.Placed]:
+    """The wording of each of these campaigns' representative, by campaign."""
+    campaign_ids.discard(None)
+    if not campaign_ids:
+        return {}
+    rows = db.session.execute(
+        select(Campaign.id, Testimony.id, Testimony.wording_key)
+        .join(Testimony, Testimony.id == Campaign.representative_id)
+        .where(Campaign.id.in_(campaign_ids))
+    ).all()
+    wordings = _wordings_of({testimony_id: key for _c, testimony_id, key in rows})
+    return {campaign_id: wordings[testimony_id] for campaign_id, testimony_id, _k in rows}
 
 
 def _stitched_from_campaign(

@@ -215,6 +215,16 @@ def test_letters_quoting_the_same_talking_points_in_their_own_order_are_not_chai
     assert sum(len(group) for group in found[1:] if len(group) > 1) <= len(quoting) / 10
 
 
+def test_letters_alike_only_pairwise_are_not_chained():
+    # Each quotes three talking points, two of them the ones the letter before it quoted.
+    texts = [" ".join(L.TALKING_POINTS[start : start + 3]) for start in range(6)]
+
+    labels = group_texts(texts)
+
+    assert labels[0] == labels[1]
+    assert labels.count(labels[0]) == 2
+
+
 def test_texts_known_to_be_together_stay_together_and_the_rest_is_grouped_around_them():
     # Placement put two letters of one resident together; regrouping keeps them so.
     texts = [L.COAL_ASH, L.FACE_OWN[0], L.COAL_ASH_PANDEMICS, L.COAL_ASH_CRIMINAL, L.FACE_OWN[1]]

@@ -166,6 +166,19 @@ def test_a_spun_copy_with_its_senders_own_paragraph_joins_the_campaign_as_it_arr
     assert all(campaign_of(db, testimony) is None for testimony in others)
 
 
+def test_letters_alike_only_pairwise_are_not_chained_into_one_campaign(db):
+    # Each quotes three talking points, two of them the ones the letter before it quoted: each
+    # is alike the one before, the third shares only one sentence with the first.
+    hearing = make_hearing(now=NOW)
+    points = L.TALKING_POINTS
+    first, second, third = (
+        send(hearing, " ".join(points[start : start + 3]), start) for start in range(3)
+    )
+
+    assert campaign_of(db, first) == campaign_of(db, second) is not None
+    assert campaign_of(db, third) is None
+
+
 def test_a_copy_a_moderator_took_out_is_not_brought_back_in(db):
     hearing = make_hearing(now=NOW)
     texts = spun_letters(40, seed=2)
