@@ -4,7 +4,8 @@ benchmarks). Incremental assignment on submission uses the same wording tests.
 The steps (bench/campaigns.py and bench/spun_campaigns.py time them):
 1. exact copies (same words after normalisation) collapse to one text; texts the caller knows
    to be together (the campaigns placement found) start in one group;
-2. near copies find each other through a few anchor shingles and are joined when `alike`;
+2. near copies find each other through a few anchor shingles and are joined when `alike`
+   (a text joins a group of which it is alike two members, or its only one: no chains);
 3. texts still alone that are stitched from earlier texts still alone join them (_Spun, the
    test a spun newcomer gets on arrival, app/campaigns/stitching.py), for the first fifth of
    the hearing, then
@@ -63,6 +64,7 @@ class _Sets:
 
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
+        self.size = [1] * size
 
     def find(self, item: int) -> int:
         parent = self.parent
@@ -78,6 +80,7 @@ class _Sets:
         if first > second:
             first, second = second, first
         self.parent[second] = first
+        self.size[first] += self.size[second]
         return True
 
     def groups(self) -> dict[int, list[int]]:
@@ -170,19 +173,17 @@ def _join_near_copies(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.
             listed.append(index)
             if len(listed) > 4 * RECENT:
                 del listed[:-RECENT]
-        mine = sets.find(index)
-        for other, _shared in candidates.most_common(CHECKED):
-            theirs = sets.find(other)
-            if theirs == mine or not wording.alike(hashes, shingled[other]):
-                continue
-            # A copy of a letter is alike its group's first text too; letters each quoting
-            # two of the same talking points are alike pairwise only, and would chain.
-            if theirs != other and not wording.alike(hashes, shingled[theirs]):
-                continue
-            if mine != index and not wording.alike(shingled[mine], shingled[theirs]):
-                continue
-            sets.join(index, other)
-            mine = sets.find(index)
+        # A copy of a letter is alike many of its group's members; letters each quoting two
+        # of the same talking points are alike pairwise only, and would chain: a text joins a
+        # group of which it is alike two members (or its only one).
+        alike = Counter(
+            sets.find(other)
+            for other, _shared in candidates.most_common(CHECKED)
+            if wording.alike(hashes, shingled[other])
+        )
+        for root, count in alike.items():
+            if count >= min(2, sets.size[root]):
+                sets.join(index, root)
 
 
 def _learn_templates(templates: _Templates, sets: _Sets) -> None:

@@ -5,10 +5,12 @@ fingerprint) and a "campaigns.place" job (app/platform/jobs.py); the comparison 
 testimony follows once the resident has their answer (`run_job`, a few testimonies per
 transaction), so a surge of submissions is not slowed by it. Placement costs a few indexed
 lookups: an exact copy is found by its wording digest, a near copy through the anchor
-shingles it shares with earlier testimony; the closest candidate that is `alike` brings the
-newcomer into its campaign; failing that, a newcomer stitched from the candidates' phrases
-(a spun bot letter, app/campaigns/stitching.py) joins theirs and brings along those still
-alone. In a surge, word-for-word copies of a letter already in a campaign are placed a batch
+shingles it shares with earlier testimony; the closest candidate that is `alike` (and whose
+campaign's representative is alike too) brings the newcomer into its campaign; failing that,
+a newcomer stitched from the candidates' phrases (a spun bot letter,
+app/campaigns/stitching.py) joins theirs and brings along those still alone, and failing
+that, one whose words the latest members of a campaign of the candidates hold in their places
+joins it. In a surge, word-for-word copies of a letter already in a campaign are placed a batch
 at a time. Regrouping the hearing (`flask regroup-campaigns`, app/campaigns/regrouping.py)
 also learns each campaign's template, and reunites what arrived in pieces.
 These functions flush and never commit.
@@ -400,12 +402,17 @@ def _near_copy(
         ),
     )
     if alike:
-        first_of = _representatives({campaign_of[testimony_id] for _s, testimony_id in alike})
+        # A copy of a letter is alike several of its campaign's members, or its representative;
+        # letters each quoting two of the same talking points are alike pairwise only, and
+        # would chain into one campaign of letters that share nothing.
+        members = Counter(campaign_of[testimony_id] for _score, testimony_id in alike)
+        first_of = _representatives({c for c, count in members.items() if count < 2})
         for _score, testimony_id in alike:
-            # A copy of a letter is alike its campaign's representative too; letters each
-            # quoting two of the same talking points are alike pairwise only, and would chain.
-            first = first_of.get(campaign_of[testimony_id])
-            if first is None or wording.alike(placed.hashes, first.hashes):
+            campaign_id = campaign_of[testimony_id]
+            first = first_of.get(campaign_id)
+            if campaign_id is None or members[campaign_id] >= 2 or first is None:
+                return testimony_id, []
+            if wording.alike(placed.hashes, first.hashes):
                 return testimony_id, []
     match, joining = stitching.choose(placed, wordings, campaign_of)
     if match is None:

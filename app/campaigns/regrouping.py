@@ -34,7 +34,8 @@ def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
     """Group the whole hearing again with every step of the grouping.
 
     Existing campaigns keep their numbers: each new group takes the campaign most of its
-    members were in, so a moderator's merge is kept. Members a moderator took out stay out.
+    members were in, so a moderator's merge is kept. What placement or a moderator put in one
+    campaign stays together; members a moderator took out stay out.
     """
     rows = db.session.execute(
         select(Testimony.id, Testimony.body, Testimony.campaign_id, Testimony.wording_key)
