@@ -187,8 +187,11 @@ def _join_near_copies(shingled: list[np.ndarray], sets: _Sets, used_by: list[np.
 
 
 def _learn_templates(templates: _Templates, sets: _Sets) -> None:
+    """Rounds of step 4 until one joins next to nothing: later rounds trickle in a few
+    texts each, at the cost of a whole round."""
+    enough = max(1, len(templates.keyed) // 1000)
     for _ in range(ROUNDS):
-        if not templates.join(sets):
+        if templates.join(sets) < enough:
             break
 
 
@@ -339,33 +342,64 @@ def _template(keyed: list[np.ndarray], members: list[int], *, in_place: bool) ->
     return values[repeated & (around >= IN_ONE_PLACE * counts)]
 
 
-def _best_fit(hashes: list[int], owners: dict[int, tuple[int, ...]], skip: int) -> tuple[int, int]:
-    """The template holding most of these shingles, and how many it holds."""
-    hits = Counter(chain.from_iterable(owners.get(value, ()) for value in hashes))
+def _best_fit(hashes: list[int], owners: dict[int, list[int]], skip: int) -> tuple[int, int]:
+    """The template holding most of these shingles, and how many it holds. A shingle more
+    than MAX_OWNERS templates hold says nothing, and would only cost counting."""
+    held = (owners.get(value, ()) for value in hashes)
+    hits = Counter(chain.from_iterable(h for h in held if len(h) <= MAX_OWNERS))
     hits.pop(skip, None)
     if not hits:
         return -1, 0
     return hits.most_common(1)[0]
 
 
-def _owners(templates: list[np.ndarray]) -> dict[int, tuple[int, ...]]:
-    """For each shingle, the templates (by number) holding it; left out when too many do."""
+def _owners(templates: dict[int, np.ndarray]) -> dict[int, list[int]]:
+    """For each shingle, the templates (by group) holding it."""
     holders: dict[int, list[int]] = {}
-    for number, template in enumerate(templates):
+    for root, template in templates.items():
         for value in template.tolist():
-            holders.setdefault(value, []).append(number)
-    return {value: tuple(held) for value, held in holders.items() if len(held) <= MAX_OWNERS}
+            holders.setdefault(value, []).append(root)
+    return holders
+
+
+class _Owners:
+    """`_owners` kept up to date from round to round: only the templates that changed (and
+    those of groups that merged away) are taken out and put in again."""
+
+    def __init__(self) -> None:
+        self.holders: dict[int, list[int]] = {}
+        self.values: dict[int, list[int]] = {}
+
+    def put(self, root: int, template: np.ndarray | None) -> None:
+        holders = self.holders
+        for value in self.values.pop(root, ()):
+            held = holders[value]
+            held.remove(root)
+            if not held:
+                del holders[value]
+        if template is not None and len(template):
+            values = template.tolist()
+            self.values[root] = values
+            for value in values:
+                holders.setdefault(value, []).append(root)
+
+    def keep_only(self, roots: set[int]) -> None:
+        for root in [root for root in self.values if root not in roots]:
+            self.put(root, None)
 
 
 class _Templates:
-    """Step 3, round after round. A group's templates are kept while its members stay the
-    same (the same first member and size: groups only grow), and a text that fitted no
-    template in one round is only tried again on the templates that changed since."""
+    """Step 4, round after round, by group (its first text). A group's templates are kept
+    while its members stay the same (the same first member and size: groups only grow), and
+    a text that fitted no template in one round is only tried again on the templates that
+    changed since."""
 
     def __init__(self, keyed: list[np.ndarray]) -> None:
         self.keyed = keyed
         self.kept: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
         self.tried: set[int] = set()  # texts alone that fitted no template last round
+        self.in_place = _Owners()
+        self.anywhere = _Owners()  # large groups only
 
     def _templates(self, members: list[int]) -> tuple[np.ndarray, np.ndarray, bool]:
         """(in place, about there; anywhere) templates of a group, and whether they are new."""
@@ -376,51 +410,59 @@ class _Templates:
         in_place = _about_there(_template(self.keyed, members, in_place=True))
         anywhere = _template(self.keyed, members, in_place=False)
         self.kept[root] = (len(members), in_place, anywhere)
+        self.in_place.put(root, in_place)
+        self.anywhere.put(root, anywhere if len(members) >= MERGE_FROM else None)
         return in_place, anywhere, True
 
-    def join(self, sets: _Sets) -> bool:
-        """One round; whether anything changed."""
-        groups = sorted(
-            (m for m in sets.groups().values() if len(m) >= TEMPLATE_MIN_MEMBERS),
-            key=len,
-            reverse=True,
-        )
+    def join(self, sets: _Sets) -> int:
+        """One round; how many joins it made."""
+        groups = {
+            members[0]: members
+            for members in sets.groups().values()
+            if len(members) >= TEMPLATE_MIN_MEMBERS
+        }
         if not groups:
-            return False
-        found = [self._templates(members) for members in groups]
-        changed = False
+            return 0
+        for owners in (self.in_place, self.anywhere):
+            owners.keep_only(set(groups))
+        for root in [root for root in self.kept if root not in groups]:
+            del self.kept[root]
+        found = {root: self._templates(members) for root, members in groups.items()}
+        changed = 0
         # Groups whose templates are largely the same, wherever in the letter, are the same
         # campaign: the copies of its skeleton variants put its phrases in other places. Only
         # a group large enough to have a template of repeated phrases draws others in: two
-        # small groups of letters quoting the same talking points share them too.
-        large = [len(members) >= MERGE_FROM for members in groups]
-        anywhere = _owners(
-            [t if big else _NONE for (_p, t, _n), big in zip(found, large, strict=True)]
-        )
-        for number in range(len(groups) - 1, 0, -1):
-            template = found[number][1].tolist()
-            best, held = _best_fit(template, anywhere, number)
-            if best != -1 and best < number and held >= TEMPLATES_OVERLAP * len(template):
-                changed |= sets.join(groups[number][0], groups[best][0])
+        # small groups of letters quoting the same talking points share them too. The
+        # smaller joins the larger.
+        size = {root: len(members) for root, members in groups.items()}
+        for root in sorted(groups, key=lambda r: (size[r], -r)):
+            template = found[root][1].tolist()
+            best, held = _best_fit(template, self.anywhere.holders, root)
+            if (
+                best != -1
+                and (size[best], -best) > (size[root], -root)
+                and held >= TEMPLATES_OVERLAP * len(template)
+            ):
+                changed += sets.join(root, best)
         # Texts alone join a template holding most of them in their places, or a large one
         # holding most of them anywhere; those that fitted none before only try new ones.
-        in_place_all = _owners([t for t, _a, _n in found])
-        anywhere_new = _owners(
-            [t if new and big else _NONE for (_p, t, new), big in zip(found, large, strict=True)]
-        )
-        in_place_new = _owners([t if new else _NONE for (t, _a, new) in found])
-        in_group = {member for members in groups for member in members}
+        fresh = {root for root, (_p, _a, new) in found.items() if new}
+        anywhere_new = _owners({r: found[r][1] for r in fresh if size[r] >= MERGE_FROM})
+        in_place_new = _owners({r: found[r][0] for r in fresh})
+        in_group = {member for members in groups.values() for member in members}
         tried, self.tried = self.tried, set()
         for index, hashes in enumerate(self.keyed):
             if index in in_group or len(hashes) < wording.MIN_SHINGLES:
                 continue
             again = index in tried
-            best, held = _best_fit(hashes.tolist(), in_place_new if again else in_place_all, -1)
+            owners = in_place_new if again else self.in_place.holders
+            best, held = _best_fit(hashes.tolist(), owners, -1)
             if best == -1 or held < FITS_TEMPLATE * len(hashes):
                 plain = np.unique(hashes & ~_PLACE_BITS).tolist()
-                best, held = _best_fit(plain, anywhere_new if again else anywhere, -1)
+                owners = anywhere_new if again else self.anywhere.holders
+                best, held = _best_fit(plain, owners, -1)
             if best != -1 and held >= FITS_TEMPLATE * len(hashes):
-                changed |= sets.join(index, groups[best][0])
+                changed += sets.join(index, best)
             else:
                 self.tried.add(index)
         return changed
