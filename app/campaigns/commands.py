@@ -19,16 +19,23 @@ from app.platform.timezones import utcnow
 def register(app: Flask) -> None:
     @app.cli.command("regroup-campaigns")
     @click.argument("hearing_id", type=int)
-    def regroup_campaigns(hearing_id: int) -> None:
+    @click.option(
+        "--from-scratch",
+        is_flag=True,
+        help="Group as if no testimony were in a campaign yet (once after an upgrade, or to "
+        "undo what placement on arrival got wrong). Letters a moderator took out stay out.",
+    )
+    def regroup_campaigns(hearing_id: int, from_scratch: bool) -> None:
         """Group a hearing's testimony into form-letter campaigns again, all at once.
 
-        Submissions join campaigns as they arrive; this also finds campaigns whose copies
-        share little wording (bot templates). Moderators' merges and splits are kept."""
+        Submissions join campaigns as they arrive; this keeps what they found and also finds
+        campaigns whose copies share little wording (bot templates). Moderators' merges and
+        splits are kept."""
         hearing = db.session.get(Hearing, hearing_id)
         if hearing is None:
             raise click.ClickException(f"There is no hearing {hearing_id}.")
         started = time.monotonic()
-        result = regroup(hearing, audit.SYSTEM, now=utcnow())
+        result = regroup(hearing, audit.SYSTEM, now=utcnow(), from_scratch=from_scratch)
         db.session.commit()
         click.echo(
             f"{result.grouped} of {result.testimonies} testimonies are in "

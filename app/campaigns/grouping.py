@@ -255,7 +255,7 @@ class _HeldInPlace:
     among the nearest of many, so what one text holds of another in its place is worked out
     once per pair (kept for the latest pairs only)."""
 
-    KEPT = 400_000
+    KEPT = 100_000  # pairs, each way: about 65 MB at most
 
     def __init__(self, placed: list[stitching.Placed]) -> None:
         self.placed = placed

@@ -406,13 +406,15 @@ def _near_copy(
         # letters each quoting two of the same talking points are alike pairwise only, and
         # would chain into one campaign of letters that share nothing.
         members = Counter(campaign_of[testimony_id] for _score, testimony_id in alike)
-        first_of = _representatives({c for c, count in members.items() if count < 2})
+        first_of = _representatives(
+            {c for c, count in members.items() if count < 2}, besides=testimony.id
+        )
         for _score, testimony_id in alike:
             campaign_id = campaign_of[testimony_id]
-            first = first_of.get(campaign_id)
-            if campaign_id is None or members[campaign_id] >= 2 or first is None:
+            if campaign_id is None or members[campaign_id] >= 2:
                 return testimony_id, []
-            if wording.alike(placed.hashes, first.hashes):
+            first = first_of.get(campaign_id)
+            if first is not None and wording.alike(placed.hashes, first.hashes):
                 return testimony_id, []
     match, joining = stitching.choose(placed, wordings, campaign_of)
     if match is None:
@@ -420,15 +422,22 @@ def _near_copy(
     return match, joining
 
 
-def _representatives(campaign_ids: set[int | None]) -> dict[int, stitching.Placed]:
-    """The wording of each of these campaigns' representative, by campaign."""
+def _representatives(campaign_ids: set[int | None], *, besides: int) -> dict[int, stitching.Placed]:
+    """The wording of each of these campaigns' representative, by campaign, where it is still
+    one of its members and not the testimony being placed (an amended representative is
+    placed again, and is no measure of itself): a campaign without one has none here."""
     campaign_ids.discard(None)
     if not campaign_ids:
         return {}
     rows = db.session.execute(
         select(Campaign.id, Testimony.id, Testimony.wording_key)
         .join(Testimony, Testimony.id == Campaign.representative_id)
-        .where(Campaign.id.in_(campaign_ids))
+        .where(
+            Campaign.id.in_(campaign_ids),
+            Testimony.campaign_id == Campaign.id,
+            Testimony.kept_apart.is_(False),
+            Testimony.id != besides,
+        )
     ).all()
     wordings = _wordings_of({testimony_id: key for _c, testimony_id, key in rows})
     return {campaign_id: wordings[testimony_id] for campaign_id, testimony_id, _k in rows}
@@ -445,6 +454,8 @@ def _stitched_from_campaign(
     same places), also when the sender added a paragraph of their own. Only campaigns of at
     least MERGE_FROM members, of the nearest texts, the most common first, are asked."""
     campaigns.pop(None, None)
+    if len(placed.hashes) < stitching.MIN_SHINGLES:
+        return None  # a line of the campaign is a quote, not a copy
     order = None
     for campaign_id, _count in campaigns.most_common(CAMPAIGNS_ASKED):
         rows = db.session.execute(

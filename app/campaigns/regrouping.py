@@ -30,12 +30,16 @@ class Regrouped:
     testimonies: int
 
 
-def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
+def regroup(
+    hearing: Hearing, actor: str, *, now: datetime, from_scratch: bool = False
+) -> Regrouped:
     """Group the whole hearing again with every step of the grouping.
 
     Existing campaigns keep their numbers: each new group takes the campaign most of its
     members were in, so a moderator's merge is kept. What placement or a moderator put in one
-    campaign stays together; members a moderator took out stay out.
+    campaign stays together, unless `from_scratch`: then the hearing is grouped as if nothing
+    had been (after an upgrade of the grouping, or to undo what placement got wrong); either
+    way members a moderator took out stay out.
     """
     rows = db.session.execute(
         select(Testimony.id, Testimony.body, Testimony.campaign_id, Testimony.wording_key)
@@ -45,7 +49,8 @@ def regroup(hearing: Hearing, actor: str, *, now: datetime) -> Regrouped:
     _refresh_wording(hearing, rows)
     # What placement found stays together (a member a moderator took out is not among the
     # rows); regrouping adds the copies it missed and joins the pieces of a campaign.
-    labels = group_texts([row.body for row in rows], [row.campaign_id for row in rows])
+    together = None if from_scratch else [row.campaign_id for row in rows]
+    labels = group_texts([row.body for row in rows], together)
     groups: dict[int, list] = {}
     for row, label in zip(rows, labels, strict=True):
         groups.setdefault(label, []).append(row)

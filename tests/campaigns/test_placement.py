@@ -179,6 +179,55 @@ def test_letters_alike_only_pairwise_are_not_chained_into_one_campaign(db):
     assert campaign_of(db, third) is None
 
 
+def test_a_line_of_a_spun_campaign_sent_on_its_own_stays_alone(db):
+    hearing = make_hearing(now=NOW)
+    for n, text in enumerate(spun_letters(40, seed=4)):
+        send(hearing, text, n)
+
+    lines = [
+        send(hearing, "I support the proposed facial recognition ban. Thank you.", 50),
+        send(hearing, "Please vote yes on the facial recognition ban, it endangers privacy.", 51),
+    ]
+
+    assert [campaign_of(db, line) for line in lines] == [None, None]
+
+
+def test_an_amended_representative_is_no_measure_of_itself(db):
+    # The campaign's first letter is amended to new wording: a newcomer alike that new wording
+    # and one other member only is not let in on the strength of the representative.
+    hearing = make_hearing(now=NOW)
+    points = L.TALKING_POINTS
+    first = send(hearing, " ".join(points[0:3]), 1)
+    send(hearing, " ".join(points[0:3]) + " Thanks for your time.", 2)
+    send(hearing, " ".join(points[0:5]), 3)
+    campaign = campaign_of(db, first)
+    assert db.session.get(Campaign, campaign).representative_id == first.id
+
+    amend(db.session.get(Testimony, first.id), " ".join(points[3:6]))
+    newcomer = send(hearing, " ".join(points[3:6]) + " Please vote yes.", 4)
+
+    assert campaign_of(db, first) != campaign
+    assert campaign_of(db, newcomer) != campaign
+
+
+def test_regrouping_from_scratch_undoes_what_placement_got_wrong(db):
+    hearing = make_hearing(now=NOW)
+    letters = [send(hearing, text, n) for n, text in enumerate(L.FACE_OWN[:2])]
+    wrong = Campaign(hearing_id=hearing.id, representative_id=letters[0].id)
+    db.session.add(wrong)
+    db.session.flush()
+    for letter in letters:
+        letter.campaign_id = wrong.id
+    db.session.flush()
+
+    regroup(hearing, SYSTEM, now=NOW)
+    assert {campaign_of(db, letter) for letter in letters} == {wrong.id}
+
+    regroup(hearing, SYSTEM, now=NOW, from_scratch=True)
+    assert [campaign_of(db, letter) for letter in letters] == [None, None]
+    assert wrong.id not in campaign_ids(db)
+
+
 def test_a_copy_a_moderator_took_out_is_not_brought_back_in(db):
     hearing = make_hearing(now=NOW)
     texts = spun_letters(40, seed=2)
@@ -400,6 +449,11 @@ def test_the_command_regroups_a_hearing_and_prints_a_summary(app, db):
     assert result.exit_code == 0, result.output
     assert "32 of 33 testimonies are in 2 campaigns" in result.output
     assert len(campaign_ids(db)) == 2
+
+    again = invoke(app, "regroup-campaigns", str(hearing_id), "--from-scratch")
+
+    assert again.exit_code == 0, again.output
+    assert "32 of 33 testimonies are in 2 campaigns" in again.output
 
 
 def test_the_command_refuses_an_unknown_hearing_and_changes_nothing(app, db):
