@@ -56,7 +56,6 @@ _PLACE_BITS = np.uint64(15)
 # hold them too, each in its own place.
 MERGE_FROM = 8
 IN_ONE_PLACE = 0.5  # share of a skeleton phrase's uses within a tenth of one place
-_NONE = np.empty(0, dtype=np.uint64)
 
 
 class _Sets:
@@ -238,17 +237,6 @@ class _Spun:
             self.held.join_stitched(index, nearest, sets)
 
 
-def _common_places(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where the values two sorted arrays of distinct values share are in each: a binary
-    search of one in the other, cheaper than sorting both together (np.intersect1d)."""
-    if not len(first) or not len(second):
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    found = np.searchsorted(second, first)
-    found[found == len(second)] = 0
-    mine = np.flatnonzero(second[found] == first)
-    return mine, found[mine]
-
-
 class _HeldInPlace:
     """`stitching.stitched_with` for a whole hearing, by position in `placed`. It compares each
     text with its nearest earlier texts, and those with each other; the same recent texts are
@@ -266,13 +254,11 @@ class _HeldInPlace:
         and how many they have in common."""
         found = self.pairs.get((first, second))
         if found is None:
-            one, two = self.placed[first], self.placed[second]
-            mine, theirs = _common_places(one.hashes, two.hashes)
-            near = np.abs(one.places[mine] - two.places[theirs]) <= stitching.PLACE
+            mine, theirs, common = stitching.held_in_place(self.placed[first], self.placed[second])
             if len(self.pairs) >= self.KEPT:
                 self.pairs.clear()
-            found = self.pairs[(first, second)] = (mine[near], len(mine))
-            self.pairs[(second, first)] = (theirs[near], len(mine))
+            found = self.pairs[(first, second)] = (mine, common)
+            self.pairs[(second, first)] = (theirs, common)
         return found
 
     def _covered(self, text: int, others: list[int]) -> float:
@@ -324,11 +310,12 @@ def _template(keyed: list[np.ndarray], members: list[int], *, in_place: bool) ->
     group, all of them. Anywhere: only those the members mostly use in one place (within a
     tenth either side), the phrases of a skeleton; a group of letters quoting the same
     talking points uses its sentences in every place, and holds them only in place."""
+    repeated_from = max(2, int(np.ceil(TEMPLATE_SHARE * len(members))))
     if in_place:
         values, counts = np.unique(np.concatenate([keyed[i] for i in members]), return_counts=True)
         if len(members) < TEMPLATE_REPEATS_FROM:
             return values
-        return values[counts >= max(2, int(np.ceil(TEMPLATE_SHARE * len(members))))]
+        return values[counts >= repeated_from]
     everything = np.concatenate([keyed[i] for i in members])
     values, index = np.unique(everything & ~_PLACE_BITS, return_inverse=True)
     if len(members) < TEMPLATE_REPEATS_FROM:
@@ -338,8 +325,7 @@ def _template(keyed: list[np.ndarray], members: list[int], *, in_place: bool) ->
     tenths = np.bincount(cells, minlength=len(values) * (PLACES + 2)).reshape(-1, PLACES + 2)
     counts = tenths.sum(axis=1)
     around = (tenths[:, :-2] + tenths[:, 1:-1] + tenths[:, 2:]).max(axis=1)
-    repeated = counts >= max(2, int(np.ceil(TEMPLATE_SHARE * len(members))))
-    return values[repeated & (around >= IN_ONE_PLACE * counts)]
+    return values[(counts >= repeated_from) & (around >= IN_ONE_PLACE * counts)]
 
 
 def _best_fit(hashes: list[int], owners: dict[int, list[int]], skip: int) -> tuple[int, int]:
@@ -433,11 +419,15 @@ class _Templates:
         # campaign: the copies of its skeleton variants put its phrases in other places. Only
         # a group large enough to have a template of repeated phrases draws others in: two
         # small groups of letters quoting the same talking points share them too. The
-        # smaller joins the larger.
+        # smaller joins the larger. A group whose template has not changed since the last
+        # round was tried then on every other: only the templates new since can take it now.
         size = {root: len(members) for root, members in groups.items()}
+        fresh = {root for root, (_p, _a, new) in found.items() if new}
+        anywhere_new = _owners({r: found[r][1] for r in fresh if size[r] >= MERGE_FROM})
         for root in sorted(groups, key=lambda r: (size[r], -r)):
             template = found[root][1].tolist()
-            best, held = _best_fit(template, self.anywhere.holders, root)
+            owners = self.anywhere.holders if root in fresh else anywhere_new
+            best, held = _best_fit(template, owners, root)
             if (
                 best != -1
                 and (size[best], -best) > (size[root], -root)
@@ -446,8 +436,6 @@ class _Templates:
                 changed += sets.join(root, best)
         # Texts alone join a template holding most of them in their places, or a large one
         # holding most of them anywhere; those that fitted none before only try new ones.
-        fresh = {root for root, (_p, _a, new) in found.items() if new}
-        anywhere_new = _owners({r: found[r][1] for r in fresh if size[r] >= MERGE_FROM})
         in_place_new = _owners({r: found[r][0] for r in fresh})
         in_group = {member for members in groups.values() for member in members}
         tried, self.tried = self.tried, set()

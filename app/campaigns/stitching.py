@@ -50,36 +50,50 @@ def placed(tokens: list[str]) -> Placed:
     return Placed(*wording.placed_shingles(tokens))
 
 
+def common_places(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values two sorted arrays of distinct values share are in each: a binary
+    search of one in the other, cheaper than sorting both together (np.intersect1d)."""
+    if not len(first) or not len(second):
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    found = np.searchsorted(second, first)
+    found[found == len(second)] = 0
+    mine = np.flatnonzero(second[found] == first)
+    return mine, found[mine]
+
+
+def held_in_place(text: Placed, other: Placed) -> tuple[np.ndarray, np.ndarray, int]:
+    """The shingles of the text, and of the other, that both have at about the same place (as
+    indexes into each one's `hashes`), and how many they have in common anywhere."""
+    mine, theirs = common_places(text.hashes, other.hashes)
+    near = np.abs(text.places[mine] - other.places[theirs]) <= PLACE
+    return mine[near], theirs[near], len(mine)
+
+
+def _held(text: Placed, others: list[Placed]) -> np.ndarray:
+    """For each shingle of the text, whether at least one of the others has it in its place."""
+    held = np.zeros(len(text.hashes), dtype=bool)
+    for other in others:
+        held[held_in_place(text, other)[0]] = True
+    return held
+
+
 def covered(text: Placed, others: list[Placed]) -> float:
     """Share of the text's shingles that at least one of the others has at about the same
     place."""
     if not len(text.hashes):
         return 0.0
-    held = np.zeros(len(text.hashes), dtype=bool)
-    for other in others:
-        _common, mine, theirs = np.intersect1d(
-            text.hashes, other.hashes, assume_unique=True, return_indices=True
-        )
-        near = np.abs(text.places[mine] - other.places[theirs]) <= PLACE
-        held[mine[near]] = True
-    return held.sum() / len(text.hashes)
+    return _held(text, others).sum() / len(text.hashes)
 
 
 def words_covered(text: Placed, order: np.ndarray, others: list[Placed]) -> float:
     """Share of the text's words inside a three-word sequence that at least one of the others
     has at about the same place (`order`: for each sequence of the text in turn, its index in
-    `text.hashes`). Kinder than `covered` to a heavily spun letter: a
-    sequence across two spun phrases is seldom seen even when both phrases are, but each
-    word is inside a sequence of its own phrase."""
+    `text.hashes`). Kinder than `covered` to a heavily spun letter: a sequence across two spun
+    phrases is seldom seen even when both phrases are, but each word is inside a sequence of
+    its own phrase."""
     if not len(order):
         return 0.0
-    held = np.zeros(len(text.hashes), dtype=bool)
-    for other in others:
-        _common, mine, theirs = np.intersect1d(
-            text.hashes, other.hashes, assume_unique=True, return_indices=True
-        )
-        held[mine[np.abs(text.places[mine] - other.places[theirs]) <= PLACE]] = True
-    starts = np.flatnonzero(held[order])
+    starts = np.flatnonzero(_held(text, others)[order])
     words = np.zeros(len(order) + wording.SHINGLE - 1, dtype=bool)
     for offset in range(wording.SHINGLE):
         words[starts + offset] = True
